@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment, parsed by one schema. `loadConfig(env)` is pure: main.ts calls it once with
+ * process.env, and nothing else in the code reads the environment.
+ */
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : ['true', '1', 'yes', 'on'].includes(v)));
+
+const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
+const url = (def: string) => z.string().url().default(def).transform((u) => u.replace(/\/+$/, ''));
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalGuid = optionalString.pipe(guid.optional());
+const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
+
+const envSchema = z.object({
+  PORT: port(3978),
+  BOT_ID: optionalGuid,
+  BOT_PASSWORD: optionalString,
+  BOT_TENANT_ID: optionalGuid,
+  AAD_APP_CLIENT_ID: optionalGuid,
+  AAD_APP_CLIENT_SECRET: optionalString,
+  AAD_APP_TENANT_ID: optionalGuid,
+  AUTHORITY_HOST: url('https://login.microsoftonline.com'),
+  PARTNER_CENTER_BASE_URL: url('https://api.partnercenter.microsoft.com'),
+  GRAPH_BASE_URL: url('https://graph.microsoft.com'),
+  SANDBOX: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).optional(),
+  SANDBOX_PORT: port(3979),
+  /** The seeded partner user the Playground's user signs in as (the Playground has no SSO). */
+  SANDBOX_USER: z.string().email().default('ada@contoso-partner.example'),
+  PLAYGROUND: bool(true),
+  PLAYGROUND_PORT: port(56150),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** 32 bytes, base64 or hex: encrypts passwords that must outlive one turn. Required outside the sandbox. */
+  DATA_ENCRYPTION_KEY: optionalString,
+  DEFAULT_USAGE_LOCATION: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166-1 country code')
+    .default('US')
+    .transform((v) => v.toUpperCase()),
+  TICKET_REQUIRED: bool(false),
+  PASSWORD_REVEAL_MINUTES: positiveInt(10),
+  HTTP_TIMEOUT_MS: positiveInt(10_000),
+  HTTP_DEADLINE_MS: positiveInt(60_000),
+  HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  PARTNER_CENTER_APP_NAME: z.string().default('partner-user-bot'),
+});
+
+export interface Config {
+  port: number;
+  sandbox: boolean;
+  sandboxPort: number;
+  sandboxUser: string;
+  playground: boolean;
+  playgroundPort: number;
+  /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
+  bot: { id?: string; password?: string; tenantId?: string };
+  /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
+  aad: { clientId: string; clientSecret: string; tenantId: string; authorityHost: string };
+  partnerCenterBaseUrl: string;
+  graphBaseUrl: string;
+  logLevel: string;
+  dataDir: string;
+  dataEncryptionKey?: Buffer;
+  defaultUsageLocation: string;
+  ticketRequired: boolean;
+  passwordRevealMinutes: number;
+  http: { timeoutMs: number; deadlineMs: number; maxRetries: number; appName: string };
+}
+
+/** The fixed identities of the sandbox (src/sandbox seed data uses the same values). */
+export const SANDBOX_IDENTITY = {
+  botId: '00000000-0000-4000-8000-00000000b07d',
+  clientSecret: 'sandbox-client-secret',
+  partnerTenantId: '11111111-1111-4111-8111-111111111111',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function decodeKey(raw: string): Buffer | undefined {
+  const hex = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : undefined;
+  const key = hex ?? Buffer.from(raw, 'base64');
+  return key.length === 32 ? key : undefined;
+}
+
+/** Parses the environment. Throws ConfigError naming each bad variable and what it expects. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const hasMicrosoftCredentials = Boolean(e.AAD_APP_CLIENT_ID || e.AAD_APP_CLIENT_SECRET || e.BOT_ID);
+  const sandbox = e.SANDBOX === undefined || e.SANDBOX === '' ? !hasMicrosoftCredentials : ['true', '1', 'yes', 'on'].includes(e.SANDBOX);
+
+  let key: Buffer | undefined;
+  if (e.DATA_ENCRYPTION_KEY) {
+    key = decodeKey(e.DATA_ENCRYPTION_KEY);
+    if (!key) problems.push('DATA_ENCRYPTION_KEY: expected 32 bytes as 64 hex characters or base64');
+  }
+
+  let aad: Config['aad'];
+  if (sandbox) {
+    const sandboxUrl = `http://127.0.0.1:${e.SANDBOX_PORT}`;
+    aad = {
+      clientId: e.AAD_APP_CLIENT_ID ?? SANDBOX_IDENTITY.botId,
+      clientSecret: e.AAD_APP_CLIENT_SECRET ?? SANDBOX_IDENTITY.clientSecret,
+      tenantId: e.AAD_APP_TENANT_ID ?? SANDBOX_IDENTITY.partnerTenantId,
+      authorityHost: env.AUTHORITY_HOST ? e.AUTHORITY_HOST : sandboxUrl,
+    };
+    if (!env.PARTNER_CENTER_BASE_URL) e.PARTNER_CENTER_BASE_URL = sandboxUrl;
+    if (!env.GRAPH_BASE_URL) e.GRAPH_BASE_URL = sandboxUrl;
+  } else {
+    for (const name of ['AAD_APP_CLIENT_ID', 'AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID', 'BOT_ID', 'BOT_PASSWORD'] as const) {
+      if (!e[name]) problems.push(`${name}: required when SANDBOX is off (see README, "Deploy to your tenant")`);
+    }
+    if (!key) problems.push('DATA_ENCRYPTION_KEY: required when SANDBOX is off (32 random bytes, hex or base64)');
+    aad = {
+      clientId: e.AAD_APP_CLIENT_ID ?? '',
+      clientSecret: e.AAD_APP_CLIENT_SECRET ?? '',
+      tenantId: e.AAD_APP_TENANT_ID ?? '',
+      authorityHost: e.AUTHORITY_HOST,
+    };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    sandbox,
+    sandboxPort: e.SANDBOX_PORT,
+    sandboxUser: e.SANDBOX_USER,
+    playground: sandbox && e.PLAYGROUND,
+    playgroundPort: e.PLAYGROUND_PORT,
+    bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID },
+    aad,
+    partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,
+    graphBaseUrl: e.GRAPH_BASE_URL,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    dataEncryptionKey: key,
+    defaultUsageLocation: e.DEFAULT_USAGE_LOCATION,
+    ticketRequired: e.TICKET_REQUIRED,
+    passwordRevealMinutes: e.PASSWORD_REVEAL_MINUTES,
+    http: { timeoutMs: e.HTTP_TIMEOUT_MS, deadlineMs: e.HTTP_DEADLINE_MS, maxRetries: e.HTTP_MAX_RETRIES, appName: e.PARTNER_CENTER_APP_NAME },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The one error type of the application. Every failure that can reach a person carries a stable `code`; the
+ * Teams edge turns the code into words through one table (src/teams/error-text.ts), so messages can change
+ * without breaking tests, and nothing raw (an exception message, a stack, a token) is ever shown.
+ */
+export const ERROR_CODES = [
+  // Input
+  'VALIDATION_FAILED',
+  // Identity and sign-in
+  'SIGN_IN_REQUIRED',
+  'TOKEN_EXCHANGE_FAILED',
+  'CONSENT_REQUIRED',
+  'MFA_REQUIRED',
+  'TENANT_NOT_ALLOWED',
+  'UNAUTHENTICATED',
+  // Partner Center / Graph outcomes
+  'CUSTOMER_NOT_FOUND',
+  'NO_RELATIONSHIP',
+  'RELATIONSHIP_EXPIRED',
+  'GDAP_ROLE_MISSING',
+  'ACCESS_DENIED',
+  'ACTION_NOT_ALLOWED',
+  'TENANT_NOT_FOUND',
+  'USER_NOT_FOUND',
+  'UPN_TAKEN',
+  'UPN_SOFT_DELETED',
+  'DOMAIN_FEDERATED',
+  'DOMAIN_NOT_VERIFIED',
+  'INVALID_PASSWORD',
+  'INVALID_FIELD',
+  'THROTTLED',
+  'PARTNER_CENTER_UNAVAILABLE',
+  'GRAPH_UNAVAILABLE',
+  'IDENTITY_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_INVALID_RESPONSE',
+  // The request and who acts on it
+  'REQUEST_NOT_FOUND',
+  'ILLEGAL_TRANSITION',
+  'CONCURRENT_UPDATE',
+  'NOT_REQUESTER',
+  'NOT_APPROVER',
+  'SELF_APPROVAL_REFUSED',
+  'PASSWORD_UNAVAILABLE',
+  // The edge
+  'UNKNOWN_ACTION',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One field that failed a rule; `field` is the card input id. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export interface AppErrorDetails {
+  /** HTTP status of the upstream answer, when there was one. */
+  httpStatus?: number;
+  /** Partner Center's own `code` (or Graph's), kept verbatim so a person can quote it. */
+  upstreamCode?: string;
+  /** The MS-CorrelationId of the logical operation. */
+  correlationId?: string;
+  /** Whether trying the same thing again later can succeed (throttling, outages, timeouts). */
+  retryable?: boolean;
+  /** Per-field problems, for VALIDATION_FAILED. */
+  fields?: FieldIssue[];
+  /** Seconds to wait, for THROTTLED. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus?: number;
+  readonly upstreamCode?: string;
+  readonly correlationId?: string;
+  readonly retryable: boolean;
+  readonly fields?: FieldIssue[];
+  readonly retryAfterSeconds?: number;
+
+  /** `message` is for logs and developers only; people see the text mapped from `code`. */
+  constructor(code: ErrorCode, message: string, details: AppErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.httpStatus = details.httpStatus;
+    this.upstreamCode = details.upstreamCode;
+    this.correlationId = details.correlationId;
+    this.retryable = details.retryable ?? false;
+    this.fields = details.fields;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+
+  /** A copy that also carries the correlation id of the operation it surfaced in. */
+  withCorrelationId(correlationId: string): AppError {
+    if (this.correlationId) return this;
+    return new AppError(this.code, this.message, { ...this.details(), correlationId });
+  }
+
+  details(): AppErrorDetails {
+    return {
+      httpStatus: this.httpStatus,
+      upstreamCode: this.upstreamCode,
+      correlationId: this.correlationId,
+      retryable: this.retryable,
+      fields: this.fields,
+      retryAfterSeconds: this.retryAfterSeconds,
+      cause: this.cause,
+    };
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Anything thrown becomes an AppError; unknown failures become INTERNAL and keep the original as `cause`. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  return new AppError('INTERNAL', e instanceof Error ? e.message : 'non-error thrown', { cause: e });
+}

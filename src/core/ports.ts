@@ -1,0 +1,198 @@
+/**
+ * The ports of the domain core: everything the use cases need from the outside world, as plain TypeScript
+ * interfaces. Adapters (src/partner-center, src/graph, src/identity, src/storage, src/sandbox) implement them;
+ * the core never sees HTTP, MSAL or Teams types.
+ */
+
+/** Injected so tests can freeze time and due dates are computed the same way everywhere. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Id generation (uuid v4 in production), injected for deterministic tests. */
+export interface Ids {
+  newId(): string;
+}
+
+/** Structured logger (pino-shaped). The logger's own configuration redacts secrets; callers still never pass any. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identity
+
+/** The signed-in partner user as the core sees them. */
+export interface PartnerUser {
+  /** Entra object id in the partner tenant. */
+  oid: string;
+  tenantId: string;
+  upn: string;
+  displayName?: string;
+  /** Whether the sign-in carried multi-factor authentication (`amr` contains `mfa`). */
+  mfa: boolean;
+}
+
+/**
+ * A delegated credential: the user and the SSO assertion Teams handed the bot. The assertion is opaque to the
+ * core; only the token provider reads it. It is never logged, stored in plain text or shown.
+ */
+export interface UserCredential {
+  user: PartnerUser;
+  readonly assertion: string;
+}
+
+export interface AccessToken {
+  /** The bearer token. Never logged. */
+  readonly token: string;
+  expiresOn: Date;
+  /** Whether the token carries MFA in `amr` (Partner Center refuses App+User calls without it). */
+  mfa: boolean;
+}
+
+/** On-behalf-of token acquisition for the downstream APIs. */
+export interface TokenProvider {
+  /** Partner Center, scope `https://api.partnercenter.microsoft.com/user_impersonation`. */
+  partnerCenter(cred: UserCredential): Promise<AccessToken>;
+  /** Microsoft Graph in the partner tenant (GDAP relationships, group membership). */
+  partnerGraph(cred: UserCredential): Promise<AccessToken>;
+  /** Microsoft Graph in a customer tenant, through GDAP (domains, user look-ups). */
+  customerGraph(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream calls
+
+export interface CallOptions {
+  /** MS-CorrelationId: ties the calls of one logical operation together; shown to people on failures. */
+  correlationId: string;
+  /**
+   * MS-RequestId: the idempotency key of one logical call. A caller that may repeat the same logical call later
+   * (after a crash, a double click) passes the stored value; otherwise the client makes one and reuses it on
+   * every retry of this call.
+   */
+  requestId?: string;
+  /** Optional overall cancellation. */
+  signal?: AbortSignal;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; absent on the last page. */
+  continuationToken?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partner Center
+
+export interface Customer {
+  /** The customer id in Partner Center, which is the customer's tenant id. */
+  id: string;
+  tenantId: string;
+  companyName: string;
+  defaultDomain: string;
+  relationshipToPartner: string;
+  allowDelegatedAccess?: boolean;
+}
+
+export interface NewCustomerUser {
+  usageLocation: string;
+  userPrincipalName: string;
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  immutableId?: string;
+  /** Never logged or persisted in plain text. */
+  password: string;
+  forceChangePassword: boolean;
+}
+
+export interface CustomerUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  firstName?: string;
+  lastName?: string;
+  usageLocation?: string;
+  state: 'active' | 'inactive';
+  userDomainType?: string;
+  softDeletionTime?: string;
+}
+
+export interface SubscribedSku {
+  skuId: string;
+  skuPartNumber: string;
+  productName: string;
+  availableUnits: number;
+  activeUnits: number;
+  consumedUnits: number;
+}
+
+export interface PartnerCenter {
+  listCustomers(token: string, page: { size?: number; continuationToken?: string }, opts: CallOptions): Promise<Page<Customer>>;
+  getCustomer(token: string, customerId: string, opts: CallOptions): Promise<Customer>;
+  /** `deleted: true` lists soft-deleted (inactive) users only. */
+  listUsers(
+    token: string,
+    customerId: string,
+    query: { deleted?: boolean; size?: number; continuationToken?: string },
+    opts: CallOptions,
+  ): Promise<Page<CustomerUser>>;
+  getUser(token: string, customerId: string, userId: string, opts: CallOptions): Promise<CustomerUser>;
+  /** Idempotent per `opts.requestId`: the same id never creates a second user. */
+  createUser(token: string, customerId: string, user: NewCustomerUser, opts: CallOptions): Promise<CustomerUser>;
+  deleteUser(token: string, customerId: string, userId: string, opts: CallOptions): Promise<void>;
+  restoreUser(token: string, customerId: string, userId: string, opts: CallOptions): Promise<CustomerUser>;
+  listSubscribedSkus(token: string, customerId: string, opts: CallOptions): Promise<SubscribedSku[]>;
+  assignLicenses(token: string, customerId: string, userId: string, skuIds: string[], opts: CallOptions): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Microsoft Graph
+
+export interface DelegatedAdminRelationship {
+  id: string;
+  displayName: string;
+  /** `active`, `expired`, `expiring`, `terminated`, `approvalPending`, … */
+  status: string;
+  endDateTime?: string;
+  customerTenantId: string;
+  customerDisplayName?: string;
+  roleDefinitionIds: string[];
+}
+
+export interface AccessAssignment {
+  id: string;
+  /** `active`, `pending`, … */
+  status: string;
+  /** The security group in the partner tenant that the roles are granted to. */
+  groupId: string;
+  roleDefinitionIds: string[];
+}
+
+export interface CustomerDomain {
+  /** The domain name. */
+  id: string;
+  /** `Managed` or `Federated`. */
+  authenticationType: string;
+  isVerified: boolean;
+  isDefault: boolean;
+  isInitial: boolean;
+}
+
+export interface Directory {
+  /** Every delegated-admin relationship with that customer (all pages). Partner-tenant Graph token. */
+  listRelationships(token: string, customerTenantId: string, opts: CallOptions): Promise<DelegatedAdminRelationship[]>;
+  /** Partner-tenant Graph token. */
+  listAccessAssignments(token: string, relationshipId: string, opts: CallOptions): Promise<AccessAssignment[]>;
+  /** The subset of `groupIds` the token's user is a (transitive) member of. Any number of ids; batched by 20. */
+  checkMemberGroups(token: string, groupIds: string[], opts: CallOptions): Promise<string[]>;
+  /** Customer-tenant Graph token. */
+  listDomains(token: string, opts: CallOptions): Promise<CustomerDomain[]>;
+  /** Customer-tenant Graph token; `null` when no user has that UPN. */
+  findUserByUpn(token: string, upn: string, opts: CallOptions): Promise<{ id: string; userPrincipalName: string } | null>;
+}
