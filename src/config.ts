@@ -38,6 +38,10 @@ const envSchema = z.object({
   SANDBOX_USER: z.string().email().default('ada@contoso-partner.example'),
   PLAYGROUND: bool(true),
   PLAYGROUND_PORT: port(56150),
+  /** The Azure Bot OAuth connection name (Teams echoes it in SSO invokes; production fallback sign-in uses it). */
+  OAUTH_CONNECTION_NAME: z.string().min(1).default('sso'),
+  /** Customer lists and domains are reused for this long (seconds). */
+  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   /** 32 bytes, base64 or hex: encrypts passwords that must outlive one turn. Required outside the sandbox. */
@@ -48,7 +52,7 @@ const envSchema = z.object({
     .default('US')
     .transform((v) => v.toUpperCase()),
   TICKET_REQUIRED: bool(false),
-  PASSWORD_REVEAL_MINUTES: positiveInt(10),
+  PASSWORD_REVEAL_MINUTES: z.coerce.number().positive().default(10),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
@@ -59,9 +63,13 @@ export interface Config {
   port: number;
   sandbox: boolean;
   sandboxPort: number;
+  /** Where the sandbox listens, in sandbox mode. */
+  sandboxUrl: string;
   sandboxUser: string;
   playground: boolean;
   playgroundPort: number;
+  oauthConnectionName: string;
+  lookupCacheSeconds: number;
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
   bot: { id?: string; password?: string; tenantId?: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
@@ -83,6 +91,9 @@ export const SANDBOX_IDENTITY = {
   clientSecret: 'sandbox-client-secret',
   partnerTenantId: '11111111-1111-4111-8111-111111111111',
 } as const;
+
+/** The authority name the sandbox's identity provider answers to (see src/identity, loopbackRewrite). */
+export const SANDBOX_AUTHORITY_HOST = 'https://login.sandbox.test';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -124,7 +135,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientId: e.AAD_APP_CLIENT_ID ?? SANDBOX_IDENTITY.botId,
       clientSecret: e.AAD_APP_CLIENT_SECRET ?? SANDBOX_IDENTITY.clientSecret,
       tenantId: e.AAD_APP_TENANT_ID ?? SANDBOX_IDENTITY.partnerTenantId,
-      authorityHost: env.AUTHORITY_HOST ? e.AUTHORITY_HOST : sandboxUrl,
+      // MSAL refuses http:// authorities: it is given this https name and a network client that sends its requests
+      // to the sandbox over loopback (src/identity), the sandbox issuing tokens under the same name.
+      authorityHost: env.AUTHORITY_HOST ? e.AUTHORITY_HOST : SANDBOX_AUTHORITY_HOST,
     };
     if (!env.PARTNER_CENTER_BASE_URL) e.PARTNER_CENTER_BASE_URL = sandboxUrl;
     if (!env.GRAPH_BASE_URL) e.GRAPH_BASE_URL = sandboxUrl;
@@ -146,9 +159,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     sandbox,
     sandboxPort: e.SANDBOX_PORT,
+    sandboxUrl: `http://127.0.0.1:${e.SANDBOX_PORT}`,
     sandboxUser: e.SANDBOX_USER,
     playground: sandbox && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,
+    oauthConnectionName: e.OAUTH_CONNECTION_NAME,
+    lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,

@@ -1,0 +1,84 @@
+import type { Actor, RequestState } from './request-state';
+
+/** The user to be created, as the person entered it (never the password: that lives in the PasswordVault). */
+export interface RequestedUser {
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  userName: string;
+  domain: string;
+  userPrincipalName: string;
+  usageLocation: string;
+  immutableId?: string;
+  forceChangePassword: boolean;
+  passwordGenerated: boolean;
+}
+
+/** One line of the audit trail. Never a password or a token. */
+export interface AuditEntry {
+  at: string;
+  event: string;
+  actor?: { oid: string; name: string };
+  correlationId?: string;
+  detail?: string;
+}
+
+/** Where the request's card lives, so the bot can update it after the invoke has been answered. */
+export interface CardLocation {
+  /** The channel adapter's conversation reference, opaque to the core. */
+  conversation: Record<string, unknown>;
+  activityId: string;
+}
+
+export interface UserRequest {
+  id: string;
+  mode: 'personal' | 'approval';
+  createdAt: string;
+  updatedAt: string;
+  requester: Actor;
+  customer: { id: string; companyName: string; defaultDomain?: string };
+  user: RequestedUser;
+  ticket?: string;
+  /** MS-RequestId of the create call: the same value on every attempt, so Partner Center never creates twice. */
+  msRequestId: string;
+  /** MS-CorrelationId shared by every upstream call for this request. */
+  correlationId: string;
+  state: RequestState;
+  history: AuditEntry[];
+  card?: CardLocation;
+  /** When the password must be removed from the result message (ISO time), while it is still shown. */
+  passwordRevealUntil?: string;
+}
+
+/** A value with the eTag it was read at; writes compare it (optimistic concurrency). */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface RequestQuery {
+  customerId?: string;
+  requesterOid?: string;
+  limit: number;
+}
+
+/** Durable request storage with compare-and-swap on eTags. */
+export interface RequestStore {
+  get(id: string): Promise<Versioned<UserRequest> | undefined>;
+  /** Fails with CONCURRENT_UPDATE when the id exists. */
+  create(request: UserRequest): Promise<Versioned<UserRequest>>;
+  /** Fails with CONCURRENT_UPDATE when the stored eTag is no longer `etag`. */
+  update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>>;
+  /** Newest first. */
+  list(query: RequestQuery): Promise<UserRequest[]>;
+}
+
+/**
+ * Passwords that must outlive one turn, encrypted with a key from configuration. `erase` is called the moment the
+ * request no longer needs the password.
+ */
+export interface PasswordVault {
+  put(requestId: string, password: string): Promise<void>;
+  get(requestId: string): Promise<string | undefined>;
+  erase(requestId: string): Promise<void>;
+}

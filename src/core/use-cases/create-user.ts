@@ -1,0 +1,139 @@
+import { transition, type Actor, type FailureInfo } from '../approval/request-state';
+import type { CardLocation, UserRequest } from '../approval/user-request';
+import { AppError, toAppError } from '../errors';
+import type { UserCredential } from '../ports';
+import type { UseCaseDeps } from './deps';
+import { loadRequest, updateRequest, assertRequester } from './request-access';
+
+export type StartOutcome =
+  /** This call moved the request to `creating`: the caller runs `performCreate` after answering the invoke. */
+  | { started: true; request: UserRequest }
+  /** Someone (a double click, a repeated invoke) already did: show the current state, do nothing. */
+  | { started: false; request: UserRequest };
+
+/**
+ * Claims the creation with compare-and-swap. Only one of any number of concurrent clicks gets `started: true`;
+ * the others see the state that click produced.
+ */
+export async function startCreate(
+  deps: UseCaseDeps,
+  actor: Actor,
+  requestId: string,
+  kind: 'create' | 'retry',
+  card?: CardLocation,
+): Promise<StartOutcome> {
+  const { value } = await loadRequest(deps, requestId);
+  if (value.mode === 'personal') assertRequester(value, actor);
+  const { request, changed } = await updateRequest(deps, requestId, (current) => {
+    const claimable = kind === 'create' ? ['draft', 'approved'] : ['failed'];
+    if (!claimable.includes(current.state.kind)) return undefined;
+    if (kind === 'retry' && current.state.kind === 'failed' && !current.state.failure.retryable) {
+      throw new AppError('ILLEGAL_TRANSITION', 'this failure cannot be fixed by trying again');
+    }
+    const event = kind === 'create' ? ({ type: 'start-create', by: actor } as const) : ({ type: 'retry', by: actor } as const);
+    const at = deps.clock.now().toISOString();
+    return {
+      ...current,
+      card: card ?? current.card,
+      state: transition(current.state, event, deps.clock.now()),
+      history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
+    };
+  });
+  return { started: changed, request };
+}
+
+export type CreateOutcome =
+  | { ok: true; request: UserRequest; password: string }
+  | { ok: false; request: UserRequest; error: AppError };
+
+/**
+ * The Partner Center call for a request that is `creating`, with the stored MS-RequestId so any repeat of this
+ * logical call can never create a second user. Returns the password once, for the result card only; the vault
+ * copy is erased as soon as it is no longer needed.
+ */
+export async function performCreate(deps: UseCaseDeps, cred: UserCredential, requestId: string): Promise<CreateOutcome> {
+  const { value: request } = await loadRequest(deps, requestId);
+  if (request.state.kind !== 'creating') {
+    throw new AppError('ILLEGAL_TRANSITION', `request ${requestId} is ${request.state.kind}, not creating`);
+  }
+  const log = deps.logger.child({ requestId, customerId: request.customer.id, correlationId: request.correlationId, ticket: request.ticket });
+  let password: string | undefined;
+  try {
+    password = await deps.vault.get(requestId);
+    if (password === undefined) throw new AppError('PASSWORD_UNAVAILABLE', 'the stored password could not be read');
+    if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'the sign-in carries no MFA claim');
+    const token = await deps.tokens.partnerCenter(cred);
+    if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
+    const u = request.user;
+    const created = await deps.partnerCenter.createUser(
+      token.token,
+      request.customer.id,
+      {
+        usageLocation: u.usageLocation,
+        userPrincipalName: u.userPrincipalName,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        displayName: u.displayName,
+        immutableId: u.immutableId,
+        password,
+        forceChangePassword: u.forceChangePassword,
+      },
+      { correlationId: request.correlationId, requestId: request.msRequestId },
+    );
+    const revealUntil = new Date(deps.clock.now().getTime() + deps.settings.passwordRevealMinutes * 60_000).toISOString();
+    const { request: saved } = await updateRequest(deps, requestId, (current) =>
+      current.state.kind !== 'creating'
+        ? undefined
+        : {
+            ...current,
+            state: transition(current.state, { type: 'succeed', user: { id: created.id, userPrincipalName: created.userPrincipalName, displayName: created.displayName, state: created.state } }, deps.clock.now()),
+            passwordRevealUntil: revealUntil,
+            history: [...current.history, { at: deps.clock.now().toISOString(), event: 'created', correlationId: current.correlationId, detail: `object id ${created.id}` }],
+          },
+    );
+    await deps.vault.erase(requestId);
+    log.info({ outcome: 'created', userObjectId: created.id }, 'user created');
+    return { ok: true, request: saved, password };
+  } catch (e) {
+    const error = toAppError(e).withCorrelationId(request.correlationId);
+    const failure: FailureInfo = {
+      code: error.code,
+      upstreamCode: error.upstreamCode,
+      httpStatus: error.httpStatus,
+      correlationId: error.correlationId,
+      retryable: error.retryable,
+    };
+    const { request: saved } = await updateRequest(deps, requestId, (current) =>
+      current.state.kind !== 'creating'
+        ? undefined
+        : {
+            ...current,
+            state: transition(current.state, { type: 'fail', failure }, deps.clock.now()),
+            history: [
+              ...current.history,
+              { at: deps.clock.now().toISOString(), event: 'failed', correlationId: current.correlationId, detail: [failure.code, failure.upstreamCode].filter(Boolean).join(' ') },
+            ],
+          },
+    );
+    // A failure that trying again cannot fix needs new input; the stored password has no further use.
+    if (!failure.retryable) await deps.vault.erase(requestId);
+    log.warn({ outcome: 'failed', code: failure.code, upstreamCode: failure.upstreamCode, httpStatus: failure.httpStatus }, 'user creation failed');
+    return { ok: false, request: saved, error };
+  }
+}
+
+/** Cancels a draft or failed request and erases its password. */
+export async function cancelRequest(deps: UseCaseDeps, actor: Actor, requestId: string): Promise<UserRequest> {
+  const { value } = await loadRequest(deps, requestId);
+  assertRequester(value, actor);
+  const { request } = await updateRequest(deps, requestId, (current) => {
+    if (current.state.kind === 'cancelled') return undefined;
+    return {
+      ...current,
+      state: transition(current.state, { type: 'cancel', by: actor }, deps.clock.now()),
+      history: [...current.history, { at: deps.clock.now().toISOString(), event: 'cancelled', actor: { oid: actor.oid, name: actor.name } }],
+    };
+  });
+  await deps.vault.erase(requestId);
+  return request;
+}

@@ -1,0 +1,84 @@
+import { transition, type Actor } from '../approval/request-state';
+import type { UserRequest } from '../approval/user-request';
+import type { FieldIssue } from '../errors';
+import { parseNewUserForm } from '../new-user';
+import type { Customer, UserCredential } from '../ports';
+import type { UseCaseDeps } from './deps';
+import { assertRequester, loadRequest, updateRequest } from './request-access';
+
+export type SubmitResult =
+  | { kind: 'invalid'; issues: FieldIssue[]; values: Record<string, string> }
+  | { kind: 'ready'; request: UserRequest; customer: Customer };
+
+/**
+ * A submitted form becomes a stored draft request (or an edited one, when `requestId` names a draft or failed
+ * request of the same person). The password goes to the vault, encrypted; the request keeps everything else.
+ * An edit is a different logical call, so it gets a new MS-RequestId.
+ */
+export async function submitNewUserForm(
+  deps: UseCaseDeps,
+  cred: UserCredential,
+  actor: Actor,
+  raw: unknown,
+  opts: { requestId?: string; mode: UserRequest['mode'] },
+): Promise<SubmitResult> {
+  const parsed = parseNewUserForm(raw, { ticketRequired: deps.settings.ticketRequired });
+  if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues, values: parsed.values };
+  const draft = parsed.value;
+
+  const correlationId = deps.ids.newId();
+  const pcToken = (await deps.tokens.partnerCenter(cred)).token;
+  const customer = await deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
+
+  const user = {
+    firstName: draft.firstName,
+    lastName: draft.lastName,
+    displayName: draft.displayName,
+    userName: draft.userName,
+    domain: draft.domain,
+    userPrincipalName: draft.userPrincipalName,
+    usageLocation: draft.usageLocation,
+    immutableId: draft.immutableId,
+    forceChangePassword: draft.forceChangePassword,
+    passwordGenerated: draft.passwordGenerated,
+  };
+  const now = deps.clock.now().toISOString();
+  const customerInfo = { id: customer.id, companyName: customer.companyName, defaultDomain: customer.defaultDomain };
+
+  let request: UserRequest;
+  if (opts.requestId) {
+    const existing = (await loadRequest(deps, opts.requestId)).value;
+    assertRequester(existing, actor);
+    const result = await updateRequest(deps, opts.requestId, (current) => ({
+      ...current,
+      state: transition(current.state, { type: 'edit' }, deps.clock.now()),
+      customer: customerInfo,
+      user,
+      ticket: draft.ticket,
+      msRequestId: deps.ids.newId(),
+      history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
+    }));
+    request = result.request;
+  } else {
+    const id = deps.ids.newId();
+    request = (
+      await deps.requests.create({
+        id,
+        mode: opts.mode,
+        createdAt: now,
+        updatedAt: now,
+        requester: actor,
+        customer: customerInfo,
+        user,
+        ticket: draft.ticket,
+        msRequestId: deps.ids.newId(),
+        correlationId,
+        state: { kind: 'draft' },
+        history: [{ at: now, event: 'drafted', actor: { oid: actor.oid, name: actor.name }, correlationId }],
+      })
+    ).value;
+  }
+  await deps.vault.put(request.id, draft.password);
+  deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
+  return { kind: 'ready', request, customer };
+}

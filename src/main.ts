@@ -1,0 +1,193 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type pino from 'pino';
+import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';
+import type { Logger } from './core/ports';
+import type { UseCaseDeps } from './core/use-cases/deps';
+import { createGraphClient } from './graph/client';
+import { createUpstreamHttp } from './http/upstream-http';
+import { createMsalTokenProvider } from './identity/msal-token-provider';
+import { readSsoClaims } from './identity/sso-token';
+import { createLogger } from './logging/logger';
+import { createPartnerCenterClient } from './partner-center/client';
+import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
+import { MemoryRequestStore } from './storage/memory-request-store';
+import { createTeamsApp, type TeamsApp } from './teams/app';
+import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
+import { CardViews } from './teams/cards/views';
+import { startBotServer } from './teams/http-server';
+
+export interface RunningApplication {
+  config: Config;
+  botUrl: string;
+  sandboxUrl?: string;
+  teams: TeamsApp;
+  useCases: UseCaseDeps;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where JSON logs go (stdout by default); tests capture them to scan for secrets. */
+  logDestination?: pino.DestinationStream;
+  /** Sandbox mode: sign the Playground user in from the sandbox (default true, since the Playground has no SSO). */
+  sandboxAutoSignIn?: boolean;
+  /** Start the sandbox in this process when in sandbox mode (default true). */
+  startSandbox?: boolean;
+  /** Bind address of the bot (default all interfaces, as the Bot Service needs). */
+  host?: string;
+}
+
+/**
+ * The composition root: config → adapters → the Teams app → listening. In sandbox mode it also starts the local
+ * sandbox (Partner Center, Graph and the identity provider) and points every client at it; the production code
+ * path (MSAL on-behalf-of, the REST clients, the HTTP endpoint) is the same in both modes.
+ */
+export async function startApplication(config: Config, opts: StartOptions = {}): Promise<RunningApplication> {
+  const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const stops: Array<() => Promise<void>> = [];
+
+  let sandboxUrl: string | undefined;
+  if (config.sandbox) {
+    if (opts.startSandbox !== false) {
+      const { startSandbox } = await import('./sandbox/server');
+      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true });
+      stops.push(() => sandbox.close());
+      sandboxUrl = sandbox.url;
+    } else {
+      sandboxUrl = config.sandboxUrl;
+    }
+  }
+  const upstreamBase = (configured: string) => (config.sandbox && sandboxUrl && configured === config.sandboxUrl ? sandboxUrl : configured);
+
+  const httpOptions = { timeoutMs: config.http.timeoutMs, deadlineMs: config.http.deadlineMs, maxRetries: config.http.maxRetries, logger };
+  const partnerCenter = createPartnerCenterClient({
+    baseUrl: upstreamBase(config.partnerCenterBaseUrl),
+    http: createUpstreamHttp({ ...httpOptions, service: 'partner-center' }),
+    appName: config.http.appName,
+  });
+  const directory = createGraphClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) });
+  const tokens = createMsalTokenProvider({
+    clientId: config.aad.clientId,
+    clientSecret: config.aad.clientSecret,
+    authorityHost: config.aad.authorityHost,
+    partnerTenantId: config.aad.tenantId,
+    loopbackRewrite: config.sandbox && sandboxUrl && config.aad.authorityHost === SANDBOX_AUTHORITY_HOST ? { host: new URL(SANDBOX_AUTHORITY_HOST).host, baseUrl: sandboxUrl } : undefined,
+    logger,
+  });
+
+  let key = config.dataEncryptionKey;
+  if (!key) {
+    // Sandbox only (config refuses to start without a key otherwise): a per-process key, so nothing stored
+    // encrypted survives a restart, which is what we want from a development sandbox.
+    key = randomBytes(32);
+    logger.warn({}, 'DATA_ENCRYPTION_KEY is not set: using a random key for this run (sandbox mode only)');
+  }
+
+  const useCases: UseCaseDeps = {
+    partnerCenter,
+    directory,
+    tokens,
+    requests: new MemoryRequestStore(),
+    vault: new EncryptedPasswordVault(key),
+    clock: { now: () => new Date() },
+    ids: { newId: () => randomUUID() },
+    logger,
+    settings: {
+      ticketRequired: config.ticketRequired,
+      defaultUsageLocation: config.defaultUsageLocation,
+      passwordRevealMinutes: config.passwordRevealMinutes,
+      customerChoiceLimit: 100,
+    },
+  };
+  const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
+
+  const autoSignIn =
+    config.sandbox && sandboxUrl && opts.sandboxAutoSignIn !== false ? sandboxSignIn(sandboxUrl, config.sandboxUser, logger) : undefined;
+  const teams = createTeamsApp({
+    useCases,
+    views,
+    logger,
+    bot: config.bot,
+    signIn: { connectionName: config.oauthConnectionName, readClaims: readSsoClaims, autoSignIn },
+    cacheTtlMs: config.lookupCacheSeconds * 1000,
+  });
+  const server = await startBotServer({
+    port: config.port,
+    host: opts.host,
+    teams,
+    logger,
+    allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
+  });
+  logger.info({ port: config.port, sandbox: config.sandbox, sandboxUrl }, 'bot listening');
+
+  return {
+    config,
+    botUrl: server.url,
+    sandboxUrl,
+    teams,
+    useCases,
+    async stop() {
+      await server.close();
+      await teams.background.drain();
+      await teams.updater.flush();
+      teams.updater.stop();
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
+
+/**
+ * The Agents Playground has no SSO: in sandbox mode the bot asks the sandbox for the SSO token Teams would have
+ * handed it. The Playground user's object id picks the seeded partner user; anyone else signs in as SANDBOX_USER.
+ */
+function sandboxSignIn(sandboxUrl: string, defaultUpn: string, logger: Logger) {
+  return async (ctx: { activity: { from: { aadObjectId?: string } } }): Promise<string | undefined> => {
+    const res = await fetch(`${sandboxUrl}/_sandbox/sso-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ oid: ctx.activity.from.aadObjectId, userPrincipalName: defaultUpn, mfa: true }),
+    });
+    if (!res.ok) {
+      logger.warn({ status: res.status }, 'the sandbox did not issue an SSO token');
+      return undefined;
+    }
+    return ((await res.json()) as { token?: string }).token;
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const running = await startApplication(config);
+  let playground: { stop(): Promise<void> } | undefined;
+  if (config.sandbox) {
+    const { printSandboxBanner, startPlayground } = await import('./sandbox/dev-environment');
+    if (config.playground) playground = await startPlayground({ botUrl: `http://127.0.0.1:${config.port}/api/messages`, port: config.playgroundPort, dataDir: config.dataDir });
+    printSandboxBanner({ botUrl: running.botUrl, sandboxUrl: running.sandboxUrl!, playgroundPort: config.playground ? config.playgroundPort : undefined, sandboxUser: config.sandboxUser });
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    await playground?.stop();
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`Failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

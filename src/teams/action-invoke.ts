@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** The card verbs the bot answers. Anything else gets an explicit UNKNOWN_ACTION answer, never a silent 200. */
+export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry'] as const;
+export type Verb = (typeof VERBS)[number];
+
+export function isVerb(v: string): v is Verb {
+  return (VERBS as readonly string[]).includes(v);
+}
+
+/** `adaptiveCard/action` invoke value, parsed before anything reads it. Card data itself stays `unknown`. */
+export const actionInvokeSchema = z.object({
+  action: z.object({
+    type: z.literal('Action.Execute'),
+    verb: z.string().max(64),
+    id: z.string().optional(),
+    data: z.record(z.unknown()).optional().default({}),
+  }),
+  trigger: z.enum(['manual', 'automatic']).optional(),
+  authentication: z.object({ token: z.string().min(1) }).partial().optional(),
+  state: z.string().optional(),
+});
+export type ActionInvoke = z.infer<typeof actionInvokeSchema>;
+
+/** A request id from card data: a GUID or nothing. */
+export const requestIdSchema = z.string().uuid();
+
+export function dataString(data: Record<string, unknown>, key: string): string | undefined {
+  const v = data[key];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+export const tokenExchangeSchema = z.object({ id: z.string().optional(), connectionName: z.string().optional(), token: z.string().min(1) });
+export const verifyStateSchema = z.object({ state: z.string().min(1) });

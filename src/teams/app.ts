@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  CardFactory,
+  ConfigurationServiceClientCredentialFactory,
+  MemoryStorage,
+  type Request as BotRequest,
+  type Response as BotResponse,
+  type TurnContext,
+} from 'botbuilder';
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { Actor } from '../core/approval/request-state';
+import { AppError, toAppError } from '../core/errors';
+import type { Logger } from '../core/ports';
+import type { UseCaseDeps } from '../core/use-cases/deps';
+import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
+import { BackgroundWork } from './background';
+import { CardUpdater } from './card-updater';
+import type { AdaptiveCardJson } from './cards/card-templates';
+import type { CardViews } from './cards/views';
+import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvokeResponse } from './invoke-response';
+import { PersonalFlow, type ActionTurn } from './personal-flow';
+import { SignIn, type SignInOptions } from './sign-in';
+
+export interface TeamsAppOptions {
+  useCases: UseCaseDeps;
+  views: CardViews;
+  logger: Logger;
+  bot: { id?: string; password?: string; tenantId?: string };
+  signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
+  /** Look-ups (customer lists, domains) are reused for this long. */
+  cacheTtlMs: number;
+}
+
+const AFTER_RESPONSE = Symbol('afterResponse');
+
+/**
+ * The Teams edge: the only place (with the rest of src/teams/) that knows botbuilder and teams-ai. It parses
+ * every inbound activity, signs the person in, calls the flow, and turns every error into a card through the
+ * one error table.
+ */
+export function createTeamsApp(opts: TeamsAppOptions) {
+  const { useCases, views, logger } = opts;
+  const botId = opts.bot.id ?? '';
+  const adapter = new TeamsAdapter(
+    {},
+    new ConfigurationServiceClientCredentialFactory({
+      MicrosoftAppId: opts.bot.id,
+      MicrosoftAppPassword: opts.bot.password,
+      MicrosoftAppType: opts.bot.tenantId ? 'SingleTenant' : 'MultiTenant',
+      MicrosoftAppTenantId: opts.bot.tenantId,
+    }),
+  );
+  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
+  const background = new BackgroundWork(logger);
+  const updater = new CardUpdater(adapter, botId, logger);
+  const flow = new PersonalFlow(useCases, views, updater, background, opts.cacheTtlMs);
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });
+  /** What a person asked for before they had to sign in, resumed right after the token exchange. */
+  const pendingAfterSignIn = new Map<string, 'new user'>();
+
+  const actorOf = (ctx: TurnContext, user: { oid: string; upn: string; displayName?: string }): Actor => ({
+    oid: user.oid,
+    upn: user.upn,
+    name: user.displayName ?? ctx.activity.from.name ?? user.upn,
+    teamsId: ctx.activity.from.id,
+  });
+
+  const sendCard = (ctx: TurnContext, card: AdaptiveCardJson) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+
+  const startNewUser = async (ctx: TurnContext): Promise<void> => {
+    const correlationId = randomUUID();
+    try {
+      const cred = await signIn.credentialFor(ctx);
+      if (!cred) {
+        pendingAfterSignIn.set(SignIn.userKey(ctx), 'new user');
+        await signIn.sendSignInCard(ctx);
+        return;
+      }
+      if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'sign-in without MFA');
+      await sendCard(ctx, await flow.customerPicker(cred, correlationId));
+    } catch (e) {
+      await sendCard(ctx, reportError(e, correlationId, { turn: 'new user' }));
+    }
+  };
+
+  const reportError = (e: unknown, correlationId: string, fields: object): AdaptiveCardJson => {
+    const error = toAppError(e);
+    const log = error.code === 'INTERNAL' ? logger.error.bind(logger) : logger.warn.bind(logger);
+    log({ ...fields, correlationId: error.correlationId ?? correlationId, code: error.code, upstreamCode: error.upstreamCode, httpStatus: error.httpStatus, err: error.code === 'INTERNAL' ? describe(error.cause ?? error) : undefined }, 'turn failed');
+    return views.error(error, correlationId);
+  };
+
+  // Welcome: when the app is installed in a personal chat (or the bot is added to a conversation).
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const added = ctx.activity.membersAdded ?? [];
+    if (added.some((m) => m.id === ctx.activity.recipient.id)) await sendCard(ctx, views.welcome());
+  });
+  app.activity(ActivityTypes.InstallationUpdate, async (ctx) => {
+    if ((ctx.activity as { action?: string }).action === 'add') await sendCard(ctx, views.welcome());
+  });
+
+  app.message(/^\s*new\s*user\s*$/i, async (ctx) => startNewUser(ctx));
+  app.message(/^\s*help\s*$/i, async (ctx) => {
+    const cred = await signIn.credentialFor(ctx).catch(() => undefined);
+    await sendCard(ctx, views.welcome(cred?.user.upn));
+  });
+  app.message(/^\s*history\b/i, async (ctx) => {
+    const correlationId = randomUUID();
+    try {
+      const cred = await signIn.credentialFor(ctx);
+      if (!cred) {
+        await signIn.sendSignInCard(ctx);
+        return;
+      }
+      const requests = await useCases.requests.list({ requesterOid: cred.user.oid, limit: 10 });
+      const lines = requests.map((r) => `- ${r.createdAt.slice(0, 16).replace('T', ' ')} · ${r.customer.companyName} · ${r.user.userPrincipalName} · **${r.state.kind}**${r.ticket ? ` · ticket ${r.ticket}` : ''}`);
+      await sendCard(ctx, views.notice({ title: 'Your recent requests', text: lines.length ? lines.join('\n') : 'You have no requests yet.', offerNewUser: true }));
+    } catch (e) {
+      await sendCard(ctx, reportError(e, correlationId, { turn: 'history' }));
+    }
+  });
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    if (ctx.activity.value !== undefined && !ctx.activity.text) return; // a stray Action.Submit: nothing to say
+    await sendCard(ctx, views.notice({ title: "I didn't catch that", text: 'Send **new user** to create a user in a customer tenant, or **help** to see what I can do.', offerNewUser: true }));
+  });
+
+  // Universal Actions (Action.Execute).
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'adaptiveCard/action',
+    async (ctx) => {
+      const correlationId = randomUUID();
+      const parsed = actionInvokeSchema.safeParse(ctx.activity.value);
+      if (!parsed.success || !isVerb(parsed.data.action.verb)) {
+        logger.warn({ correlationId, verb: parsed.success ? parsed.data.action.verb : undefined }, 'unknown card action');
+        await replyWithCard(ctx, views.error(new AppError('UNKNOWN_ACTION', 'unknown verb'), correlationId));
+        return;
+      }
+      const { action, authentication } = parsed.data;
+      const verb = action.verb as Parameters<typeof isVerb>[0] & keyof typeof flow.handlers;
+      let cred;
+      try {
+        if (authentication?.token) {
+          cred = await signIn.exchange(ctx, authentication.token);
+        } else {
+          cred = await signIn.credentialFor(ctx);
+        }
+      } catch (e) {
+        logger.warn({ correlationId, code: toAppError(e).code }, 'SSO token exchange failed on a card action');
+        await replyPreconditionFailed(ctx, 'The sign-in token could not be exchanged.');
+        return;
+      }
+      if (!cred) {
+        await replyWithLoginRequest(ctx, await signIn.oauthCardContent(ctx));
+        return;
+      }
+      const started = Date.now();
+      try {
+        if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'sign-in without MFA');
+        const afterResponse = ctx.turnState.get(AFTER_RESPONSE) as ((work: () => void) => void) | undefined;
+        const turn: ActionTurn = {
+          ctx,
+          cred,
+          actor: actorOf(ctx, cred.user),
+          data: action.data,
+          correlationId,
+          afterResponse: afterResponse ?? ((work) => setImmediate(work)),
+        };
+        const card = await flow.handlers[verb](turn);
+        await replyWithCard(ctx, card);
+        logger.info({ correlationId, verb, requestId: action.data.requestId, durationMs: Date.now() - started }, 'card action');
+      } catch (e) {
+        await replyWithCard(ctx, reportError(e, correlationId, { verb, requestId: action.data.requestId }));
+      }
+    },
+    true,
+  );
+
+  // Type-ahead for the customer list (Data.Query).
+  app.adaptiveCards.search('customers', async (ctx, _state, query) => {
+    const cred = await signIn.credentialFor(ctx).catch(() => undefined);
+    if (!cred) return [];
+    const found = await flow.searchCustomers(cred, query.parameters.queryText ?? '', Math.min(query.count || 25, 50), randomUUID());
+    return found.map((c) => ({ title: `${c.name} (${c.domain})`, value: c.id }));
+  });
+
+  // Teams SSO in chat.
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/tokenExchange',
+    async (ctx) => {
+      const parsed = tokenExchangeSchema.safeParse(ctx.activity.value);
+      const connectionName = opts.signIn.connectionName;
+      if (!parsed.success) {
+        await sendInvokeResponse(ctx, 400, { id: '', connectionName, failureDetail: 'The token exchange request is malformed.' });
+        return;
+      }
+      try {
+        const cred = await signIn.exchange(ctx, parsed.data.token);
+        await sendInvokeResponse(ctx, 200, { id: parsed.data.id, connectionName });
+        await resumeAfterSignIn(ctx, cred.user.mfa);
+      } catch (e) {
+        logger.warn({ code: toAppError(e).code }, 'SSO token exchange failed; Teams falls back to a consent prompt');
+        await sendInvokeResponse(ctx, 412, { id: parsed.data.id, connectionName, failureDetail: 'The token could not be exchanged.' });
+      }
+    },
+    true,
+  );
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/verifyState',
+    async (ctx) => {
+      const parsed = verifyStateSchema.safeParse(ctx.activity.value);
+      try {
+        if (!parsed.success) throw new AppError('TOKEN_EXCHANGE_FAILED', 'verifyState without a state');
+        const assertion = await userTokenFromMagicCode(ctx, opts.signIn.connectionName, parsed.data.state);
+        const cred = await signIn.exchange(ctx, assertion);
+        await sendInvokeResponse(ctx, 200);
+        await resumeAfterSignIn(ctx, cred.user.mfa);
+      } catch (e) {
+        logger.warn({ code: toAppError(e).code }, 'sign-in verification failed');
+        await sendInvokeResponse(ctx, 412);
+        await sendCard(ctx, views.error(toAppError(e)));
+      }
+    },
+    true,
+  );
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/failure',
+    async (ctx) => {
+      const code = (ctx.activity.value as { code?: string } | undefined)?.code ?? 'unknown';
+      logger.warn({ signInFailure: code }, 'Teams reported a sign-in failure');
+      await sendInvokeResponse(ctx, 200);
+      await sendCard(
+        ctx,
+        views.notice({
+          title: 'Sign-in failed',
+          text: code === 'resourcematchfailed' ? "Teams could not get a token for this app: the app manifest's webApplicationInfo.resource does not match the Entra app's Application ID URI." : `Teams reported a sign-in failure (${code}).`,
+          todo: 'Ask your administrator to check the SSO settings (README, "Troubleshooting").',
+          color: 'Attention',
+        }),
+      );
+    },
+    true,
+  );
+
+  const resumeAfterSignIn = async (ctx: TurnContext, mfa: boolean): Promise<void> => {
+    const pending = pendingAfterSignIn.get(SignIn.userKey(ctx));
+    pendingAfterSignIn.delete(SignIn.userKey(ctx));
+    if (!mfa) {
+      await sendCard(ctx, views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA')));
+      return;
+    }
+    if (pending === 'new user') await startNewUser(ctx);
+  };
+
+  app.error(async (ctx, err) => {
+    const correlationId = randomUUID();
+    logger.error({ correlationId, err: describe(err) }, 'unhandled turn error');
+    if (ctx.activity.type === ActivityTypes.Invoke) return;
+    await sendCard(ctx, views.error(new AppError('INTERNAL', 'unhandled'), correlationId)).catch(() => undefined);
+  });
+
+  /**
+   * Runs one turn from an HTTP request. Work queued with `afterResponse` starts only once the adapter has written
+   * the answer, so a quick background update can never be overwritten by the invoke's own card.
+   */
+  const handle = async (req: BotRequest, res: BotResponse): Promise<void> => {
+    const after: Array<() => void> = [];
+    await adapter.process(req, res, async (ctx) => {
+      ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
+      await app.run(ctx);
+    });
+    for (const work of after) work();
+  };
+
+  return { app, adapter, background, updater, signIn, handle };
+}
+
+export type TeamsApp = ReturnType<typeof createTeamsApp>;
+
+async function userTokenFromMagicCode(ctx: TurnContext, connectionName: string, magicCode: string): Promise<string> {
+  const adapter = ctx.adapter as unknown as { UserTokenClientKey?: symbol };
+  const client = adapter.UserTokenClientKey ? (ctx.turnState.get(adapter.UserTokenClientKey) as { getUserToken?: Function } | undefined) : undefined;
+  if (!client?.getUserToken) throw new AppError('TOKEN_EXCHANGE_FAILED', 'no token service in this environment');
+  const result = (await client.getUserToken(ctx.activity.from.id, connectionName, ctx.activity.channelId, magicCode)) as { token?: string } | undefined;
+  if (!result?.token) throw new AppError('TOKEN_EXCHANGE_FAILED', 'the token service returned no token');
+  return result.token;
+}
+
+function describe(e: unknown): object {
+  if (e instanceof Error) return { name: e.name, stack: e.stack?.split('\n').slice(0, 6).join('\n') };
+  return { value: typeof e };
+}

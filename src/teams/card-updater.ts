@@ -1,0 +1,54 @@
+import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { CardLocation } from '../core/approval/user-request';
+import type { Logger } from '../core/ports';
+import type { AdaptiveCardJson } from './cards/card-templates';
+
+/**
+ * Updates a card after its invoke has been answered (the result replacing "Creating…", the password removed after
+ * its time), through a proactive continuation of the stored conversation.
+ */
+export class CardUpdater {
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; run: () => Promise<void> }>();
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async update(location: CardLocation, card: AdaptiveCardJson): Promise<void> {
+    await this.adapter.continueConversationAsync(this.botAppId, location.conversation as Partial<ConversationReference>, async (ctx) => {
+      await ctx.updateActivity({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] });
+    });
+  }
+
+  /** Runs `work` at `at` (or now, if that time has passed); one timer per key, replaced when scheduled again. */
+  schedule(key: string, at: Date, work: () => Promise<void>): void {
+    this.cancel(key);
+    const run = () => {
+      this.timers.delete(key);
+      return work().catch((e) => this.logger.error({ key, err: e instanceof Error ? e.name : String(e) }, 'scheduled card update failed'));
+    };
+    const timer = setTimeout(run, Math.max(0, at.getTime() - Date.now()));
+    timer.unref();
+    this.timers.set(key, { timer, run });
+  }
+
+  cancel(key: string): void {
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t.timer);
+    this.timers.delete(key);
+  }
+
+  /** Runs every pending update now, so stopping the bot never leaves a password on a card until its timer. */
+  async flush(): Promise<void> {
+    const pending = [...this.timers.values()];
+    for (const t of pending) clearTimeout(t.timer);
+    await Promise.all(pending.map((t) => t.run()));
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t.timer);
+    this.timers.clear();
+  }
+}

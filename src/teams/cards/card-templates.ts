@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+
+export const CARD_NAMES = ['welcome', 'pick-customer', 'new-user-form', 'confirm', 'creating', 'created', 'failed', 'notice'] as const;
+export type CardName = (typeof CARD_NAMES)[number];
+
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  version: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The card templates in cards/, read and parsed once at start (never per render). A missing or broken template
+ * stops the start, rather than failing in front of a person later.
+ */
+export class CardTemplates {
+  private readonly templates = new Map<CardName, ACData.Template>();
+
+  constructor(dir: string) {
+    const files = new Set(readdirSync(dir));
+    for (const name of CARD_NAMES) {
+      const file = `${name}.json`;
+      if (!files.has(file)) throw new Error(`card template ${file} is missing from ${dir}`);
+      this.templates.set(name, new ACData.Template(JSON.parse(readFileSync(join(dir, file), 'utf8'))));
+    }
+  }
+
+  render(name: CardName, data: object): AdaptiveCardJson {
+    const template = this.templates.get(name);
+    if (!template) throw new Error(`unknown card ${name}`);
+    return template.expand({ $root: data }) as AdaptiveCardJson;
+  }
+}
+
+/** The repository's cards/ folder, whether running from src/ (ts-node) or dist/src/ (compiled). */
+export function defaultCardsDir(): string {
+  const candidates = [join(__dirname, '..', '..', '..', 'cards'), join(__dirname, '..', '..', '..', '..', 'cards')];
+  for (const c of candidates) {
+    try {
+      if (readdirSync(c).includes('welcome.json')) return c;
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new Error(`cards/ not found near ${__dirname}`);
+}

@@ -1,0 +1,56 @@
+import type { ErrorCode } from '../core/errors';
+
+export interface ErrorText {
+  title: string;
+  /** What went wrong, in one plain sentence. */
+  text: string;
+  /** What the person can do about it. */
+  todo: string;
+}
+
+/**
+ * The one table from error code to what a person reads. Nothing else in the bot writes error text, and no
+ * exception message, stack or token ever reaches a chat.
+ */
+export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+  VALIDATION_FAILED: { title: 'Some fields need attention', text: 'Some of the values are not accepted by Microsoft Entra.', todo: 'Correct the fields marked in red and submit again.' },
+  SIGN_IN_REQUIRED: { title: 'Sign-in needed', text: 'I need you to sign in before I can act for you in Partner Center.', todo: 'Use the sign-in button, then send "new user" again.' },
+  TOKEN_EXCHANGE_FAILED: { title: 'Sign-in did not work', text: 'Your Teams sign-in could not be exchanged for a Partner Center token.', todo: 'Sign in again. If it keeps failing, ask your administrator to check the app registration.' },
+  CONSENT_REQUIRED: { title: 'Consent needed', text: 'You (or your administrator) have not yet consented to this app acting for you in Partner Center.', todo: 'Sign in with the button and accept the permissions, or ask an administrator to grant admin consent.' },
+  MFA_REQUIRED: { title: 'Multi-factor sign-in required', text: 'Partner Center accepts only sign-ins that used multi-factor authentication, and yours did not.', todo: 'Sign out of Teams, sign in again with MFA, then retry.' },
+  TENANT_NOT_ALLOWED: { title: 'Not available here', text: 'This bot serves one partner organisation, and this conversation belongs to another.', todo: 'Use the bot from your partner organisation\'s Teams.' },
+  UNAUTHENTICATED: { title: 'Partner Center refused the sign-in', text: 'Partner Center did not accept your token (expired, or not an App+User token).', todo: 'Sign in again and retry.' },
+  CUSTOMER_NOT_FOUND: { title: 'Customer not found', text: 'Partner Center does not know this customer.', todo: 'Choose the customer again from the list.' },
+  NO_RELATIONSHIP: { title: 'No relationship with this customer', text: 'Your partner organisation has no relationship with this customer in Partner Center.', todo: 'Check the customer in Partner Center; a reseller or GDAP relationship must exist first.' },
+  RELATIONSHIP_EXPIRED: { title: 'GDAP relationship expired', text: 'The GDAP relationship with this customer has expired.', todo: 'Ask your Partner Center administrator to request a new GDAP relationship and have the customer approve it.' },
+  GDAP_ROLE_MISSING: { title: 'No GDAP role for this', text: 'You do not hold User Administrator or Directory Writers for this customer through an active GDAP relationship.', todo: 'Ask your Partner Center administrator to add you to a security group that has one of these roles for this customer.' },
+  ACCESS_DENIED: { title: 'Access denied', text: 'Partner Center refused access to this customer.', todo: 'Check your GDAP roles for this customer with your Partner Center administrator.' },
+  ACTION_NOT_ALLOWED: { title: 'Not allowed', text: 'Partner Center does not allow this action for this customer.', todo: 'Check the customer\'s status in Partner Center.' },
+  TENANT_NOT_FOUND: { title: 'Tenant not found', text: 'Partner Center could not find this customer\'s tenant.', todo: 'Choose the customer again; if it persists, check the customer in Partner Center.' },
+  USER_NOT_FOUND: { title: 'User not found', text: 'That user does not exist (any more) in the customer\'s tenant.', todo: 'Refresh and check the user name.' },
+  UPN_TAKEN: { title: 'User name already taken', text: 'A user with this user name already exists in the customer\'s tenant.', todo: 'Choose a different user name with "Edit and retry".' },
+  UPN_SOFT_DELETED: { title: 'User name belongs to a deleted user', text: 'A recently deleted user still holds this user name (they can be restored for 30 days).', todo: 'Restore that user instead, or choose a different user name.' },
+  DOMAIN_FEDERATED: { title: 'Federated domain', text: 'This domain is federated: its users are created in the customer\'s own identity system, not through Partner Center.', todo: 'Choose a managed domain (for example the .onmicrosoft.com domain), or create the user in the customer\'s on-premises directory.' },
+  DOMAIN_NOT_VERIFIED: { title: 'Domain not usable', text: 'This domain is not one of the customer\'s verified domains.', todo: 'Choose one of the domains offered in the form.' },
+  INVALID_PASSWORD: { title: 'Password not accepted', text: 'Microsoft Entra did not accept the password: it needs 8 to 256 characters and three of lowercase, uppercase, digits and symbols.', todo: 'Use "Edit and retry" and let the bot generate a password, or type a stronger one.' },
+  INVALID_FIELD: { title: 'A value was not accepted', text: 'Partner Center did not accept one of the values.', todo: 'Use "Edit and retry" and check the field named below.' },
+  THROTTLED: { title: 'Partner Center is busy', text: 'Partner Center is limiting how many requests your organisation can make right now.', todo: 'Wait a minute, then use "Try again". Nothing was created twice.' },
+  PARTNER_CENTER_UNAVAILABLE: { title: 'Partner Center is unavailable', text: 'Partner Center did not answer properly, even after several attempts.', todo: 'Use "Try again" in a few minutes; the bot will never create the user twice.' },
+  GRAPH_UNAVAILABLE: { title: 'Microsoft Graph is unavailable', text: 'Microsoft Graph did not answer properly, even after several attempts.', todo: 'Try again in a few minutes.' },
+  IDENTITY_UNAVAILABLE: { title: 'Sign-in service unavailable', text: 'The Microsoft identity platform could not be reached to get a token for you.', todo: 'Try again in a few minutes.' },
+  UPSTREAM_TIMEOUT: { title: 'Partner Center took too long', text: 'Partner Center did not answer in time, even after several attempts.', todo: 'Use "Try again": the same request id is sent, so the user can never be created twice.' },
+  UPSTREAM_INVALID_RESPONSE: { title: 'Unexpected answer', text: 'Partner Center answered with something the bot did not understand.', todo: 'Try again; if it persists, report the correlation id to your administrator.' },
+  REQUEST_NOT_FOUND: { title: 'Request not found', text: 'This request no longer exists (it may have expired).', todo: 'Start a new request with "new user".' },
+  ILLEGAL_TRANSITION: { title: 'Already handled', text: 'This request has moved on since this card was shown.', todo: 'Look at the latest card for its current state.' },
+  CONCURRENT_UPDATE: { title: 'Busy', text: 'Someone else changed this request at the same moment.', todo: 'Look at the latest card and try again if needed.' },
+  NOT_REQUESTER: { title: 'Not your request', text: 'Only the person who raised this request can do that.', todo: 'Start your own request with "new user".' },
+  NOT_APPROVER: { title: 'Not an approver', text: 'You are not an approver for this request.', todo: 'Ask an approver of your team to act on it.' },
+  SELF_APPROVAL_REFUSED: { title: 'Approval by someone else needed', text: 'You raised this request, so someone else must approve it.', todo: 'Ask another approver.' },
+  PASSWORD_UNAVAILABLE: { title: 'Password no longer available', text: 'The temporary password for this request could not be read back (it is erased when a request ends, and cannot be decrypted after the key changes).', todo: 'Use "Edit and retry" to set a new password.' },
+  UNKNOWN_ACTION: { title: 'Unknown action', text: 'This card sent an action the bot does not know.', todo: 'Send "new user" to start again.' },
+  INTERNAL: { title: 'Something went wrong', text: 'The bot hit an unexpected problem.', todo: 'Try again; if it persists, report the reference below to your administrator.' },
+};
+
+export function errorText(code: ErrorCode): ErrorText {
+  return ERROR_TEXT[code];
+}

@@ -1,0 +1,160 @@
+import { TurnContext } from 'botbuilder';
+import type { Actor } from '../core/approval/request-state';
+import { AppError } from '../core/errors';
+import type { UserCredential } from '../core/ports';
+import { TtlCache } from '../core/ttl-cache';
+import { cancelRequest, performCreate, startCreate } from '../core/use-cases/create-user';
+import { listCustomers, loadCustomerForForm, searchCustomers, type CustomerChoice, type CustomerForForm } from '../core/use-cases/customers';
+import type { UseCaseDeps } from '../core/use-cases/deps';
+import { assertRequester, loadRequest } from '../core/use-cases/request-access';
+import { submitNewUserForm } from '../core/use-cases/submit-form';
+import { dataString, requestIdSchema, type Verb } from './action-invoke';
+import type { BackgroundWork } from './background';
+import type { AdaptiveCardJson } from './cards/card-templates';
+import type { CardViews } from './cards/views';
+import type { CardUpdater } from './card-updater';
+
+/** One card action, after sign-in: who acts, with which credential, on what data. */
+export interface ActionTurn {
+  ctx: TurnContext;
+  cred: UserCredential;
+  actor: Actor;
+  data: Record<string, unknown>;
+  correlationId: string;
+  /** Work to run once the invoke has been answered (so the answer's card never overwrites a later update). */
+  afterResponse: (work: () => void) => void;
+}
+
+/**
+ * The personal-chat flow: pick a customer, fill the form, confirm, create. Each verb handler is a few lines that
+ * call one use case and return the card that replaces the one clicked.
+ */
+export class PersonalFlow {
+  private readonly customerCache: TtlCache<CustomerChoice[]>;
+  private readonly formCache: TtlCache<CustomerForForm>;
+
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly views: CardViews,
+    private readonly updater: CardUpdater,
+    private readonly background: BackgroundWork,
+    cacheTtlMs: number,
+  ) {
+    this.customerCache = new TtlCache(deps.clock, cacheTtlMs);
+    this.formCache = new TtlCache(deps.clock, cacheTtlMs);
+  }
+
+  readonly handlers: Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
+    openForm: (t) => {
+      const customerId = dataString(t.data, 'customerId');
+      return customerId ? this.formFor(t, customerId) : this.customerPicker(t.cred, t.correlationId);
+    },
+    pickCustomer: async (t) => {
+      const customerId = dataString(t.data, 'customerId');
+      if (!customerId || !requestIdSchema.safeParse(customerId).success) {
+        const all = await this.customers(t.cred, t.correlationId);
+        return this.views.pickCustomer(all.slice(0, this.deps.settings.customerChoiceLimit), all.length, { error: 'Choose a customer from the list.' });
+      }
+      return this.formFor(t, customerId);
+    },
+    submitForm: async (t) => {
+      const requestId = this.optionalRequestId(t.data);
+      const customerId = dataString(t.data, 'customerId') ?? '';
+      const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'personal' });
+      if (result.kind === 'ready') return this.views.confirm(result.request, result.customer);
+      const form = await this.formContext(t.cred, customerId, t.correlationId);
+      return this.views.form({ ...this.formInput(form), values: result.values, issues: result.issues, requestId });
+    },
+    cancelForm: async (t) => {
+      const requestId = this.optionalRequestId(t.data);
+      if (requestId) return this.views.current(await cancelRequest(this.deps, t.actor, requestId));
+      return this.views.notice({ title: 'Cancelled', text: 'Nothing was created.', offerNewUser: true });
+    },
+    edit: async (t) => {
+      const request = (await loadRequest(this.deps, this.requestId(t.data))).value;
+      assertRequester(request, t.actor);
+      if (request.state.kind !== 'draft' && request.state.kind !== 'failed') return this.views.current(request);
+      const form = await this.formContext(t.cred, request.customer.id, t.correlationId);
+      const u = request.user;
+      const values = {
+        firstName: u.firstName,
+        lastName: u.lastName,
+        displayName: u.displayName,
+        userName: u.userName,
+        domain: u.domain,
+        usageLocation: u.usageLocation,
+        immutableId: u.immutableId ?? '',
+        forceChangePassword: String(u.forceChangePassword),
+        ticket: request.ticket ?? '',
+      };
+      return this.views.form({ ...this.formInput(form), values, requestId: request.id });
+    },
+    create: (t) => this.claimAndCreate(t, 'create'),
+    retry: (t) => this.claimAndCreate(t, 'retry'),
+    cancel: async (t) => this.views.current(await cancelRequest(this.deps, t.actor, this.requestId(t.data))),
+  };
+
+  /** The first card of a new request, sent as a new message (from text, or after sign-in). */
+  async customerPicker(cred: UserCredential, correlationId: string): Promise<AdaptiveCardJson> {
+    const all = await this.customers(cred, correlationId);
+    return this.views.pickCustomer(all.slice(0, this.deps.settings.customerChoiceLimit), all.length);
+  }
+
+  /** Type-ahead for the customer list (`application/search`, dataset `customers`). */
+  async searchCustomers(cred: UserCredential, query: string, limit: number, correlationId: string): Promise<CustomerChoice[]> {
+    return searchCustomers(await this.customers(cred, correlationId), query, limit);
+  }
+
+  private customers(cred: UserCredential, correlationId: string): Promise<CustomerChoice[]> {
+    return this.customerCache.getOrLoad(cred.user.oid, () => listCustomers(this.deps, cred, correlationId));
+  }
+
+  private formContext(cred: UserCredential, customerId: string, correlationId: string): Promise<CustomerForForm> {
+    if (!requestIdSchema.safeParse(customerId).success) throw new AppError('CUSTOMER_NOT_FOUND', 'no customer id on the form');
+    return this.formCache.getOrLoad(`${cred.user.oid}:${customerId}`, () => loadCustomerForForm(this.deps, cred, customerId, correlationId));
+  }
+
+  private async formFor(t: ActionTurn, customerId: string): Promise<AdaptiveCardJson> {
+    return this.views.form(this.formInput(await this.formContext(t.cred, customerId, t.correlationId)));
+  }
+
+  private formInput(form: CustomerForForm) {
+    return { customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable) };
+  }
+
+  private async claimAndCreate(t: ActionTurn, kind: 'create' | 'retry'): Promise<AdaptiveCardJson> {
+    const requestId = this.requestId(t.data);
+    const activityId = t.ctx.activity.replyToId;
+    const card = activityId ? { conversation: { ...TurnContext.getConversationReference(t.ctx.activity) }, activityId } : undefined;
+    const outcome = await startCreate(this.deps, t.actor, requestId, kind, card);
+    if (!outcome.started) return this.views.current(outcome.request);
+    const location = outcome.request.card;
+    const cred = t.cred;
+    t.afterResponse(() =>
+      this.background.run('create-user', { requestId }, async () => {
+        const result = await performCreate(this.deps, cred, requestId);
+        if (!location) return;
+        await this.updater.update(location, result.ok ? this.views.created(result.request, result.password) : this.views.failed(result.request));
+        const until = result.request.passwordRevealUntil;
+        if (result.ok && until) {
+          const shown = result.request;
+          this.updater.schedule(`reveal:${requestId}`, new Date(until), () => this.updater.update(location, this.views.created(shown)));
+        }
+      }),
+    );
+    return this.views.creating(outcome.request);
+  }
+
+  private requestId(data: Record<string, unknown>): string {
+    const id = this.optionalRequestId(data);
+    if (!id) throw new AppError('REQUEST_NOT_FOUND', 'the card carries no request id');
+    return id;
+  }
+
+  private optionalRequestId(data: Record<string, unknown>): string | undefined {
+    const raw = dataString(data, 'requestId');
+    if (!raw) return undefined;
+    if (!requestIdSchema.safeParse(raw).success) throw new AppError('REQUEST_NOT_FOUND', 'malformed request id on the card');
+    return raw;
+  }
+}

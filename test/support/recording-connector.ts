@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+/** One call the bot made to the Bot Framework connector (the Teams service URL). */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  conversationId: string;
+  activityId?: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * A stand-in for the Teams service URL: records every activity the bot sends or updates, and answers like the
+ * connector does. It is the boundary fake of the integration tests; everything inside the bot is the real code.
+ */
+export class RecordingConnector {
+  readonly calls: ConnectorCall[] = [];
+  private server?: Server;
+  private nextId = 1;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    const addr = this.server.address();
+    this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+    const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?/.exec(path);
+    if (!m) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
+    this.calls.push({ method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now() });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+  }
+
+  /** Messages sent (not typing indicators, not updates). */
+  sent(): ConnectorCall[] {
+    return this.calls.filter((c) => c.method === 'POST' && c.body.type === 'message');
+  }
+
+  updates(activityId?: string): ConnectorCall[] {
+    return this.calls.filter((c) => c.method === 'PUT' && (!activityId || c.activityId === activityId));
+  }
+
+  async waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = probe();
+      if (v !== undefined && v !== null && v !== false) return v;
+      if (Date.now() > deadline) throw new Error('timed out waiting for the connector');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Everything the bot ever sent or updated, as one string, for "this never appeared anywhere" checks. */
+  transcript(): string {
+    return JSON.stringify(this.calls);
+  }
+}
+
+/** The adaptive card content of a connector call, if it carries one. */
+export function cardOf(call: ConnectorCall | undefined): Record<string, unknown> | undefined {
+  const atts = call?.body.attachments as Array<{ contentType: string; content: Record<string, unknown> }> | undefined;
+  return atts?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
