@@ -1,0 +1,71 @@
+import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST } from '../../src/config';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing configured: sandbox mode', () => {
+    const c = loadConfig({});
+    expect(c.sandbox).toBe(true);
+    expect(c.port).toBe(3978);
+    expect(c.sandboxPort).toBe(3979);
+    expect(c.partnerCenterBaseUrl).toBe('http://127.0.0.1:3979');
+    expect(c.graphBaseUrl).toBe('http://127.0.0.1:3979');
+    expect(c.aad.authorityHost).toBe(SANDBOX_AUTHORITY_HOST);
+    expect(c.playground).toBe(true);
+    expect(c.passwordRevealMinutes).toBe(10);
+  });
+
+  it('turns the sandbox off when Microsoft credentials are configured, and then requires all of them', () => {
+    const p = problems({ AAD_APP_CLIENT_ID: '6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11' });
+    expect(p.some((x) => x.startsWith('AAD_APP_CLIENT_SECRET'))).toBe(true);
+    expect(p.some((x) => x.startsWith('AAD_APP_TENANT_ID'))).toBe(true);
+    expect(p.some((x) => x.startsWith('BOT_ID'))).toBe(true);
+    expect(p.some((x) => x.startsWith('DATA_ENCRYPTION_KEY'))).toBe(true);
+  });
+
+  it('production configuration points at Microsoft endpoints', () => {
+    const c = loadConfig({
+      AAD_APP_CLIENT_ID: '6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11',
+      AAD_APP_CLIENT_SECRET: 's',
+      AAD_APP_TENANT_ID: '7b0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11',
+      BOT_ID: '6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11',
+      BOT_PASSWORD: 'p',
+      DATA_ENCRYPTION_KEY: 'a'.repeat(64),
+    });
+    expect(c.sandbox).toBe(false);
+    expect(c.partnerCenterBaseUrl).toBe('https://api.partnercenter.microsoft.com');
+    expect(c.graphBaseUrl).toBe('https://graph.microsoft.com');
+    expect(c.aad.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(c.bot.tenantId).toBe('7b0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11');
+    expect(c.dataEncryptionKey?.length).toBe(32);
+    expect(c.playground).toBe(false);
+  });
+
+  it('names each bad variable and what it expects', () => {
+    const p = problems({ PORT: 'eighty', BOT_ID: 'not-a-guid', DEFAULT_USAGE_LOCATION: 'USA', LOG_LEVEL: 'loud' });
+    expect(p.find((x) => x.startsWith('PORT'))).toBeDefined();
+    expect(p.find((x) => x.startsWith('BOT_ID'))).toContain('GUID');
+    expect(p.find((x) => x.startsWith('DEFAULT_USAGE_LOCATION'))).toContain('country code');
+    expect(p.find((x) => x.startsWith('LOG_LEVEL'))).toBeDefined();
+  });
+
+  it('refuses an encryption key that is not 32 bytes', () => {
+    expect(problems({ DATA_ENCRYPTION_KEY: 'abcd' }).some((x) => x.startsWith('DATA_ENCRYPTION_KEY'))).toBe(true);
+  });
+
+  it('parses booleans and lets SANDBOX be forced', () => {
+    const c = loadConfig({ SANDBOX: 'true', AAD_APP_CLIENT_ID: '6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11', TICKET_REQUIRED: 'yes', PLAYGROUND: 'false' });
+    expect(c.sandbox).toBe(true);
+    expect(c.ticketRequired).toBe(true);
+    expect(c.playground).toBe(false);
+    expect(c.aad.clientId).toBe('6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11');
+  });
+});

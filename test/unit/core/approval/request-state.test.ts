@@ -1,0 +1,91 @@
+import { AppError } from '../../../../src/core/errors';
+import { isFinal, transition, type RequestEvent, type RequestState, type RequestStateKind } from '../../../../src/core/approval/request-state';
+
+const now = new Date('2026-11-28T12:00:00.000Z');
+const ada = { oid: 'oid-ada', name: 'Ada' };
+const failure = { code: 'THROTTLED' as const, retryable: true };
+const user = { id: 'u1', userPrincipalName: 'x@y.example', displayName: 'X', state: 'active' };
+
+const states: Record<RequestStateKind, RequestState> = {
+  draft: { kind: 'draft' },
+  'pending-approval': { kind: 'pending-approval', submittedAt: now.toISOString() },
+  approved: { kind: 'approved', by: ada, at: now.toISOString() },
+  creating: { kind: 'creating', by: ada, startedAt: now.toISOString(), attempt: 1 },
+  created: { kind: 'created', by: ada, at: now.toISOString(), user },
+  failed: { kind: 'failed', by: ada, at: now.toISOString(), failure, attempt: 2 },
+  rejected: { kind: 'rejected', by: ada, at: now.toISOString(), reason: 'no' },
+  cancelled: { kind: 'cancelled', by: ada, at: now.toISOString() },
+  expired: { kind: 'expired', at: now.toISOString() },
+};
+
+const events: Record<RequestEvent['type'], RequestEvent> = {
+  'submit-for-approval': { type: 'submit-for-approval' },
+  approve: { type: 'approve', by: ada },
+  'start-create': { type: 'start-create', by: ada },
+  succeed: { type: 'succeed', user },
+  fail: { type: 'fail', failure },
+  retry: { type: 'retry', by: ada },
+  edit: { type: 'edit' },
+  reject: { type: 'reject', by: ada, reason: 'duplicate' },
+  cancel: { type: 'cancel', by: ada },
+  expire: { type: 'expire' },
+};
+
+/** Every legal move and where it leads; everything not listed must be refused. */
+const legal: Record<RequestStateKind, Partial<Record<RequestEvent['type'], RequestStateKind>>> = {
+  draft: { 'start-create': 'creating', 'submit-for-approval': 'pending-approval', edit: 'draft', cancel: 'cancelled' },
+  'pending-approval': { approve: 'approved', reject: 'rejected', cancel: 'cancelled', expire: 'expired' },
+  approved: { 'start-create': 'creating' },
+  creating: { succeed: 'created', fail: 'failed' },
+  failed: { retry: 'creating', edit: 'draft', cancel: 'cancelled', expire: 'expired' },
+  created: {},
+  rejected: {},
+  cancelled: {},
+  expired: {},
+};
+
+describe('request state machine', () => {
+  for (const [kind, state] of Object.entries(states) as Array<[RequestStateKind, RequestState]>) {
+    for (const [type, event] of Object.entries(events) as Array<[RequestEvent['type'], RequestEvent]>) {
+      const target = legal[kind][type];
+      if (target) {
+        it(`${kind} --${type}--> ${target}`, () => {
+          expect(transition(state, event, now).kind).toBe(target);
+        });
+      } else {
+        it(`${kind} refuses ${type}`, () => {
+          let caught: unknown;
+          try {
+            transition(state, event, now);
+          } catch (e) {
+            caught = e;
+          }
+          expect(caught).toBeInstanceOf(AppError);
+          expect((caught as AppError).code).toBe('ILLEGAL_TRANSITION');
+        });
+      }
+    }
+  }
+
+  it('stamps transitions with the injected time and keeps who acted', () => {
+    const next = transition(states['pending-approval'], { type: 'approve', by: ada }, now);
+    expect(next).toEqual({ kind: 'approved', by: ada, at: now.toISOString() });
+  });
+
+  it('counts attempts across retries', () => {
+    const retried = transition(states.failed, { type: 'retry', by: ada }, now);
+    expect(retried).toMatchObject({ kind: 'creating', attempt: 3 });
+    const failedAgain = transition(retried, { type: 'fail', failure }, now);
+    expect(failedAgain).toMatchObject({ kind: 'failed', attempt: 3 });
+  });
+
+  it('the creator of a created user is whoever started the creation', () => {
+    const created = transition(states.creating, { type: 'succeed', user }, now);
+    expect(created).toMatchObject({ kind: 'created', by: ada, user });
+  });
+
+  it('knows which states are final', () => {
+    const finals = (Object.keys(states) as RequestStateKind[]).filter((k) => isFinal(states[k]));
+    expect(finals.sort()).toEqual(['cancelled', 'created', 'expired', 'rejected']);
+  });
+});
