@@ -1,0 +1,201 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodePng, encodePng } from '../../../scripts/lib/png';
+import { readZip } from '../../../scripts/lib/zip';
+import {
+  PackageError,
+  buildAppPackage,
+  checkConsistency,
+  fillPlaceholders,
+  loadEnv,
+  main,
+  parseArgs,
+  parseDotEnv,
+} from '../../../scripts/package-app';
+import { EXAMPLE_ENV, editJson, tempAppPackage } from './helpers';
+
+async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof PackageError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a PackageError');
+}
+
+describe('scripts/package-app.ts', () => {
+  let tmp: ReturnType<typeof tempAppPackage>;
+  beforeEach(() => {
+    tmp = tempAppPackage();
+  });
+  afterEach(() => tmp.cleanup());
+
+  const build = (env: Record<string, string | undefined> = EXAMPLE_ENV) =>
+    buildAppPackage({ appPackageDir: tmp.dir, envName: 'test', env, mtime: new Date(2025, 0, 1) });
+
+  it('writes a zip with exactly manifest.json, color.png and outline.png at the root, readable back', async () => {
+    const result = await build();
+    expect(result.zipPath).toBe(join(tmp.dir, 'build', 'appPackage.test.zip'));
+    const entries = readZip(readFileSync(result.zipPath));
+    expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    expect(manifest.id).toBe(EXAMPLE_ENV.TEAMS_APP_ID);
+    expect(JSON.stringify(manifest)).not.toContain('${{');
+    expect(entries.find((e) => e.name === 'color.png')!.data.equals(readFileSync(join(tmp.dir, 'color.png')))).toBe(true);
+    expect(decodePng(entries.find((e) => e.name === 'outline.png')!.data).width).toBe(32);
+    expect(JSON.parse(readFileSync(result.manifestPath, 'utf8'))).toEqual(manifest);
+  });
+
+  it('refuses an unfilled placeholder, naming each one, and writes nothing', async () => {
+    const problems = await problemsOf(build({ ...EXAMPLE_ENV, BOT_ID: undefined, BOT_DOMAIN: '   ' }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^BOT_ID is not set: manifest\.json uses \$\{\{BOT_ID\}\}/);
+    expect(problems[1]).toMatch(/^BOT_DOMAIN is not set/);
+    expect(() => readFileSync(join(tmp.dir, 'build', 'appPackage.test.zip'))).toThrow();
+  });
+
+  it('refuses a manifest that breaks the schema', async () => {
+    editJson(join(tmp.dir, 'manifest.json'), (m) => {
+      (m.name as { short: string }).short = 'A name that is far too long for the thirty character limit';
+      delete m.developer;
+    });
+    const problems = await problemsOf(build());
+    expect(problems.some((p) => p.startsWith('schema:') && p.includes('/name/short'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('schema:') && p.includes("'developer'"))).toBe(true);
+  });
+
+  it('refuses a value that does not fit the schema once filled (not a GUID)', async () => {
+    const problems = await problemsOf(build({ ...EXAMPLE_ENV, TEAMS_APP_ID: 'my-app' }));
+    expect(problems.some((p) => p.includes('/id') && p.includes('pattern'))).toBe(true);
+  });
+
+  it('refuses SSO settings that do not match the bot, and a URL in validDomains', async () => {
+    editJson(join(tmp.dir, 'manifest.json'), (m) => {
+      m.webApplicationInfo = { id: EXAMPLE_ENV.TEAMS_APP_ID, resource: 'api://something-else' };
+    });
+    const problems = await problemsOf(build({ ...EXAMPLE_ENV, BOT_DOMAIN: 'https://bot.example.com/api' }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/webApplicationInfo\.id .* must be the bot id/),
+        expect.stringMatching(/webApplicationInfo\.resource must be "api:\/\/botid-/),
+        expect.stringMatching(/validDomains: "https:\/\/bot\.example\.com\/api" must be a bare host name/),
+      ]),
+    );
+  });
+
+  it('refuses icons of the wrong size, and an outline icon that is not white on transparent', async () => {
+    const red = { width: 32, height: 32, data: new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 0 || i % 4 === 3 ? 255 : 0)) };
+    writeFileSync(join(tmp.dir, 'outline.png'), encodePng(red));
+    writeFileSync(join(tmp.dir, 'color.png'), encodePng({ ...red, width: 16, height: 64 }));
+    const problems = await problemsOf(build());
+    expect(problems).toEqual([
+      'icons.color: color.png is 16×64, must be 192×192',
+      'icons.outline: outline.png has 1024 pixels that are neither white nor fully transparent',
+    ]);
+  });
+
+  it('refuses a missing icon file', async () => {
+    editJson(join(tmp.dir, 'manifest.json'), (m) => {
+      (m.icons as Record<string, string>).outline = 'missing.png';
+    });
+    expect(await problemsOf(build())).toEqual([expect.stringMatching(/^icons\.outline: missing\.png does not exist/)]);
+  });
+
+  it('refuses a $schema that does not match manifestVersion, or one that is not shipped', async () => {
+    editJson(join(tmp.dir, 'manifest.json'), (m) => {
+      m.manifestVersion = '1.17';
+    });
+    expect((await problemsOf(build()))[0]).toMatch(/does not match \$schema/);
+    editJson(join(tmp.dir, 'manifest.json'), (m) => {
+      m.manifestVersion = '1.99';
+      m.$schema = 'https://developer.microsoft.com/json-schemas/teams/v1.99/MicrosoftTeams.schema.json';
+    });
+    expect((await problemsOf(build()))[0]).toMatch(/ships no schema for v1\.99/);
+  });
+
+  it('checkConsistency requires token.botframework.com for the sign-in fallback', () => {
+    const id = EXAMPLE_ENV.BOT_ID;
+    expect(
+      checkConsistency({ bots: [{ botId: id }], webApplicationInfo: { id, resource: `api://botid-${id}` }, validDomains: ['bot.example.com'] }),
+    ).toEqual(['validDomains must include token.botframework.com (the sign-in fallback)']);
+  });
+});
+
+describe('environment handling', () => {
+  it('parses .env files: comments, export, quotes, empty values', () => {
+    expect(parseDotEnv('# c\nexport A=1\nB="two words"\nC=\nD=x # trailing\n  E = \'q\'\nnot a line\n')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: '',
+      D: 'x',
+      E: 'q',
+    });
+  });
+
+  it('reads env/.env.<name> and .user, and lets non-empty process variables win', () => {
+    const tmp = tempAppPackage();
+    try {
+      mkdirSync(join(tmp.root, 'env'));
+      writeFileSync(join(tmp.root, 'env', '.env.prod'), 'BOT_ID=from-file\nBOT_DOMAIN=file.example.com\nTEAMS_APP_ID=\n');
+      writeFileSync(join(tmp.root, 'env', '.env.prod.user'), 'SECRET_BOT_PASSWORD=s\n');
+      const { env, files } = loadEnv(tmp.root, 'prod', { BOT_ID: 'from-process', BOT_DOMAIN: '', TEAMS_APP_ID: 'p' });
+      expect(files.map((f) => f.slice(tmp.root.length))).toEqual(['/env/.env.prod', '/env/.env.prod.user']);
+      expect(env).toMatchObject({ BOT_ID: 'from-process', BOT_DOMAIN: 'file.example.com', TEAMS_APP_ID: 'p', SECRET_BOT_PASSWORD: 's' });
+      expect(() => loadEnv(tmp.root, '../x', {})).toThrow(PackageError);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('JSON-escapes filled values so a quote cannot break the manifest', () => {
+    const { text, missing } = fillPlaceholders('{"a":"${{A}}","b":"${{ B }}"}', { A: 'Say "hi"\\', B: 'ok' });
+    expect(missing).toEqual([]);
+    expect(JSON.parse(text)).toEqual({ a: 'Say "hi"\\', b: 'ok' });
+  });
+
+  it('parses --env, --env=, and refuses anything else', () => {
+    expect(parseArgs([])).toEqual({ envName: 'dev' });
+    expect(parseArgs(['--env', 'prod'])).toEqual({ envName: 'prod' });
+    expect(parseArgs(['--env=staging'])).toEqual({ envName: 'staging' });
+    expect(() => parseArgs(['--env'])).toThrow(PackageError);
+    expect(() => parseArgs(['--force'])).toThrow(/unknown argument/);
+  });
+});
+
+describe('main (the npm run package CLI)', () => {
+  let tmp: ReturnType<typeof tempAppPackage>;
+  let out: string[];
+  let err: string[];
+  beforeEach(() => {
+    tmp = tempAppPackage();
+    out = [];
+    err = [];
+    jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    tmp.cleanup();
+  });
+
+  it('exits 1 and names every unfilled placeholder when env/.env.dev is the empty template', async () => {
+    mkdirSync(join(tmp.root, 'env'));
+    writeFileSync(join(tmp.root, 'env', '.env.dev'), Object.keys(EXAMPLE_ENV).map((k) => `${k}=`).join('\n'));
+    expect(await main([], {}, tmp.root)).toBe(1);
+    for (const name of Object.keys(EXAMPLE_ENV)) expect(err.join('\n')).toContain(`${name} is not set`);
+  });
+
+  it('exits 0 and prints where it wrote the zip', async () => {
+    mkdirSync(join(tmp.root, 'env'));
+    writeFileSync(join(tmp.root, 'env', '.env.staging'), Object.entries(EXAMPLE_ENV).map(([k, v]) => `${k}=${v}`).join('\n'));
+    expect(await main(['--env', 'staging'], {}, tmp.root)).toBe(0);
+    expect(out.join('\n')).toContain('wrote appPackage/build/appPackage.staging.zip');
+    expect(err).toEqual([]);
+  });
+
+  it('exits 1 on a bad argument', async () => {
+    expect(await main(['--nope'], {}, tmp.root)).toBe(1);
+    expect(err.join('\n')).toMatch(/unknown argument/);
+  });
+});
