@@ -1,0 +1,90 @@
+import WebSocket from 'ws';
+
+/** A message as the Playground streams it to its clients. */
+export interface PlaygroundMessage {
+  id: string;
+  conversation?: { id: string };
+  from?: { id: string; name?: string };
+  text?: string;
+  attachments?: Array<{ contentType: string; content: any }>;
+  [key: string]: unknown;
+}
+
+/**
+ * Drives the Microsoft 365 Agents Playground the way its web client does: HTTP to send messages and card
+ * actions, the WebSocket stream to see what the bot posted (new messages and in-place updates).
+ */
+export class PlaygroundDriver {
+  readonly messages = new Map<string, PlaygroundMessage>();
+  readonly events: Array<{ action: string; message: PlaygroundMessage }> = [];
+  private ws?: WebSocket;
+
+  constructor(readonly baseUrl: string) {}
+
+  async connect(): Promise<void> {
+    const wsUrl = `${this.baseUrl.replace(/^http/, 'ws')}/_ws_conversation/v1/conversations/stream`;
+    this.ws = new WebSocket(wsUrl);
+    this.ws.on('message', (raw) => {
+      const data = JSON.parse(raw.toString()) as { action?: string; message?: PlaygroundMessage };
+      if (!data.message?.id) return;
+      this.events.push({ action: data.action ?? '', message: data.message });
+      const prev = this.messages.get(data.message.id);
+      this.messages.set(data.message.id, { ...prev, ...data.message });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.ws!.once('open', () => resolve());
+      this.ws!.once('error', reject);
+    });
+  }
+
+  close(): void {
+    this.ws?.close();
+  }
+
+  async config(): Promise<any> {
+    return (await (await fetch(`${this.baseUrl}/_internal/v1/config`)).json()).config;
+  }
+
+  async say(conversationId: string, userId: string, text: string): Promise<void> {
+    const res = await fetch(`${this.baseUrl}/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: { id: userId }, text, textFormat: 'plain' }),
+    });
+    if (!res.ok) throw new Error(`Playground refused the message: ${res.status} ${await res.text()}`);
+  }
+
+  /** An Action.Execute click on a card message; resolves with the Playground's answer (the bot's invoke response). */
+  async execute(conversationId: string, userId: string, cardMessageId: string, verb: string, data: Record<string, unknown>): Promise<any> {
+    const res = await fetch(`${this.baseUrl}/_conversation/v1/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        conversation: { id: conversationId },
+        from: { id: userId },
+        replyToId: cardMessageId,
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' },
+      }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`Playground refused the invoke: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  cards(): Array<{ id: string; card: any }> {
+    return [...this.messages.values()].flatMap((m) =>
+      (m.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => ({ id: m.id, card: a.content })),
+    );
+  }
+
+  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = probe();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out; saw ${this.events.length} Playground events`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
