@@ -1,0 +1,48 @@
+// Storage for the scale-out request store: one private blob container. The bot reaches it with
+// STORAGE_CONNECTION_STRING (kept in Key Vault, see key-vault.bicep) and STORAGE_CONTAINER.
+param name string
+param location string
+param containerName string
+param tags object = {}
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    // The store authenticates with the connection string (shared key); turn this off only after moving the
+    // bot to managed-identity auth.
+    allowSharedKeyAccess: true
+    accessTier: 'Hot'
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    // Requests are the audit trail: keep deleted blobs recoverable for a week.
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 7
+    }
+  }
+}
+
+resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: containerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+output name string = account.name
+output containerName string = container.name
