@@ -130,6 +130,8 @@ describe('aad.manifest.json (the Entra app)', () => {
 });
 
 describe('env/ templates', () => {
+  // In this repository env/.env.dev is a template: nobody's tenant ids or subscription get committed upstream.
+  // (A partner's own fork that commits its provisioned values can drop the emptiness check.)
   it('.env.dev defines every placeholder the Teams manifest needs, all empty: it is a template', () => {
     const keys = envKeys(envDev);
     const manifest = readFileSync(join(REPO, 'appPackage', 'manifest.json'), 'utf8');
