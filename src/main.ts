@@ -11,6 +11,7 @@ import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { MemoryRequestStore } from './storage/memory-request-store';
+import { Preflight } from './core/preflight/run-preflight';
 import { createTeamsApp, type TeamsApp } from './teams/app';
 import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
 import { CardViews } from './teams/cards/views';
@@ -82,13 +83,15 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     logger.warn({}, 'DATA_ENCRYPTION_KEY is not set: using a random key for this run (sandbox mode only)');
   }
 
+  const clock = { now: () => new Date() };
   const useCases: UseCaseDeps = {
     partnerCenter,
     directory,
     tokens,
+    preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
     requests: new MemoryRequestStore(),
     vault: new EncryptedPasswordVault(key),
-    clock: { now: () => new Date() },
+    clock,
     ids: { newId: () => randomUUID() },
     logger,
     settings: {
@@ -154,6 +157,25 @@ function sandboxSignIn(sandboxUrl: string, defaultUpn: string, logger: Logger) {
   };
 }
 
+/**
+ * Sandbox mode's Teams client: the Agents Playground, its users being the sandbox's seeded partner engineers
+ * (SANDBOX_USER first, so that is who the Playground's current user is).
+ */
+export async function startDevPlayground(running: RunningApplication): Promise<{ url: string; stop(): Promise<void> }> {
+  const { startPlayground } = await import('./sandbox/dev-environment');
+  const { partnerUsersForPlayground } = await import('./sandbox/seed');
+  const config = running.config;
+  const users = partnerUsersForPlayground(config.sandboxUser);
+  return startPlayground({
+    botUrl: `${running.botUrl}/api/messages`,
+    port: config.playgroundPort,
+    dataDir: config.dataDir,
+    tenantId: config.aad.tenantId,
+    botId: config.bot.id ?? config.aad.clientId,
+    users,
+  });
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -166,11 +188,11 @@ async function main(): Promise<void> {
     throw e;
   }
   const running = await startApplication(config);
-  let playground: { stop(): Promise<void> } | undefined;
+  let playground: { url: string; stop(): Promise<void> } | undefined;
   if (config.sandbox) {
-    const { printSandboxBanner, startPlayground } = await import('./sandbox/dev-environment');
-    if (config.playground) playground = await startPlayground({ botUrl: `http://127.0.0.1:${config.port}/api/messages`, port: config.playgroundPort, dataDir: config.dataDir });
-    printSandboxBanner({ botUrl: running.botUrl, sandboxUrl: running.sandboxUrl!, playgroundPort: config.playground ? config.playgroundPort : undefined, sandboxUser: config.sandboxUser });
+    if (config.playground) playground = await startDevPlayground(running);
+    const { printSandboxBanner } = await import('./sandbox/dev-environment');
+    printSandboxBanner({ botUrl: running.botUrl, sandboxUrl: running.sandboxUrl!, playgroundUrl: playground?.url, sandboxUser: config.sandboxUser });
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

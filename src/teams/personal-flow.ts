@@ -8,6 +8,7 @@ import { listCustomers, loadCustomerForForm, searchCustomers, type CustomerChoic
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
+import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
 import { dataString, requestIdSchema, type Verb } from './action-invoke';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
@@ -61,7 +62,7 @@ export class PersonalFlow {
       const requestId = this.optionalRequestId(t.data);
       const customerId = dataString(t.data, 'customerId') ?? '';
       const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'personal' });
-      if (result.kind === 'ready') return this.views.confirm(result.request, result.customer);
+      if (result.kind === 'ready') return this.views.confirm(result.request, result.customer, result.checklist);
       const form = await this.formContext(t.cred, customerId, t.correlationId);
       return this.views.form({ ...this.formInput(form), values: result.values, issues: result.issues, requestId });
     },
@@ -92,6 +93,18 @@ export class PersonalFlow {
     create: (t) => this.claimAndCreate(t, 'create'),
     retry: (t) => this.claimAndCreate(t, 'retry'),
     cancel: async (t) => this.views.current(await cancelRequest(this.deps, t.actor, this.requestId(t.data))),
+    restoreUser: async (t) => {
+      const request = (await loadRequest(this.deps, this.requestId(t.data))).value;
+      assertRequester(request, t.actor);
+      if (request.state.kind !== 'draft') return this.views.current(request);
+      const deleted = await findRestorableUser(this.deps, t.cred, request);
+      if (!deleted) throw new AppError('USER_NOT_FOUND', 'no deleted user holds this user name');
+      return this.views.confirmRestore(request, deleted);
+    },
+    confirmRestore: async (t) => {
+      const { request, restored } = await restoreInsteadOfCreate(this.deps, t.cred, t.actor, this.requestId(t.data));
+      return restored ? this.views.restored(request, restored) : this.views.current(request);
+    },
   };
 
   /** The first card of a new request, sent as a new message (from text, or after sign-in). */

@@ -64,6 +64,7 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
     if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'the sign-in carries no MFA claim');
     const token = await deps.tokens.partnerCenter(cred);
     if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
+    await finalCheck(deps, cred, request, password);
     const u = request.user;
     const created = await deps.partnerCenter.createUser(
       token.token,
@@ -119,6 +120,26 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
     if (!failure.retryable) await deps.vault.erase(requestId);
     log.warn({ outcome: 'failed', code: failure.code, upstreamCode: failure.upstreamCode, httpStatus: failure.httpStatus }, 'user creation failed');
     return { ok: false, request: saved, error };
+  }
+}
+
+/** Failures of a check that a later attempt can get past without new input. */
+const TRANSIENT = new Set<string>(['THROTTLED', 'PARTNER_CENTER_UNAVAILABLE', 'GRAPH_UNAVAILABLE', 'IDENTITY_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+
+/**
+ * The pre-flight checks once more, uncached, with the identity that is about to create: nothing doomed is sent
+ * to Partner Center, and a role revoked since the confirmation card is caught. On a retry the user name may
+ * already be taken by this very request's earlier attempt (an answer lost in transit); the call then goes ahead
+ * with the same MS-RequestId, which Partner Center answers with the first result instead of creating again.
+ */
+async function finalCheck(deps: UseCaseDeps, cred: UserCredential, request: UserRequest, password: string): Promise<void> {
+  const attempt = request.state.kind === 'creating' ? request.state.attempt : 1;
+  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId });
+  const blocking = checklist.checks.filter((c) => c.status === 'blocked' && !(attempt > 1 && c.code === 'UPN_TAKEN'));
+  if (blocking.length > 0) {
+    const first = blocking[0];
+    const code = first.code ?? 'INTERNAL';
+    throw new AppError(code, `pre-flight check ${first.id} blocked the creation`, { retryable: TRANSIENT.has(code) });
   }
 }
 

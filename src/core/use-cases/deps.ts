@@ -1,5 +1,6 @@
 import type { PasswordVault, RequestStore } from '../approval/user-request';
 import type { Clock, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
+import type { Preflight } from '../preflight/run-preflight';
 
 /** What every use case may use: ports only, plus the settings that change behaviour. */
 export interface UseCaseDeps {
@@ -8,6 +9,7 @@ export interface UseCaseDeps {
   tokens: TokenProvider;
   requests: RequestStore;
   vault: PasswordVault;
+  preflight: Preflight;
   clock: Clock;
   ids: Ids;
   logger: Logger;

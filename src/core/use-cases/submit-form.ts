@@ -3,12 +3,13 @@ import type { UserRequest } from '../approval/user-request';
 import type { FieldIssue } from '../errors';
 import { parseNewUserForm } from '../new-user';
 import type { Customer, UserCredential } from '../ports';
+import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from './deps';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 
 export type SubmitResult =
   | { kind: 'invalid'; issues: FieldIssue[]; values: Record<string, string> }
-  | { kind: 'ready'; request: UserRequest; customer: Customer };
+  | { kind: 'ready'; request: UserRequest; customer: Customer; checklist: Checklist };
 
 /**
  * A submitted form becomes a stored draft request (or an edited one, when `requestId` names a draft or failed
@@ -80,5 +81,6 @@ export async function submitNewUserForm(
   }
   await deps.vault.put(request.id, draft.password);
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
-  return { kind: 'ready', request, customer };
+  const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId });
+  return { kind: 'ready', request, customer, checklist };
 }

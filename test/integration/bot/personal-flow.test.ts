@@ -105,8 +105,8 @@ describe('personal chat: create a customer user', () => {
     await bot.app.teams.background.drain();
     const state = await bot.sandboxState();
     expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === 'ada.created@fabrikam.example')).toHaveLength(1);
-    const creates = state.requests.filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`);
-    const forThis = creates.filter((r) => JSON.stringify(r.body).includes('ada.created@'));
+    const createCalls = state.requests.filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`);
+    const forThis = createCalls.filter((r) => JSON.stringify(r.body).includes('ada.created@'));
     expect(forThis).toHaveLength(1);
 
     // A third click, later, just shows the result (without the password).

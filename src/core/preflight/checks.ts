@@ -1,0 +1,43 @@
+import type { ErrorCode } from '../errors';
+
+/** The pre-flight checklist shown on the confirmation card and re-run, uncached, right before the creation. */
+export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules'] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export type CheckStatus = 'ok' | 'warning' | 'blocked';
+
+export interface CheckResult {
+  id: CheckId;
+  status: CheckStatus;
+  /** One plain sentence for the engineer. */
+  text: string;
+  /** What the check saw (relationship name, role, end date, domain type…), for the card's small print. */
+  evidence?: string;
+  /** The error code a blocked check stands for, so the same words are used as for a failure. */
+  code?: ErrorCode;
+  /** What an administrator (or the engineer) must do, for blocked checks. */
+  todo?: string;
+  /** A soft-deleted user holds the UPN: it can be restored instead. */
+  restorableUserId?: string;
+}
+
+export interface Checklist {
+  checks: CheckResult[];
+  blocked: boolean;
+  /** The first blocking check's code, for the request's failure record when the final check refuses. */
+  blockingCode?: ErrorCode;
+}
+
+export const CHECK_TITLES: Record<CheckId, string> = {
+  customer: 'Customer',
+  'gdap-role': 'Your GDAP role',
+  domain: 'Domain',
+  'upn-free': 'User name free',
+  mfa: 'Multi-factor sign-in',
+  'input-rules': 'Entra rules',
+};
+
+export function checklist(checks: CheckResult[]): Checklist {
+  const blocking = checks.find((c) => c.status === 'blocked');
+  return { checks, blocked: Boolean(blocking), blockingCode: blocking?.code };
+}

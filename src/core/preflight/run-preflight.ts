@@ -1,0 +1,171 @@
+import type { RequestedUser } from '../approval/user-request';
+import { AppError, toAppError } from '../errors';
+import type { AccessAssignment, Clock, Customer, CustomerDomain, DelegatedAdminRelationship, Directory, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
+import { TtlCache } from '../ttl-cache';
+import { checklist, type CheckResult, type Checklist } from './checks';
+import { candidateGroups, judgeGdapRole } from './gdap-role';
+import { checkInputRules } from './input-rules';
+
+export interface PreflightDeps {
+  partnerCenter: PartnerCenter;
+  directory: Directory;
+  tokens: TokenProvider;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface PreflightInput {
+  cred: UserCredential;
+  customerId: string;
+  user: RequestedUser;
+  /** The stored password, when the rules should be re-checked on it too. */
+  password?: string;
+  /**
+   * Cached look-ups make the confirmation card fast; the final check right before the Partner Center call passes
+   * false, so a role revoked a minute ago is never let through.
+   */
+  useCache: boolean;
+  correlationId: string;
+}
+
+export interface PreflightResult {
+  checklist: Checklist;
+  customer?: Customer;
+}
+
+/**
+ * Runs every pre-flight check for one request concurrently and returns the checklist. A check that cannot be
+ * completed (an upstream error) is itself reported as blocked with that error's code: a creation never goes ahead
+ * on a check nobody could make.
+ */
+export class Preflight {
+  private readonly relationships: TtlCache<DelegatedAdminRelationship[]>;
+  private readonly assignments: TtlCache<AccessAssignment[]>;
+  private readonly membership: TtlCache<string[]>;
+  private readonly domains: TtlCache<CustomerDomain[]>;
+
+  constructor(
+    private readonly deps: PreflightDeps,
+    cacheTtlMs: number,
+  ) {
+    this.relationships = new TtlCache(deps.clock, cacheTtlMs);
+    this.assignments = new TtlCache(deps.clock, cacheTtlMs);
+    this.membership = new TtlCache(deps.clock, cacheTtlMs);
+    this.domains = new TtlCache(deps.clock, cacheTtlMs);
+  }
+
+  async run(input: PreflightInput): Promise<PreflightResult> {
+    const opts = { correlationId: input.correlationId };
+    const customerP = this.customer(input, opts);
+    const [customer, gdap, domain, upn, mfa] = await Promise.all([
+      customerP.then(
+        (c) => c,
+        (e: unknown) => toAppError(e),
+      ),
+      this.guard('gdap-role', () => this.gdap(input)),
+      this.guard('domain', () => this.domain(input)),
+      this.guard('upn-free', () => this.upnFree(input)),
+      this.guard('mfa', () => this.mfa(input)),
+    ]);
+    const customerCheck: CheckResult =
+      customer instanceof AppError
+        ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined }
+        : { id: 'customer', status: 'ok', text: `${customer.companyName}`, evidence: `tenant ${customer.tenantId} · default domain ${customer.defaultDomain}` };
+    const rules = checkInputRules(input.user, input.password);
+    const checks = [customerCheck, gdap, domain, upn, mfa, rules];
+    const result = checklist(checks);
+    this.deps.logger.info({ correlationId: input.correlationId, customerId: input.customerId, cached: input.useCache, checks: checks.map((c) => `${c.id}:${c.status}`).join(' ') }, 'pre-flight checks');
+    return { checklist: result, customer: customer instanceof AppError ? undefined : customer };
+  }
+
+  private async customer(input: PreflightInput, opts: { correlationId: string }): Promise<Customer> {
+    const token = (await this.deps.tokens.partnerCenter(input.cred)).token;
+    return this.deps.partnerCenter.getCustomer(token, input.customerId, opts);
+  }
+
+  private cached<V>(cache: TtlCache<V>, useCache: boolean, key: string, load: () => Promise<V>): Promise<V> {
+    return useCache ? cache.getOrLoad(key, load) : load();
+  }
+
+  private async gdap(input: PreflightInput): Promise<CheckResult> {
+    const opts = { correlationId: input.correlationId };
+    const me = input.cred.user.oid;
+    const token = (await this.deps.tokens.partnerGraph(input.cred)).token;
+    const relationships = await this.cached(this.relationships, input.useCache, input.customerId, () => this.deps.directory.listRelationships(token, input.customerId, opts));
+    const usable = relationships.filter((r) => r.status === 'active' || r.status === 'expiring');
+    const assignments = new Map<string, AccessAssignment[]>();
+    await Promise.all(
+      usable.map(async (r) => assignments.set(r.id, await this.cached(this.assignments, input.useCache, r.id, () => this.deps.directory.listAccessAssignments(token, r.id, opts)))),
+    );
+    const groups = candidateGroups(relationships, assignments);
+    const memberOf = groups.length
+      ? await this.cached(this.membership, input.useCache, `${me}:${[...groups].sort().join(',')}`, () => this.deps.directory.checkMemberGroups(token, groups, opts))
+      : [];
+    return judgeGdapRole({ relationships, assignments, memberOf: new Set(memberOf) }, this.deps.clock.now());
+  }
+
+  private async domain(input: PreflightInput): Promise<CheckResult> {
+    const token = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
+    const domains = await this.cached(this.domains, input.useCache, input.customerId, () => this.deps.directory.listDomains(token, { correlationId: input.correlationId }));
+    const name = input.user.domain.toLowerCase();
+    const found = domains.find((d) => d.id.toLowerCase() === name);
+    if (!found || !found.isVerified) {
+      return { id: 'domain', status: 'blocked', code: 'DOMAIN_NOT_VERIFIED', text: `${input.user.domain} is not a verified domain of this customer.`, evidence: `verified: ${domains.filter((d) => d.isVerified).map((d) => d.id).join(', ')}`, todo: 'Choose one of the verified domains.' };
+    }
+    if (found.authenticationType.toLowerCase() === 'federated') {
+      return { id: 'domain', status: 'blocked', code: 'DOMAIN_FEDERATED', text: `${found.id} is federated: its users are created in the customer's own identity system, not through Partner Center.`, evidence: 'authentication: Federated', todo: 'Choose a managed domain, such as the .onmicrosoft.com domain.' };
+    }
+    return { id: 'domain', status: 'ok', text: `${found.id} is verified and managed.`, evidence: [found.isDefault && 'default', found.isInitial && 'initial'].filter(Boolean).join(', ') || undefined };
+  }
+
+  private async upnFree(input: PreflightInput): Promise<CheckResult> {
+    const opts = { correlationId: input.correlationId };
+    const upn = input.user.userPrincipalName.toLowerCase();
+    const graphToken = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
+    const pcToken = (await this.deps.tokens.partnerCenter(input.cred)).token;
+    const [active, deleted] = await Promise.all([
+      this.deps.directory.findUserByUpn(graphToken, upn, opts),
+      this.deletedUserWithUpn(pcToken, input.customerId, upn, opts),
+    ]);
+    if (active) return { id: 'upn-free', status: 'blocked', code: 'UPN_TAKEN', text: `${upn} already belongs to a user of this customer.`, evidence: `object id ${active.id}`, todo: 'Choose a different user name.' };
+    if (deleted) {
+      return {
+        id: 'upn-free',
+        status: 'blocked',
+        code: 'UPN_SOFT_DELETED',
+        text: `${upn} belongs to a deleted user who can still be restored.`,
+        evidence: `object id ${deleted.id}${deleted.softDeletionTime ? `, deleted ${deleted.softDeletionTime.slice(0, 10)}` : ''}`,
+        todo: 'Restore that user, or choose a different user name.',
+        restorableUserId: deleted.id,
+      };
+    }
+    return { id: 'upn-free', status: 'ok', text: `${upn} is free.` };
+  }
+
+  private async deletedUserWithUpn(token: string, customerId: string, upn: string, opts: { correlationId: string }) {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.deps.partnerCenter.listUsers(token, customerId, { deleted: true, continuationToken }, opts);
+      const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn);
+      if (hit) return hit;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return undefined;
+  }
+
+  private async mfa(input: PreflightInput): Promise<CheckResult> {
+    const token = await this.deps.tokens.partnerCenter(input.cred);
+    if (input.cred.user.mfa && token.mfa) return { id: 'mfa', status: 'ok', text: 'Your sign-in used multi-factor authentication.' };
+    return { id: 'mfa', status: 'blocked', code: 'MFA_REQUIRED', text: 'Your sign-in did not use multi-factor authentication, which Partner Center requires.', todo: 'Sign out of Teams and sign in again with MFA.' };
+  }
+
+  /** A check that could not be made is blocked, with the reason, never silently passed. */
+  private async guard(id: CheckResult['id'], run: () => Promise<CheckResult>): Promise<CheckResult> {
+    try {
+      return await run();
+    } catch (e) {
+      const error = toAppError(e);
+      return { id, status: 'blocked', code: error.code, text: 'This could not be checked.', evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
+    }
+  }
+}

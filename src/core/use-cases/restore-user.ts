@@ -1,0 +1,50 @@
+import { transition, type Actor } from '../approval/request-state';
+import type { UserRequest } from '../approval/user-request';
+import { AppError } from '../errors';
+import type { CustomerUser, UserCredential } from '../ports';
+import type { UseCaseDeps } from './deps';
+import { assertRequester, loadRequest, updateRequest } from './request-access';
+
+/** The soft-deleted user holding the request's user name, read fresh from Partner Center (never from a card). */
+export async function findRestorableUser(deps: UseCaseDeps, cred: UserCredential, request: UserRequest): Promise<CustomerUser | undefined> {
+  const token = (await deps.tokens.partnerCenter(cred)).token;
+  const upn = request.user.userPrincipalName.toLowerCase();
+  let continuationToken: string | undefined;
+  do {
+    const page = await deps.partnerCenter.listUsers(token, request.customer.id, { deleted: true, continuationToken }, { correlationId: request.correlationId });
+    const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn);
+    if (hit) return hit;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return undefined;
+}
+
+/**
+ * Restores the deleted user that holds the request's user name, instead of creating a new one; the request then
+ * ends (nothing is created) and its history says what happened. A second click finds the request already ended.
+ */
+export async function restoreInsteadOfCreate(deps: UseCaseDeps, cred: UserCredential, actor: Actor, requestId: string): Promise<{ request: UserRequest; restored?: CustomerUser }> {
+  const { value: request } = await loadRequest(deps, requestId);
+  assertRequester(request, actor);
+  if (request.state.kind !== 'draft') return { request };
+  const deleted = await findRestorableUser(deps, cred, request);
+  if (!deleted) throw new AppError('USER_NOT_FOUND', 'no deleted user holds this user name any more');
+  const token = await deps.tokens.partnerCenter(cred);
+  if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
+  const restored = await deps.partnerCenter.restoreUser(token.token, request.customer.id, deleted.id, { correlationId: request.correlationId });
+  const { request: saved } = await updateRequest(deps, requestId, (current) =>
+    current.state.kind !== 'draft'
+      ? undefined
+      : {
+          ...current,
+          state: transition(current.state, { type: 'cancel', by: actor }, deps.clock.now()),
+          history: [
+            ...current.history,
+            { at: deps.clock.now().toISOString(), event: 'restored-instead', actor: { oid: actor.oid, name: actor.name }, correlationId: current.correlationId, detail: `restored deleted user ${restored.id}` },
+          ],
+        },
+  );
+  await deps.vault.erase(requestId);
+  deps.logger.info({ requestId, customerId: request.customer.id, correlationId: request.correlationId, userObjectId: restored.id }, 'deleted user restored instead of a creation');
+  return { request: saved, restored };
+}

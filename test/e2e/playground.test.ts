@@ -1,0 +1,74 @@
+import { loadConfig } from '../../src/config';
+import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
+import { FABRIKAM, cardText } from '../support/bot-harness';
+import { freePort } from '../support/free-port';
+import { LogCapture } from '../support/log-capture';
+import { PlaygroundDriver } from '../support/playground-driver';
+
+/**
+ * What `npm start` runs, driven through the Microsoft 365 Agents Playground's own HTTP and WebSocket API: from
+ * "new user" to the success card, then the sandbox is checked for exactly one such user.
+ */
+describe('Agents Playground: personal chat, end to end', () => {
+  const logs = new LogCapture();
+  let app: RunningApplication;
+  let playground: { url: string; stop(): Promise<void> };
+  let driver: PlaygroundDriver;
+
+  beforeAll(async () => {
+    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: 'test-output/e2e-data' };
+    app = await startApplication(config, { logDestination: logs, host: '127.0.0.1' });
+    playground = await startDevPlayground(app);
+    driver = new PlaygroundDriver(playground.url);
+    await driver.connect();
+  }, 90_000);
+
+  afterAll(async () => {
+    driver?.close();
+    await playground?.stop();
+    await app?.stop();
+  });
+
+  it('creates a user from "new user" to the success card, exactly once', async () => {
+    const cfg = await driver.config();
+    const chat = cfg.personalChat.id as string;
+    const me = cfg.currentUser.id as string;
+
+    await driver.say(chat, me, 'new user');
+    const picker = await driver.waitFor(() => driver.cards().find((c) => cardText(c.card).includes('choose the customer')));
+
+    const form = await driver.execute(chat, me, picker.id, 'pickCustomer', { customerId: FABRIKAM });
+    expect(cardText(form?.value ?? form)).toContain('Fabrikam');
+
+    const userName = `e2e.${Date.now().toString(36)}`;
+    const confirm = await driver.execute(chat, me, picker.id, 'submitForm', {
+      customerId: FABRIKAM,
+      firstName: 'Edsger',
+      lastName: 'Dijkstra',
+      displayName: '',
+      userName,
+      domain: 'fabrikam.example',
+      usageLocation: 'NL',
+      immutableId: '',
+      passwordMode: 'generate',
+      password: '',
+      forceChangePassword: 'true',
+      ticket: 'E2E-1',
+    });
+    const confirmCard = confirm?.value ?? confirm;
+    const requestId = confirmCard.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+
+    const creating = await driver.execute(chat, me, picker.id, 'create', { requestId });
+    expect(cardText(creating?.value ?? creating)).toContain('Creating');
+
+    const done = await driver.waitFor(() => {
+      const m = driver.messages.get(picker.id);
+      const card = m?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+      return card && cardText(card).includes('User created') ? card : undefined;
+    });
+    expect(cardText(done)).toContain(`${userName}@fabrikam.example`);
+
+    const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
+    expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
+  }, 120_000);
+});
