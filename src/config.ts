@@ -40,6 +40,11 @@ const envSchema = z.object({
   PLAYGROUND_PORT: port(56150),
   /** The Azure Bot OAuth connection name (Teams echoes it in SSO invokes; production fallback sign-in uses it). */
   OAUTH_CONNECTION_NAME: z.string().min(1).default('sso'),
+  /** Members of this Entra group (partner tenant) may approve channel requests; unset: anyone who holds the GDAP role. */
+  APPROVER_GROUP_ID: optionalGuid,
+  ALLOW_SELF_APPROVAL: bool(false),
+  APPROVAL_EXPIRE_HOURS: z.coerce.number().positive().default(24),
+  PASSWORD_TO_APPROVER: bool(false),
   /** Customer lists and domains are reused for this long (seconds). */
   LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,6 +75,7 @@ export interface Config {
   playgroundPort: number;
   oauthConnectionName: string;
   lookupCacheSeconds: number;
+  approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean };
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
   bot: { id?: string; password?: string; tenantId?: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
@@ -165,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     playgroundPort: e.PLAYGROUND_PORT,
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,
     lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
+    approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER },
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,

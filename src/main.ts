@@ -112,6 +112,12 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     bot: config.bot,
     signIn: { connectionName: config.oauthConnectionName, readClaims: readSsoClaims, autoSignIn },
     cacheTtlMs: config.lookupCacheSeconds * 1000,
+    approvals: {
+      approverGroupId: config.approvals.approverGroupId,
+      allowSelfApproval: config.approvals.allowSelfApproval,
+      expireAfterMs: config.approvals.expireAfterHours * 3_600_000,
+      passwordToApprover: config.approvals.passwordToApprover,
+    },
   });
   const server = await startBotServer({
     port: config.port,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The card verbs the bot answers. Anything else gets an explicit UNKNOWN_ACTION answer, never a silent 200. */
-export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry', 'restoreUser', 'confirmRestore'] as const;
+export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry', 'restoreUser', 'confirmRestore', 'approve', 'reject', 'refreshRequest'] as const;
 export type Verb = (typeof VERBS)[number];
 
 export function isVerb(v: string): v is Verb {

@@ -19,6 +19,7 @@ import { CardUpdater } from './card-updater';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvokeResponse } from './invoke-response';
+import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SignInOptions } from './sign-in';
 
@@ -30,6 +31,7 @@ export interface TeamsAppOptions {
   signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
+  approvals: ApprovalSettings;
 }
 
 const AFTER_RESPONSE = Symbol('afterResponse');
@@ -54,7 +56,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
-  const flow = new PersonalFlow(useCases, views, updater, background, opts.cacheTtlMs);
+  const approvals = new ApprovalFlow(useCases, views, updater, background, opts.approvals);
+  const flow = new PersonalFlow(useCases, views, updater, background, approvals, opts.cacheTtlMs);
   const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });
   /** What a person asked for before they had to sign in, resumed right after the token exchange. */
   const pendingAfterSignIn = new Map<string, 'new user'>();
@@ -73,6 +76,11 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     try {
       const cred = await signIn.credentialFor(ctx);
       if (!cred) {
+        if (ctx.activity.conversation.conversationType !== 'personal') {
+          // OAuth cards do not work in channels; the card action signs the person in (Universal Actions SSO).
+          await sendCard(ctx, views.notice({ title: 'New user request', text: 'Fill the form here and an approver of this team creates the user with their own identity.', buttons: [{ title: 'Open the form', verb: 'openForm', requestId: '' }] }));
+          return;
+        }
         pendingAfterSignIn.set(SignIn.userKey(ctx), 'new user');
         await signIn.sendSignInCard(ctx);
         return;

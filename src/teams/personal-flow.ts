@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { Actor } from '../core/approval/request-state';
-import { AppError } from '../core/errors';
+import { AppError, type FieldIssue } from '../core/errors';
+import type { ApprovalFlow } from './approval-flow';
 import type { UserCredential } from '../core/ports';
 import { TtlCache } from '../core/ttl-cache';
 import { cancelRequest, performCreate, startCreate } from '../core/use-cases/create-user';
@@ -39,6 +40,7 @@ export class PersonalFlow {
     private readonly views: CardViews,
     private readonly updater: CardUpdater,
     private readonly background: BackgroundWork,
+    private readonly approvals: ApprovalFlow,
     cacheTtlMs: number,
   ) {
     this.customerCache = new TtlCache(deps.clock, cacheTtlMs);
@@ -61,10 +63,15 @@ export class PersonalFlow {
     submitForm: async (t) => {
       const requestId = this.optionalRequestId(t.data);
       const customerId = dataString(t.data, 'customerId') ?? '';
+      const invalid = async (values: Record<string, string>, issues: FieldIssue[]) => {
+        const form = await this.formContext(t.cred, customerId, t.correlationId);
+        return this.views.form({ ...this.formInput(form), values, issues, requestId });
+      };
+      // In a channel or group chat the same form becomes a request for approval.
+      if (t.ctx.activity.conversation.conversationType !== 'personal') return this.approvals.submit(t, requestId, invalid);
       const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'personal' });
       if (result.kind === 'ready') return this.views.confirm(result.request, result.customer, result.checklist);
-      const form = await this.formContext(t.cred, customerId, t.correlationId);
-      return this.views.form({ ...this.formInput(form), values: result.values, issues: result.issues, requestId });
+      return invalid(result.values, result.issues);
     },
     cancelForm: async (t) => {
       const requestId = this.optionalRequestId(t.data);
@@ -91,8 +98,11 @@ export class PersonalFlow {
       return this.views.form({ ...this.formInput(form), values, requestId: request.id });
     },
     create: (t) => this.claimAndCreate(t, 'create'),
-    retry: (t) => this.claimAndCreate(t, 'retry'),
-    cancel: async (t) => this.views.current(await cancelRequest(this.deps, t.actor, this.requestId(t.data))),
+    retry: async (t) => ((await this.isApproval(t)) ? this.approvals.handlers.retry(t) : this.claimAndCreate(t, 'retry')),
+    cancel: async (t) => ((await this.isApproval(t)) ? this.approvals.handlers.cancel(t) : this.views.current(await cancelRequest(this.deps, t.actor, this.requestId(t.data)))),
+    approve: (t) => this.approvals.handlers.approve(t),
+    reject: (t) => this.approvals.handlers.reject(t),
+    refreshRequest: (t) => this.approvals.handlers.refreshRequest(t),
     restoreUser: async (t) => {
       const request = (await loadRequest(this.deps, this.requestId(t.data))).value;
       assertRequester(request, t.actor);
@@ -156,6 +166,10 @@ export class PersonalFlow {
       }),
     );
     return this.views.creating(outcome.request);
+  }
+
+  private async isApproval(t: ActionTurn): Promise<boolean> {
+    return (await loadRequest(this.deps, this.requestId(t.data))).value.mode === 'approval';
   }
 
   private requestId(data: Record<string, unknown>): string {

@@ -175,6 +175,10 @@ export class CardViews {
     });
   }
 
+  approvalRequest(request: UserRequest, view: ApprovalView, refreshUserIds: string[]): AdaptiveCardJson {
+    return this.templates.render('approval-request', approvalCardData(request, view, refreshUserIds));
+  }
+
   confirmRestore(request: UserRequest, deleted: { id: string; displayName: string; softDeletionTime?: string }): AdaptiveCardJson {
     return this.notice({
       title: `Restore ${request.user.userPrincipalName}?`,
@@ -206,4 +210,87 @@ export interface NoticeButton {
 
 function formatTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
+}
+
+/** Which actions a person sees on a channel request card. The base card (everyone) carries them all. */
+export type ApprovalView = 'base' | 'approver' | 'requester' | 'observer';
+
+const STATE_LABELS: Record<string, { label: string; color: string }> = {
+  draft: { label: 'Draft', color: 'Default' },
+  'pending-approval': { label: 'Waiting for approval', color: 'Warning' },
+  approved: { label: 'Approved', color: 'Good' },
+  creating: { label: 'Creating…', color: 'Accent' },
+  created: { label: 'Created', color: 'Good' },
+  failed: { label: 'Failed', color: 'Attention' },
+  rejected: { label: 'Rejected', color: 'Attention' },
+  cancelled: { label: 'Cancelled', color: 'Default' },
+  expired: { label: 'Expired', color: 'Default' },
+};
+
+export function approvalCardData(request: UserRequest, view: ApprovalView, refreshUserIds: string[]): object {
+  const s = request.state;
+  const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  let stateText = '';
+  const outcome: Array<{ title: string; value: string }> = [];
+  switch (s.kind) {
+    case 'pending-approval':
+      stateText = `An approver who holds User Administrator or Directory Writers for this customer creates the user with their own identity.${request.expiresAt ? ` Expires ${when(request.expiresAt)}.` : ''}`;
+      break;
+    case 'approved':
+    case 'creating':
+      stateText = `Creating… (approved by ${s.by.name})`;
+      break;
+    case 'created':
+      stateText = `Created by ${s.by.name} at ${when(s.at)}. The temporary password was sent to the requester in a private chat.`;
+      outcome.push({ title: 'Object id', value: s.user.id }, { title: 'State', value: s.user.state });
+      break;
+    case 'failed': {
+      const t = errorText(s.failure.code);
+      stateText = `${t.title}: ${t.text} ${t.todo}`;
+      outcome.push(
+        { title: 'Error code', value: [s.failure.code, s.failure.upstreamCode && `Partner Center ${s.failure.upstreamCode}`].filter(Boolean).join(' · ') },
+        { title: 'Correlation id', value: s.failure.correlationId ?? request.correlationId },
+        { title: 'Approved by', value: s.by.name },
+      );
+      break;
+    }
+    case 'rejected':
+      stateText = `Rejected by ${s.by.name} at ${when(s.at)}.`;
+      outcome.push({ title: 'Reason', value: s.reason });
+      break;
+    case 'cancelled':
+      stateText = `Cancelled by ${s.by.name} at ${when(s.at)}. Nothing was created.`;
+      break;
+    case 'expired':
+      stateText = `Expired at ${when(s.at)} without a decision. Nothing was created.`;
+      break;
+    case 'draft':
+      stateText = 'Not submitted yet.';
+      break;
+  }
+  const pending = s.kind === 'pending-approval';
+  const retryable = s.kind === 'failed' && s.failure.retryable;
+  return {
+    requestId: request.id,
+    refreshUserIds,
+    user: request.user,
+    customer: request.customer,
+    requester: request.requester.name,
+    requestedAt: when(request.createdAt),
+    ticket: request.ticket ?? '—',
+    stateLabel: STATE_LABELS[s.kind].label,
+    stateColor: STATE_LABELS[s.kind].color,
+    stateText,
+    outcome,
+    checks: (request.checksAtSubmit ?? []).map((c) => ({
+      icon: c.status === 'ok' ? '✓' : c.status === 'warning' ? '!' : '✗',
+      color: c.status === 'ok' ? 'Good' : c.status === 'warning' ? 'Warning' : 'Attention',
+      title: CHECK_TITLES[c.id as keyof typeof CHECK_TITLES] ?? c.id,
+      text: c.text,
+    })),
+    showApprove: pending && (view === 'base' || view === 'approver'),
+    showReject: pending && (view === 'base' || view === 'approver'),
+    showCancel: pending && (view === 'base' || view === 'requester'),
+    showRetry: retryable && (view === 'base' || view === 'approver'),
+  };
 }

@@ -1,0 +1,121 @@
+import { transition, type Actor } from '../approval/request-state';
+import type { UserRequest } from '../approval/user-request';
+import { AppError } from '../errors';
+import type { UserCredential } from '../ports';
+import type { UseCaseDeps } from './deps';
+import { assertRequester, loadRequest, updateRequest } from './request-access';
+
+/** Who may approve, from configuration. */
+export interface ApprovalPolicy {
+  /** Members of this Entra group (partner tenant, transitive) may approve; unset: any engineer who passes the GDAP check. */
+  approverGroupId?: string;
+  /** A requester may approve their own request only when this is explicitly on. */
+  allowSelfApproval: boolean;
+  /** Undecided requests expire after this long. */
+  expireAfterMs: number;
+}
+
+const at = (deps: UseCaseDeps) => deps.clock.now().toISOString();
+const who = (a: Actor) => ({ oid: a.oid, name: a.name });
+
+/** A drafted request goes to the approvers: `draft → pending-approval`, with its expiry time. */
+export async function submitForApproval(deps: UseCaseDeps, actor: Actor, requestId: string, policy: ApprovalPolicy): Promise<UserRequest> {
+  const { value } = await loadRequest(deps, requestId);
+  assertRequester(value, actor);
+  const { request } = await updateRequest(deps, requestId, (current) =>
+    current.state.kind !== 'draft'
+      ? undefined
+      : {
+          ...current,
+          mode: 'approval',
+          state: transition(current.state, { type: 'submit-for-approval' }, deps.clock.now()),
+          expiresAt: new Date(deps.clock.now().getTime() + policy.expireAfterMs).toISOString(),
+          history: [...current.history, { at: at(deps), event: 'submitted-for-approval', actor: who(actor) }],
+        },
+  );
+  return request;
+}
+
+/**
+ * May this person decide on this request, right now? The approver group (with their own token), never their own
+ * request unless allowed, and (for an approval) their own GDAP role for the customer, checked uncached. Throws
+ * NOT_APPROVER, SELF_APPROVAL_REFUSED or the GDAP check's code; nothing changes when it does.
+ */
+export async function authorizeDecision(
+  deps: UseCaseDeps,
+  cred: UserCredential,
+  request: UserRequest,
+  policy: ApprovalPolicy,
+  decision: 'approve' | 'reject',
+): Promise<void> {
+  if (policy.approverGroupId) {
+    const token = (await deps.tokens.partnerGraph(cred)).token;
+    const member = await deps.directory.checkMemberGroups(token, [policy.approverGroupId], { correlationId: request.correlationId });
+    if (!member.includes(policy.approverGroupId)) throw new AppError('NOT_APPROVER', `${cred.user.oid} is not in the approver group`);
+  }
+  if (request.requester.oid === cred.user.oid && !policy.allowSelfApproval && decision === 'approve') {
+    throw new AppError('SELF_APPROVAL_REFUSED', 'requesters cannot approve their own requests');
+  }
+  if (decision === 'approve') {
+    const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: false, correlationId: request.correlationId });
+    const role = checklist.checks.find((c) => c.id === 'gdap-role');
+    if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
+    const mfa = checklist.checks.find((c) => c.id === 'mfa');
+    if (mfa && mfa.status === 'blocked') throw new AppError('MFA_REQUIRED', 'the approver signed in without MFA');
+  }
+}
+
+export type DecisionOutcome = { changed: true; request: UserRequest } | { changed: false; request: UserRequest };
+
+/**
+ * Approves and claims the creation in one compare-and-swap (`pending-approval → approved → creating`), so two
+ * approvers clicking together produce one creation: the loser gets `changed: false` and the current state.
+ */
+export async function approve(deps: UseCaseDeps, cred: UserCredential, approver: Actor, requestId: string, policy: ApprovalPolicy, card?: UserRequest['card']): Promise<DecisionOutcome> {
+  const { value } = await loadRequest(deps, requestId);
+  if (value.state.kind !== 'pending-approval') return { changed: false, request: value };
+  await authorizeDecision(deps, cred, value, policy, 'approve');
+  const { request, changed } = await updateRequest(deps, requestId, (current) => {
+    if (current.state.kind !== 'pending-approval') return undefined;
+    const approved = transition(current.state, { type: 'approve', by: approver }, deps.clock.now());
+    return {
+      ...current,
+      card: card ?? current.card,
+      state: transition(approved, { type: 'start-create', by: approver }, deps.clock.now()),
+      history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
+    };
+  });
+  return changed ? { changed: true, request } : { changed: false, request };
+}
+
+/** Rejects with a reason; approvers only (the requester cancels instead). */
+export async function reject(deps: UseCaseDeps, cred: UserCredential, approver: Actor, requestId: string, reason: string, policy: ApprovalPolicy): Promise<DecisionOutcome> {
+  const clean = reason.trim().slice(0, 500);
+  if (!clean) throw new AppError('VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ field: 'reason', message: 'Say why the request is rejected.' }] });
+  const { value } = await loadRequest(deps, requestId);
+  if (value.state.kind !== 'pending-approval') return { changed: false, request: value };
+  await authorizeDecision(deps, cred, value, policy, 'reject');
+  const { request, changed } = await updateRequest(deps, requestId, (current) =>
+    current.state.kind !== 'pending-approval'
+      ? undefined
+      : {
+          ...current,
+          state: transition(current.state, { type: 'reject', by: approver, reason: clean }, deps.clock.now()),
+          history: [...current.history, { at: at(deps), event: 'rejected', actor: who(approver), detail: clean }],
+        },
+  );
+  if (changed) await deps.vault.erase(requestId);
+  return changed ? { changed: true, request } : { changed: false, request };
+}
+
+/** Expires an undecided request whose time has come; anything else is left alone. */
+export async function expireIfDue(deps: UseCaseDeps, requestId: string): Promise<DecisionOutcome> {
+  const now = deps.clock.now();
+  const { request, changed } = await updateRequest(deps, requestId, (current) => {
+    const due = current.expiresAt && new Date(current.expiresAt).getTime() <= now.getTime();
+    if (current.state.kind !== 'pending-approval' || !due) return undefined;
+    return { ...current, state: transition(current.state, { type: 'expire' }, now), history: [...current.history, { at: now.toISOString(), event: 'expired' }] };
+  });
+  if (changed) await deps.vault.erase(requestId);
+  return changed ? { changed: true, request } : { changed: false, request };
+}
