@@ -77,7 +77,12 @@ export class SignIn {
   }
 
   signOut(ctx: TurnContext): void {
-    this.sessions.delete(SignIn.userKey(ctx));
+    this.forget(SignIn.userKey(ctx));
+  }
+
+  /** Drops a person's session (sign-out, or a token that stopped working). */
+  forget(userKey: string): void {
+    this.sessions.delete(userKey);
   }
 
   /** The OAuthCard content Teams needs for silent SSO (`tokenExchangeResource`) and for the fallback button. */

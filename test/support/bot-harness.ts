@@ -7,6 +7,7 @@ import { RecordingConnector } from './recording-connector';
 export const PARTNER_TENANT = '11111111-1111-4111-8111-111111111111';
 export const FABRIKAM = '22222222-0000-4000-8000-000000000001';
 export const NORTHWIND = '22222222-0000-4000-8000-000000000002';
+export const HELPDESK_CHANNEL = '19:helpdesk-general@thread.tacv2';
 export const WOODGROVE = '22222222-0000-4000-8000-000000000005';
 
 export interface TeamsUser {
@@ -82,6 +83,20 @@ export class BotHarness {
       this.conversations.set(user.aadObjectId, id);
     }
     return id;
+  }
+
+  /** Activities in the helpdesk team's channel instead of a personal chat. */
+  channelActivity(user: TeamsUser, fields: Record<string, unknown>): Record<string, unknown> {
+    const base = this.activity(user, fields);
+    return {
+      ...base,
+      conversation: { id: HELPDESK_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: PARTNER_TENANT },
+      channelData: { tenant: { id: PARTNER_TENANT }, team: { id: HELPDESK_CHANNEL }, channel: { id: HELPDESK_CHANNEL } },
+    };
+  }
+
+  executeInChannel(user: TeamsUser, verb: string, data: Record<string, unknown>, cardId: string, extra: Record<string, unknown> = {}) {
+    return this.post(this.channelActivity(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual', ...extra } }));
   }
 
   activity(user: TeamsUser, fields: Record<string, unknown>, tenantId = PARTNER_TENANT): Record<string, unknown> {

@@ -36,6 +36,15 @@ export class RecordingConnector {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+    if (req.method === 'POST' && /\/v3\/conversations\/?$/.test(path)) {
+      // createConversation: a 1:1 chat with one member, the same id for the same person every time (as Teams does).
+      const params = JSON.parse(text) as { members?: Array<{ id: string }> };
+      const member = params.members?.[0]?.id ?? 'unknown';
+      const id = `a:1on1-${member}`;
+      this.calls.push({ method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
+      return;
+    }
     const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?/.exec(path);
     if (!m) {
       res.writeHead(404).end();
@@ -45,6 +54,11 @@ export class RecordingConnector {
     const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
     this.calls.push({ method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now() });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+  }
+
+  /** Messages sent privately to one person (a 1:1 conversation the bot created). */
+  privateTo(teamsUserId: string): ConnectorCall[] {
+    return this.sent().filter((c) => c.conversationId === `a:1on1-${teamsUserId}`);
   }
 
   /** Messages sent (not typing indicators, not updates). */

@@ -1,0 +1,192 @@
+import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { cardOf } from '../../support/recording-connector';
+
+/**
+ * Channel approvals over HTTP: a requester raises the request in a channel, an approver who holds the GDAP role
+ * approves it, and the user is created once, with the approver's identity; the password never reaches the channel.
+ */
+describe('channel approvals', () => {
+  const bot = new BotHarness({
+    passwordRevealMinutes: 5,
+    approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false },
+  });
+  let ada: TeamsUser; // holds User Administrator
+  let ben: TeamsUser; // first line, no role
+  let cleo: TeamsUser; // role through a nested group
+  let erin: TeamsUser; // Directory Writers
+
+  beforeAll(async () => {
+    await bot.start();
+    [ada, ben, cleo, erin] = await Promise.all(['ada', 'ben', 'cleo', 'erin'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ada, ben, cleo, erin]) await bot.signIn(u);
+  });
+  afterAll(() => bot.stop());
+
+  const form = (userName: string) => ({
+    customerId: FABRIKAM,
+    firstName: 'Barbara',
+    lastName: 'Liskov',
+    displayName: '',
+    userName,
+    domain: 'fabrikam.example',
+    usageLocation: 'US',
+    immutableId: '',
+    passwordMode: 'generate',
+    password: '',
+    forceChangePassword: 'true',
+    ticket: 'CHG-1',
+  });
+
+  async function raise(requester: TeamsUser, userName: string, cardId: string): Promise<{ requestId: string; card: any }> {
+    const card = invokeCard(await bot.executeInChannel(requester, 'submitForm', form(userName), cardId));
+    const approve = (card.actions as any[]).find((a) => a.verb === 'approve');
+    expect(approve).toBeDefined();
+    return { requestId: approve.data.requestId, card };
+  }
+
+  const createsFor = async (userName: string) =>
+    (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && /\/users$/.test(r.path) && JSON.stringify(r.body).includes(`${userName}@`));
+
+  it('a request raised in the channel becomes one card with the state, the requester and the checks', async () => {
+    const { card } = await raise(ben, 'req.card', 'ch-1');
+    const text = cardText(card);
+    expect(text).toContain('Waiting for approval');
+    expect(text).toContain('req.card@fabrikam.example');
+    expect(text).toContain('Ben');
+    expect(cardVerbs(card)).toEqual(expect.arrayContaining(['approve', 'cancel']));
+    expect(card.refresh.action.verb).toBe('refreshRequest');
+    expect(card.refresh.userIds).toContain(ben.teamsId);
+    expect(card.refresh.userIds.length).toBeLessThanOrEqual(60);
+  });
+
+  it('the requester cannot approve their own request', async () => {
+    const { requestId } = await raise(ada, 'self.approve', 'ch-2');
+    const card = cardText(invokeCard(await bot.executeInChannel(ada, 'approve', { requestId }, 'ch-2')));
+    expect(card).toContain('Approval by someone else needed');
+    expect(await createsFor('self.approve')).toHaveLength(0);
+  });
+
+  it('an approver without the GDAP role is refused and told why; nothing changes', async () => {
+    const { requestId } = await raise(ada, 'no.role', 'ch-3');
+    const card = cardText(invokeCard(await bot.executeInChannel(ben, 'approve', { requestId }, 'ch-3')));
+    expect(card).toContain('No GDAP role');
+    const stillPending = cardText(invokeCard(await bot.executeInChannel(ada, 'refreshRequest', { requestId }, 'ch-3')));
+    expect(stillPending).toContain('Waiting for approval');
+    expect(await createsFor('no.role')).toHaveLength(0);
+  });
+
+  it('approval by a role holder creates the user once, with the approver identity; the password goes privately to the requester only', async () => {
+    const { requestId } = await raise(ben, 'approved.once', 'ch-4');
+    const answer = cardText(invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-4')));
+    expect(answer).toContain('approved by');
+
+    const update = await bot.connector.waitFor(() => bot.connector.updates('ch-4').find((u) => cardText(cardOf(u)).includes('Created by')));
+    expect(cardText(cardOf(update))).toContain('Cleo');
+    await bot.app.teams.background.drain();
+
+    const calls = await createsFor('approved.once');
+    expect(calls).toHaveLength(1);
+    expect((calls[0] as any).auth?.upn ?? '').toBe('cleo@contoso-partner.example');
+
+    const privateMsg = await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).map(cardOf).find((c) => c && cardText(c).includes('approved.once@')));
+    const password = findCode(privateMsg);
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    const channelTraffic = JSON.stringify(bot.connector.calls.filter((c) => c.conversationId === HELPDESK_CHANNEL));
+    expect(channelTraffic).not.toContain(password);
+    expect(bot.logs.text()).not.toContain(password);
+  });
+
+  it('two approvers at the same moment, and a repeated invoke: exactly one creation and one consistent card', async () => {
+    const { requestId } = await raise(ben, 'race.me', 'ch-5');
+    const answers = await Promise.all([
+      bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-5'),
+      bot.executeInChannel(erin, 'approve', { requestId }, 'ch-5'),
+      bot.executeInChannel(erin, 'approve', { requestId }, 'ch-5'),
+    ]);
+    for (const a of answers) expect(a.body.statusCode).toBe(200);
+    await bot.connector.waitFor(() => bot.connector.updates('ch-5').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.app.teams.background.drain();
+    expect(await createsFor('race.me')).toHaveLength(1);
+    const state = await bot.sandboxState();
+    expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === 'race.me@fabrikam.example')).toHaveLength(1);
+  });
+
+  it('reject with a reason: the card says who, and the requester is told privately', async () => {
+    const { requestId } = await raise(ben, 'rejected.one', 'ch-6');
+    const card = cardText(invokeCard(await bot.executeInChannel(ada, 'reject', { requestId, reason: 'Duplicate of INC-9' }, 'ch-6')));
+    expect(card).toContain('Rejected by');
+    expect(card).toContain('Duplicate of INC-9');
+    await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).map(cardOf).find((c) => c && cardText(c).includes('Duplicate of INC-9')));
+    const late = cardText(invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-6')));
+    expect(late).toContain('Rejected');
+    expect(await createsFor('rejected.one')).toHaveLength(0);
+  });
+
+  it('a rejection needs a reason', async () => {
+    const { requestId } = await raise(ben, 'no.reason', 'ch-7');
+    const card = cardText(invokeCard(await bot.executeInChannel(ada, 'reject', { requestId, reason: '  ' }, 'ch-7')));
+    expect(card).toContain('Some fields need attention');
+  });
+
+  it('only the requester can cancel', async () => {
+    const { requestId } = await raise(ben, 'cancel.me', 'ch-8');
+    expect(cardText(invokeCard(await bot.executeInChannel(ada, 'cancel', { requestId }, 'ch-8')))).toContain('Not your request');
+    const card = cardText(invokeCard(await bot.executeInChannel(ben, 'cancel', { requestId }, 'ch-8')));
+    expect(card).toContain('Cancelled by');
+  });
+
+  it('user-specific views: approvers see Approve/Reject, the requester Cancel, others the status', async () => {
+    const { requestId } = await raise(ben, 'views.one', 'ch-9');
+    expect(cardVerbs(invokeCard(await bot.executeInChannel(ada, 'refreshRequest', { requestId }, 'ch-9')))).toEqual(['approve', '']);
+    expect(cardVerbs(invokeCard(await bot.executeInChannel(ben, 'refreshRequest', { requestId }, 'ch-9')))).toEqual(['cancel']);
+  });
+
+  it('an approver with no session is asked for the SSO token (401 loginRequest) and the approval goes through with it', async () => {
+    const { requestId } = await raise(ben, 'login.first', 'ch-10');
+    bot.app.teams.signIn.forget(erin.aadObjectId);
+    const first = await bot.executeInChannel(erin, 'approve', { requestId }, 'ch-10');
+    expect(first.body.statusCode).toBe(401);
+    expect(first.body.type).toBe('application/vnd.microsoft.activity.loginRequest');
+    const token = await bot.ssoToken(erin.upn);
+    const second = await bot.executeInChannel(erin, 'approve', { requestId }, 'ch-10', { authentication: { token } });
+    expect(cardText(invokeCard(second))).toContain('approved by');
+    await bot.connector.waitFor(() => bot.connector.updates('ch-10').find((u) => cardText(cardOf(u)).includes('Created by')));
+    expect(await createsFor('login.first')).toHaveLength(1);
+  });
+});
+
+describe('channel approvals: expiry', () => {
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 1 / 3600, passwordToApprover: false } });
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+
+  it('an undecided request expires: the card says so and the requester is told', async () => {
+    const ben = await bot.teamsUser('ben@contoso-partner.example');
+    await bot.signIn(ben);
+    const card = invokeCard(
+      await bot.executeInChannel(
+        ben,
+        'submitForm',
+        { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'expire.me', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' },
+        'ch-exp',
+      ),
+    );
+    expect(cardText(card)).toContain('Waiting for approval');
+    await bot.connector.waitFor(() => bot.connector.updates('ch-exp').find((u) => cardText(cardOf(u)).includes('Expired')), 10_000);
+    await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).map(cardOf).find((c) => c && cardText(c).includes('expired')));
+  });
+});
+
+function findCode(card: unknown): string {
+  let code = '';
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o.type === 'CodeBlock' && typeof o.codeSnippet === 'string') code = o.codeSnippet;
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return code;
+}
