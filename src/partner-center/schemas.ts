@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { Customer, CustomerUser, SubscribedSku } from '../core/ports';
+
+/**
+ * Partner Center response shapes, parsed with zod and turned into the port's types at once. Unknown properties are
+ * dropped by the parse; in particular the `passwordProfile` that Partner Center echoes on a created user never
+ * leaves this file. Optional fields accept `null` too: the real API sends nulls where the docs say "optional".
+ */
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+export const customerSchema = z
+  .object({
+    id: z.string().min(1),
+    companyProfile: z.object({
+      tenantId: optionalString,
+      domain: optionalString,
+      companyName: z.string(),
+    }),
+    relationshipToPartner: optionalString,
+    allowDelegatedAccess: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? undefined),
+  })
+  .transform(
+    (c): Customer => ({
+      id: c.id,
+      tenantId: c.companyProfile.tenantId ?? c.id,
+      companyName: c.companyProfile.companyName,
+      defaultDomain: c.companyProfile.domain ?? '',
+      relationshipToPartner: c.relationshipToPartner ?? 'unknown',
+      allowDelegatedAccess: c.allowDelegatedAccess,
+    }),
+  );
+
+/** `Active` and `active` are both seen in the wild; the port speaks lowercase. */
+const userState = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(['active', 'inactive']));
+
+export const customerUserSchema = z
+  .object({
+    id: z.string().min(1),
+    userPrincipalName: z.string().min(1),
+    displayName: optionalString,
+    firstName: optionalString,
+    lastName: optionalString,
+    usageLocation: optionalString,
+    state: userState,
+    userDomainType: optionalString,
+    softDeletionTime: optionalString,
+  })
+  .transform(
+    (u): CustomerUser => ({
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      displayName: u.displayName ?? u.userPrincipalName,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      usageLocation: u.usageLocation,
+      state: u.state,
+      userDomainType: u.userDomainType,
+      softDeletionTime: u.softDeletionTime,
+    }),
+  );
+
+const units = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? 0);
+
+export const subscribedSkuSchema = z
+  .object({
+    availableUnits: units,
+    activeUnits: units,
+    consumedUnits: units,
+    productSku: z.object({ id: z.string().min(1), name: optionalString, skuPartNumber: optionalString }),
+  })
+  .transform(
+    (s): SubscribedSku => ({
+      skuId: s.productSku.id,
+      skuPartNumber: s.productSku.skuPartNumber ?? '',
+      productName: s.productSku.name ?? s.productSku.skuPartNumber ?? s.productSku.id,
+      availableUnits: s.availableUnits,
+      activeUnits: s.activeUnits,
+      consumedUnits: s.consumedUnits,
+    }),
+  );
+
+/** `links.next` of a paged collection: the next request, with the continuation token among its headers. */
+const linkSchema = z.object({
+  uri: optionalString,
+  method: optionalString,
+  headers: z
+    .array(z.object({ key: z.string(), value: z.string() }))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+export const CONTINUATION_HEADER = 'MS-ContinuationToken';
+
+/** A Partner Center collection (paged or not) of `item`, with the continuation token pulled out. */
+export function collectionSchema<T extends z.ZodTypeAny>(item: T) {
+  return z
+    .object({
+      items: z.array(item),
+      continuationToken: optionalString,
+      links: z.object({ next: linkSchema.nullish() }).nullish(),
+    })
+    .transform((c) => {
+      const fromLink = c.links?.next?.headers.find((h) => h.key.toLowerCase() === CONTINUATION_HEADER.toLowerCase())?.value;
+      const token = c.continuationToken ?? fromLink;
+      return { items: c.items as z.output<T>[], continuationToken: token || undefined };
+    });
+}
+
+/** The license update Partner Center answers with; only its shape is checked. */
+export const licenseUpdateSchema = z.object({}).passthrough();
+
+/** Partner Center's error body, and the throttling body (`statusCode`, `message`), read tolerantly. */
+export const errorBodySchema = z
+  .object({
+    code: z.union([z.string(), z.number()]).nullish(),
+    description: z.string().nullish(),
+    message: z.string().nullish(),
+  })
+  .passthrough()
+  .transform((e) => ({
+    code: e.code === null || e.code === undefined ? undefined : String(e.code),
+    description: e.description ?? e.message ?? '',
+  }));
