@@ -13,6 +13,7 @@ import type { Actor } from '../core/approval/request-state';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
+import { auditCsv } from '../core/audit/audit-export';
 import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
 import { BackgroundWork } from './background';
 import { CardUpdater } from './card-updater';
@@ -121,13 +122,31 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         await signIn.sendSignInCard(ctx);
         return;
       }
-      const requests = await useCases.requests.list({ requesterOid: cred.user.oid, limit: 10 });
-      const lines = requests.map((r) => `- ${r.createdAt.slice(0, 16).replace('T', ' ')} · ${r.customer.companyName} · ${r.user.userPrincipalName} · **${r.state.kind}**${r.ticket ? ` · ticket ${r.ticket}` : ''}`);
-      await sendCard(ctx, views.notice({ title: 'Your recent requests', text: lines.length ? lines.join('\n') : 'You have no requests yet.', offerNewUser: true }));
+      const args = (ctx.activity.text ?? '').trim().replace(/^history\s*/i, '');
+      const csv = /^csv\b/i.test(args);
+      const filter = args.replace(/^csv\s*/i, '').trim();
+      const personal = ctx.activity.conversation.conversationType === 'personal';
+      const requests = await history(cred.user.oid, personal, filter, csv ? 1000 : 20);
+      const scope = `${personal ? 'Your requests' : 'All requests'}${filter ? ` for customers matching "${filter}"` : ''}`;
+      if (csv) {
+        await ctx.sendActivity({ text: `${scope}, as CSV (${requests.length} rows):\n\n\`\`\`\n${auditCsv(requests)}\n\`\`\``, textFormat: 'markdown' });
+      } else {
+        await sendCard(ctx, views.history(scope, `The last ${requests.length} request(s), newest first.`, requests));
+      }
     } catch (e) {
       await sendCard(ctx, reportError(e, correlationId, { turn: 'history' }));
     }
   });
+  /** Requests for the history card: the person's own in a personal chat, everyone's in a team. */
+  const history = async (oid: string, personal: boolean, customerFilter: string, limit: number) => {
+    const requesterOid = personal ? oid : undefined;
+    if (!customerFilter) return useCases.requests.list({ requesterOid, limit });
+    const needle = customerFilter.toLowerCase();
+    const recent = await useCases.requests.list({ requesterOid, limit: 500 });
+    const ids = [...new Set(recent.filter((r) => r.customer.companyName.toLowerCase().includes(needle) || r.customer.id === needle).map((r) => r.customer.id))];
+    const lists = await Promise.all(ids.map((customerId) => useCases.requests.list({ customerId, requesterOid, limit })));
+    return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  };
   app.activity(ActivityTypes.Message, async (ctx) => {
     if (ctx.activity.value !== undefined && !ctx.activity.text) return; // a stray Action.Submit: nothing to say
     await sendCard(ctx, views.notice({ title: "I didn't catch that", text: 'Send **new user** to create a user in a customer tenant, or **help** to see what I can do.', offerNewUser: true }));

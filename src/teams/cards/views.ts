@@ -5,6 +5,7 @@ import type { Customer } from '../../core/ports';
 import { CHECK_TITLES, type Checklist } from '../../core/preflight/checks';
 import { COUNTRIES, CARD_PATTERNS, countryName } from '../../core/new-user';
 import { errorText } from '../error-text';
+import { decidedBy } from '../../core/audit/audit-export';
 import type { AdaptiveCardJson, CardTemplates } from './card-templates';
 
 /**
@@ -177,6 +178,26 @@ export class CardViews {
 
   approvalRequest(request: UserRequest, view: ApprovalView, refreshUserIds: string[]): AdaptiveCardJson {
     return this.templates.render('approval-request', approvalCardData(request, view, refreshUserIds));
+  }
+
+  history(title: string, subtitle: string, requests: UserRequest[]): AdaptiveCardJson {
+    return this.templates.render('history', {
+      title,
+      subtitle,
+      rows: requests.map((r) => {
+        const by = decidedBy(r);
+        return {
+          upn: r.user.userPrincipalName,
+          customer: r.customer.companyName,
+          when: `${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+          requester: r.requester.name,
+          decidedBy: by && by !== r.requester.name ? ` · ${r.state.kind} by ${by}` : '',
+          ticket: r.ticket ? ` · ticket ${r.ticket}` : '',
+          state: STATE_LABELS[r.state.kind].label,
+          color: STATE_LABELS[r.state.kind].color,
+        };
+      }),
+    });
   }
 
   confirmRestore(request: UserRequest, deleted: { id: string; displayName: string; softDeletionTime?: string }): AdaptiveCardJson {
