@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { AccessAssignment, CustomerDomain, DelegatedAdminRelationship } from '../core/ports';
+
+/**
+ * Microsoft Graph v1.0 answers the Directory port needs, parsed with zod and mapped to the port's types. Unknown
+ * properties are dropped; optional ones accept `null`, which Graph sends freely.
+ */
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+const unifiedRoles = z
+  .object({ unifiedRoles: z.array(z.object({ roleDefinitionId: z.string() })).nullish() })
+  .nullish()
+  .transform((d) => (d?.unifiedRoles ?? []).map((r) => r.roleDefinitionId));
+
+export const relationshipSchema = z
+  .object({
+    id: z.string().min(1),
+    displayName: z.string(),
+    status: z.string(),
+    endDateTime: optionalString,
+    customer: z.object({ tenantId: z.string(), displayName: optionalString }),
+    accessDetails: unifiedRoles,
+  })
+  .transform(
+    (r): DelegatedAdminRelationship => ({
+      id: r.id,
+      displayName: r.displayName,
+      status: r.status,
+      endDateTime: r.endDateTime,
+      customerTenantId: r.customer.tenantId,
+      customerDisplayName: r.customer.displayName,
+      roleDefinitionIds: r.accessDetails,
+    }),
+  );
+
+export const accessAssignmentSchema = z
+  .object({
+    id: z.string().min(1),
+    status: z.string(),
+    accessContainer: z.object({ accessContainerId: z.string().min(1), accessContainerType: optionalString }),
+    accessDetails: unifiedRoles,
+  })
+  .transform(
+    (a): AccessAssignment => ({
+      id: a.id,
+      status: a.status,
+      groupId: a.accessContainer.accessContainerId,
+      roleDefinitionIds: a.accessDetails,
+    }),
+  );
+
+export const domainSchema = z
+  .object({
+    id: z.string().min(1),
+    authenticationType: z.string(),
+    isVerified: z.boolean(),
+    isDefault: z.boolean().nullish().transform((v) => v ?? false),
+    isInitial: z.boolean().nullish().transform((v) => v ?? false),
+  })
+  .transform((d): CustomerDomain => d);
+
+export const userRefSchema = z.object({ id: z.string().min(1), userPrincipalName: z.string().min(1) }).transform((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName }));
+
+export const memberGroupsSchema = z.object({ value: z.array(z.string()) });
+
+/** An OData collection page of `item`. */
+export function odataPageSchema<T extends z.ZodTypeAny>(item: T) {
+  return z
+    .object({ value: z.array(item), '@odata.nextLink': optionalString })
+    .transform((p) => ({ items: p.value as z.output<T>[], nextLink: p['@odata.nextLink'] }));
+}
+
+/** Graph's error body `{error: {code, message}}`, read tolerantly. */
+export const graphErrorSchema = z
+  .object({ error: z.object({ code: optionalString, message: optionalString }) })
+  .transform((e) => ({ code: e.error.code, message: e.error.message ?? '' }));
