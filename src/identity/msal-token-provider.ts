@@ -1,0 +1,100 @@
+import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+import { AppError } from '../core/errors';
+import type { AccessToken, Logger, TokenProvider, UserCredential } from '../core/ports';
+import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
+import { createLoopbackNetworkClient, type LoopbackRewrite } from './loopback-network-client';
+import { msalToAppError, type TokenPurpose } from './msal-errors';
+
+export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+export interface MsalTokenProviderOptions {
+  clientId: string;
+  clientSecret: string;
+  /** `https://login.microsoftonline.com`, or the sandbox's name for its identity provider. */
+  authorityHost: string;
+  partnerTenantId: string;
+  /** Sandbox and tests only: send MSAL's requests for `https://<host>/…` to `<baseUrl>/…` over loopback HTTP. */
+  loopbackRewrite?: LoopbackRewrite;
+  logger: Logger;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The TokenProvider port on MSAL on-behalf-of: the SSO token Teams handed the bot is exchanged for delegated tokens
+ * of the same person. One ConfidentialClientApplication per authority (the partner tenant; each customer tenant
+ * reached through GDAP), each with its own in-memory cache keyed by the assertion, so a repeat is served without a
+ * network call until the token nears expiry.
+ */
+export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider {
+  const authorityHost = options.authorityHost.replace(/\/+$/, '');
+  const host = new URL(authorityHost).host;
+  const networkClient = options.loopbackRewrite ? createLoopbackNetworkClient(options.loopbackRewrite) : undefined;
+  const log = options.logger.child({ component: 'msal' });
+  const apps = new Map<string, ConfidentialClientApplication>();
+
+  function appFor(tenantId: string): ConfidentialClientApplication {
+    let app = apps.get(tenantId);
+    if (!app) {
+      const config: Configuration = {
+        auth: {
+          clientId: options.clientId,
+          clientSecret: options.clientSecret,
+          authority: `${authorityHost}/${tenantId}`,
+          // Trusting the configured host skips instance discovery, which would otherwise ask
+          // login.microsoftonline.com about a host it has never heard of (the sandbox's). For the real host it
+          // changes nothing: MSAL knows it already.
+          knownAuthorities: [host],
+        },
+        system: {
+          loggerOptions: {
+            // MSAL's own diagnostics at warn and above, never with personal data (which could include token text).
+            logLevel: LogLevel.Warning,
+            piiLoggingEnabled: false,
+            loggerCallback: (level, message, containsPii) => {
+              if (containsPii) return;
+              if (level === LogLevel.Error) log.error({}, message);
+              else if (level === LogLevel.Warning) log.warn({}, message);
+            },
+          },
+          ...(networkClient ? { networkClient } : {}),
+        },
+      };
+      app = new ConfidentialClientApplication(config);
+      apps.set(tenantId, app);
+    }
+    return app;
+  }
+
+  async function onBehalfOf(cred: UserCredential, tenantId: string, scope: string, purpose: TokenPurpose): Promise<AccessToken> {
+    let result;
+    try {
+      result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: [scope] });
+    } catch (e) {
+      const error = msalToAppError(e, purpose);
+      // Codes and ids only; the assertion and any token stay out of the log.
+      log.warn({ purpose, tenantId, userOid: cred.user.oid, code: error.code, upstreamCode: error.upstreamCode }, 'token exchange failed');
+      throw error;
+    }
+    if (!result?.accessToken) throw new AppError('TOKEN_EXCHANGE_FAILED', `token exchange (${purpose}) returned no access token`);
+    return {
+      token: result.accessToken,
+      // MSAL always sets expiresOn for access tokens; the fallback only guards the type.
+      expiresOn: result.expiresOn ?? new Date(Date.now() + 5 * 60_000),
+      mfa: amrHasMfa(decodeJwtClaims(result.accessToken)?.amr),
+    };
+  }
+
+  return {
+    partnerCenter: (cred) => onBehalfOf(cred, options.partnerTenantId, PARTNER_CENTER_SCOPE, 'partner-center'),
+    partnerGraph: (cred) => onBehalfOf(cred, options.partnerTenantId, GRAPH_SCOPE, 'partner-graph'),
+    async customerGraph(cred, customerTenantId) {
+      // The id becomes part of the authority URL: only a tenant GUID may.
+      if (!GUID.test(customerTenantId)) {
+        throw new AppError('VALIDATION_FAILED', 'customerTenantId is not a GUID', { fields: [{ field: 'customerTenantId', message: 'must be a tenant id (GUID)' }] });
+      }
+      return onBehalfOf(cred, customerTenantId, GRAPH_SCOPE, 'customer-graph');
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import type { PartnerUser } from '../core/ports';
+import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
+
+/**
+ * The claims of the Teams SSO token the bot needs before it exchanges it: who the person is, whether they used
+ * MFA and when the token lapses. The token is decoded, not verified: the identity provider verifies its signature,
+ * issuer, audience and expiry during the on-behalf-of exchange, which every use of it goes through. Nothing read
+ * here grants access by itself.
+ */
+
+const claimsSchema = z
+  .object({
+    oid: z.string().min(1),
+    tid: z.string().min(1),
+    upn: z.string().min(1).optional(),
+    preferred_username: z.string().min(1).optional(),
+    name: z.string().optional(),
+    amr: z.array(z.string()).optional(),
+    exp: z.number().int().positive(),
+    aud: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]),
+  })
+  .refine((c) => c.upn ?? c.preferred_username, { message: 'neither upn nor preferred_username', path: ['upn'] });
+
+export type SsoClaims = PartnerUser & { exp: Date; aud: string };
+
+/** Throws TOKEN_EXCHANGE_FAILED when the assertion is not a JWT carrying these claims. Never logs the assertion. */
+export function readSsoClaims(assertion: string): SsoClaims {
+  const raw = decodeJwtClaims(assertion);
+  if (!raw) throw new AppError('TOKEN_EXCHANGE_FAILED', 'the SSO token is not a JWT');
+  const parsed = claimsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('TOKEN_EXCHANGE_FAILED', `the SSO token lacks claims: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);
+  }
+  const c = parsed.data;
+  return {
+    oid: c.oid,
+    tenantId: c.tid,
+    upn: (c.upn ?? c.preferred_username)!,
+    displayName: c.name,
+    mfa: amrHasMfa(c.amr),
+    exp: new Date(c.exp * 1000),
+    aud: Array.isArray(c.aud) ? c.aud[0] : c.aud,
+  };
+}

@@ -1,0 +1,211 @@
+import { AppError } from '../../../src/core/errors';
+import type { UserCredential } from '../../../src/core/ports';
+import { createLoopbackNetworkClient } from '../../../src/identity/loopback-network-client';
+import { createMsalTokenProvider, GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from '../../../src/identity/msal-token-provider';
+import { RecordingLogger } from '../../support/recording-logger';
+import { FakeUpstream, type RecordedRequest, type Reply } from '../http/fake-upstream';
+import { fakeJwt } from './jwt';
+
+const ISSUER_HOST = 'login.idp.test';
+const PARTNER = '11111111-1111-4111-8111-111111111111';
+const CUSTOMER = '22222222-0000-4000-8000-000000000001';
+const CLIENT_ID = '00000000-0000-4000-8000-00000000b07d';
+
+let idp: FakeUpstream;
+let logger: RecordingLogger;
+/** What the fake identity provider answers on a token request (after the discovery routes). */
+let tokenReply: (req: RecordedRequest, tenant: string) => Reply;
+
+/** An identity provider shaped like Entra's v2 endpoints, enough for MSAL's on-behalf-of. */
+function idpRoute(req: RecordedRequest): Reply | undefined {
+  const path = new URL(req.url, 'http://x').pathname;
+  const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
+  if (discovery) {
+    const t = discovery[1];
+    return {
+      status: 200,
+      json: {
+        issuer: `https://${ISSUER_HOST}/${t}/v2.0`,
+        token_endpoint: `https://${ISSUER_HOST}/${t}/oauth2/v2.0/token`,
+        authorization_endpoint: `https://${ISSUER_HOST}/${t}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `https://${ISSUER_HOST}/${t}/oauth2/v2.0/logout`,
+        jwks_uri: `https://${ISSUER_HOST}/${t}/discovery/v2.0/keys`,
+      },
+    };
+  }
+  const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
+  if (token) return tokenReply(req, token[1]);
+  return undefined;
+}
+
+const accessToken = (tid: string, amr: string[]) => fakeJwt({ aud: 'https://api.partnercenter.microsoft.com', tid, oid: 'oid-ada', amr, exp: Math.floor(Date.now() / 1000) + 3600 });
+
+/** Entra echoes the granted scopes in full (MSAL's cache is keyed by them), without the OIDC ones. */
+function grantedScopes(req: RecordedRequest): string {
+  const oidc = new Set(['openid', 'profile', 'offline_access']);
+  return (new URLSearchParams(req.body).get('scope') ?? '').split(' ').filter((s) => s && !oidc.has(s)).join(' ');
+}
+
+function okToken(tid: string, amr = ['pwd', 'mfa'], scope = PARTNER_CENTER_SCOPE): Reply {
+  return {
+    status: 200,
+    json: {
+      token_type: 'Bearer',
+      scope,
+      expires_in: 3600,
+      ext_expires_in: 3600,
+      access_token: accessToken(tid, amr),
+      client_info: Buffer.from(JSON.stringify({ uid: 'oid-ada', utid: tid })).toString('base64url'),
+    },
+  };
+}
+
+function aadError(status: number, error: string, aadsts: number, text: string, suberror?: string): Reply {
+  return {
+    status,
+    json: { error, error_description: `AADSTS${aadsts}: ${text}`, error_codes: [aadsts], timestamp: '2026-01-01 00:00:00Z', trace_id: 't', correlation_id: 'c', ...(suberror ? { suberror } : {}) },
+  };
+}
+
+const assertion = fakeJwt({ aud: `api://botid-${CLIENT_ID}`, oid: 'oid-ada', tid: PARTNER, upn: 'ada@contoso-partner.example', amr: ['pwd', 'mfa'], exp: Math.floor(Date.now() / 1000) + 3600 });
+const cred: UserCredential = { user: { oid: 'oid-ada', tenantId: PARTNER, upn: 'ada@contoso-partner.example', mfa: true }, assertion };
+
+function provider(baseUrl = idp.url) {
+  return createMsalTokenProvider({
+    clientId: CLIENT_ID,
+    clientSecret: 'the-client-secret',
+    authorityHost: `https://${ISSUER_HOST}`,
+    partnerTenantId: PARTNER,
+    loopbackRewrite: { host: ISSUER_HOST, baseUrl },
+    logger,
+  });
+}
+
+const pathOf = (r: RecordedRequest) => new URL(r.url, 'http://x').pathname;
+const tokenRequests = () => idp.requests.filter((r) => pathOf(r).endsWith('/oauth2/v2.0/token'));
+const form = (r: RecordedRequest) => new URLSearchParams(r.body);
+
+async function caught(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+beforeAll(async () => {
+  idp = await FakeUpstream.start();
+});
+afterAll(() => idp.close());
+beforeEach(() => {
+  idp.reset();
+  idp.route = idpRoute;
+  logger = new RecordingLogger();
+  tokenReply = (req, tenant) => okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
+});
+
+describe('MSAL token provider', () => {
+  it('exchanges the SSO token on behalf of the user for Partner Center, in the partner tenant', async () => {
+    const token = await provider().partnerCenter(cred);
+    expect(token.mfa).toBe(true);
+    expect(token.token.split('.')).toHaveLength(3);
+    expect(token.expiresOn.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    const [req] = tokenRequests();
+    expect(pathOf(req)).toBe(`/${PARTNER}/oauth2/v2.0/token`);
+    const body = form(req);
+    expect(body.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(body.get('requested_token_use')).toBe('on_behalf_of');
+    expect(body.get('assertion')).toBe(assertion);
+    expect(body.get('scope')?.split(' ')).toContain(PARTNER_CENTER_SCOPE);
+    expect(body.get('client_id')).toBe(CLIENT_ID);
+  });
+
+  it('serves a repeat from its cache', async () => {
+    const p = provider();
+    await p.partnerCenter(cred);
+    await p.partnerCenter(cred);
+    expect(tokenRequests()).toHaveLength(1);
+  });
+
+  it('asks the partner tenant for partner Graph and the customer tenant for customer Graph', async () => {
+    const p = provider();
+    await p.partnerGraph(cred);
+    await p.customerGraph(cred, CUSTOMER);
+    const [partner, customer] = tokenRequests();
+    expect(pathOf(partner)).toBe(`/${PARTNER}/oauth2/v2.0/token`);
+    expect(form(partner).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
+    expect(pathOf(customer)).toBe(`/${CUSTOMER}/oauth2/v2.0/token`);
+    expect(form(customer).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
+  });
+
+  it('reads MFA from the access token it got', async () => {
+    tokenReply = (r, t) => okToken(t, ['pwd'], grantedScopes(r));
+    expect((await provider().partnerCenter(cred)).mfa).toBe(false);
+  });
+
+  it.each([
+    ['consent', aadError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.', 'consent_required'), 'CONSENT_REQUIRED'],
+    ['an expired assertion', aadError(400, 'invalid_grant', 500133, 'Assertion is not within its valid time range.'), 'TOKEN_EXCHANGE_FAILED'],
+    ['a bad signature', aadError(400, 'invalid_grant', 50013, 'Assertion failed signature validation.'), 'TOKEN_EXCHANGE_FAILED'],
+    ['a bad client secret', aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'), 'TOKEN_EXCHANGE_FAILED'],
+  ])('maps %s', async (_what, reply, code) => {
+    tokenReply = () => reply;
+    const e = await caught(provider().partnerCenter(cred));
+    expect(e.code).toBe(code);
+    expect(e.upstreamCode).toMatch(/^AADSTS\d+$/);
+  });
+
+  it('maps a customer tenant without the engineer to GDAP_ROLE_MISSING', async () => {
+    tokenReply = (r, tenant) => (tenant === CUSTOMER ? aadError(400, 'invalid_grant', 50020, 'User account from identity provider does not exist in tenant.') : okToken(tenant, ['pwd', 'mfa'], grantedScopes(r)));
+    expect((await caught(provider().customerGraph(cred, CUSTOMER))).code).toBe('GDAP_ROLE_MISSING');
+  });
+
+  it('maps an unreachable identity provider to IDENTITY_UNAVAILABLE', async () => {
+    const e = await caught(provider('http://127.0.0.1:1').partnerCenter(cred));
+    expect(e.code).toBe('IDENTITY_UNAVAILABLE');
+    expect(e.retryable).toBe(true);
+  });
+
+  it('refuses a customer tenant id that is not a GUID', async () => {
+    expect((await caught(provider().customerGraph(cred, 'common/../evil'))).code).toBe('VALIDATION_FAILED');
+    expect(idp.requests).toHaveLength(0);
+  });
+
+  it('logs neither the assertion, the token nor the secret', async () => {
+    const p = provider();
+    const token = await p.partnerCenter(cred);
+    tokenReply = () => aadError(400, 'invalid_grant', 50013, 'Assertion failed signature validation.');
+    await caught(p.partnerGraph(cred));
+    expect(logger.withMessage('token exchange failed')).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ code: 'TOKEN_EXCHANGE_FAILED', upstreamCode: 'AADSTS50013' }) })]);
+    const text = logger.text();
+    for (const secret of [assertion, assertion.split('.')[1], token.token.split('.')[1], 'the-client-secret']) expect(text).not.toContain(secret);
+  });
+});
+
+describe('loopback network client', () => {
+  it('sends requests for the rewritten host to the loopback base URL, keeping path and query', async () => {
+    idp.reply({ status: 200, json: { ok: true }, headers: { 'x-ms-request-id': 'r1' } });
+    const client = createLoopbackNetworkClient({ host: ISSUER_HOST, baseUrl: `${idp.url}/` });
+    const res = await client.sendGetRequestAsync<{ ok: boolean }>(`https://${ISSUER_HOST}/t/v2.0/.well-known/openid-configuration?x=1`);
+    expect(res).toEqual({ status: 200, headers: expect.objectContaining({ 'x-ms-request-id': 'r1' }), body: { ok: true } });
+    expect(idp.requests[0].url).toBe('/t/v2.0/.well-known/openid-configuration?x=1');
+  });
+
+  it('posts the form body', async () => {
+    idp.reply({ status: 400, text: 'not json' });
+    const client = createLoopbackNetworkClient({ host: ISSUER_HOST, baseUrl: idp.url });
+    const res = await client.sendPostRequestAsync<{ error: string }>(`https://${ISSUER_HOST}/t/oauth2/v2.0/token`, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('client_error');
+    expect(idp.requests[0]).toEqual(expect.objectContaining({ method: 'POST', body: 'a=1&b=2' }));
+  });
+
+  it('refuses every other host, so nothing reaches a real Microsoft endpoint', async () => {
+    const client = createLoopbackNetworkClient({ host: ISSUER_HOST, baseUrl: idp.url });
+    await expect(client.sendGetRequestAsync('https://login.microsoftonline.com/common/discovery/instance')).rejects.toThrow(/refusing/);
+    await expect(client.sendGetRequestAsync(`http://${ISSUER_HOST}/x`)).rejects.toThrow(/refusing/);
+    expect(idp.requests).toHaveLength(0);
+  });
+});
