@@ -5,7 +5,6 @@ export const DISPLAY_NAME_MAX = 256;
 export const IMMUTABLE_ID_MAX = 128;
 export const TICKET_MAX = 64;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function nameProblem(label: string, value: string, max: number, required: boolean): string | undefined {
