@@ -122,17 +122,29 @@ describe('personal chat: create a customer user', () => {
     expect(bot.logs.text()).not.toContain(password);
   });
 
-  it('a duplicate user name fails with a plain sentence, the error code and the correlation id', async () => {
-    const { requestId } = await creates('alice.smith');
-    const cardId = 'act-dup';
-    await bot.execute(ada, 'create', { requestId }, cardId);
-    const update = await bot.connector.waitFor(() => bot.connector.updates(cardId).find((u) => cardText(cardOf(u)).includes('was not created')));
+  it('a user name that is already taken is blocked on the confirmation card: no Create button', async () => {
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', validForm('alice.smith')));
+    expect(cardVerbs(confirm)).not.toContain('create');
+    expect(cardText(confirm)).toContain('Nothing will be sent to Partner Center');
+  });
+
+  it('a user name taken since the confirmation fails with a plain sentence, the error code and the correlation id', async () => {
+    const first = await creates('taken.meanwhile');
+    const second = await creates('taken.meanwhile');
+    await bot.execute(ada, 'create', { requestId: second.requestId }, 'act-dup-2');
+    await bot.connector.waitFor(() => bot.connector.updates('act-dup-2').find((u) => cardText(cardOf(u)).includes('User created')));
+    const createPosts = async () => (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && /^\/v1\/customers\/[^/]+\/users$/.test(r.path)).length;
+    const before = await createPosts();
+    await bot.execute(ada, 'create', { requestId: first.requestId }, 'act-dup-1');
+    const update = await bot.connector.waitFor(() => bot.connector.updates('act-dup-1').find((u) => cardText(cardOf(u)).includes('was not created')));
     const card = cardOf(update)!;
     const text = cardText(card);
     expect(text).toContain('User name already taken');
     expect(text).toContain('UPN_TAKEN');
     expect(text).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(cardVerbs(card)).toEqual(['edit', 'openForm']);
+    // The final check caught it: the doomed request never reached Partner Center.
+    expect(await createPosts()).toBe(before);
   });
 
   it('Partner Center unavailable: "Try again" reuses the same MS-RequestId and creates exactly one user', async () => {
