@@ -1,11 +1,15 @@
 import { startSandbox } from './server';
-import { loadSeed } from './seed';
 
-/** `npm run sandbox`: the sandbox alone, with what it holds printed for a person. */
+/**
+ * `npm run sandbox`: the sandbox alone, with what it holds printed for a person. The only sandbox file that
+ * reads the environment: SANDBOX_PORT (default 3979) and SANDBOX_QUIET=true (no request lines).
+ */
 async function main(): Promise<void> {
-  const port = Number(process.env.SANDBOX_PORT ?? 3979);
+  const rawPort = process.env.SANDBOX_PORT?.trim() || '3979';
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number from 0 to 65535 (got ${JSON.stringify(rawPort)})`);
   const sandbox = await startSandbox({ port, quiet: process.env.SANDBOX_QUIET === 'true' });
-  const seed = loadSeed();
+  const world = sandbox.state.world;
   const lines = [
     `Sandbox listening on ${sandbox.url}`,
     `  identity provider  ${sandbox.url}/<tenant>/oauth2/v2.0/token  (MSAL authority https://login.sandbox.test/<tenant>)`,
@@ -13,21 +17,32 @@ async function main(): Promise<void> {
     `  Microsoft Graph    ${sandbox.url}/v1.0/...`,
     `  test control       ${sandbox.url}/_sandbox/{state,reset,faults,sso-token}  (loopback only)`,
     '',
-    `Partner tenant ${seed.partnerTenant.name} (${seed.partnerTenant.id})`,
-    ...seed.partnerUsers.map((u) => `  ${u.upn.padEnd(32)} ${u.situation}`),
+    `Partner tenant ${world.partnerTenant.name} (${world.partnerTenant.id}), engineers:`,
+    ...world.partnerUsers.map((u) => `  ${u.upn.padEnd(30)} ${u.situation}`),
     '',
     'Customers:',
-    ...seed.customers.map((c) => `  ${c.companyName.padEnd(24)} ${c.id}  ${c.situation}`),
-    `  … and ${seed.fillerCustomers.names.length} more plain customers; ${seed.missingTenantId} is not a customer at all`,
+    ...world.customers.map((c) => `  ${c.companyName.padEnd(34)} ${c.id}  ${c.situation}`),
+    `  ${'(not a customer)'.padEnd(34)} ${world.missingTenantId}  tenant not found`,
+    '',
+    'Stop with Ctrl+C.',
     '',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
-  const stop = () => void sandbox.close().then(() => process.exit(0));
+  process.stdout.write(lines.join('\n'));
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the sandbox\n`);
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   process.stderr.write(`sandbox failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

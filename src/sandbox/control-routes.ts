@@ -1,30 +1,24 @@
+import { controlError } from './errors';
 import { faultSchema } from './faults';
-import type { Router } from './http';
+import { BAD_BODY, type Router } from './http';
 import { issueSsoToken } from './identity-routes';
 import type { SandboxState } from './state';
 import type { TokenIssuer } from './tokens';
 
-/** Test control under /_sandbox/ (the server refuses these unless the caller is on loopback). */
+/** Test control under /_sandbox/ (the server refuses these unless `controlAllowed`). */
 export function controlRoutes(router: Router, state: SandboxState, tokens: TokenIssuer, botAppId: string): void {
-  router.add('GET', '/_sandbox/state', () => ({
-    status: 200,
-    body: {
-      partnerTenant: state.world.partnerTenant,
-      partnerUsers: state.world.partnerUsers.map((u) => ({ oid: u.oid, upn: u.upn, name: u.name, situation: u.situation })),
-      customers: state.world.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, domains: c.domains, relationships: c.relationships })),
-      users: Object.fromEntries(state.world.customers.map((c) => [c.id, c.users.map((u) => ({ ...u }))])),
-      requests: state.requests,
-    },
-  }));
+  router.add('GET', '/_sandbox/state', () => ({ status: 200, body: state.snapshot() }));
   router.add('POST', '/_sandbox/reset', () => {
     state.reset();
     return { status: 204 };
   });
+  router.add('GET', '/_sandbox/faults', () => ({ status: 200, body: { faults: state.faults.list() } }));
   router.add('POST', '/_sandbox/faults', (req) => {
-    const specs = Array.isArray(req.body) ? req.body : [req.body];
+    if (req.body === BAD_BODY) return controlError(400, 'the body is not valid JSON');
+    const specs: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
     const parsed = specs.map((s) => faultSchema.safeParse(s));
-    const bad = parsed.find((p) => !p.success);
-    if (bad && !bad.success) return { status: 400, body: { error: 'invalid fault', issues: bad.error.issues } };
+    const issues = parsed.flatMap((p, i) => (p.success ? [] : p.error.issues.map((x) => `[${i}] ${x.path.join('.') || '(fault)'}: ${x.message}`)));
+    if (issues.length > 0) return controlError(400, 'invalid fault', { issues });
     for (const p of parsed) if (p.success) state.faults.add(p.data);
     return { status: 204 };
   });
@@ -32,11 +26,21 @@ export function controlRoutes(router: Router, state: SandboxState, tokens: Token
     state.faults.clear();
     return { status: 204 };
   });
-  router.add('POST', '/_sandbox/sso-token', (req) => issueSsoToken(state, tokens, botAppId, req.body));
+  router.add('POST', '/_sandbox/sso-token', (req) => (req.body === BAD_BODY ? controlError(400, 'the body is not valid JSON') : issueSsoToken(state, tokens, botAppId, req.body)));
 }
 
 /** Loopback addresses only: the test-control face must never be reachable from another machine. */
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
+}
+
+const LOOPBACK_HOST = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d{1,5})?$/i;
+
+/**
+ * Whether a request may use /_sandbox/: it must come from loopback AND name a loopback host, so that a web page
+ * the developer happens to open cannot reach it through DNS rebinding (its Host header would be its own name).
+ */
+export function controlAllowed(remoteAddress: string | undefined, host: string | undefined): boolean {
+  return isLoopback(remoteAddress) && LOOPBACK_HOST.test(host ?? '');
 }

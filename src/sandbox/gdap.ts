@@ -1,45 +1,64 @@
-import type { SandboxCustomer, SandboxWorld } from './seed';
+import type { SandboxCustomer, SandboxRelationship, SandboxWorld } from './world';
+
+/**
+ * GDAP role resolution as Partner Center applies it: a role counts when an ACTIVE relationship with that customer
+ * has an ACTIVE access assignment granting it to a security group the caller is a member of, directly or
+ * through nested groups.
+ */
 
 export const USER_ADMINISTRATOR = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 export const DIRECTORY_WRITERS = '9360feb5-f418-4baa-8175-e2a00bac4301';
-const USABLE = new Set(['active', 'expiring']);
+/** The roles that may create, delete and restore users and assign licences. */
+export const WRITE_ROLES: readonly string[] = [USER_ADMINISTRATOR, DIRECTORY_WRITERS];
+
+// `expiring` is Graph's status for an active relationship close to its end: it still grants its roles.
+const USABLE_STATUSES = new Set(['active', 'expiring']);
 
 /** Every group a partner user is in, through nesting too (what checkMemberGroups answers: transitive). */
 export function groupsOf(world: SandboxWorld, oid: string): Set<string> {
   const user = world.partnerUsers.find((u) => u.oid === oid);
   const result = new Set<string>(user?.groups ?? []);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const g of world.groups) {
-      if (result.has(g.id)) {
-        for (const parent of g.memberOfGroups) {
-          if (!result.has(parent)) {
-            result.add(parent);
-            grew = true;
-          }
-        }
+  const pending = [...result];
+  while (pending.length > 0) {
+    const id = pending.pop();
+    const group = world.groups.find((g) => g.id === id);
+    for (const parent of group?.memberOfGroups ?? []) {
+      if (!result.has(parent)) {
+        result.add(parent);
+        pending.push(parent);
       }
     }
   }
   return result;
 }
 
-/** The roles a partner user holds in a customer tenant: active relationship, active assignment, their group. */
-export function rolesIn(world: SandboxWorld, oid: string, customer: SandboxCustomer): Set<string> {
+export function isUsable(rel: SandboxRelationship, now: Date): boolean {
+  return USABLE_STATUSES.has(rel.status) && new Date(rel.endDateTime).getTime() > now.getTime();
+}
+
+/** The role template ids a partner user holds in a customer tenant right now. */
+export function rolesIn(world: SandboxWorld, oid: string, customer: SandboxCustomer, now = new Date()): Set<string> {
   const groups = groupsOf(world, oid);
   const roles = new Set<string>();
-  for (const rel of customer.relationships.filter((r) => USABLE.has(r.status) && new Date(r.endDateTime).getTime() > Date.now())) {
-    for (const a of rel.assignments) if (a.status === 'active' && groups.has(a.groupId)) a.roleDefinitionIds.forEach((r) => roles.add(r));
+  for (const rel of customer.relationships) {
+    if (!isUsable(rel, now)) continue;
+    for (const a of rel.assignments) {
+      if (a.status === 'active' && groups.has(a.groupId)) a.roleDefinitionIds.forEach((r) => roles.add(r));
+    }
   }
   return roles;
 }
 
-export function canCreateUsers(world: SandboxWorld, oid: string, customer: SandboxCustomer): boolean {
-  const roles = rolesIn(world, oid, customer);
-  return roles.has(USER_ADMINISTRATOR) || roles.has(DIRECTORY_WRITERS);
-}
+/**
+ * What a caller may do with a customer's users: `no-relationship` when the partner has no delegated-admin
+ * relationship with the customer at all (in any status), `none` when there is one but it gives the caller no
+ * usable role, `read` for any role, `write` for User Administrator or Directory Writers.
+ */
+export type UserAccess = 'no-relationship' | 'none' | 'read' | 'write';
 
-export function canReadUsers(world: SandboxWorld, oid: string, customer: SandboxCustomer): boolean {
-  return rolesIn(world, oid, customer).size > 0;
+export function userAccess(world: SandboxWorld, oid: string, customer: SandboxCustomer, now = new Date()): UserAccess {
+  if (customer.relationships.length === 0) return 'no-relationship';
+  const roles = rolesIn(world, oid, customer, now);
+  if (WRITE_ROLES.some((r) => roles.has(r))) return 'write';
+  return roles.size > 0 ? 'read' : 'none';
 }

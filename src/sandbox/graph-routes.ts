@@ -1,39 +1,59 @@
 import { graphError } from './errors';
 import { groupsOf } from './gdap';
-import { BAD_BODY, header, type Router, type SandboxRequest, type SandboxResponse } from './http';
+import { BAD_BODY, GUID, type Router, type SandboxRequest, type SandboxResponse } from './http';
 import type { SandboxState } from './state';
-import { GRAPH_RESOURCE, type SandboxClaims, type TokenIssuer } from './tokens';
+import { bearerOf, GRAPH_APP_ID, GRAPH_RESOURCE, TokenRejected, type SandboxClaims, type TokenIssuer } from './tokens';
 
-type Authed = (req: SandboxRequest, params: Record<string, string>, caller: SandboxClaims) => Promise<SandboxResponse> | SandboxResponse;
+type GraphHandler = (req: SandboxRequest, params: Record<string, string>, caller: SandboxClaims & { oid: string; tid: string }) => Promise<SandboxResponse> | SandboxResponse;
+
+const MAX_TOP = 300;
+const MAX_MEMBER_GROUP_IDS = 20;
+
+/** Where a route answers (the partner's own tenant or a customer's, reached through GDAP) and what it needs in `scp`. */
+interface GraphRouteRule {
+  tenant: 'partner' | 'customer';
+  /** Any one of these delegated permissions. */
+  anyOf: readonly string[];
+}
+
+const insufficient = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
 /** Microsoft Graph: GDAP relationships and group membership in the partner tenant, domains and users in a customer's. */
 export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIssuer): void {
-  const authed =
-    (scope: 'partner' | 'customer', handler: Authed) =>
+  const guarded =
+    (rule: GraphRouteRule, handler: GraphHandler) =>
     async (req: SandboxRequest, params: Record<string, string>): Promise<SandboxResponse> => {
-      const bearer = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
       let caller: SandboxClaims;
       try {
-        if (!bearer) throw new Error('no token');
-        caller = await tokens.verify(bearer, [GRAPH_RESOURCE, '00000003-0000-0000-c000-000000000000']);
-      } catch {
-        return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty, expired or not valid for Microsoft Graph.');
+        caller = await tokens.verify(bearerOf(req.headers.authorization), [GRAPH_RESOURCE, GRAPH_APP_ID]);
+      } catch (e) {
+        if (!(e instanceof TokenRejected)) throw e;
+        return e.reason === 'missing'
+          ? graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
+          : graphError(401, 'InvalidAuthenticationToken', e.reason === 'expired' ? 'Lifetime validation failed, the token is expired.' : 'Access token validation failure. Invalid audience or signature.');
       }
-      if (caller.idtyp === 'app') return graphError(403, 'Authorization_RequestDenied', 'This operation needs a delegated (user) token.');
+      // Every route here is a /me-style or GDAP delegated call: an app-only token has no user to act as.
+      if (caller.idtyp === 'app' || !caller.scp || !caller.oid || !caller.tid) return graphError(403, 'Authorization_RequestDenied', 'This operation needs a delegated (user) token.');
+      const scopes = caller.scp.split(' ');
+      if (!rule.anyOf.some((s) => scopes.includes(s))) return insufficient();
       const isPartner = caller.tid === state.world.partnerTenant.id;
-      if (scope === 'partner' && !isPartner) return graphError(403, 'Authorization_RequestDenied', 'This operation is only available in the partner tenant.');
-      if (scope === 'customer' && (isPartner || !state.customer(caller.tid ?? ''))) return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-      return handler(req, params, caller);
+      if (rule.tenant === 'partner' ? !isPartner : isPartner || !state.customer(caller.tid)) return insufficient();
+      return handler(req, params, { ...caller, oid: caller.oid, tid: caller.tid });
     };
 
-  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships', authed('partner', (req) => {
-    const filter = req.query.get('$filter') ?? '';
-    const wanted = /customer\/tenantId\s+eq\s+'([^']+)'/i.exec(filter)?.[1];
-    if (filter && !wanted) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter}`);
-    const top = Math.min(Math.max(Number(req.query.get('$top') ?? 300) || 300, 1), 300);
-    const skip = Number(req.query.get('$skiptoken') ?? 0) || 0;
+  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships', guarded({ tenant: 'partner', anyOf: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'] }, (req) => {
+    const filter = req.query.get('$filter');
+    const wanted = filter === null ? undefined : /^\s*customer\/tenantId\s+eq\s+'([0-9a-fA-F-]{36})'\s*$/i.exec(filter)?.[1];
+    if (filter !== null && !wanted) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter.slice(0, 200)}`);
+    const rawTop = req.query.get('$top');
+    const top = rawTop === null ? 100 : Number(rawTop);
+    if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) return graphError(400, 'BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+    const rawSkip = req.query.get('$skiptoken');
+    const skip = rawSkip === null ? 0 : Number(Buffer.from(rawSkip, 'base64url').toString('utf8'));
+    if (!Number.isInteger(skip) || skip < 0) return graphError(400, 'BadRequest', 'Invalid skip token.');
     const all = state.world.customers.filter((c) => !wanted || c.id.toLowerCase() === wanted.toLowerCase()).flatMap((c) => c.relationships);
     const value = all.slice(skip, skip + top).map((r) => ({
+      '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
       id: r.id,
       displayName: r.displayName,
       status: r.status,
@@ -41,22 +61,27 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
       customer: { tenantId: r.customerTenantId, displayName: r.customerDisplayName },
       accessDetails: { unifiedRoles: r.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
     }));
-    const next = skip + top < all.length ? new URL(`${req.origin}${req.path}`) : undefined;
-    if (next) {
-      if (filter) next.searchParams.set('$filter', filter);
+    let nextLink: string | undefined;
+    if (skip + top < all.length) {
+      // Absolute, on the origin the caller used, as Graph's are.
+      const next = new URL(`${req.origin}${req.path}`);
+      if (filter !== null) next.searchParams.set('$filter', filter);
       next.searchParams.set('$top', String(top));
-      next.searchParams.set('$skiptoken', String(skip + top));
+      next.searchParams.set('$skiptoken', Buffer.from(String(skip + top)).toString('base64url'));
+      nextLink = next.toString();
     }
-    return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships`, value, ...(next ? { '@odata.nextLink': next.toString() } : {}) } };
+    return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships`, value, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) } };
   }));
 
-  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships/:id/accessAssignments', authed('partner', (_req, { id }) => {
-    const rel = state.world.customers.flatMap((c) => c.relationships).find((r) => r.id === id);
-    if (!rel) return graphError(404, 'Request_ResourceNotFound', `Relationship '${id}' does not exist.`);
+  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships/:id/accessAssignments', guarded({ tenant: 'partner', anyOf: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'] }, (req, { id }) => {
+    const rel = state.world.customers.flatMap((c) => c.relationships).find((r) => r.id.toLowerCase() === id.toLowerCase());
+    if (!rel) return graphError(404, 'Request_ResourceNotFound', `Delegated admin relationship '${id}' does not exist.`);
     return {
       status: 200,
       body: {
+        '@odata.context': `${req.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments`,
         value: rel.assignments.map((a) => ({
+          '@odata.type': '#microsoft.graph.delegatedAdminAccessAssignment',
           id: a.id,
           status: a.status,
           accessContainer: { accessContainerId: a.groupId, accessContainerType: 'securityGroup' },
@@ -66,24 +91,27 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
     };
   }));
 
-  router.add('POST', '/v1.0/me/checkMemberGroups', authed('partner', (req, _p, caller) => {
-    if (req.body === BAD_BODY) return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+  router.add('POST', '/v1.0/me/checkMemberGroups', guarded({ tenant: 'partner', anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'User.Read'] }, (req, _p, caller) => {
+    if (req.body === BAD_BODY) return graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
     const ids = (req.body as { groupIds?: unknown } | undefined)?.groupIds;
-    if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) return graphError(400, 'BadRequest', 'groupIds must be an array of strings.');
-    if (ids.length > 20) return graphError(400, 'Request_BadRequest', 'The number of groupIds must not exceed 20.');
-    const mine = groupsOf(state.world, caller.oid ?? '');
-    return { status: 200, body: { value: (ids as string[]).filter((g) => mine.has(g)) } };
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string' || !GUID.test(x))) {
+      return graphError(400, 'Request_BadRequest', 'Invalid value specified for property \'groupIds\': a non-empty array of group object ids is required.');
+    }
+    if (ids.length > MAX_MEMBER_GROUP_IDS) return graphError(400, 'Request_BadRequest', `The number of groupIds must not exceed ${MAX_MEMBER_GROUP_IDS}.`);
+    const mine = groupsOf(state.world, caller.oid);
+    return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#Collection(Edm.String)`, value: (ids as string[]).filter((g) => mine.has(g.toLowerCase())) } };
   }));
 
-  router.add('GET', '/v1.0/domains', authed('customer', (_req, _p, caller) => {
-    const c = state.customer(caller.tid!)!;
-    return { status: 200, body: { value: c.domains.map((d) => ({ id: d.name, authenticationType: d.authenticationType, isVerified: d.isVerified, isDefault: d.isDefault, isInitial: d.isInitial, isRoot: true })) } };
+  router.add('GET', '/v1.0/domains', guarded({ tenant: 'customer', anyOf: ['Domain.Read.All', 'Directory.Read.All'] }, (_req, _p, caller) => {
+    const c = state.customer(caller.tid)!;
+    return { status: 200, body: { value: c.domains.map((d) => ({ id: d.name, authenticationType: d.authenticationType, isVerified: d.isVerified, isDefault: d.isDefault, isInitial: d.isInitial, isRoot: true, supportedServices: d.isVerified ? ['Email', 'OfficeCommunicationsOnline'] : [] })) } };
   }));
 
-  router.add('GET', '/v1.0/users/:upn', authed('customer', (_req, { upn }, caller) => {
-    const c = state.customer(caller.tid!)!;
-    const u = c.users.find((x) => x.state === 'active' && (x.userPrincipalName.toLowerCase() === upn.toLowerCase() || x.id === upn));
+  router.add('GET', '/v1.0/users/:upn', guarded({ tenant: 'customer', anyOf: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'] }, (_req, { upn }, caller) => {
+    const c = state.customer(caller.tid)!;
+    // Soft-deleted users are not under /users (they are in /directory/deletedItems), so they read as 404 here.
+    const u = c.users.find((x) => x.state === 'active' && (x.userPrincipalName.toLowerCase() === upn.toLowerCase() || x.id === upn.toLowerCase()));
     if (!u) return graphError(404, 'Request_ResourceNotFound', `Resource '${upn}' does not exist or one of its queried reference-property objects are not present.`);
-    return { status: 200, body: { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, givenName: u.firstName, surname: u.lastName, usageLocation: u.usageLocation } };
+    return { status: 200, body: { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, givenName: u.firstName, surname: u.lastName, usageLocation: u.usageLocation, accountEnabled: true } };
   }));
 }

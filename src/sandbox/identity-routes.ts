@@ -1,31 +1,65 @@
 import { randomBytes } from 'node:crypto';
-import { aadError } from './errors';
-import { canReadUsers } from './gdap';
+import { z } from 'zod';
+import { aadError, controlError } from './errors';
+import { userAccess } from './gdap';
 import { GUID, type Router, type SandboxRequest, type SandboxResponse } from './http';
 import type { SandboxState } from './state';
-import { GRAPH_RESOURCE, PARTNER_CENTER_RESOURCE, TEAMS_CLIENT_ID, type SandboxClaims, type TokenIssuer } from './tokens';
+import {
+  GRAPH_RESOURCE,
+  PARTNER_CENTER_RESOURCE,
+  TEAMS_CLIENT_ID,
+  TokenRejected,
+  type SandboxClaims,
+  type TokenIssuer,
+} from './tokens';
 
 export interface IdentityOptions {
   botAppId: string;
   clientSecret: string;
 }
 
-/** What a delegated scope grants: the resource it is for, and the `scp` the token carries. */
-function resolveScopes(scope: string): { resource: string; scp: string } | undefined {
-  const requested = scope.split(/\s+/).filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s));
-  if (requested.length === 0) return undefined;
-  const resource = requested[0].replace(/\/[^/]*$/, '');
-  if (!requested.every((s) => s.startsWith(`${resource}/`))) return undefined;
-  if (resource === PARTNER_CENTER_RESOURCE) return { resource, scp: 'user_impersonation' };
-  if (resource === GRAPH_RESOURCE) return { resource, scp: 'DelegatedAdminRelationship.Read.All GroupMember.Read.All Domain.Read.All User.Read.All User.Read' };
-  return undefined;
+const ACCESS_TOKEN_SECONDS = 3600;
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+
+/**
+ * The delegated permissions the bot's Entra app has been consented for (aad.manifest.json). A v2 access token
+ * carries every consented scope of its resource, whichever of them were asked for, as Entra's do.
+ */
+const CONSENTED: Record<string, readonly string[]> = {
+  [PARTNER_CENTER_RESOURCE]: ['user_impersonation'],
+  [GRAPH_RESOURCE]: ['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All', 'Domain.Read.All', 'User.Read.All', 'User.Read'],
+};
+
+type ScopeResolution = { ok: true; resource: string; scp: string; echoed: string } | { ok: false; answer: SandboxResponse };
+
+/** What the requested scopes grant: one resource, consented scopes only (`.default` = all consented ones). */
+function resolveScopes(scope: string, tenant: string, botAppId: string): ScopeResolution {
+  const requested = scope.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
+  if (requested.length === 0) return { ok: false, answer: aadError(400, 'invalid_scope', 70011, "The provided value for the input parameter 'scope' is not valid.") };
+  const resources = new Set(requested.map((s) => s.replace(/\/[^/]*$/, '')));
+  if (resources.size > 1) return { ok: false, answer: aadError(400, 'invalid_scope', 28000, "Provided value for the input parameter scope is not valid because it contains more than one resource.") };
+  const [resource] = [...resources];
+  const consented = CONSENTED[resource];
+  if (!consented) return { ok: false, answer: aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}.`) };
+  const names = requested.map((s) => s.slice(resource.length + 1));
+  if (names.some((n) => n !== '.default' && !consented.includes(n))) {
+    return { ok: false, answer: consentRequired(botAppId) };
+  }
+  return { ok: true, resource, scp: consented.join(' '), echoed: requested.join(' ') };
 }
 
+const consentRequired = (botAppId: string) =>
+  aadError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${botAppId}'. Send an interactive authorization request for this user and resource.`, undefined, 'consent_required');
+
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
+const isTenant = (t: string) => GUID.test(t) || t === 'common' || t === 'organizations';
 
 /** The Entra-shaped identity provider: discovery, keys, and the token endpoint (OBO and client credentials). */
 export function identityRoutes(router: Router, state: SandboxState, tokens: TokenIssuer, opts: IdentityOptions): void {
+  const tenantNotFound = (tenant: string) => aadError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+
   router.add('GET', '/:tenant/v2.0/.well-known/openid-configuration', (_req, { tenant }) => {
+    if (!isTenant(tenant)) return tenantNotFound(tenant);
     const base = `${tokens.issuerHost}/${tenant}`;
     return {
       status: 200,
@@ -35,16 +69,19 @@ export function identityRoutes(router: Router, state: SandboxState, tokens: Toke
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
         jwks_uri: `${base}/discovery/v2.0/keys`,
-        response_types_supported: ['code', 'id_token', 'token'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+        response_modes_supported: ['query', 'fragment', 'form_post'],
         subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: ['RS256'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'name', 'oid', 'tid', 'preferred_username', 'upn', 'amr'],
         tenant_region_scope: 'EU',
+        cloud_instance_name: new URL(tokens.issuerHost).host,
       },
     };
   });
-  router.add('GET', '/:tenant/discovery/v2.0/keys', () => ({ status: 200, body: { keys: [tokens.jwk] } }));
+  router.add('GET', '/:tenant/discovery/v2.0/keys', (_req, { tenant }) => (isTenant(tenant) ? { status: 200, body: { keys: [tokens.jwk] } } : tenantNotFound(tenant)));
   router.add('GET', '/common/discovery/instance', () => {
     const host = new URL(tokens.issuerHost).host;
     return {
@@ -58,72 +95,109 @@ export function identityRoutes(router: Router, state: SandboxState, tokens: Toke
   });
 
   router.add('POST', '/:tenant/oauth2/v2.0/token', async (req, { tenant }) => {
-    const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
+    const form = formOf(req);
+    if (!form) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
     const { clientId, clientSecret } = clientCredentialsOf(req, form);
-    if (clientId !== opts.botAppId || clientSecret !== opts.clientSecret) {
+    if (!clientId) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+    if (clientId !== opts.botAppId) {
+      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+    }
+    if (clientSecret !== opts.clientSecret) {
       return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     }
-    if (!GUID.test(tenant) && tenant !== 'organizations') return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
-    if (form.grant_type === 'client_credentials') return clientCredentialsGrant(tokens, tenant, form.scope ?? '', clientId);
+    if (!isTenant(tenant)) return tenantNotFound(tenant);
+    const resolvedTenant = tenant === 'common' || tenant === 'organizations' ? state.world.partnerTenant.id : tenant;
+    if (form.grant_type === 'client_credentials') return clientCredentialsGrant(tokens, resolvedTenant, form.scope ?? '', clientId);
     if (form.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && form.requested_token_use === 'on_behalf_of') {
-      return onBehalfOfGrant(state, tokens, opts, tenant, form);
+      return onBehalfOfGrant(state, tokens, opts, resolvedTenant, form);
     }
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   });
 }
 
+/** The token endpoint takes form-encoded parameters only; anything else (JSON, nothing) is no form. */
+function formOf(req: SandboxRequest): Record<string, string> | undefined {
+  const body = req.body;
+  if (!body || typeof body !== 'object' || !(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return undefined;
+  return body as Record<string, string>;
+}
+
 function clientCredentialsOf(req: SandboxRequest, form: Record<string, string>): { clientId?: string; clientSecret?: string } {
-  const basic = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+  const basic = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
   if (basic) {
-    const [id, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-    return { clientId: decodeURIComponent(id ?? ''), clientSecret: decodeURIComponent(secret ?? '') };
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const part = (s: string) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        return s;
+      }
+    };
+    return colon < 0 ? { clientId: part(decoded) } : { clientId: part(decoded.slice(0, colon)), clientSecret: part(decoded.slice(colon + 1)) };
   }
   return { clientId: form.client_id, clientSecret: form.client_secret };
 }
 
 async function clientCredentialsGrant(tokens: TokenIssuer, tenant: string, scope: string, clientId: string): Promise<SandboxResponse> {
-  const resource = scope.replace(/\/\.default$/, '');
-  if (![PARTNER_CENTER_RESOURCE, GRAPH_RESOURCE].includes(resource)) return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid.`);
-  const access = await tokens.sign({ idtyp: 'app', roles: [], oid: clientId, appid: clientId, azp: clientId }, { tenantId: tenant, audience: resource, expiresInSeconds: 3600 });
-  return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access } };
+  const resource = scope.trim().replace(/\/\.default$/, '');
+  if (!scope.trim().endsWith('/.default') || ![PARTNER_CENTER_RESOURCE, GRAPH_RESOURCE].includes(resource)) {
+    return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+  }
+  // App-only: `idtyp` app, `roles` instead of `scp`, and the app itself as the subject.
+  const access = await tokens.sign({ idtyp: 'app', roles: [], oid: clientId, sub: clientId, appid: clientId, azp: clientId, tid: tenant }, { tenantId: tenant, audience: resource, expiresInSeconds: ACCESS_TOKEN_SECONDS });
+  return { status: 200, body: { token_type: 'Bearer', expires_in: ACCESS_TOKEN_SECONDS - 1, ext_expires_in: ACCESS_TOKEN_SECONDS - 1, access_token: access } };
 }
 
 async function onBehalfOfGrant(state: SandboxState, tokens: TokenIssuer, opts: IdentityOptions, tenant: string, form: Record<string, string>): Promise<SandboxResponse> {
   const partnerTenant = state.world.partnerTenant.id;
-  let claims: SandboxClaims;
+  let assertion: SandboxClaims;
   try {
-    claims = await tokens.verify(form.assertion ?? '', `api://botid-${opts.botAppId}`);
-    if (claims.iss !== tokens.issuer(partnerTenant)) throw new Error('issuer');
+    assertion = await tokens.verify(form.assertion, [`api://botid-${opts.botAppId}`, opts.botAppId]);
+    if (assertion.iss !== tokens.issuer(partnerTenant) || assertion.idtyp === 'app' || !assertion.scp) throw new TokenRejected('invalid');
   } catch (e) {
-    const expired = e instanceof Error && /exp/i.test(`${(e as { code?: string }).code ?? ''} ${e.message}`);
-    return expired
-      ? aadError(400, 'invalid_grant', 500133, 'Assertion is not within its valid time range.')
+    return e instanceof TokenRejected && e.reason === 'expired'
+      ? aadError(400, 'invalid_grant', 500133, 'Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.')
       : aadError(400, 'invalid_grant', 50013, 'Assertion failed signature validation, or its audience or issuer is not this application.');
   }
-  const user = state.partnerUser(claims.oid);
-  if (!user) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
+  const user = state.partnerUser(assertion.oid);
+  if (!user) return aadError(400, 'invalid_grant', 50034, `The user account does not exist in the ${partnerTenant} directory.`);
   if (!user.consented) {
-    return aadError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${opts.botAppId}'. Send an interactive authorization request for this user and resource.`);
+    return consentRequired(opts.botAppId);
   }
-  const scopes = resolveScopes(form.scope ?? '');
-  if (!scopes) return aadError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid.`);
+  const scopes = resolveScopes(form.scope ?? '', tenant, opts.botAppId);
+  if (!scopes.ok) return scopes.answer;
   if (tenant !== partnerTenant) {
-    // A token for a customer tenant is issued through GDAP only: the engineer needs an active role there.
     const customer = state.customer(tenant);
-    if (!customer || !canReadUsers(state.world, user.oid, customer)) {
-      return aadError(400, 'invalid_grant', 50020, `User account '${user.upn}' from identity provider does not exist in tenant '${tenant}' and cannot access the application in that tenant.`);
+    if (!customer) return aadError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    // A partner engineer reaches a customer tenant through GDAP only: any usable role there will do.
+    const access = userAccess(state.world, user.oid, customer);
+    if (access !== 'read' && access !== 'write') {
+      return aadError(400, 'invalid_grant', 50020, `User account '${user.upn}' from identity provider '${tokens.issuer(partnerTenant)}' does not exist in tenant '${customer.companyName}' and cannot access the application '${opts.botAppId}' in that tenant.`);
     }
   }
-  const common: SandboxClaims = { oid: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, amr: claims.amr ?? ['pwd'], idtyp: 'user', azp: opts.botAppId, appid: opts.botAppId, tid: tenant };
-  const access = await tokens.sign({ ...common, scp: scopes.scp }, { tenantId: tenant, audience: scopes.resource, expiresInSeconds: 3600 });
-  const idToken = await tokens.sign({ oid: user.oid, sub: user.oid, preferred_username: user.upn, name: user.name, tid: tenant }, { tenantId: tenant, audience: opts.botAppId, expiresInSeconds: 3600 });
+  const claims: SandboxClaims = {
+    oid: user.oid,
+    sub: user.oid,
+    upn: user.upn,
+    preferred_username: user.upn,
+    name: user.name,
+    // OBO keeps the authentication methods of the incoming assertion: an SSO sign-in without MFA stays without.
+    amr: Array.isArray(assertion.amr) ? assertion.amr : ['pwd'],
+    idtyp: 'user',
+    azp: opts.botAppId,
+    appid: opts.botAppId,
+    tid: tenant,
+  };
+  const access = await tokens.sign({ ...claims, scp: scopes.scp }, { tenantId: tenant, audience: scopes.resource, expiresInSeconds: ACCESS_TOKEN_SECONDS });
+  const idToken = await tokens.sign({ oid: user.oid, sub: user.oid, preferred_username: user.upn, name: user.name, tid: tenant }, { tenantId: tenant, audience: opts.botAppId, expiresInSeconds: ACCESS_TOKEN_SECONDS });
   return {
     status: 200,
     body: {
       token_type: 'Bearer',
-      scope: (form.scope ?? '').split(/\s+/).filter((s) => !['openid', 'profile', 'offline_access'].includes(s)).join(' '),
-      expires_in: 3599,
-      ext_expires_in: 3599,
+      scope: scopes.echoed,
+      expires_in: ACCESS_TOKEN_SECONDS - 1,
+      ext_expires_in: ACCESS_TOKEN_SECONDS - 1,
       access_token: access,
       refresh_token: randomBytes(32).toString('base64url'),
       id_token: idToken,
@@ -132,17 +206,27 @@ async function onBehalfOfGrant(state: SandboxState, tokens: TokenIssuer, opts: I
   };
 }
 
+const ssoRequest = z
+  .object({
+    userPrincipalName: z.string().min(1).optional(),
+    oid: z.string().optional(),
+    mfa: z.boolean().default(true),
+    // Negative values make an already expired token (for the AADSTS500133 case).
+    expiresInSeconds: z.number().int().min(-86_400).max(86_400).default(ACCESS_TOKEN_SECONDS),
+    audience: z.string().min(1).optional(),
+  })
+  .refine((b) => b.userPrincipalName !== undefined || b.oid !== undefined, { message: 'userPrincipalName or oid is required' });
+
 /** POST /_sandbox/sso-token: the SSO token Teams would hand the bot for a seeded partner engineer. */
 export async function issueSsoToken(state: SandboxState, tokens: TokenIssuer, botAppId: string, body: unknown): Promise<SandboxResponse> {
-  const b = (body && typeof body === 'object' ? body : {}) as { userPrincipalName?: unknown; oid?: unknown; mfa?: unknown; expiresInSeconds?: unknown; audience?: unknown };
-  const byOid = typeof b.oid === 'string' ? state.partnerUser(b.oid) : undefined;
-  const user = byOid ?? state.world.partnerUsers.find((u) => typeof b.userPrincipalName === 'string' && u.upn.toLowerCase() === b.userPrincipalName.toLowerCase());
-  if (!user) return { status: 404, body: { error: 'unknown_user', error_description: 'No seeded partner user with that userPrincipalName or oid.' } };
-  const expiresInSeconds = typeof b.expiresInSeconds === 'number' ? b.expiresInSeconds : 3600;
-  const audience = typeof b.audience === 'string' ? b.audience : `api://botid-${botAppId}`;
+  const parsed = ssoRequest.safeParse(body);
+  if (!parsed.success) return controlError(400, 'invalid_request', { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+  const b = parsed.data;
+  const user = (b.oid ? state.partnerUser(b.oid) : undefined) ?? (b.userPrincipalName ? state.partnerUserByUpn(b.userPrincipalName) : undefined);
+  if (!user) return controlError(404, 'unknown_user', { error_description: 'No seeded partner user with that userPrincipalName or oid.' });
   const token = await tokens.sign(
-    { oid: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, scp: 'access_as_user', azp: TEAMS_CLIENT_ID, amr: b.mfa === false ? ['pwd'] : ['pwd', 'mfa'], idtyp: 'user' },
-    { tenantId: state.world.partnerTenant.id, audience, expiresInSeconds },
+    { oid: user.oid, sub: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, scp: 'access_as_user', azp: TEAMS_CLIENT_ID, amr: b.mfa ? ['pwd', 'mfa'] : ['pwd'], idtyp: 'user' },
+    { tenantId: state.world.partnerTenant.id, audience: b.audience ?? `api://botid-${botAppId}`, expiresInSeconds: b.expiresInSeconds },
   );
-  return { status: 200, body: { token, expiresOn: new Date(Date.now() + expiresInSeconds * 1000).toISOString() } };
+  return { status: 200, body: { token, expiresOn: new Date(Date.now() + b.expiresInSeconds * 1000).toISOString() } };
 }

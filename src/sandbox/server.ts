@@ -1,57 +1,58 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { SANDBOX_AUTHORITY_HOST, SANDBOX_IDENTITY } from '../config';
-import { controlRoutes, isLoopback } from './control-routes';
-import { aadError, graphError, PC_TEXT, pcError } from './errors';
+import { controlAllowed, controlRoutes } from './control-routes';
+import { controlError, faceOf, injectedStatus, internalError, routeNotFound, unreadable, type Face } from './errors';
+import type { FaultSpec } from './faults';
 import { graphRoutes } from './graph-routes';
 import { BAD_BODY, Router, type SandboxRequest, type SandboxResponse } from './http';
 import { identityRoutes } from './identity-routes';
 import { partnerCenterRoutes } from './partner-center-routes';
 import type { SeedData } from './seed';
 import { redact, SandboxState } from './state';
-import { TokenIssuer, type SandboxClaims } from './tokens';
+import { TokenIssuer, unverifiedClaims } from './tokens';
 
 export interface SandboxOptions {
+  /** 0 = a free port (tests); default 3979. */
   port?: number;
+  /** Default 127.0.0.1. */
   host?: string;
+  /** Default: src/sandbox/seed-data.json. */
   seed?: SeedData;
+  /** The authority host MSAL is given and every `iss` names; default https://login.sandbox.test. */
   issuerHost?: string;
   botAppId?: string;
   clientSecret?: string;
+  /** No request lines on stdout. */
   quiet?: boolean;
 }
 
 export interface RunningSandbox {
   url: string;
   port: number;
+  /** The live state, for in-process callers (the CLI's listing); tests use GET /_sandbox/state. */
   state: SandboxState;
   close(): Promise<void>;
 }
 
-/** Which face answers a path, so every error has that face's shape. */
-function faceOf(path: string): 'pc' | 'graph' | 'identity' | 'control' {
-  if (path.startsWith('/v1/')) return 'pc';
-  if (path.startsWith('/v1.0/')) return 'graph';
-  if (path.startsWith('/_sandbox/')) return 'control';
-  return 'identity';
-}
+const MAX_BODY_BYTES = 1024 * 1024;
 
-function notFound(path: string, status = 404): SandboxResponse {
-  switch (faceOf(path)) {
-    case 'pc':
-      return pcError(status, '1000', PC_TEXT.notFound);
-    case 'graph':
-      return graphError(status, status === 405 ? 'Request_BadRequest' : 'Request_ResourceNotFound', status === 405 ? 'Method not allowed.' : 'Resource not found.');
-    case 'identity':
-      return aadError(status, 'invalid_request', 900561, 'The endpoint only accepts the documented methods and paths.');
-    default:
-      return { status, body: { error: 'not found' } };
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseBody(raw: string, contentType: string | undefined): unknown {
   if (!raw) return undefined;
-  if ((contentType ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  if ((contentType ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
   try {
     return JSON.parse(raw);
   } catch {
@@ -59,82 +60,27 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
-function claimsOf(req: IncomingMessage): SandboxClaims | null {
-  const bearer = /^Bearer\s+([^.]+)\.([^.]+)\./i.exec(String(req.headers.authorization ?? ''));
-  if (!bearer) return null;
-  try {
-    return JSON.parse(Buffer.from(bearer[2], 'base64url').toString('utf8')) as SandboxClaims;
-  } catch {
-    return null;
-  }
-}
+const HOST_HEADER = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
 
 /** Starts the sandbox: one HTTP server with the identity provider, Partner Center and Graph faces. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const botAppId = opts.botAppId ?? SANDBOX_IDENTITY.botId;
   const state = new SandboxState(opts.seed);
-  const tokens = await TokenIssuer.create(opts.issuerHost ?? SANDBOX_AUTHORITY_HOST);
+  const tokens = await TokenIssuer.create((opts.issuerHost ?? SANDBOX_AUTHORITY_HOST).replace(/\/+$/, ''));
   const router = new Router();
   identityRoutes(router, state, tokens, { botAppId, clientSecret: opts.clientSecret ?? SANDBOX_IDENTITY.clientSecret });
   partnerCenterRoutes(router, state, tokens);
   graphRoutes(router, state, tokens);
   controlRoutes(router, state, tokens, botAppId);
   const sockets = new Set<Socket>();
+  let port = opts.port ?? 3979;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const request: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: parseBody(raw, req.headers['content-type']), origin: url.origin };
-
-    if (faceOf(request.path) === 'control' && !isLoopback(req.socket.remoteAddress)) {
-      return write(res, { status: 403, body: { error: 'the sandbox control routes only answer loopback callers' } }, request, req);
-    }
-    const fault = faceOf(request.path) === 'control' ? undefined : state.faults.take(request.method, request.path);
-    if (fault?.when === 'before' && (await applyFault(fault, req, res, request))) return;
-
-    let answer: SandboxResponse;
-    const matched = router.match(request.method, request.path);
-    try {
-      answer = matched === undefined ? notFound(request.path) : matched === 'method-not-allowed' ? notFound(request.path, 405) : await matched.handler(request, matched.params);
-    } catch {
-      answer = faceOf(request.path) === 'pc' ? pcError(500, '500', 'Internal server error.') : graphError(500, 'InternalServerError', 'Internal server error.');
-    }
-    if (fault?.when === 'after' && (await applyFault(fault, req, res, request))) return;
-    write(res, answer, request, req);
-  };
-
-  const applyFault = async (fault: NonNullable<ReturnType<typeof state.faults.take>>, req: IncomingMessage, res: ServerResponse, request: SandboxRequest): Promise<boolean> => {
-    switch (fault.kind) {
-      case 'latency':
-        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 200));
-        return false;
-      case 'drop':
-        log(request, req, 0);
-        req.socket.destroy();
-        return true;
-      case 'hang':
-        log(request, req, 0);
-        return true; // never answered; the socket closes when the client gives up or the sandbox stops
-      case 'status': {
-        const status = fault.status ?? 503;
-        const answer: SandboxResponse =
-          status === 429
-            ? { status, headers: { 'Retry-After': String(fault.retryAfterSeconds ?? 1) }, body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${fault.retryAfterSeconds ?? 1} seconds.` } }
-            : faceOf(request.path) === 'pc'
-              ? pcError(status, String(status), 'The service is temporarily unavailable.')
-              : graphError(status, 'ServiceUnavailable', 'The service is temporarily unavailable.');
-        write(res, answer, request, req);
-        return true;
-      }
-    }
-  };
-
-  const log = (request: SandboxRequest, req: IncomingMessage, status: number) => {
+  const log = (req: IncomingMessage, request: Pick<SandboxRequest, 'method' | 'path' | 'query' | 'body'>, status: number) => {
     if (faceOf(request.path) === 'control') return;
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? `${String(v).split(' ')[0]} <redacted>` : String(v)]));
-    const claims = claimsOf(req);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' || k === 'cookie' ? `${String(v).split(' ')[0]} <redacted>` : String(v)]),
+    );
+    const claims = unverifiedClaims(req.headers.authorization);
     state.requests.push({
       at: new Date().toISOString(),
       method: request.method,
@@ -148,36 +94,107 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     if (!opts.quiet) process.stdout.write(`${request.method} ${request.path} → ${status || 'fault'}\n`);
   };
 
-  const write = (res: ServerResponse, answer: SandboxResponse, request: SandboxRequest, req: IncomingMessage) => {
-    log(request, req, answer.status);
+  const write = (res: ServerResponse, answer: SandboxResponse) => {
+    if (res.headersSent || res.destroyed) return;
     const body = answer.body === undefined ? '' : JSON.stringify(answer.body);
     res.writeHead(answer.status, { ...(body ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...answer.headers });
     res.end(body);
   };
 
+  /** Applies a fault; true when it answered (or dropped or hung) the request, so the normal answer must not follow. */
+  const applyFault = async (fault: FaultSpec, face: Face, req: IncomingMessage, res: ServerResponse, request: SandboxRequest): Promise<boolean> => {
+    switch (fault.kind) {
+      case 'latency':
+        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 200));
+        return false;
+      case 'drop':
+        log(req, request, 0);
+        req.socket.destroy();
+        return true;
+      case 'hang':
+        // Never answered: the socket closes when the client gives up or the sandbox stops.
+        log(req, request, 0);
+        return true;
+      case 'status': {
+        const answer = injectedStatus(face, fault.status ?? 503, fault.retryAfterSeconds);
+        log(req, request, answer.status);
+        write(res, answer);
+        return true;
+      }
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawPath = (req.url ?? '/').split('?')[0];
+    const face = faceOf(rawPath);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    } catch {
+      return write(res, unreadable(face, 400, 'The request URL is not valid.'));
+    }
+    const host = req.headers.host && HOST_HEADER.test(req.headers.host) ? req.headers.host : `127.0.0.1:${port}`;
+    const request: SandboxRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: undefined, origin: `http://${host}` };
+
+    if (face === 'control' && !controlAllowed(req.socket.remoteAddress, req.headers.host)) {
+      return write(res, controlError(403, 'the sandbox control routes only answer loopback callers'));
+    }
+    try {
+      request.body = parseBody(await readBody(req), req.headers['content-type']);
+    } catch (e) {
+      const answer = e instanceof BodyTooLarge ? unreadable(face, 413, 'The request body is too large.') : unreadable(face, 400, 'The request body could not be read.');
+      log(req, request, answer.status);
+      res.setHeader('connection', 'close');
+      return write(res, answer);
+    }
+
+    const fault = face === 'control' ? undefined : state.faults.take(method, request.path);
+    if (fault?.when === 'before' && (await applyFault(fault, face, req, res, request))) return;
+
+    let answer: SandboxResponse;
+    try {
+      const matched = router.match(method, request.path);
+      answer = matched === undefined ? routeNotFound(face, 404) : matched === 'method-not-allowed' ? routeNotFound(face, 405) : await matched.handler(request, matched.params);
+    } catch (e) {
+      // A malformed %-escape in the path is the caller's mistake; anything else is the sandbox's.
+      answer = e instanceof URIError ? unreadable(face, 400, 'The request path is not valid.') : internalError(face);
+    }
+    if (fault?.when === 'after' && (await applyFault(fault, face, req, res, request))) return;
+    log(req, request, answer.status);
+    write(res, answer);
+  };
+
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    handle(req, res).catch(() => write(res, internalError(faceOf(req.url ?? '/'))));
   });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 3979, opts.host ?? '127.0.0.1', () => resolve());
+    server.listen(port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 3979);
+  if (typeof addr === 'object' && addr) port = addr.port;
+  const hostForUrl = (opts.host ?? '127.0.0.1').includes(':') ? `[${opts.host}]` : (opts.host ?? '127.0.0.1');
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     state,
     close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+      (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-      }),
+        for (const s of sockets) s.destroy();
+      })),
   };
 }

@@ -1,16 +1,19 @@
-import { buildWorld, loadSeed, type SandboxCustomer, type SandboxWorld, type SeedData } from './seed';
 import { Faults } from './faults';
 import type { SandboxResponse } from './http';
+import { loadSeed, type SeedData } from './seed';
+import { buildWorld, type SandboxCustomer, type SandboxWorld } from './world';
 
-/** One request the sandbox received, as GET /_sandbox/state shows it: never a token or a password. */
+/** One request the sandbox received, as GET /_sandbox/state shows it: never a token, a secret or a password. */
 export interface LoggedRequest {
   at: string;
   method: string;
   path: string;
   query: Record<string, string>;
   headers: Record<string, string>;
+  /** The bearer token's claims (read, not verified: a refused token is logged too), or null. */
   auth: { oid?: string; upn?: string; tid?: string; aud?: unknown; scp?: string; idtyp?: string; amr?: string[] } | null;
   body?: unknown;
+  /** 0 when a fault dropped the connection or left it hanging. */
   status: number;
 }
 
@@ -19,8 +22,11 @@ export class SandboxState {
   world!: SandboxWorld;
   readonly requests: LoggedRequest[] = [];
   readonly faults = new Faults();
-  /** First answers by MS-RequestId (per method and path), so a repeated write never acts twice. */
-  readonly answered = new Map<string, SandboxResponse>();
+  /**
+   * First answers by MS-RequestId (with method and path). A promise, stored before the route acts, so that a
+   * retry arriving while the first attempt is still running waits for it instead of acting a second time.
+   */
+  readonly answered = new Map<string, Promise<SandboxResponse>>();
 
   constructor(private readonly seed: SeedData = loadSeed()) {
     this.reset();
@@ -40,9 +46,26 @@ export class SandboxState {
   partnerUser(oid: string | undefined) {
     return this.world.partnerUsers.find((u) => u.oid === oid);
   }
+
+  partnerUserByUpn(upn: string) {
+    return this.world.partnerUsers.find((u) => u.upn.toLowerCase() === upn.toLowerCase());
+  }
+
+  /** The state as GET /_sandbox/state shows it. Sandbox users carry no password field; the log is redacted. */
+  snapshot(): object {
+    const w = this.world;
+    return {
+      partnerTenant: w.partnerTenant,
+      partnerUsers: w.partnerUsers.map((u) => ({ oid: u.oid, upn: u.upn, name: u.name, groups: u.groups, consented: u.consented, situation: u.situation })),
+      groups: w.groups,
+      customers: w.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, relationshipToPartner: c.relationshipToPartner, domains: c.domains, relationships: c.relationships, skus: c.skus })),
+      users: Object.fromEntries(w.customers.map((c) => [c.id, c.users.map((u) => ({ ...u }))])),
+      requests: this.requests,
+    };
+  }
 }
 
-const SECRET_KEYS = /^(password|client_secret|assertion|access_token|refresh_token|id_token|token)$/i;
+const SECRET_KEYS = /^(password|client_secret|client_assertion|assertion|access_token|refresh_token|id_token|token)$/i;
 
 /** A copy of a body with every secret replaced, for the request log. */
 export function redact(value: unknown): unknown {

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 
 /** The Teams desktop and web client ids: the apps that request SSO tokens for the bot. */
 export const TEAMS_CLIENT_ID = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
 export const PARTNER_CENTER_RESOURCE = 'https://api.partnercenter.microsoft.com';
+/** The "Microsoft Partner Center" resource app: v1 tokens carry it as `aud`. */
+export const PARTNER_CENTER_APP_ID = 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd';
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/** Why a token was refused: an expired one gets its own answer (AADSTS500133) on the identity face. */
+export class TokenRejected extends Error {
+  constructor(readonly reason: 'missing' | 'expired' | 'invalid') {
+    super(`token ${reason}`);
+    this.name = 'TokenRejected';
+  }
+}
 
 export interface SandboxClaims extends JWTPayload {
   oid?: string;
@@ -55,10 +66,40 @@ export class TokenIssuer {
       .sign(this.privateKey);
   }
 
-  /** Verifies signature, expiry and audience; the issuer may be any tenant of this sandbox (checked by callers). */
-  async verify(token: string, audience: string | string[]): Promise<SandboxClaims> {
-    const { payload } = await jwtVerify(token, this.publicKey, { audience, algorithms: ['RS256'], clockTolerance: 5 });
-    if (typeof payload.iss !== 'string' || !payload.iss.startsWith(`${this.issuerHost}/`)) throw new Error('issuer not trusted');
-    return payload as SandboxClaims;
+  /**
+   * Verifies signature, expiry, audience and that the issuer is one of this sandbox's tenants (callers check
+   * which tenant). Throws TokenRejected.
+   */
+  async verify(token: string | undefined, audience: string | string[]): Promise<SandboxClaims> {
+    if (!token) throw new TokenRejected('missing');
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { audience, algorithms: ['RS256'], clockTolerance: 5 });
+      if (typeof payload.iss !== 'string' || !payload.iss.startsWith(`${this.issuerHost}/`)) throw new TokenRejected('invalid');
+      return payload as SandboxClaims;
+    } catch (e) {
+      if (e instanceof TokenRejected) throw e;
+      throw new TokenRejected(e instanceof errors.JWTExpired ? 'expired' : 'invalid');
+    }
+  }
+}
+
+/** The bearer token of an Authorization header, if there is one. */
+export function bearerOf(authorization: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(authorization) ? authorization[0] : authorization;
+  return /^Bearer\s+(\S+)\s*$/i.exec(value ?? '')?.[1];
+}
+
+/**
+ * The claims of a bearer token WITHOUT verifying it: only for the request log, which also records refused
+ * requests. Never used to decide anything.
+ */
+export function unverifiedClaims(authorization: string | string[] | undefined): SandboxClaims | null {
+  const parts = bearerOf(authorization)?.split('.');
+  if (!parts || parts.length !== 3) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as SandboxClaims) : null;
+  } catch {
+    return null;
   }
 }

@@ -2,7 +2,9 @@ import WebSocket from 'ws';
 
 /** A message as the Playground streams it to its clients. */
 export interface PlaygroundMessage {
+  /** The Playground calls it `messageId`; normalised to `id` here. */
   id: string;
+  messageId?: string;
   conversation?: { id: string };
   from?: { id: string; name?: string };
   text?: string;
@@ -26,6 +28,7 @@ export class PlaygroundDriver {
     this.ws = new WebSocket(wsUrl);
     this.ws.on('message', (raw) => {
       const data = JSON.parse(raw.toString()) as { action?: string; message?: PlaygroundMessage };
+      if (data.message && !data.message.id && data.message.messageId) data.message.id = data.message.messageId;
       if (!data.message?.id) return;
       this.events.push({ action: data.action ?? '', message: data.message });
       const prev = this.messages.get(data.message.id);
