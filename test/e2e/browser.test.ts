@@ -64,7 +64,7 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     const customer = picker.locator('input').first();
     await customer.click();
     await customer.fill('Fabrikam');
-    await page.getByText(/Fabrikam, Inc\./).first().click();
+    await page.locator('[role="option"]:visible', { hasText: 'Fabrikam, Inc.' }).first().click();
     await shot('02-pick-customer');
     await picker.getByRole('button', { name: 'Next' }).click();
     await waitForText('New user for Fabrikam');
@@ -72,40 +72,54 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     const form = lastCard();
     await form.getByLabel('First name').fill('Grace');
     await form.getByLabel('Last name').fill('Hopper');
+    // The card's own validation stops a bad user name before anything is sent.
     await form.getByLabel('User name').fill('bad..name');
     await form.getByRole('button', { name: 'Review' }).click();
-    await waitForText('Please correct the marked fields');
-    await shot('03-form-with-errors');
+    await shot('03-form-card-side-errors');
 
+    // The server refuses what a card cannot check (the password's three-of-four rule) and keeps the values.
     const userName = `grace.${Date.now().toString(36)}`;
-    await lastCard().getByLabel('User name').fill(userName);
+    await form.getByLabel('User name').fill(userName);
+    await form.getByText("I'll type one").click();
+    await form.getByLabel(/Password \(only if/).fill('weakweak');
+    await form.getByRole('button', { name: 'Review' }).click();
+    await waitForText('Please correct the marked fields');
+    await shot('04-form-server-errors');
+
+    await lastCard().getByText('Generate a strong password').click();
     await lastCard().getByRole('button', { name: 'Review' }).click();
     await waitForText('Check and create');
-    await shot('04-confirm-with-checklist');
+    await shot('05-confirm-with-checklist');
 
-    await lastCard().getByRole('button', { name: 'Create' }).click();
+    await lastCard().getByRole('button', { name: 'Create', exact: true }).click();
+    await waitForText('Creating', 10_000).catch(() => undefined);
+    await shot('06-creating');
     await waitForText('User created', 30_000);
-    await shot('05-created');
+    await shot('07-created');
 
     const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
     const all = Object.values(state.users).flat();
     expect(all.filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
   }, 180_000);
 
-  it('shows a blocked check and a failure card', async () => {
+  it('an expired GDAP relationship is explained on the confirmation card, with no Create button', async () => {
     await send('new user');
     await waitForText('choose the customer');
     const picker = lastCard();
-    await picker.locator('input').first().fill('Northwind');
-    await page.getByText(/Northwind Traders/).first().click();
+    const box = picker.locator('input').first();
+    await box.click();
+    await box.fill('Tailspin');
+    await page.locator('[role="option"]:visible', { hasText: 'Tailspin Toys (' }).first().click();
     await picker.getByRole('button', { name: 'Next' }).click();
-    await waitForText('New user for Northwind');
+    await waitForText('New user for Tailspin');
     const form = lastCard();
-    await form.getByLabel('First name').fill('Fed');
-    await form.getByLabel('Last name').fill('Erated');
-    await form.getByLabel('User name').fill('fed.user');
+    await form.getByLabel('First name').fill('Tim');
+    await form.getByLabel('Last name').fill('Late');
+    await form.getByLabel('User name').fill('tim.late');
     await form.getByRole('button', { name: 'Review' }).click();
     await waitForText('Nothing will be sent to Partner Center');
-    await shot('06-confirm-blocked-federated');
+    await lastCard().getByText('has expired').first().waitFor({ timeout: 5_000 });
+    expect(await lastCard().getByRole('button', { name: 'Create', exact: true }).count()).toBe(0);
+    await shot('08-confirm-blocked-expired-gdap');
   }, 120_000);
 });

@@ -165,7 +165,10 @@ export class Preflight {
       return await run();
     } catch (e) {
       const error = toAppError(e);
-      return { id, status: 'blocked', code: error.code, text: 'This could not be checked.', evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
+      const text = ['GDAP_ROLE_MISSING', 'NO_RELATIONSHIP', 'RELATIONSHIP_EXPIRED', 'ACCESS_DENIED'].includes(error.code)
+        ? "Not checked: reading the customer's tenant needs an active GDAP role first."
+        : 'This could not be checked right now.';
+      return { id, status: 'blocked', code: error.code, text, evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
     }
   }
 }

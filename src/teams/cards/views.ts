@@ -213,7 +213,7 @@ export class CardViews {
 
   restored(request: UserRequest, restored: { id: string; userPrincipalName: string; displayName: string }): AdaptiveCardJson {
     return this.notice({
-      title: `✅ ${restored.userPrincipalName} restored`,
+      title: `${restored.userPrincipalName} restored`,
       text: `${restored.displayName} (object id ${restored.id}) is active again in ${request.customer.companyName}. The user signs in with their previous password, unless an administrator resets it.`,
       reference: `Request ${request.id} · correlation id ${request.correlationId}`,
       color: 'Good',
