@@ -81,6 +81,9 @@ export const PARTNER_CENTER_ERROR_TABLE: readonly Rule[] = [
   { status: clientError, description: /federated/i, to: 'DOMAIN_FEDERATED' },
   { status: clientError, description: /domain portion|verified domain|domain.{0,80}(?:not verified|unverified|invalid|not found)/i, to: 'DOMAIN_NOT_VERIFIED' },
   { status: clientError, description: /password.{0,80}(?:complexity|requirements|policy|too (?:short|long|weak|simple)|weak|strength)/i, to: 'INVALID_PASSWORD' },
+  // No error code fits a licence that is unknown or used up; the port has no licence-specific code (yet), and
+  // "not allowed for this customer" is the closest truthful one. Wording UNCONFIRMED, hence the loose pattern.
+  { status: clientError, description: /licen[cs]e.{0,80}not available|no licen[cs]es.{0,80}available|insufficient licen[cs]es/i, to: 'ACTION_NOT_ALLOWED' },
   { status: clientError, description: INVALID_PROPERTY, to: invalidProperty },
 ];
 

@@ -29,6 +29,8 @@ describe('Partner Center error table', () => {
     [400, '2000', 'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.', 'DOMAIN_NOT_VERIFIED'],
     [400, '2000', 'The specified password does not comply with password complexity requirements. Please provide a different password.', 'INVALID_PASSWORD'],
     [400, '2000', 'Password is too short.', 'INVALID_PASSWORD'],
+    [400, '2000', 'License 6fd2c87f-b296-42f0-b197-1e91e994b900 is not available for this customer.', 'ACTION_NOT_ALLOWED'],
+    [400, '2000', 'No licenses of EXCHANGESTANDARD are available.', 'ACTION_NOT_ALLOWED'],
     [400, '400', 'The request is missing the required header MS-RequestId.', 'INTERNAL'],
     [400, '400', 'The request body is not valid JSON.', 'INTERNAL'],
   ])('%i %s %j → %s', (status, code, description, expected) => {
