@@ -68,6 +68,13 @@ describe('Agents Playground: personal chat, end to end', () => {
     });
     expect(cardText(done)).toContain(`${userName}@fabrikam.example`);
 
+    // The password was shown in this 1:1 chat only; it and every token the sandbox issued stay out of the logs.
+    const password = JSON.stringify(done).match(/"codeSnippet":"([^"]+)"/)?.[1];
+    expect(password).toBeDefined();
+    const logged = logs.text();
+    expect(logged).not.toContain(password!);
+    expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+
     const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
     expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
   }, 120_000);
