@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -68,7 +68,8 @@ export type SeedData = z.infer<typeof seedSchema>;
 export type CustomerSeed = z.infer<typeof customerSeed>;
 export type UserSeed = z.infer<typeof userSeed>;
 
-export const DEFAULT_SEED_PATH = join(__dirname, 'seed-data.json');
+/** Next to this file; when running the compiled dist/, the JSON stays in src/ (tsc does not copy it). */
+export const DEFAULT_SEED_PATH = [join(__dirname, 'seed-data.json'), join(__dirname, '..', '..', '..', 'src', 'sandbox', 'seed-data.json')].find((p) => existsSync(p)) ?? join(__dirname, 'seed-data.json');
 
 /** Reads and parses a seed file; a malformed one fails here, naming the path of the bad value. */
 export function loadSeed(path = DEFAULT_SEED_PATH): SeedData {
