@@ -6,10 +6,11 @@ import {
   MemoryStorage,
   type Request as BotRequest,
   type Response as BotResponse,
-  type TurnContext,
+  TurnContext,
 } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Actor } from '../core/approval/request-state';
+import type { CardLocation } from '../core/approval/user-request';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
@@ -61,7 +62,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const flow = new PersonalFlow(useCases, views, updater, background, approvals, opts.cacheTtlMs);
   const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });
   /** What a person asked for before they had to sign in, resumed right after the token exchange. */
-  const pendingAfterSignIn = new Map<string, 'new user'>();
+  const pendingAfterSignIn = new Map<string, { kind: 'new user' } | { kind: 'approve'; requestId: string; location: CardLocation }>();
 
   const actorOf = (ctx: TurnContext, user: { oid: string; upn: string; displayName?: string }): Actor => ({
     oid: user.oid,
@@ -82,7 +83,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
           await sendCard(ctx, views.notice({ title: 'New user request', text: 'Fill the form here and an approver of this team creates the user with their own identity.', buttons: [{ title: 'Open the form', verb: 'openForm', requestId: '' }] }));
           return;
         }
-        pendingAfterSignIn.set(SignIn.userKey(ctx), 'new user');
+        pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'new user' });
         await signIn.sendSignInCard(ctx);
         return;
       }
@@ -174,6 +175,18 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         }
       } catch (e) {
         logger.warn({ correlationId, code: toAppError(e).code }, 'SSO token exchange failed on a card action');
+        const requestId = typeof action.data.requestId === 'string' ? action.data.requestId : undefined;
+        if (verb === 'approve' && requestId && ctx.activity.replyToId && ctx.activity.conversation.conversationType !== 'personal') {
+          // No silent SSO where the approver clicked: sign them in privately and finish the approval right after.
+          const location: CardLocation = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: ctx.activity.replyToId };
+          pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'approve', requestId, location });
+          await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: await signIn.oauthCardContent(ctx) });
+          await replyWithCard(
+            ctx,
+            views.notice({ title: 'Sign in to approve', text: 'I could not sign you in here, so I sent you a sign-in prompt in our private chat. The approval completes as soon as you sign in there; no second click is needed.' }),
+          );
+          return;
+        }
         await replyPreconditionFailed(ctx, 'The sign-in token could not be exchanged.');
         return;
       }
@@ -276,7 +289,17 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       await sendCard(ctx, views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA')));
       return;
     }
-    if (pending === 'new user') await startNewUser(ctx);
+    if (pending?.kind === 'new user') await startNewUser(ctx);
+    if (pending?.kind === 'approve') {
+      const cred = await signIn.credentialFor(ctx);
+      if (!cred) return;
+      try {
+        const request = await approvals.approveAfterSignIn(cred, actorOf(ctx, cred.user), pending.requestId, pending.location);
+        await sendCard(ctx, views.notice({ title: 'Signed in', text: `Your approval of ${request.user.userPrincipalName} for ${request.customer.companyName} went through; the team's card shows the result.` }));
+      } catch (e) {
+        await sendCard(ctx, reportError(e, randomUUID(), { turn: 'approve after sign-in', requestId: pending.requestId }));
+      }
+    }
   };
 
   app.error(async (ctx, err) => {

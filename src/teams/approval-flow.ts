@@ -80,6 +80,22 @@ export class ApprovalFlow {
     },
   };
 
+  /**
+   * Completes an approval whose approver had to sign in privately (silent SSO was not available where they
+   * clicked): the same checks and compare-and-swap as a click, then the shared card is updated in place.
+   */
+  async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
+    const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
+    const card = outcome.request.card ?? location;
+    await this.updater.update(card, this.views.approvalRequest(outcome.request, 'base', this.refreshIds(outcome.request)));
+    if (outcome.changed) {
+      this.updater.cancel(`expire:${requestId}`);
+      const turn = { cred, actor: approver, afterResponse: (work: () => void) => setImmediate(work) } as unknown as ActionTurn;
+      this.createInBackground(turn, outcome.request);
+    }
+    return outcome.request;
+  }
+
   /** What the card looks like to this person: approvers get Approve/Reject, the requester Cancel, others status. */
   async viewFor(cred: UserCredential | undefined, request: UserRequest): Promise<ApprovalView> {
     if (!cred) return 'observer';

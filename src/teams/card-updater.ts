@@ -1,4 +1,4 @@
-import { CardFactory, TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
+import { CardFactory, TurnContext, type Attachment, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
 import type { CardLocation } from '../core/approval/user-request';
 import type { Logger } from '../core/ports';
 import type { AdaptiveCardJson } from './cards/card-templates';
@@ -26,14 +26,15 @@ export class CardUpdater {
    * Sends a card to one person privately (a new or existing 1:1 chat with the bot), using the service URL and
    * tenant of a conversation the bot is already in. Returns where the card is, so it can be edited later.
    */
-  async sendPrivate(toTeamsUserId: string, via: Record<string, unknown>, card: AdaptiveCardJson): Promise<CardLocation | undefined> {
+  async sendPrivate(toTeamsUserId: string, via: Record<string, unknown>, card: AdaptiveCardJson | Attachment): Promise<CardLocation | undefined> {
+    const attachment = 'contentType' in card ? (card as Attachment) : CardFactory.adaptiveCard(card);
     const ref = via as Partial<ConversationReference>;
     const tenantId = (ref.conversation as { tenantId?: string } | undefined)?.tenantId;
     if (!ref.serviceUrl) return undefined;
     let location: CardLocation | undefined;
     const params = { isGroup: false, bot: ref.bot, members: [{ id: toTeamsUserId }], tenantId, channelData: { tenant: { id: tenantId } } } as unknown as ConversationParameters;
     await this.adapter.createConversationAsync(this.botAppId, ref.channelId ?? 'msteams', ref.serviceUrl, 'https://api.botframework.com', params, async (ctx) => {
-      const sent = await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      const sent = await ctx.sendActivity({ attachments: [attachment] });
       if (sent?.id) location = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: sent.id };
     });
     return location;

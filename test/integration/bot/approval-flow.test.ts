@@ -155,6 +155,39 @@ describe('channel approvals', () => {
   });
 });
 
+describe('channel approvals: sign-in that cannot happen in place', () => {
+  const bot = new BotHarness();
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+
+  it('the approver gets a private sign-in prompt, and the approval completes right after sign-in without a second click', async () => {
+    const ben = await bot.teamsUser('ben@contoso-partner.example');
+    const ada = await bot.teamsUser('ada@contoso-partner.example');
+    await bot.signIn(ben);
+    const card = invokeCard(
+      await bot.executeInChannel(
+        ben,
+        'submitForm',
+        { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'private.signin', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' },
+        'ch-priv',
+      ),
+    );
+    const requestId = (card.actions as any[]).find((a) => a.verb === 'approve').data.requestId;
+    // Teams handed over a token that cannot be exchanged (say, consent missing in this client).
+    const answer = cardText(invokeCard(await bot.executeInChannel(ada, 'approve', { requestId }, 'ch-priv', { authentication: { token: 'unusable' } })));
+    expect(answer).toContain('private chat');
+    const prompt = await bot.connector.waitFor(() => bot.connector.privateTo(ada.teamsId).find((c) => JSON.stringify(c.body).includes('application/vnd.microsoft.card.oauth')));
+    expect(prompt).toBeDefined();
+    expect((await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && /\/users$/.test(r.path))).toHaveLength(0);
+
+    await bot.signIn(ada);
+    await bot.connector.waitFor(() => bot.connector.updates('ch-priv').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.app.teams.background.drain();
+    const creates = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body).includes('private.signin@'));
+    expect(creates).toHaveLength(1);
+  });
+});
+
 describe('channel approvals: expiry', () => {
   const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 1 / 3600, passwordToApprover: false } });
   beforeAll(() => bot.start());
