@@ -27,7 +27,8 @@ export class PlaygroundDriver {
     const wsUrl = `${this.baseUrl.replace(/^http/, 'ws')}/_ws_conversation/v1/conversations/stream`;
     this.ws = new WebSocket(wsUrl);
     this.ws.on('message', (raw) => {
-      const data = JSON.parse(raw.toString()) as { action?: string; message?: PlaygroundMessage };
+      const data = JSON.parse(raw.toString()) as { action?: string; actionConversationId?: string; message?: PlaygroundMessage };
+      if (data.message && data.actionConversationId) data.message.conversation ??= { id: data.actionConversationId };
       if (data.message && !data.message.id && data.message.messageId) data.message.id = data.message.messageId;
       if (!data.message?.id) return;
       this.events.push({ action: data.action ?? '', message: data.message });
@@ -48,11 +49,18 @@ export class PlaygroundDriver {
     return (await (await fetch(`${this.baseUrl}/_internal/v1/config`)).json()).config;
   }
 
-  async say(conversationId: string, userId: string, text: string): Promise<void> {
+  /** Sends a message; in a channel or group chat the Playground only forwards it when the bot is @mentioned. */
+  async say(conversationId: string, userId: string, text: string, mention?: { id: string; name: string }): Promise<void> {
+    const tag = mention && `<at>${mention.name}</at>`;
     const res = await fetch(`${this.baseUrl}/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: { id: userId }, text, textFormat: 'plain' }),
+      body: JSON.stringify({
+        from: { id: userId },
+        text: tag ? `${tag} ${text}` : text,
+        textFormat: 'plain',
+        ...(mention ? { mentions: [{ type: 'mention', mentioned: mention, text: tag }] } : {}),
+      }),
     });
     if (!res.ok) throw new Error(`Playground refused the message: ${res.status} ${await res.text()}`);
   }
