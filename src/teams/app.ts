@@ -101,13 +101,11 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     return views.error(error, correlationId);
   };
 
-  // Welcome: when the app is installed in a personal chat (or the bot is added to a conversation).
+  // Welcome: when the bot is added to a conversation (installing the app adds it). Teams also sends an
+  // installationUpdate for the same install; answering both would post the welcome twice.
   app.conversationUpdate('membersAdded', async (ctx) => {
     const added = ctx.activity.membersAdded ?? [];
     if (added.some((m) => m.id === ctx.activity.recipient.id)) await sendCard(ctx, views.welcome());
-  });
-  app.activity(ActivityTypes.InstallationUpdate, async (ctx) => {
-    if ((ctx.activity as { action?: string }).action === 'add') await sendCard(ctx, views.welcome());
   });
 
   app.message(/^\s*new\s*user\s*$/i, async (ctx) => startNewUser(ctx));

@@ -40,7 +40,18 @@ export class ApprovalFlow {
     await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
     const request = await this.rememberCard(t, result.request.id, result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text })));
     this.scheduleExpiry(request);
+    this.broadcast(t, request);
     return this.card(request, 'base', t);
+  }
+
+  /**
+   * Every state change also updates the shared message for everyone: the invoke's answer reaches only the person
+   * who clicked, and automatic refresh is unreliable in channels, so it is never the only way people see it.
+   */
+  private broadcast(t: ActionTurn, request: UserRequest): void {
+    const location = request.card;
+    if (!location) return;
+    t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.updater.update(location, this.views.approvalRequest(request, 'base', this.refreshIds(request)))));
   }
 
   readonly handlers = {
@@ -56,6 +67,7 @@ export class ApprovalFlow {
       const outcome = await reject(this.deps, t.cred, t.actor, this.requestId(t), dataString(t.data, 'reason') ?? '', this.settings);
       if (outcome.changed) {
         this.updater.cancel(`expire:${outcome.request.id}`);
+        this.broadcast(t, outcome.request);
         t.afterResponse(() => this.background.run('notify-rejected', { requestId: outcome.request.id }, () => this.notifyRequester(outcome.request)));
       }
       return this.card(outcome.request, 'base', t);
@@ -63,6 +75,7 @@ export class ApprovalFlow {
     cancel: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
       const request = await cancelRequest(this.deps, t.actor, this.requestId(t));
       this.updater.cancel(`expire:${request.id}`);
+      this.broadcast(t, request);
       return this.card(request, 'base', t);
     },
     retry: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
@@ -125,6 +138,8 @@ export class ApprovalFlow {
     const approverTeamsId = t.actor.teamsId;
     t.afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
+        // Everyone sees "Creating… (approved by …)" first, then the outcome, in that order.
+        if (request.card) await this.updater.update(request.card, this.views.approvalRequest(request, 'base', this.refreshIds(request)));
         const result = await performCreate(this.deps, cred, request.id);
         const location = result.request.card;
         if (location) await this.updater.update(location, this.views.approvalRequest(result.request, 'base', this.refreshIds(result.request)));
