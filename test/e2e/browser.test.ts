@@ -1,9 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
-import { freePort } from '../support/free-port';
-import { LogCapture } from '../support/log-capture';
+import { DevEnvironment } from '../support/dev-environment';
 
 /**
  * A person in a real browser: headless Debian Chromium opens the Agents Playground, types "new user", clicks
@@ -14,30 +11,25 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
 
 describe('browser: the Agents Playground in headless Chromium', () => {
-  const logs = new LogCapture();
-  let app: RunningApplication;
-  let playground: { url: string; stop(): Promise<void> };
+  const env = new DevEnvironment('test-output/browser-data');
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     mkdirSync(SHOTS, { recursive: true });
-    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: 'test-output/browser-data' };
-    app = await startApplication(config, { logDestination: logs, host: '127.0.0.1' });
-    playground = await startDevPlayground(app);
+    await env.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    await page.goto(playground.url, { waitUntil: 'networkidle' });
+    await page.goto(env.playground.url, { waitUntil: 'networkidle' });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await playground?.stop();
-    await app?.stop();
+    await env.stop();
   });
 
   const lastCard = () => page.locator('.ac-adaptiveCard').last();
@@ -97,7 +89,7 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     await waitForText('User created', 30_000);
     await shot('07-created');
 
-    const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
+    const state = (await (await fetch(`${env.app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
     const all = Object.values(state.users).flat();
     expect(all.filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
   }, 180_000);

@@ -1,9 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { loadConfig } from '../../src/config';
-import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
+import { readFileSync } from 'node:fs';
 import { FABRIKAM, cardText } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
-import { LogCapture } from '../support/log-capture';
+import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 
 /**
@@ -12,24 +9,18 @@ import { PlaygroundDriver } from '../support/playground-driver';
  * under Cleo's identity, and the password reaches Ben privately, never the channel.
  */
 describe('Agents Playground: approval in a team channel', () => {
-  const logs = new LogCapture();
-  let app: RunningApplication;
-  let playground: { url: string; stop(): Promise<void> };
+  const env = new DevEnvironment('test-output/e2e-channel-data');
   let driver: PlaygroundDriver;
 
   beforeAll(async () => {
-    rmSync('test-output/e2e-channel-data', { recursive: true, force: true });
-    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: 'test-output/e2e-channel-data' };
-    app = await startApplication(config, { logDestination: logs, host: '127.0.0.1' });
-    playground = await startDevPlayground(app);
-    driver = new PlaygroundDriver(playground.url);
+    await env.start();
+    driver = new PlaygroundDriver(env.playground.url);
     await driver.connect();
   }, 90_000);
 
   afterAll(async () => {
     driver?.close();
-    await playground?.stop();
-    await app?.stop();
+    await env.stop();
   });
 
   it('request by one engineer, approval by another, one creation, no password in the channel', async () => {
@@ -72,7 +63,7 @@ describe('Agents Playground: approval in a team channel', () => {
       return c && cardText(c).includes('Created by Cleo') ? c : undefined;
     });
 
-    const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as {
+    const state = (await (await fetch(`${env.app.sandboxUrl}/_sandbox/state`)).json()) as {
       users: Record<string, Array<{ userPrincipalName: string }>>;
       requests: Array<{ method: string; path: string; body: unknown; auth: { upn?: string } | null }>;
     };
@@ -94,6 +85,6 @@ describe('Agents Playground: approval in a team channel', () => {
     const channelTraffic = JSON.stringify([...driver.messages.values()].filter((m) => m.conversation?.id.startsWith(channel)));
     expect(channelTraffic).toContain(`${userName}@`);
     expect(channelTraffic).not.toContain(password);
-    expect(logs.text()).not.toContain(password);
+    expect(env.logs.text()).not.toContain(password);
   }, 120_000);
 });

@@ -1,8 +1,5 @@
-import { loadConfig } from '../../src/config';
-import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
 import { FABRIKAM, cardText } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
-import { LogCapture } from '../support/log-capture';
+import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 
 /**
@@ -10,23 +7,18 @@ import { PlaygroundDriver } from '../support/playground-driver';
  * "new user" to the success card, then the sandbox is checked for exactly one such user.
  */
 describe('Agents Playground: personal chat, end to end', () => {
-  const logs = new LogCapture();
-  let app: RunningApplication;
-  let playground: { url: string; stop(): Promise<void> };
+  const env = new DevEnvironment('test-output/e2e-data');
   let driver: PlaygroundDriver;
 
   beforeAll(async () => {
-    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: 'test-output/e2e-data' };
-    app = await startApplication(config, { logDestination: logs, host: '127.0.0.1' });
-    playground = await startDevPlayground(app);
-    driver = new PlaygroundDriver(playground.url);
+    await env.start();
+    driver = new PlaygroundDriver(env.playground.url);
     await driver.connect();
   }, 90_000);
 
   afterAll(async () => {
     driver?.close();
-    await playground?.stop();
-    await app?.stop();
+    await env.stop();
   });
 
   it('creates a user from "new user" to the success card, exactly once', async () => {
@@ -71,11 +63,11 @@ describe('Agents Playground: personal chat, end to end', () => {
     // The password was shown in this 1:1 chat only; it and every token the sandbox issued stay out of the logs.
     const password = JSON.stringify(done).match(/"codeSnippet":"([^"]+)"/)?.[1];
     expect(password).toBeDefined();
-    const logged = logs.text();
+    const logged = env.logs.text();
     expect(logged).not.toContain(password!);
     expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
 
-    const state = (await (await fetch(`${app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
+    const state = (await (await fetch(`${env.app.sandboxUrl}/_sandbox/state`)).json()) as { users: Record<string, Array<{ userPrincipalName: string }>> };
     expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
   }, 120_000);
 });

@@ -1,0 +1,31 @@
+import { rmSync } from 'node:fs';
+import { loadConfig } from '../../src/config';
+import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
+import { freePort } from './free-port';
+import { LogCapture } from './log-capture';
+
+/** What `npm start` runs (sandbox, bot, Agents Playground), on free ports and its own data folder, for e2e tests. */
+export class DevEnvironment {
+  readonly logs = new LogCapture();
+  app!: RunningApplication;
+  playground!: { url: string; stop(): Promise<void> };
+
+  constructor(readonly dataDir: string) {}
+
+  async start(): Promise<this> {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
+    this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1' });
+    this.playground = await startDevPlayground(this.app);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.playground?.stop();
+    await this.app?.stop();
+  }
+
+  async sandboxState(): Promise<{ users: Record<string, Array<{ userPrincipalName: string }>>; requests: Array<{ method: string; path: string; body: unknown; auth: { upn?: string } | null }> }> {
+    return (await fetch(`${this.app.sandboxUrl}/_sandbox/state`)).json() as never;
+  }
+}
