@@ -45,6 +45,8 @@ const envSchema = z.object({
   ALLOW_SELF_APPROVAL: bool(false),
   APPROVAL_EXPIRE_HOURS: z.coerce.number().positive().default(24),
   PASSWORD_TO_APPROVER: bool(false),
+  /** A team channel (its conversation id, 19:…@thread.tacv2) where requests raised in a 1:1 chat can be sent for approval. */
+  APPROVAL_CHANNEL_ID: optionalString,
   /** Customer lists and domains are reused for this long (seconds). */
   LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -75,7 +77,7 @@ export interface Config {
   playgroundPort: number;
   oauthConnectionName: string;
   lookupCacheSeconds: number;
-  approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean };
+  approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
   bot: { id?: string; password?: string; tenantId?: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
@@ -171,7 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     playgroundPort: e.PLAYGROUND_PORT,
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,
     lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
-    approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER },
+    approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,

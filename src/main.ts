@@ -117,6 +117,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       allowSelfApproval: config.approvals.allowSelfApproval,
       expireAfterMs: config.approvals.expireAfterHours * 3_600_000,
       passwordToApprover: config.approvals.passwordToApprover,
+      channelId: config.approvals.channelId,
     },
   });
   const server = await startBotServer({

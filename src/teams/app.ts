@@ -59,7 +59,19 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
   const approvals = new ApprovalFlow(useCases, views, updater, background, opts.approvals);
-  const flow = new PersonalFlow(useCases, views, updater, background, approvals, opts.cacheTtlMs);
+  /** Conversation references of the team channels the bot has seen, so a 1:1 request can be posted to one. */
+  const channels = new Map<string, Record<string, unknown>>();
+  const approvalChannel = () => (opts.approvals.channelId ? channels.get(opts.approvals.channelId) : undefined);
+  const flow = new PersonalFlow(useCases, views, updater, background, approvals, opts.cacheTtlMs, { configured: Boolean(opts.approvals.channelId), reference: approvalChannel });
+  app.turn('beforeTurn', async (ctx) => {
+    const a = ctx.activity;
+    if (a.conversation?.conversationType === 'channel') {
+      const channelId = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation.id.split(';')[0];
+      const ref = TurnContext.getConversationReference(a);
+      channels.set(channelId, { ...ref, conversation: { ...ref.conversation, id: channelId }, activityId: undefined });
+    }
+    return true;
+  });
   const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });
   /** What a person asked for before they had to sign in, resumed right after the token exchange. */
   const pendingAfterSignIn = new Map<string, { kind: 'new user' } | { kind: 'approve'; requestId: string; location: CardLocation }>();

@@ -17,6 +17,8 @@ import type { ActionTurn } from './personal-flow';
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
   passwordToApprover: boolean;
+  /** The team channel that requests raised in a 1:1 chat can be sent to. */
+  channelId?: string;
 }
 
 /**
@@ -34,11 +36,30 @@ export class ApprovalFlow {
   ) {}
 
   /** The form was submitted in a channel: store the request, send it for approval, and become its card. */
-  async submit(t: ActionTurn, requestId: string | undefined, invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>): Promise<AdaptiveCardJson> {
+  async submit(
+    t: ActionTurn,
+    requestId: string | undefined,
+    invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>,
+    postTo?: Record<string, unknown>,
+  ): Promise<AdaptiveCardJson> {
     const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'approval' });
     if (result.kind === 'invalid') return invalidForm(result.values, result.issues);
     await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
-    const request = await this.rememberCard(t, result.request.id, result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text })));
+    const checks = result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text }));
+    if (postTo) {
+      // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
+      const pending = await this.rememberCard(result.request.id, undefined, checks);
+      const location = await this.updater.post(postTo, this.views.approvalRequest(pending, 'base', this.refreshIds(pending, t)));
+      const request = await this.rememberCard(result.request.id, location, checks);
+      this.scheduleExpiry(request);
+      return this.views.notice({
+        title: 'Sent for approval',
+        text: `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting in the approvers' channel. You will hear here when it is decided.`,
+        reference: `Request ${request.id}`,
+        offerNewUser: true,
+      });
+    }
+    const request = await this.rememberCard(result.request.id, this.location(t), checks);
     this.scheduleExpiry(request);
     this.broadcast(t, request);
     return this.card(request, 'base', t);
@@ -193,8 +214,7 @@ export class ApprovalFlow {
     return activityId ? { conversation: { ...TurnContext.getConversationReference(t.ctx.activity) }, activityId } : undefined;
   }
 
-  private async rememberCard(t: ActionTurn, requestId: string, checks: UserRequest['checksAtSubmit']): Promise<UserRequest> {
-    const location = this.location(t);
+  private async rememberCard(requestId: string, location: UserRequest['card'], checks: UserRequest['checksAtSubmit']): Promise<UserRequest> {
     const { request } = await updateRequest(this.deps, requestId, (current) => ({ ...current, card: location ?? current.card, checksAtSubmit: checks }));
     return request;
   }

@@ -40,6 +40,16 @@ export class CardUpdater {
     return location;
   }
 
+  /** Posts a new card in a conversation the bot knows (a team channel), returning where it is. */
+  async post(conversation: Record<string, unknown>, card: AdaptiveCardJson): Promise<CardLocation | undefined> {
+    let location: CardLocation | undefined;
+    await this.adapter.continueConversationAsync(this.botAppId, conversation as Partial<ConversationReference>, async (ctx) => {
+      const sent = await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      if (sent?.id) location = { conversation: { ...conversation }, activityId: sent.id };
+    });
+    return location;
+  }
+
   /** Runs `work` at `at` (or now, if that time has passed); one timer per key, replaced when scheduled again. */
   schedule(key: string, at: Date, work: () => Promise<void>): void {
     this.cancel(key);

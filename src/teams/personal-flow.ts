@@ -42,6 +42,7 @@ export class PersonalFlow {
     private readonly background: BackgroundWork,
     private readonly approvals: ApprovalFlow,
     cacheTtlMs: number,
+    private readonly approvalChannel: { configured: boolean; reference: () => Record<string, unknown> | undefined } = { configured: false, reference: () => undefined },
   ) {
     this.customerCache = new TtlCache(deps.clock, cacheTtlMs);
     this.formCache = new TtlCache(deps.clock, cacheTtlMs);
@@ -69,6 +70,17 @@ export class PersonalFlow {
       };
       // In a channel or group chat the same form becomes a request for approval.
       if (t.ctx.activity.conversation.conversationType !== 'personal') return this.approvals.submit(t, requestId, invalid);
+      if (dataString(t.data, 'sendForApproval') === 'true') {
+        const channel = this.approvalChannel.reference();
+        if (!channel) {
+          return this.views.notice({
+            title: "The approvers' channel is not reachable yet",
+            text: 'The bot learns where the approvers\' channel is when it sees activity there. Mention the bot once in that channel (or add the app to the team), then submit again.',
+            color: 'Attention',
+          });
+        }
+        return this.approvals.submit(t, requestId, invalid, channel);
+      }
       const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'personal' });
       if (result.kind === 'ready') return this.views.confirm(result.request, result.customer, result.checklist);
       return invalid(result.values, result.issues);
@@ -142,7 +154,7 @@ export class PersonalFlow {
   }
 
   private formInput(form: CustomerForForm) {
-    return { customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable) };
+    return { customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable), offerApproval: this.approvalChannel.configured };
   }
 
   private async claimAndCreate(t: ActionTurn, kind: 'create' | 'retry'): Promise<AdaptiveCardJson> {

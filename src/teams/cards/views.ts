@@ -31,6 +31,8 @@ export class CardViews {
     customer: Pick<Customer, 'id' | 'companyName' | 'defaultDomain'>;
     domains: DomainChoice[];
     domainsUnavailable?: boolean;
+    /** Offer "send to the approvers' channel" (personal chat, when a channel is configured). */
+    offerApproval?: boolean;
     values?: Record<string, string>;
     issues?: FieldIssue[];
     requestId?: string;
@@ -62,6 +64,7 @@ export class CardViews {
       domains: input.domains.map((d) => ({ name: d.name, title: d.federated ? `${d.name} (federated)` : d.isDefault ? `${d.name} (default)` : d.name })),
       countries: COUNTRIES,
       patterns: CARD_PATTERNS,
+      offerApproval: input.offerApproval ?? false,
       ticketRequired: this.settings.ticketRequired,
       ticketLabel: this.settings.ticketRequired ? 'Ticket / reference number' : 'Ticket / reference number (optional)',
     });

@@ -188,6 +188,35 @@ describe('channel approvals: sign-in that cannot happen in place', () => {
   });
 });
 
+describe('a request raised in a 1:1 chat and sent to the approvers\' channel', () => {
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false, channelId: HELPDESK_CHANNEL } });
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+
+  const form = { customerId: FABRIKAM, firstName: 'Ida', lastName: 'Rhodes', userName: 'from.personal', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true', sendForApproval: 'true' };
+
+  it('is posted as the request card in the channel and approved there', async () => {
+    const ben = await bot.teamsUser('ben@contoso-partner.example');
+    const ada = await bot.teamsUser('ada@contoso-partner.example');
+    await bot.signIn(ben);
+    await bot.signIn(ada);
+    const pickForm = invokeCard(await bot.execute(ben, 'pickCustomer', { customerId: FABRIKAM }));
+    expect(JSON.stringify(pickForm)).toContain('sendForApproval');
+
+    // The bot has not seen the channel yet: it says so instead of losing the request.
+    expect(cardText(invokeCard(await bot.execute(ben, 'submitForm', form)))).toContain('not reachable yet');
+
+    await bot.post(bot.channelActivity(ada, { type: 'message', text: '<at>Partner User Desk</at> help' }));
+    const sent = cardText(invokeCard(await bot.execute(ben, 'submitForm', form)));
+    expect(sent).toContain('Sent for approval');
+    const posted = await bot.connector.waitFor(() => bot.connector.sent().find((c) => c.conversationId === HELPDESK_CHANNEL && cardText(cardOf(c)).includes('from.personal@')));
+    const requestId = (cardOf(posted)!.actions as any[]).find((a) => a.verb === 'approve').data.requestId;
+    await bot.executeInChannel(ada, 'approve', { requestId }, posted.activityId!);
+    await bot.connector.waitFor(() => bot.connector.updates(posted.activityId).find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes('from.personal@')));
+  });
+});
+
 describe('channel approvals: expiry', () => {
   const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 1 / 3600, passwordToApprover: false } });
   beforeAll(() => bot.start());
