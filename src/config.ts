@@ -51,6 +51,8 @@ const envSchema = z.object({
   LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** `sqlite`: the embedded store in DATA_DIR (default); `memory`: nothing survives a restart. */
+  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** 32 bytes, base64 or hex: encrypts passwords that must outlive one turn. Required outside the sandbox. */
   DATA_ENCRYPTION_KEY: optionalString,
   DEFAULT_USAGE_LOCATION: z
@@ -86,6 +88,7 @@ export interface Config {
   graphBaseUrl: string;
   logLevel: string;
   dataDir: string;
+  storage: 'sqlite' | 'memory';
   dataEncryptionKey?: Buffer;
   defaultUsageLocation: string;
   ticketRequired: boolean;
@@ -180,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     graphBaseUrl: e.GRAPH_BASE_URL,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    storage: e.STORAGE,
     dataEncryptionKey: key,
     defaultUsageLocation: e.DEFAULT_USAGE_LOCATION,
     ticketRequired: e.TICKET_REQUIRED,

@@ -10,7 +10,12 @@ import { readSsoClaims } from './identity/sso-token';
 import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestStore } from './core/approval/user-request';
+import { MemoryCiphertextStore, type CiphertextStore } from './storage/encrypted-password-vault';
 import { MemoryRequestStore } from './storage/memory-request-store';
+import { SqliteCiphertextStore, SqliteRequestStore, SqliteStore } from './storage/sqlite-store';
 import { Preflight } from './core/preflight/run-preflight';
 import { createTeamsApp, type TeamsApp } from './teams/app';
 import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
@@ -75,13 +80,9 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     logger,
   });
 
-  let key = config.dataEncryptionKey;
-  if (!key) {
-    // Sandbox only (config refuses to start without a key otherwise): a per-process key, so nothing stored
-    // encrypted survives a restart, which is what we want from a development sandbox.
-    key = randomBytes(32);
-    logger.warn({}, 'DATA_ENCRYPTION_KEY is not set: using a random key for this run (sandbox mode only)');
-  }
+  const key = config.dataEncryptionKey ?? sandboxKey(config.dataDir, logger);
+  const stores = openStores(config);
+  stops.push(async () => stores.close());
 
   const clock = { now: () => new Date() };
   const useCases: UseCaseDeps = {
@@ -89,8 +90,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     directory,
     tokens,
     preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
-    requests: new MemoryRequestStore(),
-    vault: new EncryptedPasswordVault(key),
+    requests: stores.requests,
+    vault: new EncryptedPasswordVault(key, stores.ciphertexts),
     clock,
     ids: { newId: () => randomUUID() },
     logger,
@@ -127,7 +128,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     logger,
     allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
   });
-  logger.info({ port: config.port, sandbox: config.sandbox, sandboxUrl }, 'bot listening');
+  await teams.recover();
+  logger.info({ port: config.port, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
 
   return {
     config,
@@ -143,6 +145,30 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+/** The request store and the vault's ciphertexts: the embedded SQLite file, or memory. */
+function openStores(config: Config): { requests: RequestStore; ciphertexts: CiphertextStore; close(): void } {
+  if (config.storage === 'memory') return { requests: new MemoryRequestStore(), ciphertexts: new MemoryCiphertextStore(), close: () => undefined };
+  const db = new SqliteStore(join(config.dataDir, 'partner-user-desk.db'));
+  return { requests: new SqliteRequestStore(db), ciphertexts: new SqliteCiphertextStore(db), close: () => db.close() };
+}
+
+/**
+ * Sandbox only (config refuses to start without DATA_ENCRYPTION_KEY otherwise): a development key kept in the
+ * data folder, so stored passwords survive a restart of `npm start` like they would in production.
+ */
+function sandboxKey(dataDir: string, logger: Logger): Buffer {
+  const file = join(dataDir, 'sandbox-encryption.key');
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    if (key.length === 32) return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  logger.warn({ file }, 'DATA_ENCRYPTION_KEY is not set: using a development key from the data folder (sandbox mode only)');
+  return key;
 }
 
 /**

@@ -36,6 +36,10 @@ export class MemoryRequestStore implements RequestStore {
       .map((r) => structuredClone(r));
   }
 
+  async inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]> {
+    return [...this.items.values()].filter((i) => i.value.state.kind === kind).map((i) => structuredClone(i.value));
+  }
+
   private write(request: UserRequest): Versioned<UserRequest> {
     const stored = { value: structuredClone(request), etag: randomUUID() };
     this.items.set(request.id, stored);

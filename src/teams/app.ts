@@ -15,6 +15,7 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { auditCsv } from '../core/audit/audit-export';
+import { markInterruptedCreations } from '../core/use-cases/recover';
 import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
 import { BackgroundWork } from './background';
 import { CardUpdater } from './card-updater';
@@ -332,7 +333,21 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     for (const work of after) work();
   };
 
-  return { app, adapter, background, updater, signIn, handle };
+  /**
+   * After a start: creations interrupted by the last stop are marked for a safe retry and their cards say so,
+   * undecided requests get their expiry back, and passwords still on a message are removed at their time.
+   */
+  const recover = async (): Promise<void> => {
+    for (const r of await markInterruptedCreations(useCases)) {
+      if (!r.card) continue;
+      const card = r.mode === 'approval' ? views.approvalRequest(r, 'base', [r.requester.teamsId].filter((x): x is string => Boolean(x))) : views.failed(r);
+      await updater.update(r.card, card).catch((e) => logger.warn({ requestId: r.id, err: e instanceof Error ? e.name : String(e) }, 'could not update an interrupted request card'));
+    }
+    for (const r of await useCases.requests.inState('pending-approval')) approvals.scheduleExpiry(r);
+    for (const r of await useCases.requests.inState('created')) if (r.mode === 'personal') flow.scheduleHide(r);
+  };
+
+  return { app, adapter, background, updater, signIn, handle, recover };
 }
 
 export type TeamsApp = ReturnType<typeof createTeamsApp>;

@@ -9,6 +9,8 @@ import { listCustomers, loadCustomerForForm, searchCustomers, type CustomerChoic
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
+import { passwordHidden } from '../core/use-cases/recover';
+import type { UserRequest } from '../core/approval/user-request';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
 import { dataString, requestIdSchema, type Verb } from './action-invoke';
 import type { BackgroundWork } from './background';
@@ -170,11 +172,7 @@ export class PersonalFlow {
         const result = await performCreate(this.deps, cred, requestId);
         if (!location) return;
         await this.updater.update(location, result.ok ? this.views.created(result.request, result.password) : this.views.failed(result.request));
-        const until = result.request.passwordRevealUntil;
-        if (result.ok && until) {
-          const shown = result.request;
-          this.updater.schedule(`reveal:${requestId}`, new Date(until), () => this.updater.update(location, this.views.created(shown)));
-        }
+        if (result.ok) this.scheduleHide(result.request);
       }),
     );
     return this.views.creating(outcome.request);
@@ -182,6 +180,16 @@ export class PersonalFlow {
 
   private async isApproval(t: ActionTurn): Promise<boolean> {
     return (await loadRequest(this.deps, this.requestId(t.data))).value.mode === 'approval';
+  }
+
+  /** Removes the password from the result message at its stored time (also after a restart). */
+  scheduleHide(request: UserRequest): void {
+    const { card, passwordRevealUntil } = request;
+    if (!card || !passwordRevealUntil || request.state.kind !== 'created') return;
+    this.updater.schedule(`reveal:${request.id}`, new Date(passwordRevealUntil), async () => {
+      await this.updater.update(card, this.views.created(request));
+      await passwordHidden(this.deps, request.id);
+    });
   }
 
   private requestId(data: Record<string, unknown>): string {

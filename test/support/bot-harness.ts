@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { startApplication, type RunningApplication, type StartOptions } from '../../src/main';
 import { LogCapture } from './log-capture';
@@ -36,7 +39,9 @@ export class BotHarness {
   async start(): Promise<this> {
     await this.connector.start();
     const base = loadConfig({ LOG_LEVEL: 'debug', PLAYGROUND: 'false' });
-    const config: Config = { ...base, port: 0, sandboxPort: 0, ...this.overrides };
+    // Each harness gets its own data folder (the embedded SQLite store), unless a test shares one on purpose.
+    const dataDir = mkdtempSync(join(tmpdir(), 'bot-harness-'));
+    const config: Config = { ...base, port: 0, sandboxPort: 0, dataDir, ...this.overrides };
     this.app = await startApplication(config, { logDestination: this.logs, sandboxAutoSignIn: false, host: '127.0.0.1', ...this.startOptions });
     return this;
   }

@@ -75,6 +75,8 @@ export interface RequestStore {
   update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>>;
   /** Newest first. */
   list(query: RequestQuery): Promise<UserRequest[]>;
+  /** Every request in one state (after a restart: the creations that were interrupted). */
+  inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]>;
 }
 
 /**
