@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DevEnvironment } from '../support/dev-environment';
+import { PlaygroundDriver } from '../support/playground-driver';
+import { cardText as cardTextOf } from '../support/bot-harness';
 
 /**
  * A person in a real browser: headless Debian Chromium opens the Agents Playground, types "new user", clicks
@@ -33,7 +35,9 @@ describe('browser: the Agents Playground in headless Chromium', () => {
   });
 
   const lastCard = () => page.locator('.ac-adaptiveCard').last();
-  const shot = (name: string) => lastCard().screenshot({ path: `${SHOTS}/${name}.png` });
+  // The outermost card of the newest message (an Action.ShowCard nests a card of its own).
+  const shot = (name: string, hasText?: string) =>
+    page.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', hasText ? { hasText } : {}).last().screenshot({ path: `${SHOTS}/${name}.png` });
   const waitForText = (text: string, timeout = 20_000) => page.getByText(text, { exact: false }).last().waitFor({ timeout });
 
   async function send(text: string) {
@@ -113,5 +117,38 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     await lastCard().getByText('has expired').first().waitFor({ timeout: 5_000 });
     expect(await lastCard().getByRole('button', { name: 'Create', exact: true }).count()).toBe(0);
     await shot('08-confirm-blocked-expired-gdap');
+  }, 120_000);
+
+  it('a group-chat request raised by Ben, as the team sees it, approved by Ada with a click', async () => {
+    const driver = new PlaygroundDriver(env.playground.url);
+    await driver.connect();
+    try {
+      const cfg = await driver.config();
+      const chat = cfg.groupChats[0].id as string;
+      const ben = (cfg.users as Array<{ id: string; name: string }>).find((u) => u.name.startsWith('Ben'))!.id;
+      await driver.say(chat, ben, 'new user', { id: cfg.bot.id, name: cfg.bot.name });
+      const picker = await driver.waitFor(() => driver.cards().find((c) => cardTextOf(c.card).includes('choose the customer')));
+      await driver.execute(chat, ben, picker.id, 'submitForm', {
+        customerId: '22222222-0000-4000-8000-000000000001',
+        firstName: 'Frances',
+        lastName: 'Allen',
+        userName: `frances.${Date.now().toString(36)}`,
+        domain: 'fabrikam.example',
+        usageLocation: 'US',
+        passwordMode: 'generate',
+        forceChangePassword: 'true',
+        ticket: 'CHG-2041',
+      });
+
+      await page.getByText('Helpdesk chat').first().click();
+      await waitForText('Waiting for approval');
+      await shot('09-team-request-pending', 'Waiting for approval');
+
+      await page.getByRole('button', { name: 'Approve', exact: true }).last().click();
+      await waitForText('Created by Ada', 20_000);
+      await shot('10-team-request-created', 'Created by Ada');
+    } finally {
+      driver.close();
+    }
   }, 120_000);
 });

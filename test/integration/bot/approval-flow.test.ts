@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 
@@ -94,6 +96,12 @@ describe('channel approvals', () => {
     const channelTraffic = JSON.stringify(bot.connector.calls.filter((c) => c.conversationId === HELPDESK_CHANNEL));
     expect(channelTraffic).not.toContain(password);
     expect(bot.logs.text()).not.toContain(password);
+    // Nor in storage: every byte the embedded store wrote (database, WAL) is free of it, in any encoding.
+    const dir = bot.app.config.dataDir;
+    const stored = Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    expect(stored.includes(Buffer.from(password))).toBe(false);
+    expect(stored.includes(Buffer.from(password, 'utf16le'))).toBe(false);
+    expect(stored.length).toBeGreaterThan(0);
   });
 
   it('two approvers at the same moment, and a repeated invoke: exactly one creation and one consistent card', async () => {
