@@ -1,6 +1,7 @@
 /**
- * ISO 3166-1 alpha-2 country codes with their English short names, sorted by name: the usage locations Microsoft
- * Entra accepts (a usage location is needed before licences can be assigned).
+ * All 249 ISO 3166-1 alpha-2 codes with English short names (CLDR wording, as Teams shows them), sorted by name
+ * for the card's country picker: the usage locations Microsoft Entra accepts (needed before licences can be
+ * assigned). Exceptionally reserved codes such as UK or EU and user-assigned ones such as XK are not countries.
  */
 const ENTRIES: ReadonlyArray<readonly [string, string]> = [
   ["AF", "Afghanistan"],
@@ -259,14 +260,21 @@ export interface Country {
   name: string;
 }
 
-export const COUNTRIES: readonly Country[] = ENTRIES.map(([code, name]) => ({ code, name }));
+export const COUNTRIES: readonly Readonly<Country>[] = ENTRIES.map(([code, name]) => ({ code, name }));
 
 const BY_CODE = new Map(COUNTRIES.map((c) => [c.code, c.name]));
 
+/** Case-insensitive for ASCII only: a non-ASCII letter never upper-cases its way into a code ("ß" → "SS"). */
+function normalise(code: string): string | undefined {
+  return /^[A-Za-z]{2}$/.test(code) ? code.toUpperCase() : undefined;
+}
+
 export function isCountryCode(code: string): boolean {
-  return BY_CODE.has(code.toUpperCase());
+  const c = normalise(code);
+  return c !== undefined && BY_CODE.has(c);
 }
 
 export function countryName(code: string): string | undefined {
-  return BY_CODE.get(code.toUpperCase());
+  const c = normalise(code);
+  return c === undefined ? undefined : BY_CODE.get(c);
 }

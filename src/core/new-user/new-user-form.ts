@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
-import { isCountryCode } from './countries';
-import { DISPLAY_NAME_MAX, NAME_MAX, defaultDisplayName, immutableIdProblem, nameProblem, ticketProblem } from './names';
-import { generatePassword as defaultGenerator, passwordProblem } from './password';
-import { buildUpn, domainProblem, upnLengthProblem, userNameProblem } from './upn';
+import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usageLocationProblem } from './names';
+import { checkPassword, generatePassword as defaultGenerator } from './password';
+import { buildUpn, checkUpn } from './upn';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
+  /** Lower case. */
   customerId: string;
   firstName: string;
   lastName: string;
   displayName: string;
-  userName: string;
-  domain: string;
   userPrincipalName: string;
+  userName: string;
+  /** Lower case. */
+  domain: string;
+  /** Upper case. */
   usageLocation: string;
   immutableId?: string;
+  /** Never logged, stored in plain text or echoed. */
   password: string;
   passwordGenerated: boolean;
   forceChangePassword: boolean;
@@ -24,69 +27,118 @@ export interface NewUserDraft {
 
 export type ParseResult = { ok: true; value: NewUserDraft } | { ok: false; issues: FieldIssue[]; values: Record<string, string> };
 
-/** The card's inputs. Adaptive Cards send strings (or nothing); anything else is treated as empty. */
-const FIELDS = ['customerId', 'firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'passwordMode', 'password', 'forceChangePassword', 'ticket'] as const;
-const text = z.preprocess((v) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''), z.string());
-const formSchema = z.object(Object.fromEntries(FIELDS.map((f) => [f, text])) as Record<(typeof FIELDS)[number], typeof text>);
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export interface ParseOptions {
+  ticketRequired: boolean;
+  /** Injected by tests; `generatePassword()` (16 characters, crypto random) by default. */
+  generatePassword?: () => string;
+}
+
+/** The card's input ids: every FieldIssue names one of these. */
+export const NEW_USER_FIELDS = [
+  'customerId',
+  'firstName',
+  'lastName',
+  'displayName',
+  'userName',
+  'domain',
+  'usageLocation',
+  'immutableId',
+  'passwordMode',
+  'password',
+  'forceChangePassword',
+  'ticket',
+] as const;
+export type NewUserField = (typeof NEW_USER_FIELDS)[number];
 
 /**
- * Parses a submitted new-user form with the same rules the card applies client-side, plus the ones a card cannot
- * express. Never throws: bad input comes back as one issue per field, with what the person typed (minus the
- * password) so the form can be shown again with their values kept.
+ * Adaptive Cards submit every input as a string, and leave out inputs nobody touched. A number or boolean (a
+ * hand-made or older client) becomes its text; anything else, or a missing key, becomes "" so that the rules
+ * below report it as missing rather than the parse failing as a whole. Unknown keys (`verb`, `requestId`) are
+ * dropped by z.object.
  */
-export function parseNewUserForm(raw: unknown, opts: { ticketRequired: boolean; generatePassword?: () => string }): ParseResult {
+const cardText = z.preprocess((v) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''), z.string());
+export const newUserFormSchema = z.object(
+  Object.fromEntries(NEW_USER_FIELDS.map((f) => [f, cardText])) as Record<NewUserField, typeof cardText>,
+);
+export type NewUserForm = z.infer<typeof newUserFormSchema>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readForm(raw: unknown): NewUserForm {
   const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
-  const f = formSchema.parse(source);
-  const v = {
+  const parsed = newUserFormSchema.safeParse(source);
+  return parsed.success ? parsed.data : newUserFormSchema.parse({});
+}
+
+/** '' means the card sent nothing: the card's own default applies. */
+function choice<T extends string>(value: string, allowed: readonly T[], fallback: T): T | undefined {
+  if (value === '') return fallback;
+  return (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/**
+ * Parses a submitted new-user form (`activity.value` of the card) with the same rules the card applies
+ * client-side, plus the ones a card cannot express. Never throws: bad input comes back as one issue per bad
+ * field, keyed by the card input id, together with what the person typed (minus the password) so the form can
+ * be shown again with their values kept.
+ */
+export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult {
+  const f = readForm(raw);
+  const t = {
     customerId: f.customerId.trim(),
-    firstName: f.firstName.trim(),
-    lastName: f.lastName.trim(),
-    displayName: f.displayName.trim(),
     userName: f.userName.trim(),
-    domain: f.domain.trim().toLowerCase(),
-    usageLocation: f.usageLocation.trim().toUpperCase(),
+    domain: f.domain.trim(),
+    usageLocation: f.usageLocation.trim(),
     immutableId: f.immutableId.trim(),
-    passwordMode: f.passwordMode === 'manual' ? 'manual' : 'generate',
-    forceChangePassword: f.forceChangePassword === 'false' ? 'false' : 'true',
     ticket: f.ticket.trim(),
   };
-  const displayName = v.displayName || defaultDisplayName(v.firstName, v.lastName);
+  const passwordMode = choice(f.passwordMode, ['generate', 'manual'] as const, 'generate');
+  const forceChange = choice(f.forceChangePassword, ['true', 'false'] as const, 'true');
+
   const issues: FieldIssue[] = [];
-  const add = (field: string, message: string | undefined) => {
+  const add = (field: NewUserField, message: string | undefined) => {
     if (message) issues.push({ field, message });
   };
+  add('customerId', GUID.test(t.customerId) ? undefined : 'Choose a customer.');
+  issues.push(...checkNames(f));
+  issues.push(...checkUpn(t.userName, t.domain));
+  add('usageLocation', usageLocationProblem(t.usageLocation));
+  add('immutableId', immutableIdProblem(t.immutableId));
+  add('passwordMode', passwordMode ? undefined : 'Choose whether to generate the password or type one.');
+  if (passwordMode === 'manual') {
+    // Passwords are never trimmed: a space is a legal character, and changing a password silently would lock
+    // the new user out.
+    if (f.password === '') add('password', 'Type a password, or choose to generate one.');
+    else issues.push(...checkPassword(f.password));
+  }
+  add('forceChangePassword', forceChange ? undefined : 'Choose whether the user must change the password at first sign-in.');
+  add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
 
-  add('customerId', GUID.test(v.customerId) ? undefined : 'Choose a customer.');
-  add('firstName', nameProblem('first name', v.firstName, NAME_MAX, true));
-  add('lastName', nameProblem('last name', v.lastName, NAME_MAX, true));
-  add('displayName', nameProblem('display name', displayName, DISPLAY_NAME_MAX, true));
-  add('userName', userNameProblem(v.userName));
-  add('domain', domainProblem(v.domain));
-  if (!issues.some((i) => i.field === 'userName' || i.field === 'domain')) add('userName', upnLengthProblem(buildUpn(v.userName, v.domain)));
-  add('usageLocation', isCountryCode(v.usageLocation) ? undefined : 'Choose the country where the user works.');
-  add('immutableId', immutableIdProblem(v.immutableId));
-  if (v.passwordMode === 'manual') add('password', f.password ? passwordProblem(f.password) : 'Type a password, or choose to generate one.');
-  add('ticket', ticketProblem(v.ticket, opts.ticketRequired));
+  if (issues.length > 0 || !passwordMode || !forceChange) {
+    const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };
+    delete values.password;
+    return { ok: false, issues, values };
+  }
 
-  if (issues.length > 0) return { ok: false, issues, values: { ...v } };
-  const generated = v.passwordMode === 'generate';
+  const firstName = f.firstName.trim();
+  const lastName = f.lastName.trim();
+  const generated = passwordMode === 'generate';
   return {
     ok: true,
     value: {
-      customerId: v.customerId.toLowerCase(),
-      firstName: v.firstName,
-      lastName: v.lastName,
-      displayName,
-      userName: v.userName,
-      domain: v.domain,
-      userPrincipalName: buildUpn(v.userName, v.domain),
-      usageLocation: v.usageLocation,
-      immutableId: v.immutableId || undefined,
+      customerId: t.customerId.toLowerCase(),
+      firstName,
+      lastName,
+      displayName: f.displayName.trim() || defaultDisplayName(firstName, lastName),
+      userPrincipalName: buildUpn(t.userName, t.domain),
+      userName: t.userName,
+      domain: t.domain.toLowerCase(),
+      usageLocation: t.usageLocation.toUpperCase(),
+      immutableId: t.immutableId || undefined,
       password: generated ? (opts.generatePassword ?? defaultGenerator)() : f.password,
       passwordGenerated: generated,
-      forceChangePassword: v.forceChangePassword === 'true',
-      ticket: v.ticket || undefined,
+      forceChangePassword: forceChange === 'true',
+      ticket: t.ticket || undefined,
     },
   };
 }

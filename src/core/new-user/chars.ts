@@ -1,0 +1,36 @@
+/**
+ * Character classes shared by the server checks and the card regexes. They are spelled out as `\uXXXX` ranges
+ * (not `\s`) because Teams renders cards on desktop (JavaScript), Android (java.util.regex) and iOS (ICU), and
+ * `\s` means a different set on each; an explicit class means the same everywhere.
+ */
+
+/** Exactly what `String.prototype.trim` strips (ECMAScript WhiteSpace + LineTerminator); a unit test proves it. */
+export const TRIM_CLASS = '\\u0009-\\u000d\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/** C0 controls, DEL and C1 controls: never meaningful in a name or a ticket, and they break logs and cards. */
+export const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f';
+
+export const CONTROL = new RegExp(`[${CONTROL_CLASS}]`);
+
+const NAMED: Readonly<Record<string, string>> = {
+  ' ': 'a space',
+  '\t': 'a tab',
+  '\n': 'a line break',
+  '\r': 'a line break',
+  '\u00a0': 'a non-breaking space',
+  '"': 'a double quote (")',
+};
+
+/**
+ * A character as a person can recognise it in an error message. Invisible ones get a name or a code point,
+ * because quoting an invisible character tells nobody anything.
+ */
+export function describeCharacter(ch: string): string {
+  const named = NAMED[ch];
+  if (named) return named;
+  if (/[\p{C}\p{Z}]/u.test(ch)) {
+    const hex = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    return `an invisible character (U+${hex})`;
+  }
+  return `“${ch}”`;
+}
