@@ -63,7 +63,8 @@ export class CardViews {
       },
       domains: input.domains.map((d) => ({ name: d.name, title: d.federated ? `${d.name} (federated)` : d.isDefault ? `${d.name} (default)` : d.name })),
       countries: COUNTRIES,
-      patterns: CARD_PATTERNS,
+      // The password box stays empty when the bot generates one: empty must pass the card's check.
+      patterns: { ...CARD_PATTERNS, password: `^$|${CARD_PATTERNS.password}` },
       offerApproval: input.offerApproval ?? false,
       ticketRequired: this.settings.ticketRequired,
       ticketLabel: this.settings.ticketRequired ? 'Ticket / reference number' : 'Ticket / reference number (optional)',
