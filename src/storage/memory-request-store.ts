@@ -31,13 +31,19 @@ export class MemoryRequestStore implements RequestStore {
     return [...this.items.values()]
       .map((i) => i.value)
       .filter((r) => (!query.customerId || r.customer.id === query.customerId) && (!query.requesterOid || r.requester.oid === query.requesterOid))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, query.limit)
+      // Newest first by time (not by text: ISO strings of different precision sort wrongly), then by id.
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || compareIds(a.id, b.id))
+      .slice(0, Math.max(0, query.limit))
       .map((r) => structuredClone(r));
   }
 
+  /** Oldest first, like the durable stores. */
   async inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]> {
-    return [...this.items.values()].filter((i) => i.value.state.kind === kind).map((i) => structuredClone(i.value));
+    return [...this.items.values()]
+      .map((i) => i.value)
+      .filter((r) => r.state.kind === kind)
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || compareIds(a.id, b.id))
+      .map((r) => structuredClone(r));
   }
 
   private write(request: UserRequest): Versioned<UserRequest> {
@@ -45,4 +51,9 @@ export class MemoryRequestStore implements RequestStore {
     this.items.set(request.id, stored);
     return { value: structuredClone(request), etag: stored.etag };
   }
+}
+
+/** Code-unit order, the order SQLite and blob names use (localeCompare would not match them). */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

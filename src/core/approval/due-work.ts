@@ -1,0 +1,44 @@
+/**
+ * Work that must happen at a stored time, even after a restart and with several instances running: expiring an
+ * undecided approval request, removing a temporary password from a chat message. Timers in memory are lost on a
+ * restart and fire once per instance; a durable queue with claims fires once, somewhere.
+ *
+ * Delivery is at least once: a claim whose lease runs out before `complete` is handed out again, so handlers
+ * must be idempotent (re-read the request and compare-and-swap, edit a message to the same content).
+ */
+
+export type DueWorkKind = 'expire-request' | 'hide-password';
+
+export interface DueWork {
+  /** Identifies the work: scheduling the same key again replaces it (one expiry per request, say). */
+  key: string;
+  kind: DueWorkKind;
+  requestId: string;
+  /** ISO time at or after which the work is due. */
+  dueAt: string;
+  /** Small, non-secret details the handler needs (an activity id, never a password or a token). */
+  payload?: Record<string, string>;
+}
+
+/** A claimed item: `owner` holds it until `leaseUntil` (ISO); after that anyone may claim it again. */
+export interface DueItem extends DueWork {
+  owner: string;
+  leaseUntil: string;
+}
+
+export interface DueWorkStore {
+  /** Upsert by key. Replacing an item also drops any claim on it: the new schedule is what counts. */
+  schedule(item: DueWork): Promise<void>;
+  /**
+   * Atomically claims up to `limit` items with `dueAt <= now` that are unclaimed or whose lease has run out,
+   * earliest first. Two claimers racing for the same item: exactly one gets it.
+   */
+  claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<DueItem[]>;
+  /**
+   * The work is done: removes the item. With `owner`, only while that owner still holds the claim, so a claimer
+   * whose lease ran out (or whose item was rescheduled meanwhile) does not remove someone else's work.
+   */
+  complete(key: string, owner?: string): Promise<void>;
+  /** The work is no longer needed (the request was decided): removes the item, claimed or not. */
+  cancel(key: string): Promise<void>;
+}

@@ -1,0 +1,15 @@
+import type { DueWorkStore } from '../core/approval/due-work';
+import type { RequestStore } from '../core/approval/user-request';
+import type { CiphertextStore } from './encrypted-password-vault';
+import type { KeyValueStore } from './key-value-store';
+
+/** Everything the bot keeps, on one backend. `close` releases the file or connections; call it once on shutdown. */
+export interface Stores {
+  requests: RequestStore;
+  /** For EncryptedPasswordVault: only ever sees ciphertexts. */
+  ciphertexts: CiphertextStore;
+  dueWork: DueWorkStore;
+  /** Generic eTag key/value (to wrap as botbuilder `Storage` for turn state or SSO sessions). */
+  keyValues: KeyValueStore;
+  close(): Promise<void>;
+}
