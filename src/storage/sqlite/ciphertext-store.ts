@@ -1,0 +1,19 @@
+import type { CiphertextStore } from '../encrypted-password-vault';
+import type { SqliteStore } from './database';
+
+/** The vault's ciphertexts (AES-GCM, sealed before they get here): this table never sees a password. */
+export class SqliteCiphertextStore implements CiphertextStore {
+  constructor(readonly store: SqliteStore) {}
+
+  async put(key: string, value: string): Promise<void> {
+    this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (this.store.statement('SELECT value FROM secrets WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.store.statement('DELETE FROM secrets WHERE key = ?').run(key);
+  }
+}

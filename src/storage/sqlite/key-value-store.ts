@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { isConditional, keyValueConflict, toJson, type KeyValueChange, type KeyValueItem, type KeyValueStore } from '../key-value-store';
+import type { SqliteStore } from './database';
+
+/** Generic JSON values with per-key eTags; a batch of writes is one transaction (all or nothing). */
+export class SqliteKeyValueStore implements KeyValueStore {
+  constructor(readonly store: SqliteStore) {}
+
+  async read(keys: string[]): Promise<Record<string, KeyValueItem>> {
+    const get = this.store.statement('SELECT value, etag FROM kv WHERE key = ?');
+    const out: Record<string, KeyValueItem> = {};
+    for (const key of keys) {
+      const row = get.get(key) as { value: string; etag: string } | undefined;
+      if (row) out[key] = { value: JSON.parse(row.value), eTag: row.etag };
+    }
+    return out;
+  }
+
+  async write(changes: Record<string, KeyValueChange>): Promise<Record<string, string>> {
+    const db = this.store.db;
+    const upsert = this.store.statement('INSERT INTO kv (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value');
+    const swap = this.store.statement('UPDATE kv SET etag = ?, value = ? WHERE key = ? AND etag = ?');
+    const writeAll = db.transaction(() => {
+      const eTags: Record<string, string> = {};
+      for (const [key, change] of Object.entries(changes)) {
+        const eTag = randomUUID();
+        const json = toJson(change.value);
+        if (isConditional(change)) {
+          // Throwing inside the transaction rolls back the keys already written in this batch.
+          if (swap.run(eTag, json, key, change.eTag).changes === 0) throw keyValueConflict(key);
+        } else upsert.run(key, eTag, json);
+        eTags[key] = eTag;
+      }
+      return eTags;
+    });
+    return writeAll.immediate();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const del = this.store.statement('DELETE FROM kv WHERE key = ?');
+    this.store.db.transaction(() => keys.forEach((k) => del.run(k)))();
+  }
+}
