@@ -1,0 +1,125 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import { AppError } from '../../core/errors';
+import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
+import { epochMs } from '../time';
+import { mapLimited, quoted, statusOf } from './container';
+import { downloadText, uploadText } from './blob-text';
+import { indexBlobs, listPrefix, parseListEntry, requestBlob, statePrefix, unsegment } from './names';
+
+/** Parallel reads per listing page: enough to hide latency, few enough not to trip throttling. */
+const READ_WIDTH = 16;
+/** A state marker younger than this may belong to a write still in flight, so it is never cleaned up. */
+const MARKER_GRACE_MS = 5 * 60_000;
+
+/**
+ * One JSON blob per request, guarded by the blob's ETag (`If-None-Match: *` to create, `If-Match` to update).
+ * Listing walks index blobs whose names sort newest first, a page of `limit` names at a time, and reads only the
+ * requests those names point to, so the audit never reads every request.
+ */
+export class BlobRequestStore implements RequestStore {
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(id: string): Promise<Versioned<UserRequest> | undefined> {
+    const blob = await downloadText(this.container, requestBlob(id));
+    return blob && { value: JSON.parse(blob.text) as UserRequest, etag: blob.etag };
+  }
+
+  async create(request: UserRequest): Promise<Versioned<UserRequest>> {
+    const json = JSON.stringify(request);
+    await this.writeIndexes(request);
+    try {
+      const etag = await uploadText(this.container, requestBlob(request.id), json, { ifNoneMatch: '*' });
+      return { value: JSON.parse(json) as UserRequest, etag };
+    } catch (e) {
+      if (statusOf(e) !== 409 && statusOf(e) !== 412) throw e;
+      const stored = await downloadText(this.container, requestBlob(request.id));
+      if (stored?.text === json) return ours(stored);
+      throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
+    }
+  }
+
+  async update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>> {
+    const json = JSON.stringify(request);
+    await this.writeIndexes(request);
+    try {
+      const next = await uploadText(this.container, requestBlob(request.id), json, { ifMatch: quoted(etag) });
+      return { value: JSON.parse(json) as UserRequest, etag: next };
+    } catch (e) {
+      if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+      const stored = await downloadText(this.container, requestBlob(request.id));
+      if (!stored) throw new AppError('REQUEST_NOT_FOUND', `request ${request.id} not found`);
+      if (stored.text === json) return ours(stored);
+      throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
+    }
+  }
+
+  async list(query: RequestQuery): Promise<UserRequest[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0) return [];
+    const prefix = listPrefix(query);
+    const found: UserRequest[] = [];
+    const pages = this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: Math.min(limit, 5000) });
+    for await (const page of pages) {
+      const entries = page.segment.blobItems.map((b) => parseListEntry(b.name, prefix));
+      const requests = await mapLimited(entries, READ_WIDTH, async (e) => (await this.get(e.id))?.value);
+      for (const [i, r] of requests.entries()) {
+        // An entry left by a write that lost its race, or by an earlier version, points at nothing or elsewhere.
+        if (r && matches(r, query, entries[i].createdMs)) found.push(r);
+        if (found.length === limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /** Oldest first. Walks the state's markers, checks each against its request, and sweeps old stale markers. */
+  async inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]> {
+    const prefix = statePrefix(kind);
+    const markers: Array<{ name: string; etag: string; modified: Date }> = [];
+    for await (const b of this.container.listBlobsFlat({ prefix })) markers.push({ name: b.name, etag: b.properties.etag, modified: b.properties.lastModified });
+    const checked = await mapLimited(markers, READ_WIDTH, async (m) => {
+      const id = m.name.slice(prefix.length);
+      const request = (await this.get(unsegment(id)))?.value;
+      if (request?.state.kind === kind) return request;
+      if (this.now().getTime() - m.modified.getTime() > MARKER_GRACE_MS) await this.sweep(m.name, m.etag);
+      return undefined;
+    });
+    return checked
+      .filter((r): r is UserRequest => r !== undefined)
+      .sort((a, b) => epochMs(a.createdAt, 'createdAt') - epochMs(b.createdAt, 'createdAt') || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Index entries first: a crash between the two leaves an entry pointing at nothing, never a request nobody can list. */
+  private async writeIndexes(request: UserRequest): Promise<void> {
+    await Promise.all(indexBlobs(request).map((name) => uploadText(this.container, name, '')));
+  }
+
+  /** Deletes a stale marker only if nobody rewrote it since it was listed (a rewrite changes its ETag). */
+  private async sweep(name: string, etag: string): Promise<void> {
+    await this.container
+      .getBlockBlobClient(name)
+      .deleteIfExists({ conditions: { ifMatch: quoted(etag) } })
+      .catch((e: unknown) => {
+        if (statusOf(e) !== 412) throw e;
+      });
+  }
+}
+
+/**
+ * A refused conditional write can still be our own: the SDK retries a write whose answer was lost, and the retry
+ * then finds the ETag moved by its first attempt. The same bytes stored means the write landed.
+ */
+function ours(stored: { text: string; etag: string }): Versioned<UserRequest> {
+  return { value: JSON.parse(stored.text) as UserRequest, etag: stored.etag };
+}
+
+function matches(r: UserRequest, query: RequestQuery, createdMs: number): boolean {
+  return (
+    Date.parse(r.createdAt) === createdMs &&
+    (!query.customerId || r.customer.id === query.customerId) &&
+    (!query.requesterOid || r.requester.oid === query.requesterOid)
+  );
+}
+
