@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createStores } from '../../../src/storage/create-stores';
+import { MIGRATIONS, runMigrations, SQLITE_FILE_NAME, SqliteDueWorkStore, SqliteRequestStore, SqliteStore, type Migration } from '../../../src/storage/sqlite-store';
+import { listSql } from '../../../src/storage/sqlite/request-store';
+import { request } from './fixtures';
+import { describeStoreContract } from './store-contract';
+
+const root = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
+const tempDir = () => mkdtempSync(join(root, 'case-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A location is a data folder; every open is its own connection to the one file, like a second process. */
+describeStoreContract(
+  'sqlite',
+  async () => {
+    const dataDir = tempDir();
+    return { open: () => createStores({ kind: 'sqlite', dataDir }) };
+  },
+  { durable: true },
+);
+
+describe('sqlite store: the file', () => {
+  it('creates the data folder on first start and runs in WAL mode', async () => {
+    const dataDir = join(tempDir(), 'not', 'yet', 'there');
+    const stores = await createStores({ kind: 'sqlite', dataDir });
+    await stores.requests.create(request('r1', '2026-01-01T00:00:00.000Z'));
+    await stores.close();
+    expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('lists the newest requests by walking an index: no table scan, no sort, over 20,000 rows', () => {
+    const store = new SqliteStore(join(tempDir(), 'big.db'));
+    const insert = store.db.prepare(
+      'INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    store.db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) {
+        insert.run(`r${i}`, 'e', new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), `c${i % 40}`, `u${i % 25}`, i % 50 ? 'created' : 'pending-approval', '{}');
+      }
+    })();
+    store.db.exec('ANALYZE');
+
+    const plans = [[], ['customer_id = ?'], ['requester_oid = ?'], ['customer_id = ?', 'requester_oid = ?']].map((where) => {
+      const args = where.map(() => 'x');
+      return (store.db.prepare(`EXPLAIN QUERY PLAN ${listSql(where)}`).all(...args, 50) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    });
+    expect(plans).toEqual([
+      'SCAN requests USING INDEX requests_by_time',
+      'SEARCH requests USING INDEX requests_by_customer (customer_id=?)',
+      'SEARCH requests USING INDEX requests_by_requester (requester_oid=?)',
+      'SEARCH requests USING INDEX requests_by_customer_requester (customer_id=? AND requester_oid=?)',
+    ]);
+    const inState = (store.db.prepare('EXPLAIN QUERY PLAN SELECT body FROM requests WHERE state_kind = ? ORDER BY created_at, id').all('x') as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join(' | ');
+    expect(inState).toMatch(/USING INDEX requests_by_state/);
+    store.close();
+  });
+
+  it('brings a file of the first release (schema 1) up to date once, keeping and re-ordering its rows', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    // Exactly what the first release left on disk: schema 1, created_at as callers wrote it.
+    const v1 = new SqliteStore(file, MIGRATIONS.slice(0, 1));
+    expect(v1.schemaVersion).toBe(1);
+    const old = new SqliteRequestStore(v1);
+    v1.db.prepare('INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      'b',
+      'etag-b',
+      '2026-02-01T10:00:00Z',
+      'c1',
+      'ada',
+      'pending-approval',
+      JSON.stringify(request('b', '2026-02-01T10:00:00Z')),
+    );
+    await old.create(request('a', '2026-02-01T10:00:00.500Z'));
+    v1.db.prepare("INSERT INTO secrets (key, value) VALUES ('a', 'v1.sealed')").run();
+    v1.close();
+
+    const stores = await createStores({ kind: 'sqlite', dataDir });
+    expect((await stores.requests.list({ limit: 10 })).map((r) => r.id)).toEqual(['a', 'b']);
+    expect((await stores.requests.get('b'))?.etag).toBe('etag-b');
+    expect(await stores.ciphertexts.get('a')).toBe('v1.sealed');
+    await stores.dueWork.schedule({ key: 'k', kind: 'expire-request', requestId: 'a', dueAt: '2026-02-02T00:00:00.000Z' });
+    await stores.close();
+
+    const again = new SqliteStore(file);
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
+    expect(again.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: MIGRATIONS.length }]);
+    again.close();
+  });
+
+  it('applies each migration once, in order, and a failing one leaves the file as it was', () => {
+    const file = join(tempDir(), 'm.db');
+    const ran: string[] = [];
+    const m = (name: string, sql: string): Migration => (db) => {
+      ran.push(name);
+      db.exec(sql);
+    };
+    const first = [m('one', 'CREATE TABLE t (x)'), m('two', 'INSERT INTO t VALUES (2)')];
+    new SqliteStore(file, first).close();
+    new SqliteStore(file, first).close();
+    expect(ran).toEqual(['one', 'two']);
+
+    const broken = [...first, m('three', 'INSERT INTO t VALUES (3)'), m('four', 'INSERT INTO nowhere VALUES (4)')];
+    expect(() => new SqliteStore(file, broken)).toThrow(/nowhere/);
+    const db = new Database(file);
+    expect(db.prepare('SELECT x FROM t').all()).toEqual([{ x: 2 }]);
+    expect(runMigrations(db, [...first, m('three', 'INSERT INTO t VALUES (3)')])).toBe(3);
+    expect(db.prepare('SELECT x FROM t ORDER BY x').all()).toEqual([{ x: 2 }, { x: 3 }]);
+    db.close();
+    expect(ran).toEqual(['one', 'two', 'three', 'four', 'three']);
+  });
+
+  it('refuses a file written by a newer build instead of guessing at its schema', () => {
+    const file = join(tempDir(), 'newer.db');
+    new SqliteStore(file).close();
+    const db = new Database(file);
+    db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length + 1);
+    db.close();
+    expect(() => new SqliteStore(file)).toThrow(/newer than this build/);
+  });
+
+  it('two processes claiming from one file: each item is claimed exactly once', async () => {
+    const file = join(tempDir(), 'shared.db');
+    const setup = new SqliteStore(file);
+    const due = new SqliteDueWorkStore(setup);
+    const keys = Array.from({ length: 300 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    for (const key of keys) await due.schedule({ key, kind: 'hide-password', requestId: key, dueAt: '2026-01-01T00:00:00.000Z' });
+    setup.close();
+
+    // Each child loads the code, says it is ready, waits for "go" (so both start together), then claims one item
+    // at a time until nothing is left.
+    const script = `
+      const { SqliteStore, SqliteDueWorkStore } = require(${JSON.stringify(join(__dirname, '../../../src/storage/sqlite-store'))});
+      const due = new SqliteDueWorkStore(new SqliteStore(process.argv[1]));
+      process.stdout.write('ready\\n');
+      process.stdin.once('data', async () => {
+        const mine = [];
+        for (;;) {
+          const got = await due.claimDue(new Date('2026-01-02T00:00:00.000Z'), process.argv[2], 60000, 1);
+          if (!got.length) break;
+          mine.push(got[0].key);
+          // A pause like a real poller's (shorter), so the other process gets the write lock in between.
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        process.stdout.write(JSON.stringify(mine));
+        process.exit(0);
+      });`;
+    const children = ['proc-a', 'proc-b'].map((owner) =>
+      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file, owner], { cwd: join(__dirname, '../../..') }),
+    );
+    const outputs = children.map((c) => {
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      return {
+        ready: new Promise<void>((resolve) => c.stdout.on('data', () => out.startsWith('ready') && resolve())),
+        done: new Promise<string>((resolve, reject) => c.once('exit', (code) => (code === 0 ? resolve(out.slice('ready\n'.length)) : reject(new Error(`child exited ${code}`))))),
+      };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    children.forEach((c) => c.stdin.write('go\n'));
+    const [a, b] = await Promise.all(outputs.map((o) => o.done));
+    const claimedA = JSON.parse(a) as string[];
+    const claimedB = JSON.parse(b) as string[];
+    expect([...claimedA, ...claimedB].sort()).toEqual(keys);
+    expect(claimedA.filter((k) => claimedB.includes(k))).toEqual([]);
+    // Both really raced (neither finished before the other started).
+    expect(claimedA.length).toBeGreaterThan(10);
+    expect(claimedB.length).toBeGreaterThan(10);
+  });
+});
