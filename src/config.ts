@@ -52,7 +52,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   /** `sqlite`: the embedded store in DATA_DIR (default); `memory`: nothing survives a restart. */
-  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  STORAGE: z.enum(['sqlite', 'memory', 'blob']).default('sqlite'),
+  /** Azure Blob storage for scale-out (STORAGE=blob). */
+  STORAGE_CONNECTION_STRING: optionalString,
+  STORAGE_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'a blob container name (3-63 lowercase letters, digits, hyphens)').default('partner-user-desk'),
   /** 32 bytes, base64 or hex: encrypts passwords that must outlive one turn. Required outside the sandbox. */
   DATA_ENCRYPTION_KEY: optionalString,
   DEFAULT_USAGE_LOCATION: z
@@ -88,7 +91,8 @@ export interface Config {
   graphBaseUrl: string;
   logLevel: string;
   dataDir: string;
-  storage: 'sqlite' | 'memory';
+  storage: 'sqlite' | 'memory' | 'blob';
+  blob: { connectionString?: string; container: string };
   dataEncryptionKey?: Buffer;
   defaultUsageLocation: string;
   ticketRequired: boolean;
@@ -164,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       authorityHost: e.AUTHORITY_HOST,
     };
   }
+  if (e.STORAGE === 'blob' && !e.STORAGE_CONNECTION_STRING) problems.push('STORAGE_CONNECTION_STRING: required when STORAGE=blob');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -184,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     storage: e.STORAGE,
+    blob: { connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER },
     dataEncryptionKey: key,
     defaultUsageLocation: e.DEFAULT_USAGE_LOCATION,
     ticketRequired: e.TICKET_REQUIRED,

@@ -12,10 +12,7 @@ import { createPartnerCenterClient } from './partner-center/client';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestStore } from './core/approval/user-request';
-import { MemoryCiphertextStore, type CiphertextStore } from './storage/encrypted-password-vault';
-import { MemoryRequestStore } from './storage/memory-request-store';
-import { SqliteCiphertextStore, SqliteRequestStore, SqliteStore } from './storage/sqlite-store';
+import { createStores } from './storage/create-stores';
 import { Preflight } from './core/preflight/run-preflight';
 import { createTeamsApp, type TeamsApp } from './teams/app';
 import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
@@ -81,8 +78,14 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   });
 
   const key = config.dataEncryptionKey ?? sandboxKey(config.dataDir, logger);
-  const stores = openStores(config);
-  stops.push(async () => stores.close());
+  const stores = await createStores(
+    config.storage === 'blob'
+      ? { kind: 'blob', connectionString: config.blob.connectionString!, container: config.blob.container }
+      : config.storage === 'sqlite'
+        ? { kind: 'sqlite', dataDir: config.dataDir }
+        : { kind: 'memory' },
+  );
+  stops.push(() => stores.close());
 
   const clock = { now: () => new Date() };
   const useCases: UseCaseDeps = {
@@ -145,13 +148,6 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       for (const stop of stops.reverse()) await stop();
     },
   };
-}
-
-/** The request store and the vault's ciphertexts: the embedded SQLite file, or memory. */
-function openStores(config: Config): { requests: RequestStore; ciphertexts: CiphertextStore; close(): void } {
-  if (config.storage === 'memory') return { requests: new MemoryRequestStore(), ciphertexts: new MemoryCiphertextStore(), close: () => undefined };
-  const db = new SqliteStore(join(config.dataDir, 'partner-user-desk.db'));
-  return { requests: new SqliteRequestStore(db), ciphertexts: new SqliteCiphertextStore(db), close: () => db.close() };
 }
 
 /**
