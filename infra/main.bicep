@@ -153,6 +153,8 @@ var botSettings = {
   DATA_ENCRYPTION_KEY: kvRef(keyVault.outputs.name, keyVault.outputs.dataEncryptionKeyName)
   // /home is the App Service's persistent (and shared) file system; everything else is lost on restart.
   DATA_DIR: '/home/data/partner-user-desk'
+  // The scale-out store: safe for several instances, unlike a SQLite file on the shared /home.
+  STORAGE: 'blob'
   STORAGE_CONNECTION_STRING: kvRef(keyVault.outputs.name, keyVault.outputs.storageConnectionStringName)
   STORAGE_CONTAINER: storage.outputs.containerName
   LOG_LEVEL: logLevel
