@@ -148,7 +148,8 @@ export class ApprovalFlow {
     if (request.state.kind !== 'pending-approval' || !request.expiresAt) return;
     this.updater.schedule(`expire:${request.id}`, new Date(request.expiresAt), async () => {
       const outcome = await expireIfDue(this.deps, request.id);
-      if (!outcome.changed) return;
+      // A timer may fire a moment before the stored time; a request still undecided is simply scheduled again.
+      if (!outcome.changed) return this.scheduleExpiry(outcome.request);
       if (outcome.request.card) await this.updater.update(outcome.request.card, this.views.approvalRequest(outcome.request, 'base', this.refreshIds(outcome.request)));
       await this.notifyRequester(outcome.request);
     });

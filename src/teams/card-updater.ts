@@ -57,7 +57,8 @@ export class CardUpdater {
       this.timers.delete(key);
       return work().catch((e) => this.logger.error({ key, err: e instanceof Error ? e.name : String(e) }, 'scheduled card update failed'));
     };
-    const timer = setTimeout(run, Math.max(0, at.getTime() - Date.now()));
+    // Timers can fire a millisecond early; a little margin keeps work from running before its stored time.
+    const timer = setTimeout(run, Math.max(0, at.getTime() - Date.now() + 5));
     timer.unref();
     this.timers.set(key, { timer, run });
   }
