@@ -6,12 +6,13 @@ import { loadConfig, type Config } from '../../src/config';
 import { startApplication, type RunningApplication, type StartOptions } from '../../src/main';
 import { LogCapture } from './log-capture';
 import { RecordingConnector } from './recording-connector';
+import { CUSTOMERS, PARTNER_TENANT } from './sandbox-network';
 
-export const PARTNER_TENANT = '11111111-1111-4111-8111-111111111111';
-export const FABRIKAM = '22222222-0000-4000-8000-000000000001';
-export const NORTHWIND = '22222222-0000-4000-8000-000000000002';
+export const FABRIKAM = CUSTOMERS.fabrikam;
+export const NORTHWIND = CUSTOMERS.northwind;
 export const HELPDESK_CHANNEL = '19:helpdesk-general@thread.tacv2';
-export const WOODGROVE = '22222222-0000-4000-8000-000000000005';
+export const WOODGROVE = CUSTOMERS.woodgrove;
+export { PARTNER_TENANT };
 
 export interface TeamsUser {
   teamsId: string;
@@ -104,7 +105,7 @@ export class BotHarness {
     return this.post(this.channelActivity(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual', ...extra } }));
   }
 
-  activity(user: TeamsUser, fields: Record<string, unknown>, tenantId = PARTNER_TENANT): Record<string, unknown> {
+  activity(user: TeamsUser, fields: Record<string, unknown>, tenantId: string = PARTNER_TENANT): Record<string, unknown> {
     return {
       id: randomUUID(),
       channelId: 'msteams',

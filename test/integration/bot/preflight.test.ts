@@ -1,10 +1,8 @@
 import { BotHarness, cardText, cardVerbs, FABRIKAM, NORTHWIND, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
+import { CUSTOMERS } from '../../support/sandbox-network';
 
-const TAILSPIN = '22222222-0000-4000-8000-000000000003';
-const WIDE_WORLD = '22222222-0000-4000-8000-000000000004';
-const ADATUM = '22222222-0000-4000-8000-000000000006';
-const LITWARE = '22222222-0000-4000-8000-000000000007';
+const { tailspin: TAILSPIN, wideWorld: WIDE_WORLD, adatum: ADATUM, litware: LITWARE } = CUSTOMERS;
 
 /**
  * The pre-flight checklist against the sandbox's seeded customers: every blocked case is explained on the

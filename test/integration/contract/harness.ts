@@ -15,24 +15,9 @@ import { RecordingLogger } from '../../support/recording-logger';
  * authority's network path is rewritten (to loopback); everything else is what the bot runs in production.
  */
 
-export const PARTNER_TENANT = SANDBOX_IDENTITY.partnerTenantId;
-export const CUSTOMERS = {
-  fabrikam: '22222222-0000-4000-8000-000000000001',
-  northwind: '22222222-0000-4000-8000-000000000002',
-  tailspin: '22222222-0000-4000-8000-000000000003',
-  wideWorld: '22222222-0000-4000-8000-000000000004',
-  woodgrove: '22222222-0000-4000-8000-000000000005',
-  adatum: '22222222-0000-4000-8000-000000000006',
-  litware: '22222222-0000-4000-8000-000000000007',
-  notACustomer: '22222222-0000-4000-8000-0000000000ff',
-} as const;
-export const USERS = {
-  ada: 'ada@contoso-partner.example',
-  ben: 'ben@contoso-partner.example',
-  cleo: 'cleo@contoso-partner.example',
-  dan: 'dan@contoso-partner.example',
-  erin: 'erin@contoso-partner.example',
-} as const;
+// The seeded ids live in one place (test/support/sandbox-network.ts); the contract tests name engineers USERS.
+import { PARTNER_TENANT } from '../../support/sandbox-network';
+export { CUSTOMERS, PARTNER_TENANT, ENGINEERS as USERS } from '../../support/sandbox-network';
 export const ROLES = { userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1', directoryWriters: '9360feb5-f418-4baa-8175-e2a00bac4301' } as const;
 
 export interface SandboxState {
