@@ -34,6 +34,8 @@ const envSchema = z.object({
   GRAPH_BASE_URL: url('https://graph.microsoft.com'),
   SANDBOX: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).optional(),
   SANDBOX_PORT: port(3979),
+  /** Start the sandbox inside the bot (default); false: use the one already listening on SANDBOX_PORT (several bot instances). */
+  SANDBOX_EMBEDDED: bool(true),
   /** The seeded partner user the Playground's user signs in as (the Playground has no SSO). */
   SANDBOX_USER: z.string().email().default('ada@contoso-partner.example'),
   PLAYGROUND: bool(true),
@@ -67,6 +69,10 @@ const envSchema = z.object({
   PASSWORD_REVEAL_MINUTES: z.coerce.number().positive().default(10),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
+  /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
+  DUE_WORK_POLL_MS: positiveInt(1000),
+  /** On SIGTERM, how long in-flight work may run before the process exits anyway (what is left is finished later). */
+  SHUTDOWN_GRACE_MS: positiveInt(20_000),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   PARTNER_CENTER_APP_NAME: z.string().default('partner-user-bot'),
 });
@@ -78,6 +84,10 @@ export interface Config {
   /** Where the sandbox listens, in sandbox mode. */
   sandboxUrl: string;
   sandboxUser: string;
+  /** Start the sandbox in the bot's process (false: one already runs on sandboxPort). */
+  sandboxEmbedded: boolean;
+  dueWorkPollMs: number;
+  shutdownGraceMs: number;
   playground: boolean;
   playgroundPort: number;
   oauthConnectionName: string;
@@ -177,6 +187,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandboxPort: e.SANDBOX_PORT,
     sandboxUrl: `http://127.0.0.1:${e.SANDBOX_PORT}`,
     sandboxUser: e.SANDBOX_USER,
+    sandboxEmbedded: e.SANDBOX_EMBEDDED,
+    dueWorkPollMs: e.DUE_WORK_POLL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     playground: sandbox && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,

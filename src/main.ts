@@ -9,6 +9,7 @@ import { createMsalTokenProvider } from './identity/msal-token-provider';
 import { readSsoClaims } from './identity/sso-token';
 import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
+import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
 
   let sandboxUrl: string | undefined;
   if (config.sandbox) {
-    if (opts.startSandbox !== false) {
+    if (opts.startSandbox ?? config.sandboxEmbedded) {
       const { startSandbox } = await import('./sandbox/server');
       const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true });
       stops.push(() => sandbox.close());
@@ -95,6 +96,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
     requests: stores.requests,
     vault: new EncryptedPasswordVault(key, stores.ciphertexts),
+    credentials: new EncryptedCredentialVault(key, stores.ciphertexts),
+    dueWork: stores.dueWork,
     clock,
     ids: { newId: () => randomUUID() },
     logger,
@@ -103,6 +106,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       defaultUsageLocation: config.defaultUsageLocation,
       passwordRevealMinutes: config.passwordRevealMinutes,
       customerChoiceLimit: 100,
+      creationLeaseMs: config.http.deadlineMs + 30_000,
     },
   };
   const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
@@ -123,6 +127,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       passwordToApprover: config.approvals.passwordToApprover,
       channelId: config.approvals.channelId,
     },
+    dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
   });
   const server = await startBotServer({
     port: config.port,
@@ -140,14 +145,22 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     sandboxUrl,
     teams,
     useCases,
+    /**
+     * Graceful stop: no new turns, no new due work, in-flight work given `shutdownGraceMs` to finish. Whatever is
+     * still running then is covered by its durable finish item, so exiting loses nothing.
+     */
     async stop() {
       await server.close();
-      await teams.background.drain();
-      await teams.updater.flush();
-      teams.updater.stop();
+      await teams.dueWork.stop();
+      const drained = await Promise.race([teams.background.drain().then(() => true), delay(config.shutdownGraceMs).then(() => false)]);
+      if (!drained) logger.warn({ running: teams.background.size }, 'stopping with work in flight; its finish items will complete it');
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**

@@ -38,30 +38,38 @@ export class EncryptedPasswordVault implements PasswordVault {
   }
 
   async put(requestId: string, password: string): Promise<void> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(requestId));
-    const body = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
-    const sealed = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-    await this.store.put(requestId, `v1.${sealed}`);
+    await this.store.put(requestId, seal(this.key, requestId, password));
   }
 
   async get(requestId: string): Promise<string | undefined> {
-    const sealed = await this.store.get(requestId);
-    if (!sealed?.startsWith('v1.')) return undefined;
-    const raw = Buffer.from(sealed.slice(3), 'base64');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(requestId));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    } catch {
-      // A different key (rotated, or an ephemeral sandbox key after a restart): the password is unrecoverable.
-      return undefined;
-    }
+    return open(this.key, requestId, await this.store.get(requestId));
   }
 
   async erase(requestId: string): Promise<void> {
     await this.store.delete(requestId);
+  }
+}
+
+/** AES-256-GCM with `aad` bound in: a ciphertext moved under another key name does not decrypt. */
+export function seal(key: Buffer, aad: string, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+}
+
+/** The plain text, or undefined when there is none or it does not decrypt (another key, another name). */
+export function open(key: Buffer, aad: string, sealed: string | undefined): string | undefined {
+  if (!sealed?.startsWith('v1.')) return undefined;
+  const raw = Buffer.from(sealed.slice(3), 'base64');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    // A different key (rotated, or an ephemeral sandbox key after a restart): the secret is unrecoverable.
+    return undefined;
   }
 }

@@ -15,10 +15,13 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { auditCsv } from '../core/audit/audit-export';
-import { markInterruptedCreations } from '../core/use-cases/recover';
+import { DueWorkRunner } from '../core/approval/due-work-runner';
+import { finishOrphansNow } from '../core/use-cases/in-flight';
 import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
 import { BackgroundWork } from './background';
 import { CardUpdater } from './card-updater';
+import { dueWorkHandlers } from './due-work-handlers';
+import { OutcomeDelivery } from './outcome-delivery';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvokeResponse } from './invoke-response';
@@ -35,6 +38,12 @@ export interface TeamsAppOptions {
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
   approvals: ApprovalSettings;
+  dueWork: {
+    /** How often this instance looks for due work (expiry, hiding passwords, finishing interrupted creations). */
+    pollMs: number;
+    /** Whether the store is this process's alone (SQLite, memory): then creations left in flight at start are orphans. */
+    singleInstanceStore: boolean;
+  };
 }
 
 const AFTER_RESPONSE = Symbol('afterResponse');
@@ -59,11 +68,20 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
-  const approvals = new ApprovalFlow(useCases, views, updater, background, opts.approvals);
+  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover });
+  const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals);
+  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery), {
+    owner: `bot-${randomUUID()}`,
+    pollMs: opts.dueWork.pollMs,
+    // A claim outlives the longest handler: finishing a creation runs one Partner Center call to its deadline.
+    leaseMs: useCases.settings.creationLeaseMs,
+    clock: useCases.clock,
+    logger,
+  });
   /** Conversation references of the team channels the bot has seen, so a 1:1 request can be posted to one. */
   const channels = new Map<string, Record<string, unknown>>();
   const approvalChannel = () => (opts.approvals.channelId ? channels.get(opts.approvals.channelId) : undefined);
-  const flow = new PersonalFlow(useCases, views, updater, background, approvals, opts.cacheTtlMs, { configured: Boolean(opts.approvals.channelId), reference: approvalChannel });
+  const flow = new PersonalFlow(useCases, views, delivery, background, approvals, opts.cacheTtlMs, { configured: Boolean(opts.approvals.channelId), reference: approvalChannel });
   app.turn('beforeTurn', async (ctx) => {
     const a = ctx.activity;
     if (a.conversation?.conversationType === 'channel') {
@@ -334,20 +352,16 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   };
 
   /**
-   * After a start: creations interrupted by the last stop are marked for a safe retry and their cards say so,
-   * undecided requests get their expiry back, and passwords still on a message are removed at their time.
+   * After a start: everything due (expiries, passwords to hide, creations to finish) is in the durable queue, so
+   * starting the runner is the recovery. On a store no other instance shares, creations left in flight lost their
+   * process for certain and are finished at once instead of when their lease runs out.
    */
   const recover = async (): Promise<void> => {
-    for (const r of await markInterruptedCreations(useCases)) {
-      if (!r.card) continue;
-      const card = r.mode === 'approval' ? views.approvalRequest(r, 'base', [r.requester.teamsId].filter((x): x is string => Boolean(x))) : views.failed(r);
-      await updater.update(r.card, card).catch((e) => logger.warn({ requestId: r.id, err: e instanceof Error ? e.name : String(e) }, 'could not update an interrupted request card'));
-    }
-    for (const r of await useCases.requests.inState('pending-approval')) approvals.scheduleExpiry(r);
-    for (const r of await useCases.requests.inState('created')) if (r.mode === 'personal') flow.scheduleHide(r);
+    if (opts.dueWork.singleInstanceStore) await finishOrphansNow(useCases);
+    dueWork.start();
   };
 
-  return { app, adapter, background, updater, signIn, handle, recover };
+  return { app, adapter, background, updater, dueWork, signIn, handle, recover };
 }
 
 export type TeamsApp = ReturnType<typeof createTeamsApp>;

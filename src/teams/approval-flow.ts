@@ -1,9 +1,10 @@
 import { TurnContext } from 'botbuilder';
 import type { UserRequest } from '../core/approval/user-request';
 import { AppError, type FieldIssue } from '../core/errors';
-import { approve, authorizeDecision, expireIfDue, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
+import { approve, authorizeDecision, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
 import { cancelRequest, performCreate, startCreate } from '../core/use-cases/create-user';
 import type { UseCaseDeps } from '../core/use-cases/deps';
+import { creationSettled } from '../core/use-cases/creation-guard';
 import { loadRequest, updateRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
 import type { UserCredential } from '../core/ports';
@@ -12,6 +13,7 @@ import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
+import { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
 
 export interface ApprovalSettings extends ApprovalPolicy {
@@ -32,6 +34,7 @@ export class ApprovalFlow {
     private readonly views: CardViews,
     private readonly updater: CardUpdater,
     private readonly background: BackgroundWork,
+    private readonly delivery: OutcomeDelivery,
     private readonly settings: ApprovalSettings,
   ) {}
 
@@ -51,7 +54,6 @@ export class ApprovalFlow {
       const pending = await this.rememberCard(result.request.id, undefined, checks);
       const location = await this.updater.post(postTo, this.views.approvalRequest(pending, 'base', this.refreshIds(pending, t)));
       const request = await this.rememberCard(result.request.id, location, checks);
-      this.scheduleExpiry(request);
       return this.views.notice({
         title: 'Sent for approval',
         text: `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting in the approvers' channel. You will hear here when it is decided.`,
@@ -60,7 +62,6 @@ export class ApprovalFlow {
       });
     }
     const request = await this.rememberCard(result.request.id, this.location(t), checks);
-    this.scheduleExpiry(request);
     this.broadcast(t, request);
     return this.card(request, 'base', t);
   }
@@ -72,7 +73,7 @@ export class ApprovalFlow {
   private broadcast(t: ActionTurn, request: UserRequest): void {
     const location = request.card;
     if (!location) return;
-    t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.updater.update(location, this.views.approvalRequest(request, 'base', this.refreshIds(request)))));
+    t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.delivery.syncCard({ ...request, card: location })));
   }
 
   readonly handlers = {
@@ -80,22 +81,16 @@ export class ApprovalFlow {
       const requestId = this.requestId(t);
       const outcome = await approve(this.deps, t.cred, t.actor, requestId, this.settings, this.location(t));
       if (!outcome.changed) return this.card(outcome.request, 'base', t);
-      this.updater.cancel(`expire:${requestId}`);
       this.createInBackground(t, outcome.request);
       return this.card(outcome.request, 'base', t);
     },
     reject: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
       const outcome = await reject(this.deps, t.cred, t.actor, this.requestId(t), dataString(t.data, 'reason') ?? '', this.settings);
-      if (outcome.changed) {
-        this.updater.cancel(`expire:${outcome.request.id}`);
-        this.broadcast(t, outcome.request);
-        t.afterResponse(() => this.background.run('notify-rejected', { requestId: outcome.request.id }, () => this.notifyRequester(outcome.request)));
-      }
+      if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
       return this.card(outcome.request, 'base', t);
     },
     cancel: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
       const request = await cancelRequest(this.deps, t.actor, this.requestId(t));
-      this.updater.cancel(`expire:${request.id}`);
       this.broadcast(t, request);
       return this.card(request, 'base', t);
     },
@@ -103,7 +98,7 @@ export class ApprovalFlow {
       const { value } = await loadRequest(this.deps, this.requestId(t));
       if (value.state.kind !== 'failed') return this.card(value, 'base', t);
       await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
-      const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', this.location(t));
+      const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, this.location(t));
       if (outcome.started) this.createInBackground(t, outcome.request);
       return this.card(outcome.request, 'base', t);
     },
@@ -120,10 +115,8 @@ export class ApprovalFlow {
    */
   async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
-    const card = outcome.request.card ?? location;
-    await this.updater.update(card, this.views.approvalRequest(outcome.request, 'base', this.refreshIds(outcome.request)));
+    await this.delivery.syncCard({ ...outcome.request, card: outcome.request.card ?? location });
     if (outcome.changed) {
-      this.updater.cancel(`expire:${requestId}`);
       const turn = { cred, actor: approver, afterResponse: (work: () => void) => setImmediate(work) } as unknown as ActionTurn;
       this.createInBackground(turn, outcome.request);
     }
@@ -143,71 +136,25 @@ export class ApprovalFlow {
     }
   }
 
-  /** Expires undecided requests at their stored time (and any whose time has already passed). */
-  scheduleExpiry(request: UserRequest): void {
-    if (request.state.kind !== 'pending-approval' || !request.expiresAt) return;
-    this.updater.schedule(`expire:${request.id}`, new Date(request.expiresAt), async () => {
-      const outcome = await expireIfDue(this.deps, request.id);
-      // A timer may fire a moment before the stored time; a request still undecided is simply scheduled again.
-      if (!outcome.changed) return this.scheduleExpiry(outcome.request);
-      if (outcome.request.card) await this.updater.update(outcome.request.card, this.views.approvalRequest(outcome.request, 'base', this.refreshIds(outcome.request)));
-      await this.notifyRequester(outcome.request);
-    });
-  }
-
   private createInBackground(t: ActionTurn, request: UserRequest): void {
     const cred = t.cred;
-    const approverTeamsId = t.actor.teamsId;
     t.afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
         // Everyone sees "Creating… (approved by …)" first, then the outcome, in that order.
-        if (request.card) await this.updater.update(request.card, this.views.approvalRequest(request, 'base', this.refreshIds(request)));
+        await this.delivery.syncCard(request);
         const result = await performCreate(this.deps, cred, request.id);
-        const location = result.request.card;
-        if (location) await this.updater.update(location, this.views.approvalRequest(result.request, 'base', this.refreshIds(result.request)));
-        await this.notifyRequester(result.request, result.ok ? result.password : undefined);
-        if (result.ok && this.settings.passwordToApprover && approverTeamsId && approverTeamsId !== result.request.requester.teamsId) {
-          await this.sendPassword(result.request, approverTeamsId, result.password);
-        }
+        await this.delivery.show(result.request, result.ok ? result.password : undefined);
+        await creationSettled(this.deps, request.id);
       }),
     );
-  }
-
-  /** The requester hears about every decision privately; the password only ever travels this way. */
-  private async notifyRequester(request: UserRequest, password?: string): Promise<void> {
-    const to = request.requester.teamsId;
-    if (!to || !request.card) return;
-    if (request.state.kind === 'created' && password) {
-      await this.sendPassword(request, to, password);
-      return;
-    }
-    const s = request.state;
-    const text =
-      s.kind === 'rejected'
-        ? `${s.by.name} rejected your request for ${request.user.userPrincipalName} in ${request.customer.companyName}: "${s.reason}".`
-        : s.kind === 'expired'
-          ? `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} expired without a decision. Nothing was created.`
-          : s.kind === 'failed'
-            ? `Your approved request for ${request.user.userPrincipalName} in ${request.customer.companyName} failed: the channel card says why, and an approver can retry it.`
-            : undefined;
-    if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
-  }
-
-  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<void> {
-    if (!request.card) return;
-    const location = await this.updater.sendPrivate(teamsId, request.card.conversation, this.views.created(request, password));
-    const until = request.passwordRevealUntil;
-    if (location && until) this.updater.schedule(`reveal:${request.id}:${teamsId}`, new Date(until), () => this.updater.update(location, this.views.created(request)));
   }
 
   private card(request: UserRequest, view: ApprovalView, t: ActionTurn): AdaptiveCardJson {
     return this.views.approvalRequest(request, view, this.refreshIds(request, t));
   }
 
-  /** Teams allows at most 60 user ids on a refresh; the requester first, then people seen acting on it. */
   private refreshIds(request: UserRequest, t?: ActionTurn): string[] {
-    const ids = [request.requester.teamsId, t?.actor.teamsId].filter((x): x is string => Boolean(x));
-    return [...new Set(ids)].slice(0, 60);
+    return OutcomeDelivery.refreshIds(request, t?.actor.teamsId);
   }
 
   private location(t: ActionTurn): UserRequest['card'] {

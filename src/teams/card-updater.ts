@@ -5,11 +5,10 @@ import type { AdaptiveCardJson } from './cards/card-templates';
 
 /**
  * Updates a card after its invoke has been answered (the result replacing "Creating…", the password removed after
- * its time), through a proactive continuation of the stored conversation.
+ * its time), through a proactive continuation of the stored conversation. Nothing here is scheduled in memory:
+ * work due later lives in the durable due-work queue.
  */
 export class CardUpdater {
-  private readonly timers = new Map<string, { timer: NodeJS.Timeout; run: () => Promise<void> }>();
-
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
@@ -48,36 +47,5 @@ export class CardUpdater {
       if (sent?.id) location = { conversation: { ...conversation }, activityId: sent.id };
     });
     return location;
-  }
-
-  /** Runs `work` at `at` (or now, if that time has passed); one timer per key, replaced when scheduled again. */
-  schedule(key: string, at: Date, work: () => Promise<void>): void {
-    this.cancel(key);
-    const run = () => {
-      this.timers.delete(key);
-      return work().catch((e) => this.logger.error({ key, err: e instanceof Error ? e.name : String(e) }, 'scheduled card update failed'));
-    };
-    // Timers can fire a millisecond early; a little margin keeps work from running before its stored time.
-    const timer = setTimeout(run, Math.max(0, at.getTime() - Date.now() + 5));
-    timer.unref();
-    this.timers.set(key, { timer, run });
-  }
-
-  cancel(key: string): void {
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t.timer);
-    this.timers.delete(key);
-  }
-
-  /** Runs every pending update now, so stopping the bot never leaves a password on a card until its timer. */
-  async flush(): Promise<void> {
-    const pending = [...this.timers.values()];
-    for (const t of pending) clearTimeout(t.timer);
-    await Promise.all(pending.map((t) => t.run()));
-  }
-
-  stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t.timer);
-    this.timers.clear();
   }
 }

@@ -9,14 +9,13 @@ import { listCustomers, loadCustomerForForm, searchCustomers, type CustomerChoic
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
-import { passwordHidden } from '../core/use-cases/recover';
-import type { UserRequest } from '../core/approval/user-request';
+import { creationSettled } from '../core/use-cases/creation-guard';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
 import { dataString, requestIdSchema, type Verb } from './action-invoke';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
-import type { CardUpdater } from './card-updater';
+import type { OutcomeDelivery } from './outcome-delivery';
 
 /** One card action, after sign-in: who acts, with which credential, on what data. */
 export interface ActionTurn {
@@ -40,7 +39,7 @@ export class PersonalFlow {
   constructor(
     private readonly deps: UseCaseDeps,
     private readonly views: CardViews,
-    private readonly updater: CardUpdater,
+    private readonly delivery: OutcomeDelivery,
     private readonly background: BackgroundWork,
     private readonly approvals: ApprovalFlow,
     cacheTtlMs: number,
@@ -163,16 +162,14 @@ export class PersonalFlow {
     const requestId = this.requestId(t.data);
     const activityId = t.ctx.activity.replyToId;
     const card = activityId ? { conversation: { ...TurnContext.getConversationReference(t.ctx.activity) }, activityId } : undefined;
-    const outcome = await startCreate(this.deps, t.actor, requestId, kind, card);
+    const outcome = await startCreate(this.deps, t.actor, requestId, kind, t.cred, card);
     if (!outcome.started) return this.views.current(outcome.request);
-    const location = outcome.request.card;
     const cred = t.cred;
     t.afterResponse(() =>
       this.background.run('create-user', { requestId }, async () => {
         const result = await performCreate(this.deps, cred, requestId);
-        if (!location) return;
-        await this.updater.update(location, result.ok ? this.views.created(result.request, result.password) : this.views.failed(result.request));
-        if (result.ok) this.scheduleHide(result.request);
+        await this.delivery.show(result.request, result.ok ? result.password : undefined);
+        await creationSettled(this.deps, requestId);
       }),
     );
     return this.views.creating(outcome.request);
@@ -180,16 +177,6 @@ export class PersonalFlow {
 
   private async isApproval(t: ActionTurn): Promise<boolean> {
     return (await loadRequest(this.deps, this.requestId(t.data))).value.mode === 'approval';
-  }
-
-  /** Removes the password from the result message at its stored time (also after a restart). */
-  scheduleHide(request: UserRequest): void {
-    const { card, passwordRevealUntil } = request;
-    if (!card || !passwordRevealUntil || request.state.kind !== 'created') return;
-    this.updater.schedule(`reveal:${request.id}`, new Date(passwordRevealUntil), async () => {
-      await this.updater.update(card, this.views.created(request));
-      await passwordHidden(this.deps, request.id);
-    });
   }
 
   private requestId(data: Record<string, unknown>): string {

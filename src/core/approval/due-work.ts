@@ -7,7 +7,21 @@
  * must be idempotent (re-read the request and compare-and-swap, edit a message to the same content).
  */
 
-export type DueWorkKind = 'expire-request' | 'hide-password';
+/**
+ * - `expire-request`: an undecided approval request reaches its expiry time;
+ * - `hide-password`: a message showing a temporary password must lose it;
+ * - `finish-request`: a creation in flight, due when its lease runs out. The instance running the creation
+ *   removes it when done; if that instance died, whoever claims it finishes the creation (same MS-RequestId) and
+ *   brings the cards in line with the stored state.
+ */
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request';
+
+/** One item per request and purpose, so scheduling again replaces rather than duplicates. */
+export const dueKeys = {
+  expire: (requestId: string) => `expire:${requestId}`,
+  finish: (requestId: string) => `finish:${requestId}`,
+  hide: (requestId: string, where: string) => `hide:${requestId}:${where}`,
+};
 
 export interface DueWork {
   /** Identifies the work: scheduling the same key again replaces it (one expiry per request, say). */

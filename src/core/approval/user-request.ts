@@ -1,3 +1,4 @@
+import type { UserCredential } from '../ports';
 import type { Actor, RequestState } from './request-state';
 
 /** The user to be created, as the person entered it (never the password: that lives in the PasswordVault). */
@@ -86,5 +87,16 @@ export interface RequestStore {
 export interface PasswordVault {
   put(requestId: string, password: string): Promise<void>;
   get(requestId: string): Promise<string | undefined>;
+  erase(requestId: string): Promise<void>;
+}
+
+/**
+ * The credential of the person whose creation is in flight, encrypted like passwords, so that whichever instance
+ * finishes an interrupted creation (after a crash, on another instance) does it with that person's identity and
+ * never anyone else's. Kept only while the request is `creating`; erased the moment it settles.
+ */
+export interface CredentialVault {
+  keep(requestId: string, cred: UserCredential): Promise<void>;
+  get(requestId: string): Promise<UserCredential | undefined>;
   erase(requestId: string): Promise<void>;
 }

@@ -3,6 +3,8 @@ import type { UserRequest } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
+import { dueKeys } from '../approval/due-work';
+import { guardCreation } from './creation-guard';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 
 /** Who may approve, from configuration. */
@@ -22,6 +24,9 @@ const who = (a: Actor) => ({ oid: a.oid, name: a.name });
 export async function submitForApproval(deps: UseCaseDeps, actor: Actor, requestId: string, policy: ApprovalPolicy): Promise<UserRequest> {
   const { value } = await loadRequest(deps, requestId);
   assertRequester(value, actor);
+  const expiresAt = new Date(deps.clock.now().getTime() + policy.expireAfterMs).toISOString();
+  // Scheduled first: a crash right after the state change must not leave a request that never expires.
+  if (value.state.kind === 'draft') await deps.dueWork.schedule({ key: dueKeys.expire(requestId), kind: 'expire-request', requestId, dueAt: expiresAt });
   const { request } = await updateRequest(deps, requestId, (current) =>
     current.state.kind !== 'draft'
       ? undefined
@@ -29,7 +34,7 @@ export async function submitForApproval(deps: UseCaseDeps, actor: Actor, request
           ...current,
           mode: 'approval',
           state: transition(current.state, { type: 'submit-for-approval' }, deps.clock.now()),
-          expiresAt: new Date(deps.clock.now().getTime() + policy.expireAfterMs).toISOString(),
+          expiresAt,
           history: [...current.history, { at: at(deps), event: 'submitted-for-approval', actor: who(actor) }],
         },
   );
@@ -75,6 +80,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
   const { value } = await loadRequest(deps, requestId);
   if (value.state.kind !== 'pending-approval') return { changed: false, request: value };
   await authorizeDecision(deps, cred, value, policy, 'approve');
+  await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'pending-approval') return undefined;
     const approved = transition(current.state, { type: 'approve', by: approver }, deps.clock.now());
@@ -85,6 +91,10 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
   });
+  if (changed) {
+    await deps.credentials.keep(requestId, cred);
+    await deps.dueWork.cancel(dueKeys.expire(requestId));
+  }
   return changed ? { changed: true, request } : { changed: false, request };
 }
 
@@ -104,7 +114,10 @@ export async function reject(deps: UseCaseDeps, cred: UserCredential, approver: 
           history: [...current.history, { at: at(deps), event: 'rejected', actor: who(approver), detail: clean }],
         },
   );
-  if (changed) await deps.vault.erase(requestId);
+  if (changed) {
+    await deps.vault.erase(requestId);
+    await deps.dueWork.cancel(dueKeys.expire(requestId));
+  }
   return changed ? { changed: true, request } : { changed: false, request };
 }
 

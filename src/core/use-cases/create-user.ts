@@ -3,6 +3,8 @@ import type { CardLocation, UserRequest } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
+import { dueKeys } from '../approval/due-work';
+import { guardCreation } from './creation-guard';
 import { loadRequest, updateRequest, assertRequester } from './request-access';
 
 export type StartOutcome =
@@ -20,12 +22,15 @@ export async function startCreate(
   actor: Actor,
   requestId: string,
   kind: 'create' | 'retry',
+  cred: UserCredential,
   card?: CardLocation,
 ): Promise<StartOutcome> {
   const { value } = await loadRequest(deps, requestId);
   if (value.mode === 'personal') assertRequester(value, actor);
+  const claimable = kind === 'create' ? ['draft', 'approved'] : ['failed'];
+  if (!claimable.includes(value.state.kind)) return { started: false, request: value };
+  await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
-    const claimable = kind === 'create' ? ['draft', 'approved'] : ['failed'];
     if (!claimable.includes(current.state.kind)) return undefined;
     if (kind === 'retry' && current.state.kind === 'failed' && !current.state.failure.retryable) {
       throw new AppError('ILLEGAL_TRANSITION', 'this failure cannot be fixed by trying again');
@@ -39,6 +44,7 @@ export async function startCreate(
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
   });
+  if (changed) await deps.credentials.keep(requestId, cred);
   return { started: changed, request };
 }
 
@@ -49,9 +55,9 @@ export type CreateOutcome =
 /**
  * The Partner Center call for a request that is `creating`, with the stored MS-RequestId so any repeat of this
  * logical call can never create a second user. Returns the password once, for the result card only; the vault
- * copy is erased as soon as it is no longer needed.
+ * copy is erased once it has been delivered (or at once, when the failure means it will never be used).
  */
-export async function performCreate(deps: UseCaseDeps, cred: UserCredential, requestId: string): Promise<CreateOutcome> {
+export async function performCreate(deps: UseCaseDeps, cred: UserCredential, requestId: string, opts: { resumed?: boolean } = {}): Promise<CreateOutcome> {
   const { value: request } = await loadRequest(deps, requestId);
   if (request.state.kind !== 'creating') {
     throw new AppError('ILLEGAL_TRANSITION', `request ${requestId} is ${request.state.kind}, not creating`);
@@ -64,7 +70,7 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
     if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'the sign-in carries no MFA claim');
     const token = await deps.tokens.partnerCenter(cred);
     if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
-    await finalCheck(deps, cred, request, password);
+    await finalCheck(deps, cred, request, password, opts.resumed === true);
     const u = request.user;
     const created = await deps.partnerCenter.createUser(
       token.token,
@@ -92,7 +98,8 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
             history: [...current.history, { at: deps.clock.now().toISOString(), event: 'created', correlationId: current.correlationId, detail: `object id ${created.id}` }],
           },
     );
-    await deps.vault.erase(requestId);
+    // The vault copy stays until the password has reached people (passwordDelivered): if this process dies
+    // before the result card, whoever finishes the request can still hand it over.
     log.info({ outcome: 'created', userObjectId: created.id }, 'user created');
     return { ok: true, request: saved, password };
   } catch (e) {
@@ -132,8 +139,9 @@ const TRANSIENT = new Set<string>(['THROTTLED', 'PARTNER_CENTER_UNAVAILABLE', 'G
  * already be taken by this very request's earlier attempt (an answer lost in transit); the call then goes ahead
  * with the same MS-RequestId, which Partner Center answers with the first result instead of creating again.
  */
-async function finalCheck(deps: UseCaseDeps, cred: UserCredential, request: UserRequest, password: string): Promise<void> {
-  const attempt = request.state.kind === 'creating' ? request.state.attempt : 1;
+async function finalCheck(deps: UseCaseDeps, cred: UserCredential, request: UserRequest, password: string, resumed: boolean): Promise<void> {
+  // A resumed call may find the user name taken by its own first attempt, exactly like a retry.
+  const attempt = resumed ? Number.POSITIVE_INFINITY : request.state.kind === 'creating' ? request.state.attempt : 1;
   const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId });
   const blocking = checklist.checks.filter((c) => c.status === 'blocked' && !(attempt > 1 && c.code === 'UPN_TAKEN'));
   if (blocking.length > 0) {
@@ -156,5 +164,6 @@ export async function cancelRequest(deps: UseCaseDeps, actor: Actor, requestId: 
     };
   });
   await deps.vault.erase(requestId);
+  await deps.dueWork.cancel(dueKeys.expire(requestId));
   return request;
 }

@@ -1,4 +1,5 @@
-import type { PasswordVault, RequestStore } from '../approval/user-request';
+import type { DueWorkStore } from '../approval/due-work';
+import type { CredentialVault, PasswordVault, RequestStore } from '../approval/user-request';
 import type { Clock, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
 
@@ -9,6 +10,10 @@ export interface UseCaseDeps {
   tokens: TokenProvider;
   requests: RequestStore;
   vault: PasswordVault;
+  /** The identity of each creation in flight, for whoever has to finish it. */
+  credentials: CredentialVault;
+  /** Work due at a stored time (expiry, hiding a password, finishing an interrupted creation). */
+  dueWork: DueWorkStore;
   preflight: Preflight;
   clock: Clock;
   ids: Ids;
@@ -23,4 +28,10 @@ export interface UseCaseSettings {
   passwordRevealMinutes: number;
   /** The most customers offered in the form's static list; longer lists are searched with Data.Query. */
   customerChoiceLimit: number;
+  /**
+   * How long a creation may run before another instance (or this one, restarted) assumes its runner died and
+   * finishes it. Longer than the upstream deadline, so a live creation is normally never finished twice (and
+   * if it were, the shared MS-RequestId and compare-and-swap still make it one user and one outcome).
+   */
+  creationLeaseMs: number;
 }

@@ -1,0 +1,100 @@
+import type { DueItem } from '../core/approval/due-work';
+import { dueKeys } from '../core/approval/due-work';
+import type { CardLocation, UserRequest } from '../core/approval/user-request';
+import type { UseCaseDeps } from '../core/use-cases/deps';
+import { loadRequest } from '../core/use-cases/request-access';
+import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
+import type { CardViews } from './cards/views';
+import type { CardUpdater } from './card-updater';
+
+/**
+ * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
+ * channel card), the requester's private notices, and the temporary password, handed over privately once and
+ * removed from its message at its stored time. Used right after a creation and, identically, by whichever
+ * instance finishes a request whose process died, so a crash at any step ends in the same messages.
+ */
+export class OutcomeDelivery {
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly views: CardViews,
+    private readonly updater: CardUpdater,
+    private readonly settings: { passwordToApprover: boolean },
+  ) {}
+
+  /** Teams allows at most 60 user ids on a refresh; the requester first, then people seen acting on it. */
+  static refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
+    const s = request.state as { by?: { teamsId?: string } };
+    const ids = [request.requester.teamsId, actorTeamsId, s.by?.teamsId].filter((x): x is string => Boolean(x));
+    return [...new Set(ids)].slice(0, 60);
+  }
+
+  /** The shared channel card as everyone sees it now. */
+  async syncCard(request: UserRequest): Promise<void> {
+    if (!request.card) return;
+    const card = request.mode === 'approval' ? this.views.approvalRequest(request, 'base', OutcomeDelivery.refreshIds(request)) : this.views.current(request);
+    await this.updater.update(request.card, card);
+  }
+
+  /**
+   * The outcome reaches people. With `password` (a user was just created), it goes to the result card in a 1:1
+   * chat, or privately to the requester (and the approver, when configured) for a channel request, never to the
+   * channel; then the stored copy is erased.
+   */
+  async show(request: UserRequest, password?: string): Promise<void> {
+    const withPassword = request.state.kind === 'created' ? password : undefined;
+    if (request.mode === 'personal') {
+      if (request.card) {
+        await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
+        if (withPassword) await this.scheduleHide(request, 'card', request.card);
+      }
+    } else {
+      await this.syncCard(request);
+      await this.notifyRequester(request, withPassword);
+      const approver = request.state.kind === 'created' ? request.state.by.teamsId : undefined;
+      if (withPassword && this.settings.passwordToApprover && approver && approver !== request.requester.teamsId) {
+        await this.sendPassword(request, approver, withPassword);
+      }
+    }
+    if (withPassword) await passwordDelivered(this.deps, request.id);
+  }
+
+  /** `hide-password` due work: the message keeps the result, without the password. */
+  async hide(item: DueItem): Promise<void> {
+    const location = JSON.parse(item.payload?.location ?? 'null') as CardLocation | null;
+    const { value: request } = await loadRequest(this.deps, item.requestId);
+    if (location) await this.updater.update(location, this.views.created(request));
+    await passwordHidden(this.deps, request.id);
+  }
+
+  /** The requester hears about every decision privately; the password only ever travels this way. */
+  private async notifyRequester(request: UserRequest, password?: string): Promise<void> {
+    const to = request.requester.teamsId;
+    if (!to || !request.card) return;
+    if (request.state.kind === 'created' && password) {
+      await this.sendPassword(request, to, password);
+      return;
+    }
+    const s = request.state;
+    const text =
+      s.kind === 'rejected'
+        ? `${s.by.name} rejected your request for ${request.user.userPrincipalName} in ${request.customer.companyName}: "${s.reason}".`
+        : s.kind === 'expired'
+          ? `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} expired without a decision. Nothing was created.`
+          : s.kind === 'failed'
+            ? `Your approved request for ${request.user.userPrincipalName} in ${request.customer.companyName} failed: the channel card says why, and an approver can retry it.`
+            : undefined;
+    if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
+  }
+
+  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<void> {
+    if (!request.card) return;
+    const location = await this.updater.sendPrivate(teamsId, request.card.conversation, this.views.created(request, password));
+    if (location) await this.scheduleHide(request, teamsId, location);
+  }
+
+  private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {
+    const dueAt = request.passwordRevealUntil;
+    if (!dueAt) return;
+    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, where), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
+  }
+}
