@@ -71,6 +71,8 @@ const envSchema = z.object({
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
   DUE_WORK_POLL_MS: positiveInt(1000),
+  /** How long a creation runs before another instance may finish it (default: HTTP_DEADLINE_MS + 30 s). */
+  CREATION_LEASE_MS: z.coerce.number().int().positive().optional(),
   /** On SIGTERM, how long in-flight work may run before the process exits anyway (what is left is finished later). */
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
@@ -88,6 +90,7 @@ export interface Config {
   sandboxEmbedded: boolean;
   dueWorkPollMs: number;
   shutdownGraceMs: number;
+  creationLeaseMs: number;
   playground: boolean;
   playgroundPort: number;
   oauthConnectionName: string;
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandboxEmbedded: e.SANDBOX_EMBEDDED,
     dueWorkPollMs: e.DUE_WORK_POLL_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    creationLeaseMs: e.CREATION_LEASE_MS ?? e.HTTP_DEADLINE_MS + 30_000,
     playground: sandbox && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,

@@ -106,7 +106,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       defaultUsageLocation: config.defaultUsageLocation,
       passwordRevealMinutes: config.passwordRevealMinutes,
       customerChoiceLimit: 100,
-      creationLeaseMs: config.http.deadlineMs + 30_000,
+      creationLeaseMs: config.creationLeaseMs,
     },
   };
   const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });

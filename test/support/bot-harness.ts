@@ -56,6 +56,11 @@ export class BotHarness {
     return this.app.sandboxUrl!;
   }
 
+  /** Where activities are posted (a subclass may point it at a bot in another process). */
+  get botUrl(): string {
+    return this.app.botUrl;
+  }
+
   /** A seeded partner user as Teams would present them (object id taken from the SSO token the sandbox issues). */
   async teamsUser(upn: string): Promise<TeamsUser> {
     const token = await this.ssoToken(upn);
@@ -101,8 +106,8 @@ export class BotHarness {
     };
   }
 
-  executeInChannel(user: TeamsUser, verb: string, data: Record<string, unknown>, cardId: string, extra: Record<string, unknown> = {}) {
-    return this.post(this.channelActivity(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual', ...extra } }));
+  executeInChannel(user: TeamsUser, verb: string, data: Record<string, unknown>, cardId: string, extra: Record<string, unknown> = {}, botUrl = this.botUrl) {
+    return this.post(this.channelActivity(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual', ...extra } }), botUrl);
   }
 
   activity(user: TeamsUser, fields: Record<string, unknown>, tenantId: string = PARTNER_TENANT): Record<string, unknown> {
@@ -120,8 +125,8 @@ export class BotHarness {
     };
   }
 
-  async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.app.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  async post(activity: Record<string, unknown>, botUrl = this.botUrl): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }

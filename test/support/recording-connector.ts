@@ -17,6 +17,7 @@ export interface ConnectorCall {
 export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
   private server?: Server;
+  private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   private nextId = 1;
   url = '';
 
@@ -28,7 +29,16 @@ export class RecordingConnector {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /**
+   * The next call matching `matches` is recorded but never answered, as if the Teams service stalled: the bot
+   * waits there until it dies (the crash tests kill it at exactly that step). Resolves when the call arrives.
+   */
+  hold(matches: (c: ConnectorCall) => boolean): Promise<ConnectorCall> {
+    return new Promise((resolve) => this.holds.push({ matches, resolve }));
   }
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
@@ -52,7 +62,14 @@ export class RecordingConnector {
     }
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
-    this.calls.push({ method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now() });
+    const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now() };
+    this.calls.push(call);
+    const held = this.holds.find((h) => h.matches(call));
+    if (held) {
+      this.holds = this.holds.filter((h) => h !== held);
+      held.resolve(call);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
   }
 

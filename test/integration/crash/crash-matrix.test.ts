@@ -1,0 +1,182 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { ProcessHarness, type BotProcess } from '../../support/bot-process';
+import { cardOf, type ConnectorCall } from '../../support/recording-connector';
+import { startAzurite, type Azurite } from '../../support/azurite';
+
+const form = (userName: string) => ({
+  customerId: FABRIKAM,
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  userName,
+  domain: 'fabrikam.example',
+  usageLocation: 'US',
+  passwordMode: 'generate',
+  forceChangePassword: 'true',
+  ticket: 'CHG-7',
+});
+
+/** Ben raises a request in the channel; its card is the message `cardId`. */
+async function raise(h: ProcessHarness, ben: TeamsUser, userName: string, cardId: string): Promise<string> {
+  const card = invokeCard(await h.executeInChannel(ben, 'submitForm', form(userName), cardId));
+  return (card.actions as any[]).find((a) => a.verb === 'approve').data.requestId as string;
+}
+
+const isCard = (cardId: string, text: string) => (c: ConnectorCall) => c.method === 'PUT' && c.activityId === cardId && cardText(cardOf(c)).includes(text);
+
+const createsFor = async (h: ProcessHarness, userName: string) =>
+  (await h.sandboxState()).requests.filter((r) => r.method === 'POST' && /\/users$/.test(r.path) && JSON.stringify(r.body).includes(`${userName}@`));
+
+/** What must hold after any crash or race: one user, one MS-RequestId, the card final, the password only to Ben. */
+async function expectOneUserAndTruthfulCards(h: ProcessHarness, ben: TeamsUser, userName: string, cardId: string, approver: string): Promise<void> {
+  await h.connector.waitFor(() => h.connector.calls.find(isCard(cardId, `Created by ${approver}`)), 30_000);
+  const password = await h.connector.waitFor(() => h.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes(`${userName}@`) && cardText(cardOf(c)).includes('Temporary password')), 15_000);
+  const state = await h.sandboxState();
+  expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
+  const creates = await createsFor(h, userName);
+  expect(creates.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(creates.map((r) => r.headers['ms-requestid'])).size).toBe(1);
+  // The password went to Ben's 1:1 chat and nowhere in the channel.
+  const secret = (JSON.stringify(cardOf(password)).match(/"codeSnippet":"([^"]+)"/) ?? [])[1];
+  expect(secret).toBeTruthy();
+  const channel = h.connector.calls.filter((c) => c.conversationId.startsWith('19:'));
+  expect(JSON.stringify(channel)).not.toContain(secret!);
+  // The last word on the shared card is the final state.
+  const last = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === cardId).pop();
+  expect(cardText(cardOf(last))).toContain(`Created by ${approver}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The bot killed with SIGKILL at every step of a channel request, then started again on the same SQLite file:
+ * every request ends created, its card says so, the password reaches the requester privately, and Partner Center
+ * holds exactly one user, asked for under one MS-RequestId. Also a graceful SIGTERM in the middle of a creation.
+ */
+describe('crash matrix: SIGKILL at each step, restart on the same store', () => {
+  const h = new ProcessHarness({ STORAGE: 'sqlite', DATA_DIR: mkdtempSync(join(tmpdir(), 'crash-matrix-')) });
+  let ben: TeamsUser;
+  let cleo: TeamsUser;
+  let bot: BotProcess;
+
+  beforeAll(async () => {
+    await h.start();
+    bot = await h.launch('first');
+    [ben, cleo] = await Promise.all([h.teamsUser('ben@contoso-partner.example'), h.teamsUser('cleo@contoso-partner.example')]);
+  }, 90_000);
+  afterAll(() => h.stop());
+
+  async function restart(name: string): Promise<void> {
+    await bot.kill();
+    bot = await h.launch(name);
+  }
+
+  it('after submit: the request waits in the store and is approved on the restarted bot', async () => {
+    const requestId = await raise(h, ben, 'crash.submit', 'cm-1');
+    await restart('after-submit');
+    const answer = cardText(invokeCard(await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-1')));
+    expect(answer).toMatch(/Creating|Created/);
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.submit', 'cm-1', 'Cleo');
+  }, 90_000);
+
+  it('after approval, before the Partner Center call: the restarted bot finishes the creation', async () => {
+    const requestId = await raise(h, ben, 'crash.approved', 'cm-2');
+    const held = h.connector.hold(isCard('cm-2', 'Creating'));
+    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-2');
+    await held; // the bot is waiting on Teams to show "Creating…": it has not called Partner Center yet
+    expect(await createsFor(h, 'crash.approved')).toHaveLength(0);
+    await restart('after-approval');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.approved', 'cm-2', 'Cleo');
+  }, 90_000);
+
+  it('during the Partner Center call (the user made, the answer lost): finished with the same MS-RequestId', async () => {
+    const requestId = await raise(h, ben, 'crash.during', 'cm-3');
+    await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
+    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-3');
+    for (let i = 0; i < 200 && (await createsFor(h, 'crash.during')).length === 0; i++) await sleep(50);
+    expect(await createsFor(h, 'crash.during')).toHaveLength(1);
+    await restart('during-call');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.during', 'cm-3', 'Cleo');
+  }, 90_000);
+
+  it('after the call, before the card update: the restarted bot shows the outcome and hands over the password', async () => {
+    const requestId = await raise(h, ben, 'crash.after', 'cm-4');
+    const held = h.connector.hold(isCard('cm-4', 'Created by Cleo'));
+    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-4');
+    await held;
+    expect(h.connector.privateTo(ben.teamsId).filter((c) => cardText(cardOf(c)).includes('crash.after@'))).toHaveLength(0);
+    await restart('after-call');
+    // Nothing is in flight any more, so the finish item comes due when its lease (8 s here) runs out.
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.after', 'cm-4', 'Cleo');
+  }, 90_000);
+
+  it('SIGTERM during a creation: the creation finishes before the process exits 0', async () => {
+    const requestId = await raise(h, ben, 'graceful.stop', 'cm-5');
+    await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'latency', latencyMs: 2500, count: 1 });
+    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-5');
+    // "Creating…" is shown right before the final checks and the call, which Partner Center answers slowly.
+    await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-5', 'Creating')));
+    await sleep(500);
+    expect(await createsFor(h, 'graceful.stop')).toHaveLength(0); // still in flight when the signal arrives
+    expect(await bot.terminate()).toBe(0);
+    // Finished by the stopping process itself, not by a later one.
+    await expectOneUserAndTruthfulCards(h, ben, 'graceful.stop', 'cm-5', 'Cleo');
+    expect(bot.logs().some((l) => l.msg === 'stopping with work in flight; its finish items will complete it')).toBe(false);
+    bot = await h.launch('after-sigterm');
+  }, 90_000);
+});
+
+/**
+ * Two bot processes behind one bot registration, sharing one Azure Blob container (Azurite) and one Partner
+ * Center: the two clicks of a race land on different instances, and an instance killed mid-creation is finished
+ * by the other one.
+ */
+describe('two instances on one Blob container', () => {
+  let azurite: Azurite;
+  let h: ProcessHarness;
+  let a: BotProcess;
+  let b: BotProcess;
+  let ben: TeamsUser;
+  let cleo: TeamsUser;
+  let erin: TeamsUser;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    h = new ProcessHarness({ STORAGE: 'blob', STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_CONTAINER: 'two-instances' });
+    await h.start();
+    [a, b] = await Promise.all([h.launch('a'), h.launch('b')]);
+    [ben, cleo, erin] = await Promise.all(['ben', 'cleo', 'erin'].map((n) => h.teamsUser(`${n}@contoso-partner.example`)));
+  }, 120_000);
+  afterAll(async () => {
+    await h?.stop();
+    await azurite?.stop();
+  });
+
+  it('two approvals racing on different instances: one creation, one consistent card, the loser sees the state', async () => {
+    const requestId = await raise(h.via(a), ben, 'race.two', 'ti-1');
+    const [byCleo, byErin] = await Promise.all([
+      h.executeInChannel(cleo, 'approve', { requestId }, 'ti-1', {}, a.url),
+      h.executeInChannel(erin, 'approve', { requestId }, 'ti-1', {}, b.url),
+    ]);
+    const answers = [cardText(invokeCard(byCleo)), cardText(invokeCard(byErin))];
+    // Both answers show the one state the winner produced; neither is an error.
+    const winner = answers.every((t) => /Cleo/.test(t)) ? 'Cleo' : 'Erin';
+    for (const t of answers) expect(t).toMatch(new RegExp(`(Creating|Created).*${winner}|${winner}.*(Creating|Created)`, 's'));
+    await expectOneUserAndTruthfulCards(h, ben, 'race.two', 'ti-1', winner);
+    expect(await createsFor(h, 'race.two')).toHaveLength(1);
+  }, 90_000);
+
+  it('an instance killed mid-creation: the other finishes the request when the lease runs out', async () => {
+    const requestId = await raise(h.via(a), ben, 'failover.one', 'ti-2');
+    await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
+    await h.via(a).executeInChannel(cleo, 'approve', { requestId }, 'ti-2');
+    for (let i = 0; i < 200 && (await createsFor(h, 'failover.one')).length === 0; i++) await sleep(50);
+    await a.kill();
+    await expectOneUserAndTruthfulCards(h, ben, 'failover.one', 'ti-2', 'Cleo');
+    expect(b.logs().some((l) => l.msg === 'finishing a creation whose process stopped' && l.requestId === requestId)).toBe(true);
+  }, 90_000);
+});

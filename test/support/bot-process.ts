@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
+import { BotHarness } from './bot-harness';
+import { freePort } from './free-port';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The bot as its own operating-system process (`src/main.ts`, as `npm start` runs it), so tests can SIGKILL it at
+ * any step, SIGTERM it, and run two of them side by side.
+ */
+export class BotProcess {
+  readonly output: string[] = [];
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const keep = (chunk: Buffer) => this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  static async start(name: string, env: Record<string, string>): Promise<BotProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const bot = new BotProcess(name, `http://127.0.0.1:${port}`, child);
+    await bot.ready();
+    return bot;
+  }
+
+  /** Dies on the spot, as in a crash or an out-of-memory kill: no shutdown code runs. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** A graceful stop (what App Service sends); resolves with the exit code. */
+  async terminate(): Promise<number | null> {
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Parsed JSON log lines. */
+  logs(): Array<Record<string, unknown>> {
+    return this.output.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  private async ready(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (!this.alive) throw new Error(`bot ${this.name} exited while starting:\n${this.output.slice(-20).join('\n')}`);
+      // "bot listening" is logged after recovery has started the due-work runner.
+      if (this.logs().some((l) => l.msg === 'bot listening')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`bot ${this.name} did not start:\n${this.output.slice(-20).join('\n')}`);
+  }
+}
+
+/**
+ * Bot processes sharing one sandbox (Partner Center, Graph, identity) and one recording connector (Teams), with
+ * the activities of BotHarness. `via(bot)` picks which process the next activities go to.
+ */
+export class ProcessHarness extends BotHarness {
+  readonly bots: BotProcess[] = [];
+  private sandboxServer?: RunningSandbox;
+  private target?: BotProcess;
+  readonly key = randomBytes(32).toString('hex');
+
+  constructor(private readonly env: Record<string, string>) {
+    super();
+  }
+
+  override async start(): Promise<this> {
+    await this.connector.start();
+    this.sandboxServer = await startSandbox({ port: 0, quiet: true });
+    return this;
+  }
+
+  override async stop(): Promise<void> {
+    for (const b of this.bots) if (b.alive) await b.kill();
+    await this.sandboxServer?.close();
+    await this.connector.stop();
+  }
+
+  override get sandboxUrl(): string {
+    return this.sandboxServer!.url;
+  }
+
+  override get botUrl(): string {
+    if (!this.target) throw new Error('no bot process chosen');
+    return this.target.url;
+  }
+
+  /** Starts one more bot process on the shared sandbox and store; activities go to it from now on. */
+  async launch(name: string, env: Record<string, string> = {}): Promise<BotProcess> {
+    const bot = await BotProcess.start(name, {
+      SANDBOX_EMBEDDED: 'false',
+      SANDBOX_PORT: new URL(this.sandboxUrl).port,
+      PLAYGROUND: 'false',
+      DATA_ENCRYPTION_KEY: this.key,
+      LOG_LEVEL: 'info',
+      HTTP_TIMEOUT_MS: '5000',
+      HTTP_DEADLINE_MS: '5000',
+      HTTP_MAX_RETRIES: '0',
+      CREATION_LEASE_MS: '8000',
+      DUE_WORK_POLL_MS: '200',
+      ...this.env,
+      ...env,
+    });
+    this.bots.push(bot);
+    this.target = bot;
+    return bot;
+  }
+
+  via(bot: BotProcess): this {
+    this.target = bot;
+    return this;
+  }
+}
