@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'SELF_APPROVAL_REFUSED',
   'PASSWORD_UNAVAILABLE',
   'CREATION_INTERRUPTED',
+  // The bot's own storage
+  'STORAGE_UNAVAILABLE',
   // The edge
   'UNKNOWN_ACTION',
   'INTERNAL',

@@ -5,6 +5,7 @@ import { MemoryRequestStore } from './memory-request-store';
 import { openBlobStores } from './blob-store';
 import { openSqliteStores } from './sqlite-store';
 import type { Stores } from './stores';
+import { AppError } from '../core/errors';
 
 export type { Stores } from './stores';
 
@@ -21,6 +22,39 @@ export type StorageConfig =
 
 /** Async because the Blob store checks (and creates) its container before the bot starts taking messages. */
 export async function createStores(config: StorageConfig): Promise<Stores> {
+  const stores = await openStores(config);
+  return {
+    requests: storageErrorsAsAppErrors(stores.requests),
+    ciphertexts: storageErrorsAsAppErrors(stores.ciphertexts),
+    dueWork: storageErrorsAsAppErrors(stores.dueWork),
+    keyValues: storageErrorsAsAppErrors(stores.keyValues),
+    close: () => stores.close(),
+  };
+}
+
+/**
+ * A failing store (the file cannot be written, Azure Storage unreachable) reaches people as STORAGE_UNAVAILABLE,
+ * retryable, instead of "something went wrong"; AppErrors the stores raise on purpose (CONCURRENT_UPDATE) pass.
+ */
+function storageErrorsAsAppErrors<T extends object>(store: T): T {
+  const wrap = (e: unknown) => (e instanceof AppError ? e : new AppError('STORAGE_UNAVAILABLE', 'a storage operation failed', { retryable: true, cause: e }));
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(wrap(e))) : result;
+        } catch (e) {
+          throw wrap(e);
+        }
+      };
+    },
+  });
+}
+
+async function openStores(config: StorageConfig): Promise<Stores> {
   switch (config.kind) {
     case 'memory':
       return {

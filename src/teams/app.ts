@@ -22,6 +22,7 @@ import { BackgroundWork } from './background';
 import { CardUpdater } from './card-updater';
 import { dueWorkHandlers } from './due-work-handlers';
 import { OutcomeDelivery } from './outcome-delivery';
+import { RefreshAudience } from './refresh-audience';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvokeResponse } from './invoke-response';
@@ -68,7 +69,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
-  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover });
+  const audience = new RefreshAudience(10 * 60_000, logger);
+  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience);
   const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals);
   const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery), {
     owner: `bot-${randomUUID()}`,
@@ -89,6 +91,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       const ref = TurnContext.getConversationReference(a);
       channels.set(channelId, { ...ref, conversation: { ...ref.conversation, id: channelId }, activityId: undefined });
     }
+    await audience.learn(ctx);
     return true;
   });
   const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });

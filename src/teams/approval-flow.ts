@@ -13,7 +13,7 @@ import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
-import { OutcomeDelivery } from './outcome-delivery';
+import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
 
 export interface ApprovalSettings extends ApprovalPolicy {
@@ -154,7 +154,7 @@ export class ApprovalFlow {
   }
 
   private refreshIds(request: UserRequest, t?: ActionTurn): string[] {
-    return OutcomeDelivery.refreshIds(request, t?.actor.teamsId);
+    return this.delivery.refreshIds(request, t?.actor.teamsId);
   }
 
   private location(t: ActionTurn): UserRequest['card'] {

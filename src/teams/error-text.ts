@@ -47,8 +47,9 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   NOT_APPROVER: { title: 'Not an approver', text: 'You are not an approver for this request.', todo: 'Ask an approver of your team to act on it.' },
   SELF_APPROVAL_REFUSED: { title: 'Approval by someone else needed', text: 'You raised this request, so someone else must approve it.', todo: 'Ask another approver.' },
   PASSWORD_UNAVAILABLE: { title: 'Password no longer available', text: 'The temporary password for this request could not be read back (it is erased when a request ends, and cannot be decrypted after the key changes).', todo: 'Use "Edit and retry" to set a new password.' },
-  CREATION_INTERRUPTED: { title: 'Interrupted', text: 'The bot restarted while Partner Center was creating this user, so whether it was created is not known yet.', todo: 'Use "Try again": the same request id is sent, so Partner Center answers with the first result and never creates a second user.' },
+  CREATION_INTERRUPTED: { title: 'Interrupted', text: 'The bot stopped while Partner Center was creating this user and could not finish it with your sign-in, so whether it was created is not known yet.', todo: 'Use "Try again": the same request id is sent, so Partner Center answers with the first result and never creates a second user.' },
   UNKNOWN_ACTION: { title: 'Unknown action', text: 'This card sent an action the bot does not know.', todo: 'Send "new user" to start again.' },
+  STORAGE_UNAVAILABLE: { title: 'Storage not reachable', text: 'The bot could not read or save this request in its storage just now.', todo: 'Try again in a minute; a step already done is not repeated. If it keeps happening, ask your administrator to check the bot\'s storage (the SQLite data folder or the Azure Storage account).' },
   INTERNAL: { title: 'Something went wrong', text: 'The bot hit an unexpected problem.', todo: 'Try again; if it persists, report the reference below to your administrator.' },
 };
 

@@ -6,6 +6,7 @@ import { loadRequest } from '../core/use-cases/request-access';
 import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
 import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
+import type { RefreshAudience } from './refresh-audience';
 
 /**
  * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
@@ -19,19 +20,20 @@ export class OutcomeDelivery {
     private readonly views: CardViews,
     private readonly updater: CardUpdater,
     private readonly settings: { passwordToApprover: boolean },
+    private readonly audience: RefreshAudience,
   ) {}
 
-  /** Teams allows at most 60 user ids on a refresh; the requester first, then people seen acting on it. */
-  static refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
+  /** Who gets their own view on refresh: the requester, the person acting, the decider, then the team (at most 60). */
+  refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
     const s = request.state as { by?: { teamsId?: string } };
-    const ids = [request.requester.teamsId, actorTeamsId, s.by?.teamsId].filter((x): x is string => Boolean(x));
-    return [...new Set(ids)].slice(0, 60);
+    const conversation = (request.card?.conversation as { conversation?: { id?: string } } | undefined)?.conversation?.id;
+    return this.audience.idsFor(conversation, [request.requester.teamsId, actorTeamsId, s.by?.teamsId]);
   }
 
   /** The shared channel card as everyone sees it now. */
   async syncCard(request: UserRequest): Promise<void> {
     if (!request.card) return;
-    const card = request.mode === 'approval' ? this.views.approvalRequest(request, 'base', OutcomeDelivery.refreshIds(request)) : this.views.current(request);
+    const card = request.mode === 'approval' ? this.views.approvalRequest(request, 'base', this.refreshIds(request)) : this.views.current(request);
     await this.updater.update(request.card, card);
   }
 

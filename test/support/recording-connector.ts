@@ -16,6 +16,8 @@ export interface ConnectorCall {
  */
 export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
+  /** The roster the members API answers with (team or group chat), as Teams lists it. */
+  members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
   private server?: Server;
   private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   private nextId = 1;
@@ -53,6 +55,12 @@ export class RecordingConnector {
       const id = `a:1on1-${member}`;
       this.calls.push({ method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
+      return;
+    }
+    const roster = /\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
+    if (req.method === 'GET' && roster) {
+      this.calls.push({ method: 'GET', path, conversationId: roster[1], body: {}, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members: this.members }));
       return;
     }
     const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?/.exec(path);
