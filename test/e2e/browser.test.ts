@@ -144,7 +144,19 @@ describe('browser: the Agents Playground in headless Chromium', () => {
       await waitForText('Waiting for approval');
       await shot('09-team-request-pending', 'Waiting for approval');
 
-      await page.getByRole('button', { name: 'Approve', exact: true }).last().click();
+      // The base card carries every button; "Refresh" asks the bot for the clicker's own view. Ada holds the
+      // GDAP role at Fabrikam, so she gets the approver's view: Approve and Reject, no Cancel. (The Playground's
+      // page always acts as the configured current user and has no user switcher, so Ben's own view, Cancel
+      // only, is checked in test/integration/bot/approval-flow.test.ts instead of here.)
+      const request = page.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', { hasText: 'Waiting for approval' }).last();
+      expect(await request.getByRole('button', { name: 'Cancel request' }).count()).toBe(1);
+      await request.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await request.getByRole('button', { name: 'Cancel request' }).waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await request.getByRole('button', { name: 'Approve', exact: true }).isVisible()).toBe(true);
+      expect(await request.getByRole('button', { name: 'Reject', exact: true }).isVisible()).toBe(true);
+      await shot('11-team-request-approver-view', 'Waiting for approval');
+
+      await request.getByRole('button', { name: 'Approve', exact: true }).click();
       await waitForText('Created by Ada', 20_000);
       await shot('10-team-request-created', 'Created by Ada');
     } finally {

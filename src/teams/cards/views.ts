@@ -317,5 +317,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     showReject: pending && (view === 'base' || view === 'approver'),
     showCancel: pending && (view === 'base' || view === 'requester'),
     showRetry: retryable && (view === 'base' || view === 'approver'),
+    // Anyone may ask for their own view while the request is open (Teams' automatic refresh is unreliable in channels).
+    showRefresh: pending || s.kind === 'failed',
   };
 }
