@@ -11,6 +11,8 @@ import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
 import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
+import { SealedKeyValues } from './storage/sealed-key-values';
+import { KeyValueBotStorage } from './teams/bot-storage';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStores } from './storage/create-stores';
@@ -127,6 +129,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       passwordToApprover: config.approvals.passwordToApprover,
       channelId: config.approvals.channelId,
     },
+    state: { turnState: new KeyValueBotStorage(stores.keyValues), shared: new SealedKeyValues(key, stores.keyValues) },
     dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
   });
   const server = await startBotServer({

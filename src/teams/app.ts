@@ -3,7 +3,6 @@ import {
   ActivityTypes,
   CardFactory,
   ConfigurationServiceClientCredentialFactory,
-  MemoryStorage,
   type Request as BotRequest,
   type Response as BotResponse,
   TurnContext,
@@ -28,7 +27,7 @@ import type { CardViews } from './cards/views';
 import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvokeResponse } from './invoke-response';
 import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
-import { SignIn, type SignInOptions } from './sign-in';
+import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
@@ -39,6 +38,8 @@ export interface TeamsAppOptions {
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
   approvals: ApprovalSettings;
+  /** Durable state: teams-ai turn state (botbuilder Storage) and small sealed items every instance shares. */
+  state: { turnState: import('botbuilder').Storage; shared: SharedState };
   dueWork: {
     /** How often this instance looks for due work (expiry, hiding passwords, finishing interrupted creations). */
     pollMs: number;
@@ -66,7 +67,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       MicrosoftAppTenantId: opts.bot.tenantId,
     }),
   );
-  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
+  const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
   const audience = new RefreshAudience(10 * 60_000, logger);
@@ -80,23 +81,42 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     clock: useCases.clock,
     logger,
   });
-  /** Conversation references of the team channels the bot has seen, so a 1:1 request can be posted to one. */
-  const channels = new Map<string, Record<string, unknown>>();
-  const approvalChannel = () => (opts.approvals.channelId ? channels.get(opts.approvals.channelId) : undefined);
+  /**
+   * Conversation references of the team channels the bot has seen, so a 1:1 request can be posted to one; shared,
+   * so a restarted bot or another instance knows the approvers' channel without waiting for activity there.
+   */
+  const channels = new Map<string, string>();
+  const shared = opts.state.shared;
+  const approvalChannel = async () => (opts.approvals.channelId ? shared.get<Record<string, unknown>>(`channel:${opts.approvals.channelId}`) : undefined);
   const flow = new PersonalFlow(useCases, views, delivery, background, approvals, opts.cacheTtlMs, { configured: Boolean(opts.approvals.channelId), reference: approvalChannel });
   app.turn('beforeTurn', async (ctx) => {
     const a = ctx.activity;
     if (a.conversation?.conversationType === 'channel') {
       const channelId = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation.id.split(';')[0];
       const ref = TurnContext.getConversationReference(a);
-      channels.set(channelId, { ...ref, conversation: { ...ref.conversation, id: channelId }, activityId: undefined });
+      const reference = JSON.stringify({ ...ref, conversation: { ...ref.conversation, id: channelId }, activityId: undefined });
+      if (channels.get(channelId) !== reference) {
+        await shared.put(`channel:${channelId}`, JSON.parse(reference));
+        channels.set(channelId, reference);
+      }
     }
     await audience.learn(ctx);
     return true;
   });
-  const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger });
-  /** What a person asked for before they had to sign in, resumed right after the token exchange. */
-  const pendingAfterSignIn = new Map<string, { kind: 'new user' } | { kind: 'approve'; requestId: string; location: CardLocation }>();
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
+  /**
+   * What a person asked for before they had to sign in, resumed right after the token exchange (which may reach
+   * another instance, hence shared). A sign-in that never comes leaves nothing behind after 15 minutes.
+   */
+  type Pending = { kind: 'new user' } | { kind: 'approve'; requestId: string; location: CardLocation };
+  const pendingAfterSignIn = {
+    set: (userKey: string, value: Pending) => shared.put(`pending-sign-in:${userKey}`, value, 15 * 60_000),
+    take: async (userKey: string) => {
+      const value = await shared.get<Pending>(`pending-sign-in:${userKey}`);
+      if (value) await shared.delete(`pending-sign-in:${userKey}`);
+      return value;
+    },
+  };
 
   const actorOf = (ctx: TurnContext, user: { oid: string; upn: string; displayName?: string }): Actor => ({
     oid: user.oid,
@@ -117,7 +137,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
           await sendCard(ctx, views.notice({ title: 'New user request', text: 'Fill the form here and an approver of this team creates the user with their own identity.', buttons: [{ title: 'Open the form', verb: 'openForm', requestId: '' }] }));
           return;
         }
-        pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'new user' });
+        await pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'new user' });
         await signIn.sendSignInCard(ctx);
         return;
       }
@@ -211,7 +231,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         if (verb === 'approve' && requestId && ctx.activity.replyToId && ctx.activity.conversation.conversationType !== 'personal') {
           // No silent SSO where the approver clicked: sign them in privately and finish the approval right after.
           const location: CardLocation = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: ctx.activity.replyToId };
-          pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'approve', requestId, location });
+          await pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'approve', requestId, location });
           await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: await signIn.oauthCardContent(ctx) });
           await replyWithCard(
             ctx,
@@ -315,8 +335,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   );
 
   const resumeAfterSignIn = async (ctx: TurnContext, mfa: boolean): Promise<void> => {
-    const pending = pendingAfterSignIn.get(SignIn.userKey(ctx));
-    pendingAfterSignIn.delete(SignIn.userKey(ctx));
+    const pending = await pendingAfterSignIn.take(SignIn.userKey(ctx));
     if (!mfa) {
       await sendCard(ctx, views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA')));
       return;
@@ -334,11 +353,18 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     }
   };
 
+  // Errors outside the handlers (turn state that cannot be loaded or saved, say): still an answer Teams can show,
+  // never an empty invoke or a 500, and the code people read comes from the same table.
   app.error(async (ctx, err) => {
     const correlationId = randomUUID();
-    logger.error({ correlationId, err: describe(err) }, 'unhandled turn error');
-    if (ctx.activity.type === ActivityTypes.Invoke) return;
-    await sendCard(ctx, views.error(new AppError('INTERNAL', 'unhandled'), correlationId)).catch(() => undefined);
+    const card = reportError(err, correlationId, { turn: ctx.activity.type, name: ctx.activity.name });
+    if (ctx.activity.type === ActivityTypes.Invoke) {
+      if (ctx.responded) return;
+      if (ctx.activity.name === 'adaptiveCard/action') await replyWithCard(ctx, card).catch(() => undefined);
+      else await sendInvokeResponse(ctx, 500).catch(() => undefined);
+      return;
+    }
+    await sendCard(ctx, card).catch(() => undefined);
   });
 
   /**

@@ -43,7 +43,7 @@ export class PersonalFlow {
     private readonly background: BackgroundWork,
     private readonly approvals: ApprovalFlow,
     cacheTtlMs: number,
-    private readonly approvalChannel: { configured: boolean; reference: () => Record<string, unknown> | undefined } = { configured: false, reference: () => undefined },
+    private readonly approvalChannel: { configured: boolean; reference: () => Promise<Record<string, unknown> | undefined> } = { configured: false, reference: async () => undefined },
   ) {
     this.customerCache = new TtlCache(deps.clock, cacheTtlMs);
     this.formCache = new TtlCache(deps.clock, cacheTtlMs);
@@ -72,7 +72,7 @@ export class PersonalFlow {
       // In a channel or group chat the same form becomes a request for approval.
       if (t.ctx.activity.conversation.conversationType !== 'personal') return this.approvals.submit(t, requestId, invalid);
       if (dataString(t.data, 'sendForApproval') === 'true') {
-        const channel = this.approvalChannel.reference();
+        const channel = await this.approvalChannel.reference();
         if (!channel) {
           return this.views.notice({
             title: "The approvers' channel is not reachable yet",

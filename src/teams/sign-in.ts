@@ -6,8 +6,9 @@ import type { Clock, Logger, PartnerUser, TokenProvider, UserCredential } from '
 /**
  * Teams SSO, done by the bot itself with MSAL on-behalf-of (see README, "Why the bot exchanges SSO tokens itself"):
  * Teams hands over the user's SSO token (a `signin/tokenExchange` invoke in chat, `value.authentication.token` on a
- * Universal Action), the bot exchanges it for a Partner Center token, and keeps the SSO token (in memory only)
- * so later turns can get Graph and customer-tenant tokens on behalf of the same person until it expires.
+ * Universal Action), the bot exchanges it for a Partner Center token, and keeps the SSO token (in memory, and
+ * sealed in the shared store so another instance or a restarted bot need not ask again) so later turns can get
+ * Graph and customer-tenant tokens on behalf of the same person until it expires.
  */
 
 export interface SignInOptions {
@@ -22,6 +23,15 @@ export interface SignInOptions {
   autoSignIn?: (ctx: TurnContext) => Promise<string | undefined>;
   /** Production: the Bot Framework token service's sign-in link for the fallback consent prompt. */
   signInLink?: (ctx: TurnContext) => Promise<string | undefined>;
+  /** Where sessions are shared between instances and restarts (sealed: they hold the SSO token). */
+  sharedSessions?: SharedState;
+}
+
+/** Small state every instance sees (src/storage/sealed-key-values.ts). */
+export interface SharedState {
+  get<T>(name: string): Promise<T | undefined>;
+  put(name: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(name: string): Promise<void>;
 }
 
 interface Session {
@@ -45,8 +55,13 @@ export class SignIn {
   /** A usable credential for the person acting in this turn, or undefined when they must sign in. */
   async credentialFor(ctx: TurnContext): Promise<UserCredential | undefined> {
     const key = SignIn.userKey(ctx);
-    const session = this.sessions.get(key);
-    if (session && session.expiresAt - EXPIRY_MARGIN_MS > this.opts.clock.now().getTime()) return session.cred;
+    const usable = (s: Session | undefined): s is Session => Boolean(s && s.expiresAt - EXPIRY_MARGIN_MS > this.opts.clock.now().getTime());
+    let session = this.sessions.get(key);
+    if (!usable(session)) session = await this.opts.sharedSessions?.get<Session>(sessionName(key));
+    if (usable(session)) {
+      this.sessions.set(key, session);
+      return session.cred;
+    }
     this.sessions.delete(key);
     if (this.opts.autoSignIn) {
       const assertion = await this.opts.autoSignIn(ctx);
@@ -71,7 +86,9 @@ export class SignIn {
       assertion,
     };
     await this.opts.tokens.partnerCenter(cred);
-    this.sessions.set(SignIn.userKey(ctx), { cred, expiresAt: claims.exp.getTime() });
+    const session = { cred, expiresAt: claims.exp.getTime() };
+    this.sessions.set(SignIn.userKey(ctx), session);
+    await this.opts.sharedSessions?.put(sessionName(SignIn.userKey(ctx)), session, Math.max(1, session.expiresAt - this.opts.clock.now().getTime()));
     this.opts.logger.info({ userOid: claims.oid, mfa: claims.mfa }, 'signed in');
     return cred;
   }
@@ -83,6 +100,7 @@ export class SignIn {
   /** Drops a person's session (sign-out, or a token that stopped working). */
   forget(userKey: string): void {
     this.sessions.delete(userKey);
+    void this.opts.sharedSessions?.delete(sessionName(userKey)).catch(() => undefined);
   }
 
   /** The OAuthCard content Teams needs for silent SSO (`tokenExchangeResource`) and for the fallback button. */
@@ -101,3 +119,5 @@ export class SignIn {
     await ctx.sendActivity({ attachments: [{ contentType: CardFactory.contentTypes.oauthCard, content }] });
   }
 }
+
+const sessionName = (userKey: string) => `sso-session:${userKey}`;

@@ -1,0 +1,34 @@
+import { open, seal } from './encrypted-password-vault';
+import type { KeyValueStore } from './key-value-store';
+
+/**
+ * Small pieces of conversation state shared by every instance (SSO sessions, sign-ins waiting to resume, where
+ * the approvers' channel is), sealed with the data key because some of them are tokens, and given an expiry
+ * after which they read as absent.
+ */
+export class SealedKeyValues {
+  constructor(
+    private readonly key: Buffer,
+    private readonly store: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get<T>(name: string): Promise<T | undefined> {
+    const item = (await this.store.read([name]))[name]?.value as { sealed?: string; expiresAt?: number } | null | undefined;
+    if (!item?.sealed) return undefined;
+    if (item.expiresAt !== undefined && item.expiresAt <= this.now()) {
+      await this.store.delete([name]);
+      return undefined;
+    }
+    const plain = open(this.key, name, item.sealed);
+    return plain === undefined ? undefined : (JSON.parse(plain) as T);
+  }
+
+  async put(name: string, value: unknown, ttlMs?: number): Promise<void> {
+    await this.store.write({ [name]: { value: { sealed: seal(this.key, name, JSON.stringify(value)), expiresAt: ttlMs === undefined ? undefined : this.now() + ttlMs } } });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.store.delete([name]);
+  }
+}
