@@ -3,6 +3,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 import { cardText as cardTextOf } from '../support/bot-harness';
+import { freePort } from '../support/free-port';
+import { startPlayground } from '../../src/sandbox/dev-environment';
+import { partnerUsersForPlayground } from '../../src/sandbox/seed';
 
 /**
  * A person in a real browser: headless Debian Chromium opens the Agents Playground, types "new user", clicks
@@ -87,8 +90,14 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     await waitForText('Check and create');
     await shot('05-confirm-with-checklist');
 
+    // Partner Center answers slowly this once, so the "Creating…" card can be seen (and screenshotted) before the result.
+    await fetch(`${env.app.sandboxUrl}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'POST', path: '/v1/customers/*/users', kind: 'latency', latencyMs: 3000, count: 1 }),
+    });
     await lastCard().getByRole('button', { name: 'Create', exact: true }).click();
-    await waitForText('Creating', 10_000).catch(() => undefined);
+    await waitForText('Creating', 10_000);
     await shot('06-creating');
     await waitForText('User created', 30_000);
     await shot('07-created');
@@ -146,8 +155,8 @@ describe('browser: the Agents Playground in headless Chromium', () => {
 
       // The base card carries every button; "Refresh" asks the bot for the clicker's own view. Ada holds the
       // GDAP role at Fabrikam, so she gets the approver's view: Approve and Reject, no Cancel. (The Playground's
-      // page always acts as the configured current user and has no user switcher, so Ben's own view, Cancel
-      // only, is checked in test/integration/bot/approval-flow.test.ts instead of here.)
+      // page always acts as its configured current user, so Ben's own view is taken in a Playground of his own,
+      // in the next test.)
       const request = page.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', { hasText: 'Waiting for approval' }).last();
       expect(await request.getByRole('button', { name: 'Cancel request' }).count()).toBe(1);
       await request.getByRole('button', { name: 'Refresh', exact: true }).click();
@@ -161,6 +170,55 @@ describe('browser: the Agents Playground in headless Chromium', () => {
       await shot('10-team-request-created', 'Created by Ada');
     } finally {
       driver.close();
+    }
+  }, 120_000);
+
+  it("the requester's own view: Ben, in a Playground where he is the current user, refreshes his request", async () => {
+    // The Playground has no user switcher: a second one, on the same bot, has Ben as its current user.
+    const bens = await startPlayground({
+      botUrl: `${env.app.botUrl}/api/messages`,
+      port: await freePort(),
+      dataDir: 'test-output/browser-data-ben',
+      tenantId: env.app.config.aad.tenantId,
+      botId: env.app.config.bot.id ?? env.app.config.aad.clientId,
+      users: partnerUsersForPlayground('ben@contoso-partner.example'),
+    });
+    const driver = new PlaygroundDriver(bens.url);
+    const benPage = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    try {
+      // The page shows what arrives while it is open and following the chat, so it opens there first.
+      await benPage.goto(bens.url, { waitUntil: 'networkidle' });
+      await benPage.getByText('Helpdesk chat').first().click();
+      await benPage.getByText('I create user accounts').first().waitFor({ timeout: 10_000 });
+      await driver.connect();
+      const cfg = await driver.config();
+      const chat = cfg.groupChats[0].id as string;
+      const ben = cfg.currentUser?.id ?? (cfg.users as Array<{ id: string; name: string }>).find((u) => u.name.startsWith('Ben'))!.id;
+      await driver.say(chat, ben, 'new user', { id: cfg.bot.id, name: cfg.bot.name });
+      const picker = await driver.waitFor(() => driver.cards().find((c) => cardTextOf(c.card).includes('choose the customer')));
+      await driver.execute(chat, ben, picker.id, 'submitForm', {
+        customerId: '22222222-0000-4000-8000-000000000001',
+        firstName: 'Radia',
+        lastName: 'Perlman',
+        userName: `radia.${Date.now().toString(36)}`,
+        domain: 'fabrikam.example',
+        usageLocation: 'US',
+        passwordMode: 'generate',
+        forceChangePassword: 'true',
+        ticket: 'CHG-2042',
+      });
+
+      const request = benPage.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', { hasText: 'Waiting for approval' }).last();
+      await request.waitFor({ timeout: 20_000 });
+      await request.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await request.getByRole('button', { name: 'Approve', exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await request.getByRole('button', { name: 'Cancel request' }).isVisible()).toBe(true);
+      expect(await request.getByRole('button', { name: 'Reject', exact: true }).count()).toBe(0);
+      await request.screenshot({ path: `${SHOTS}/12-team-request-requester-view.png` });
+    } finally {
+      driver.close();
+      await benPage.close();
+      await bens.stop();
     }
   }, 120_000);
 });
