@@ -70,7 +70,7 @@ const envSchema = z.object({
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
-  DUE_WORK_POLL_MS: positiveInt(1000),
+  DUE_WORK_POLL_MS: z.coerce.number().int().positive().optional(),
   /** How long a creation runs before another instance may finish it (default: HTTP_DEADLINE_MS + 30 s). */
   CREATION_LEASE_MS: z.coerce.number().int().positive().optional(),
   /** On SIGTERM, how long in-flight work may run before the process exits anyway (what is left is finished later). */
@@ -191,7 +191,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandboxUrl: `http://127.0.0.1:${e.SANDBOX_PORT}`,
     sandboxUser: e.SANDBOX_USER,
     sandboxEmbedded: e.SANDBOX_EMBEDDED,
-    dueWorkPollMs: e.DUE_WORK_POLL_MS,
+    // Each poll of Blob storage is a paid listing: every 5 s there is plenty for expiries and password removal.
+    dueWorkPollMs: e.DUE_WORK_POLL_MS ?? (e.STORAGE === 'blob' ? 5000 : 1000),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     creationLeaseMs: e.CREATION_LEASE_MS ?? e.HTTP_DEADLINE_MS + 30_000,
     playground: sandbox && e.PLAYGROUND,
