@@ -128,7 +128,7 @@ export class ApprovalFlow {
     if (!cred) return 'observer';
     if (cred.user.oid === request.requester.oid && !this.settings.allowSelfApproval) return 'requester';
     try {
-      await authorizeDecision(this.deps, cred, request, this.settings, 'reject');
+      await authorizeDecision(this.deps, cred, request, this.settings, 'reject', { useCache: true });
       return 'approver';
     } catch (e) {
       if (e instanceof AppError) return cred.user.oid === request.requester.oid ? 'requester' : 'observer';

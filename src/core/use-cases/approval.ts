@@ -43,8 +43,10 @@ export async function submitForApproval(deps: UseCaseDeps, actor: Actor, request
 
 /**
  * May this person decide on this request, right now? The approver group (with their own token), never their own
- * request unless allowed, and (for an approval) their own GDAP role for the customer, checked uncached. Throws
- * NOT_APPROVER, SELF_APPROVAL_REFUSED or the GDAP check's code; nothing changes when it does.
+ * request unless allowed, and their own GDAP role for the customer: approvers are the people who could create the
+ * user themselves, so a rejection needs the role as much as an approval does. Decisions check uncached; the view a
+ * card shows may use the cache (`useCache`). Throws NOT_APPROVER, SELF_APPROVAL_REFUSED or the GDAP check's code;
+ * nothing changes when it does.
  */
 export async function authorizeDecision(
   deps: UseCaseDeps,
@@ -52,6 +54,7 @@ export async function authorizeDecision(
   request: UserRequest,
   policy: ApprovalPolicy,
   decision: 'approve' | 'reject',
+  opts: { useCache?: boolean } = {},
 ): Promise<void> {
   if (policy.approverGroupId) {
     const token = (await deps.tokens.partnerGraph(cred)).token;
@@ -61,10 +64,10 @@ export async function authorizeDecision(
   if (request.requester.oid === cred.user.oid && !policy.allowSelfApproval && decision === 'approve') {
     throw new AppError('SELF_APPROVAL_REFUSED', 'requesters cannot approve their own requests');
   }
+  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: opts.useCache ?? false, correlationId: request.correlationId });
+  const role = checklist.checks.find((c) => c.id === 'gdap-role');
+  if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve') {
-    const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: false, correlationId: request.correlationId });
-    const role = checklist.checks.find((c) => c.id === 'gdap-role');
-    if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
     const mfa = checklist.checks.find((c) => c.id === 'mfa');
     if (mfa && mfa.status === 'blocked') throw new AppError('MFA_REQUIRED', 'the approver signed in without MFA');
   }

@@ -147,6 +147,12 @@ describe('channel approvals', () => {
     const { requestId } = await raise(ben, 'views.one', 'ch-9');
     expect(cardVerbs(invokeCard(await bot.executeInChannel(ada, 'refreshRequest', { requestId }, 'ch-9')))).toEqual(['approve', '', 'refreshRequest']);
     expect(cardVerbs(invokeCard(await bot.executeInChannel(ben, 'refreshRequest', { requestId }, 'ch-9')))).toEqual(['cancel', 'refreshRequest']);
+    // Fay holds no GDAP role anywhere: the status only, and a rejection from her is refused with the reason.
+    const fay = await bot.teamsUser('fay@contoso-partner.example');
+    await bot.signIn(fay);
+    expect(cardVerbs(invokeCard(await bot.executeInChannel(fay, 'refreshRequest', { requestId }, 'ch-9')))).toEqual(['refreshRequest']);
+    expect(cardText(invokeCard(await bot.executeInChannel(fay, 'reject', { requestId, reason: 'not mine to judge' }, 'ch-9')))).toContain('No GDAP role');
+    expect(cardText(invokeCard(await bot.executeInChannel(ada, 'refreshRequest', { requestId }, 'ch-9')))).toContain('Waiting for approval');
   });
 
   it('an approver with no session is asked for the SSO token (401 loginRequest) and the approval goes through with it', async () => {
