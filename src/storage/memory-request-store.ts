@@ -31,6 +31,7 @@ export class MemoryRequestStore implements RequestStore {
     return [...this.items.values()]
       .map((i) => i.value)
       .filter((r) => (!query.customerId || r.customer.id === query.customerId) && (!query.requesterOid || r.requester.oid === query.requesterOid))
+      .filter((r) => (!query.since || Date.parse(r.createdAt) >= Date.parse(query.since)) && (!query.before || Date.parse(r.createdAt) < Date.parse(query.before)))
       // Newest first by time (not by text: ISO strings of different precision sort wrongly), then by id.
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || compareIds(a.id, b.id))
       .slice(0, Math.max(0, query.limit))

@@ -18,6 +18,7 @@ import { DueWorkRunner } from '../core/approval/due-work-runner';
 import { finishOrphansNow } from '../core/use-cases/in-flight';
 import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
 import { BackgroundWork } from './background';
+import { parseHistoryArgs, type HistoryArgs } from './commands';
 import { CardUpdater } from './card-updater';
 import { dueWorkHandlers } from './due-work-handlers';
 import { OutcomeDelivery } from './outcome-delivery';
@@ -175,13 +176,16 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         await signIn.sendSignInCard(ctx);
         return;
       }
-      const args = (ctx.activity.text ?? '').trim().replace(/^history\s*/i, '');
-      const csv = /^csv\b/i.test(args);
-      const filter = args.replace(/^csv\s*/i, '').trim();
+      const args = parseHistoryArgs(ctx.activity.text ?? '');
+      if ('error' in args) {
+        await sendCard(ctx, views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' }));
+        return;
+      }
       const personal = ctx.activity.conversation.conversationType === 'personal';
-      const requests = await history(cred.user.oid, personal, filter, csv ? 1000 : 20);
-      const scope = `${personal ? 'Your requests' : 'All requests'}${filter ? ` for customers matching "${filter}"` : ''}`;
-      if (csv) {
+      const requests = await history(cred.user.oid, personal, args, args.csv ? 1000 : 20);
+      const range = [args.since ? ` since ${args.since.slice(0, 10)}` : '', args.before ? ` until ${new Date(Date.parse(args.before) - 1).toISOString().slice(0, 10)}` : ''].join('');
+      const scope = `${personal ? 'Your requests' : 'All requests'}${args.customer ? ` for customers matching "${args.customer}"` : ''}${range}`;
+      if (args.csv) {
         await ctx.sendActivity({ text: `${scope}, as CSV (${requests.length} rows):\n\n\`\`\`\n${auditCsv(requests)}\n\`\`\``, textFormat: 'markdown' });
       } else {
         await sendCard(ctx, views.history(scope, `The last ${requests.length} request(s), newest first.`, requests));
@@ -191,13 +195,15 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     }
   });
   /** Requests for the history card: the person's own in a personal chat, everyone's in a team. */
-  const history = async (oid: string, personal: boolean, customerFilter: string, limit: number) => {
+  const history = async (oid: string, personal: boolean, args: HistoryArgs, limit: number) => {
     const requesterOid = personal ? oid : undefined;
-    if (!customerFilter) return useCases.requests.list({ requesterOid, limit });
-    const needle = customerFilter.toLowerCase();
-    const recent = await useCases.requests.list({ requesterOid, limit: 500 });
+    const range = { since: args.since, before: args.before };
+    if (!args.customer) return useCases.requests.list({ requesterOid, ...range, limit });
+    // Customers are matched by name among recent requests, then each is listed through its own index.
+    const needle = args.customer.toLowerCase();
+    const recent = await useCases.requests.list({ requesterOid, ...range, limit: 500 });
     const ids = [...new Set(recent.filter((r) => r.customer.companyName.toLowerCase().includes(needle) || r.customer.id === needle).map((r) => r.customer.id))];
-    const lists = await Promise.all(ids.map((customerId) => useCases.requests.list({ customerId, requesterOid, limit })));
+    const lists = await Promise.all(ids.map((customerId) => useCases.requests.list({ customerId, requesterOid, ...range, limit })));
     return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   };
   app.activity(ActivityTypes.Message, async (ctx) => {

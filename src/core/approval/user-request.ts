@@ -64,6 +64,10 @@ export interface Versioned<T> {
 export interface RequestQuery {
   customerId?: string;
   requesterOid?: string;
+  /** Created at or after this ISO time. */
+  since?: string;
+  /** Created strictly before this ISO time. */
+  before?: string;
   limit: number;
 }
 

@@ -62,14 +62,20 @@ export class BlobRequestStore implements RequestStore {
     const prefix = listPrefix(query);
     const found: UserRequest[] = [];
     const pages = this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: Math.min(limit, 5000) });
+    const sinceMs = query.since ? epochMs(query.since, 'since') : Number.NEGATIVE_INFINITY;
+    const beforeMs = query.before ? epochMs(query.before, 'before') : Number.POSITIVE_INFINITY;
     for await (const page of pages) {
-      const entries = page.segment.blobItems.map((b) => parseListEntry(b.name, prefix));
+      // Index names sort newest first and carry the creation time: a time range costs listing, not downloads.
+      const all = page.segment.blobItems.map((b) => parseListEntry(b.name, prefix));
+      const entries = all.filter((e) => e.createdMs < beforeMs && e.createdMs >= sinceMs);
+      const exhausted = all.length > 0 && all[all.length - 1].createdMs < sinceMs;
       const requests = await mapLimited(entries, READ_WIDTH, async (e) => (await this.get(e.id))?.value);
       for (const [i, r] of requests.entries()) {
         // An entry left by a write that lost its race, or by an earlier version, points at nothing or elsewhere.
         if (r && matches(r, query, entries[i].createdMs)) found.push(r);
         if (found.length === limit) return found;
       }
+      if (exhausted) return found;
     }
     return found;
   }

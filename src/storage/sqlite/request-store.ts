@@ -57,6 +57,15 @@ export class SqliteRequestStore implements RequestStore {
       where.push('requester_oid = ?');
       args.push(query.requesterOid);
     }
+    // created_at holds canonical ISO text, so a time range is a range on the same index.
+    if (query.since) {
+      where.push('created_at >= ?');
+      args.push(canonicalIso(query.since, 'since'));
+    }
+    if (query.before) {
+      where.push('created_at < ?');
+      args.push(canonicalIso(query.before, 'before'));
+    }
     const rows = this.store.statement(listSql(where)).all(...args, Math.max(0, query.limit)) as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as UserRequest);
   }

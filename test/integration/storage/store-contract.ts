@@ -110,6 +110,20 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         );
         expect(await stores.requests.list({ customerId: 'c9', limit: 10 })).toEqual([]);
         expect(await stores.requests.list({ limit: 0 })).toEqual([]);
+
+        // By time: [since, before), alone or with the other filters, still newest first and limited.
+        const at = (i: number) => new Date(base + i * 61_001).toISOString();
+        const inRange = (r: UserRequest, from: number, to: number) => Date.parse(r.createdAt) >= Date.parse(at(from)) && Date.parse(r.createdAt) < Date.parse(at(to));
+        expect(ids(await stores.requests.list({ since: at(30), before: at(60), limit: 1000 }))).toEqual(ids(newestFirst.filter((r) => inRange(r, 30, 60))));
+        expect(ids(await stores.requests.list({ since: at(100), limit: 1000 }))).toEqual(ids(newestFirst.slice(0, 20)));
+        expect(ids(await stores.requests.list({ before: at(10), limit: 3 }))).toEqual(['r009', 'r008', 'r007']);
+        expect(ids(await stores.requests.list({ customerId: 'c1', since: at(30), before: at(60), limit: 5 }))).toEqual(
+          ids(newestFirst.filter((r) => r.customer.id === 'c1' && inRange(r, 30, 60)).slice(0, 5)),
+        );
+        expect(ids(await stores.requests.list({ requesterOid: 'dan', since: '2026-01-01T00:30:00+00:00', before: at(60), limit: 1000 }))).toEqual(
+          ids(newestFirst.filter((r) => r.requester.oid === 'dan' && Date.parse(r.createdAt) >= Date.parse('2026-01-01T00:30:00Z') && inRange(r, 0, 60))),
+        );
+        expect(await stores.requests.list({ since: at(200), limit: 10 })).toEqual([]);
       });
 
       it('orders by time, not by text: mixed ISO precision, and ties broken by id', async () => {
