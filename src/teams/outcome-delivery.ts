@@ -45,7 +45,10 @@ export class OutcomeDelivery {
   async show(request: UserRequest, password?: string): Promise<void> {
     const withPassword = request.state.kind === 'created' ? password : undefined;
     if (request.mode === 'personal') {
-      if (request.card) {
+      // Created and already delivered, its password still on the card until the hide item: showing the result
+      // again (a late duplicate finish item) would take the password away early.
+      const stillShown = request.state.kind === 'created' && request.passwordRevealUntil && Date.parse(request.passwordRevealUntil) > this.deps.clock.now().getTime();
+      if (request.card && (withPassword || !stillShown)) {
         await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
         if (withPassword) await this.scheduleHide(request, 'card', request.card);
       }

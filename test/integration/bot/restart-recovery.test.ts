@@ -69,3 +69,29 @@ describe('restart during a creation', () => {
     expect(await second.app.useCases.vault.get(requestId)).toBeUndefined();
   });
 });
+
+describe('a late, duplicate finish item', () => {
+  const bot = new BotHarness();
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+
+  it('does not take a password off the result card before its time', async () => {
+    const ada = await bot.teamsUser('ada@contoso-partner.example');
+    await bot.signIn(ada);
+    const confirm = invokeCard(
+      await bot.execute(ada, 'submitForm', { customerId: FABRIKAM, firstName: 'Late', lastName: 'Item', userName: 'late.item', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }),
+    );
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    await bot.execute(ada, 'create', { requestId }, 'act-late');
+    await bot.connector.waitFor(() => bot.connector.updates('act-late').find((u) => cardText(cardOf(u)).includes('Temporary password')));
+    await bot.app.teams.background.drain();
+    const updates = bot.connector.updates('act-late').length;
+
+    // A click that lost the race but stalled scheduled its finish item after the winner had settled.
+    await bot.app.useCases.dueWork.schedule({ key: `finish:${requestId}`, kind: 'finish-request', requestId, dueAt: new Date().toISOString() });
+    await bot.app.teams.dueWork.runDue(); // or the runner's own poll got there first:
+    await bot.app.teams.dueWork.stop(); // waits for a round in progress
+    expect(await bot.app.useCases.dueWork.claimDue(new Date(), 'probe', 60_000, 10)).toEqual([]);
+    expect(bot.connector.updates('act-late')).toHaveLength(updates);
+  });
+});
