@@ -114,6 +114,25 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     await expectOneUserAndTruthfulCards(h, ben, 'crash.after', 'cm-4', 'Cleo');
   }, 90_000);
 
+  it('expiry and password removal are stored: after a SIGKILL the restarted bot does both at their time', async () => {
+    const quick = { APPROVAL_EXPIRE_HOURS: '0.002', PASSWORD_REVEAL_MINUTES: '0.1' }; // 7.2 s and 6 s
+    await bot.kill();
+    bot = await h.launch('quick-times', quick);
+    const ada = await h.teamsUser('ada@contoso-partner.example');
+    await raise(h, ben, 'crash.expire', 'cm-6');
+    const confirm = invokeCard(await h.execute(ada, 'submitForm', { ...form('crash.hide'), customerId: FABRIKAM }, 'cm-7'));
+    const requestId = (confirm.actions as any[]).find((a) => a.verb === 'create').data.requestId;
+    await h.execute(ada, 'create', { requestId }, 'cm-7');
+    await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'Temporary password')), 15_000);
+
+    expect(h.connector.calls.find(isCard('cm-6', 'Expired at'))).toBeUndefined();
+    await restart('after-quick-times');
+    await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-6', 'Expired at')), 20_000);
+    const hidden = await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'has been removed from this message')), 20_000);
+    expect(JSON.stringify(cardOf(hidden))).not.toContain('codeSnippet');
+    await h.connector.waitFor(() => h.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes('crash.expire@') && cardText(cardOf(c)).includes('expired')));
+  }, 90_000);
+
   it('SIGTERM during a creation: the creation finishes before the process exits 0', async () => {
     const requestId = await raise(h, ben, 'graceful.stop', 'cm-5');
     await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'latency', latencyMs: 2500, count: 1 });
@@ -148,7 +167,8 @@ describe('two instances on one Blob container', () => {
     azurite = await startAzurite();
     h = new ProcessHarness({ STORAGE: 'blob', STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_CONTAINER: 'two-instances' });
     await h.start();
-    [a, b] = await Promise.all([h.launch('a'), h.launch('b')]);
+    // Requests expire after 10.8 s here, so one can be left to expire while both instances poll.
+    [a, b] = await Promise.all([h.launch('a', { APPROVAL_EXPIRE_HOURS: '0.003' }), h.launch('b', { APPROVAL_EXPIRE_HOURS: '0.003' })]);
     [ben, cleo, erin] = await Promise.all(['ben', 'cleo', 'erin'].map((n) => h.teamsUser(`${n}@contoso-partner.example`)));
   }, 120_000);
   afterAll(async () => {
@@ -179,4 +199,13 @@ describe('two instances on one Blob container', () => {
     await expectOneUserAndTruthfulCards(h, ben, 'failover.one', 'ti-2', 'Cleo');
     expect(b.logs().some((l) => l.msg === 'finishing a creation whose process stopped' && l.requestId === requestId)).toBe(true);
   }, 90_000);
+
+  it('an expiry due while both instances poll happens once: one card update, one notice', async () => {
+    if (!a.alive) a = await h.launch('a-again', { APPROVAL_EXPIRE_HOURS: '0.003' }); // the failover test killed it
+    await raise(h.via(b), ben, 'expire.once', 'ti-3');
+    await h.connector.waitFor(() => h.connector.calls.find(isCard('ti-3', 'Expired at')), 30_000);
+    await sleep(2_000); // time for a second instance to have done it too, if it were going to
+    expect(h.connector.calls.filter(isCard('ti-3', 'Expired at'))).toHaveLength(1);
+    expect(h.connector.privateTo(ben.teamsId).filter((c) => cardText(cardOf(c)).includes('expire.once@') && cardText(cardOf(c)).includes('expired'))).toHaveLength(1);
+  }, 60_000);
 });
