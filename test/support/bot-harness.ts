@@ -144,6 +144,18 @@ export class BotHarness {
     return this.post(this.activity(user, { type: 'invoke', name, value }));
   }
 
+  /**
+   * Fills and reviews the personal-chat form for a new Fabrikam user (generated password), like a person would;
+   * returns the request id the confirmation card's Create button carries.
+   */
+  async reviewNewUser(user: TeamsUser, userName: string, extra: Record<string, string> = {}): Promise<string> {
+    const form = { customerId: FABRIKAM, firstName: 'Kath', lastName: 'Johnson', userName, domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true', ...extra };
+    const confirm = invokeCard(await this.execute(user, 'submitForm', form));
+    const create = (confirm.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'create');
+    if (!create?.data?.requestId) throw new Error(`no Create button on the confirmation card: ${cardText(confirm)}`);
+    return create.data.requestId;
+  }
+
   /** Signs the user in through the real Teams SSO protocol: the token exchange invoke with an SSO token. */
   async signIn(user: TeamsUser, opts: { mfa?: boolean } = {}): Promise<void> {
     const res = await this.invoke(user, 'signin/tokenExchange', { id: randomUUID(), connectionName: 'sso', token: await this.ssoToken(user.upn, opts) });

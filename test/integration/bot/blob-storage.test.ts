@@ -1,4 +1,4 @@
-import { BotHarness, cardText, FABRIKAM, invokeCard } from '../../support/bot-harness';
+import { BotHarness, cardText } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { startAzurite } from '../../support/azurite';
 
@@ -20,10 +20,7 @@ describe('bot on Azure Blob storage (Azurite)', () => {
   it('creates a user and keeps the request in Blob storage', async () => {
     const ada = await bot.teamsUser('ada@contoso-partner.example');
     await bot.signIn(ada);
-    const confirm = invokeCard(
-      await bot.execute(ada, 'submitForm', { customerId: FABRIKAM, firstName: 'Blob', lastName: 'Store', userName: 'blob.store', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }),
-    );
-    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    const requestId = await bot.reviewNewUser(ada, 'blob.store');
     await bot.execute(ada, 'create', { requestId }, 'act-blob');
     await bot.connector.waitFor(() => bot.connector.updates('act-blob').find((u) => cardText(cardOf(u)).includes('User created')));
     await bot.app.teams.background.drain();

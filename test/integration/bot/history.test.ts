@@ -1,4 +1,4 @@
-import { BotHarness, cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { BotHarness, cardText, FABRIKAM, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 
 /** `history` and its audit export, over HTTP: whose requests, which customer, which days, and never a secret. */
@@ -8,20 +8,18 @@ describe('history and the audit export', () => {
   let ben: TeamsUser;
   const password = 'Hist0ry!Secret#42';
 
-  const submit = (user: TeamsUser, userName: string, extra: Record<string, string> = {}) =>
-    bot.execute(user, 'submitForm', { customerId: FABRIKAM, firstName: 'Ann', lastName: 'Audit', userName, domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true', ...extra });
 
   beforeAll(async () => {
     await bot.start();
     [ada, ben] = await Promise.all([bot.teamsUser('ada@contoso-partner.example'), bot.teamsUser('ben@contoso-partner.example')]);
     await bot.signIn(ada);
     await bot.signIn(ben);
-    await submit(ada, 'hist.one');
-    const confirm = invokeCard(await submit(ada, 'hist.two', { passwordMode: 'manual', password, ticket: 'INC-77' }));
-    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId;
+    await bot.reviewNewUser(ada, 'hist.one');
+    const requestId = await bot.reviewNewUser(ada, 'hist.two', { passwordMode: 'manual', password, ticket: 'INC-77' });
     await bot.execute(ada, 'create', { requestId }, 'hist-card');
     await bot.connector.waitFor(() => bot.connector.updates('hist-card').find((u) => cardText(cardOf(u)).includes('User created')));
-    await submit(ben, 'hist.ben');
+    // Ben holds no GDAP role: his request stays a draft (the confirmation card has no Create), but it is his.
+    await bot.execute(ben, 'submitForm', { customerId: FABRIKAM, firstName: 'Ben', lastName: 'Draft', userName: 'hist.ben', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' });
   });
   afterAll(() => bot.stop());
 

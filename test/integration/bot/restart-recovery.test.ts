@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard } from '../../support/bot-harness';
+import { BotHarness, cardText, cardVerbs, FABRIKAM } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 
 /**
@@ -28,10 +28,7 @@ describe('restart during a creation', () => {
     const dataDir = first.app.config.dataDir;
     const ada = await first.teamsUser('ada@contoso-partner.example');
     await first.signIn(ada);
-    const confirm = invokeCard(
-      await first.execute(ada, 'submitForm', { customerId: FABRIKAM, firstName: 'Kath', lastName: 'Johnson', userName: userName, domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }),
-    );
-    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    const requestId = await first.reviewNewUser(ada, userName);
 
     // Partner Center creates the user but the answer never comes back; the bot then dies (its store is gone).
     await first.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
@@ -78,10 +75,7 @@ describe('a late, duplicate finish item', () => {
   it('does not take a password off the result card before its time', async () => {
     const ada = await bot.teamsUser('ada@contoso-partner.example');
     await bot.signIn(ada);
-    const confirm = invokeCard(
-      await bot.execute(ada, 'submitForm', { customerId: FABRIKAM, firstName: 'Late', lastName: 'Item', userName: 'late.item', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }),
-    );
-    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    const requestId = await bot.reviewNewUser(ada, 'late.item');
     await bot.execute(ada, 'create', { requestId }, 'act-late');
     await bot.connector.waitFor(() => bot.connector.updates('act-late').find((u) => cardText(cardOf(u)).includes('Temporary password')));
     await bot.app.teams.background.drain();
