@@ -71,9 +71,7 @@ export class ApprovalFlow {
    * who clicked, and automatic refresh is unreliable in channels, so it is never the only way people see it.
    */
   private broadcast(t: ActionTurn, request: UserRequest): void {
-    const location = request.card;
-    if (!location) return;
-    t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.delivery.syncCard({ ...request, card: location })));
+    t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.delivery.syncCard(request)));
   }
 
   readonly handlers = {
