@@ -3,9 +3,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 import { cardText as cardTextOf } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
-import { startPlayground } from '../../src/sandbox/dev-environment';
-import { partnerUsersForPlayground } from '../../src/sandbox/seed';
 
 /**
  * A person in a real browser: headless Debian Chromium opens the Agents Playground, types "new user", clicks
@@ -173,52 +170,53 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     }
   }, 120_000);
 
-  it("the requester's own view: Ben, in a Playground where he is the current user, refreshes his request", async () => {
-    // The Playground has no user switcher: a second one, on the same bot, has Ben as its current user.
-    const bens = await startPlayground({
-      botUrl: `${env.app.botUrl}/api/messages`,
-      port: await freePort(),
-      dataDir: 'test-output/browser-data-ben',
-      tenantId: env.app.config.aad.tenantId,
-      botId: env.app.config.bot.id ?? env.app.config.aad.clientId,
-      users: partnerUsersForPlayground('ben@contoso-partner.example'),
-    });
-    const driver = new PlaygroundDriver(bens.url);
-    const benPage = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  it("in the team's channel: Ada raises a request from the bot's card, sees her own view, Cleo approves", async () => {
+    const driver = new PlaygroundDriver(env.playground.url);
+    await driver.connect();
     try {
-      // The page shows what arrives while it is open and following the chat, so it opens there first.
-      await benPage.goto(bens.url, { waitUntil: 'networkidle' });
-      await benPage.getByText('Helpdesk chat').first().click();
-      await benPage.getByText('I create user accounts').first().waitFor({ timeout: 10_000 });
-      await driver.connect();
       const cfg = await driver.config();
-      const chat = cfg.groupChats[0].id as string;
-      const ben = cfg.currentUser?.id ?? (cfg.users as Array<{ id: string; name: string }>).find((u) => u.name.startsWith('Ben'))!.id;
-      await driver.say(chat, ben, 'new user', { id: cfg.bot.id, name: cfg.bot.name });
-      const picker = await driver.waitFor(() => driver.cards().find((c) => cardTextOf(c.card).includes('choose the customer')));
-      await driver.execute(chat, ben, picker.id, 'submitForm', {
-        customerId: '22222222-0000-4000-8000-000000000001',
-        firstName: 'Radia',
-        lastName: 'Perlman',
-        userName: `radia.${Date.now().toString(36)}`,
-        domain: 'fabrikam.example',
-        usageLocation: 'US',
-        passwordMode: 'generate',
-        forceChangePassword: 'true',
-        ticket: 'CHG-2042',
-      });
+      // The channel view shows what arrives while it is open: open it, then start from the bot's welcome card.
+      await page.getByText('General', { exact: true }).first().click();
+      const welcome = page.locator('.ac-adaptiveCard', { hasText: 'I create user accounts' }).last();
+      await welcome.getByRole('button', { name: 'New user' }).click();
+      await waitForText('choose the customer');
+      const picker = page.locator('.ac-adaptiveCard', { hasText: 'choose the customer' }).last();
+      const customer = picker.locator('input').first();
+      await customer.click();
+      await customer.fill('Fabrikam');
+      await page.locator('[role="option"]:visible', { hasText: 'Fabrikam, Inc.' }).first().click();
+      await picker.getByRole('button', { name: 'Next' }).click();
+      await waitForText('New user for Fabrikam');
+      const form = page.locator('.ac-adaptiveCard', { hasText: 'New user for Fabrikam' }).last();
+      await form.getByLabel('First name').fill('Radia');
+      await form.getByLabel('Last name').fill('Perlman');
+      await form.getByLabel('User name').fill(`radia.${Date.now().toString(36)}`);
+      await form.getByRole('button', { name: 'Review' }).click();
 
-      const request = benPage.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', { hasText: 'Waiting for approval' }).last();
+      // In a channel the form becomes one request card for the team.
+      const request = page.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', { hasText: 'Waiting for approval' }).last();
       await request.waitFor({ timeout: 20_000 });
+      await shot('12-channel-request-pending', 'Waiting for approval');
+
+      // Ada raised it, so her own view is the requester's: Cancel, no Approve (self-approval is off).
       await request.getByRole('button', { name: 'Refresh', exact: true }).click();
       await request.getByRole('button', { name: 'Approve', exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
       expect(await request.getByRole('button', { name: 'Cancel request' }).isVisible()).toBe(true);
       expect(await request.getByRole('button', { name: 'Reject', exact: true }).count()).toBe(0);
-      await request.screenshot({ path: `${SHOTS}/12-team-request-requester-view.png` });
+      await shot('13-channel-request-requester-view', 'Waiting for approval');
+
+      // Cleo approves from her Teams client (the Playground's API acting as her); everyone's card shows it.
+      const message = await driver.waitFor(() => driver.cards().find((c) => cardTextOf(c.card).includes('Waiting for approval') && cardTextOf(c.card).includes('Radia Perlman')));
+      const requestId = ((message.card as { actions: Array<{ verb?: string; data?: { requestId?: string } }> }).actions.find((a) => a.data?.requestId)?.data?.requestId) as string;
+      const cleo = (cfg.users as Array<{ id: string; name: string }>).find((u) => u.name.startsWith('Cleo'))!.id;
+      // The card is a root post of the channel: its thread is `<channel>;messageid=<post>`, as in Teams.
+      const channel = driver.messages.get(message.id)!.conversation!.id;
+      const thread = channel.includes(';') ? channel : `${channel};messageid=${message.id}`;
+      await driver.execute(thread, cleo, message.id, 'approve', { requestId });
+      await waitForText('Created by Cleo', 20_000);
+      await shot('14-channel-request-created', 'Created by Cleo');
     } finally {
       driver.close();
-      await benPage.close();
-      await bens.stop();
     }
   }, 120_000);
 });

@@ -310,7 +310,8 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     checks: (request.checksAtSubmit ?? []).map((c) => ({
       icon: c.status === 'ok' ? '✓' : c.status === 'warning' ? '!' : '✗',
       color: c.status === 'ok' ? 'Good' : c.status === 'warning' ? 'Warning' : 'Attention',
-      title: CHECK_TITLES[c.id as keyof typeof CHECK_TITLES] ?? c.id,
+      // Seen by the whole team: the role checked at submit was the requester's, not the reader's.
+      title: c.id === 'gdap-role' ? "Requester's GDAP role" : (CHECK_TITLES[c.id as keyof typeof CHECK_TITLES] ?? c.id),
       text: c.text,
     })),
     showApprove: pending && (view === 'base' || view === 'approver'),
