@@ -10,8 +10,12 @@ import type { UseCaseDeps } from './deps';
 
 /** Called before the compare-and-swap that may start a creation: whoever wins it, the creation is covered. */
 export async function guardCreation(deps: UseCaseDeps, requestId: string): Promise<void> {
-  const dueAt = new Date(deps.clock.now().getTime() + deps.settings.creationLeaseMs).toISOString();
-  await deps.dueWork.schedule({ key: dueKeys.finish(requestId), kind: 'finish-request', requestId, dueAt });
+  await scheduleFinish(deps, requestId, new Date(deps.clock.now().getTime() + deps.settings.creationLeaseMs));
+}
+
+/** The request's one finish item, due at `at` (scheduling again replaces it). */
+export async function scheduleFinish(deps: UseCaseDeps, requestId: string, at: Date): Promise<void> {
+  await deps.dueWork.schedule({ key: dueKeys.finish(requestId), kind: 'finish-request', requestId, dueAt: at.toISOString() });
 }
 
 /** The outcome is stored and has reached people: the identity is erased and nothing is left to finish. */

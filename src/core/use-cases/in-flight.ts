@@ -1,7 +1,7 @@
-import { dueKeys } from '../approval/due-work';
 import type { UserRequest } from '../approval/user-request';
 import type { UseCaseDeps } from './deps';
 import { performCreate } from './create-user';
+import { scheduleFinish } from './creation-guard';
 import { loadRequest, updateRequest } from './request-access';
 import { markInterrupted } from './recover';
 
@@ -43,8 +43,7 @@ export async function finishInterrupted(deps: UseCaseDeps, requestId: string): P
  */
 export async function finishOrphansNow(deps: UseCaseDeps): Promise<number> {
   const orphans = await deps.requests.inState('creating');
-  const now = deps.clock.now().toISOString();
-  for (const r of orphans) await deps.dueWork.schedule({ key: dueKeys.finish(r.id), kind: 'finish-request', requestId: r.id, dueAt: now });
+  for (const r of orphans) await scheduleFinish(deps, r.id, deps.clock.now());
   if (orphans.length) deps.logger.warn({ count: orphans.length, requestIds: orphans.map((r) => r.id) }, 'creations interrupted by a restart will be finished');
   return orphans.length;
 }
