@@ -2,9 +2,8 @@ import { TurnContext } from 'botbuilder';
 import type { UserRequest } from '../core/approval/user-request';
 import { AppError, type FieldIssue } from '../core/errors';
 import { approve, authorizeDecision, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
-import { cancelRequest, performCreate, startCreate } from '../core/use-cases/create-user';
+import { cancelRequest, startCreate } from '../core/use-cases/create-user';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { creationSettled } from '../core/use-cases/creation-guard';
 import { loadRequest, updateRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
 import type { UserCredential } from '../core/ports';
@@ -140,9 +139,7 @@ export class ApprovalFlow {
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
         // Everyone sees "Creating… (approved by …)" first, then the outcome, in that order.
         await this.delivery.syncCard(request);
-        const result = await performCreate(this.deps, cred, request.id);
-        await this.delivery.show(result.request, result.ok ? result.password : undefined);
-        await creationSettled(this.deps, request.id);
+        await this.delivery.createAndShow(cred, request.id);
       }),
     );
   }

@@ -1,6 +1,9 @@
 import type { DueItem } from '../core/approval/due-work';
 import { dueKeys } from '../core/approval/due-work';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
+import type { UserCredential } from '../core/ports';
+import { performCreate } from '../core/use-cases/create-user';
+import { creationSettled } from '../core/use-cases/creation-guard';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest } from '../core/use-cases/request-access';
 import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
@@ -61,6 +64,16 @@ export class OutcomeDelivery {
       }
     }
     if (withPassword) await passwordDelivered(this.deps, request.id);
+  }
+
+  /**
+   * Runs a claimed creation (after its invoke was answered), shows the outcome, and only then settles it: if the
+   * process dies before the end, the request's finish item does the rest.
+   */
+  async createAndShow(cred: UserCredential, requestId: string): Promise<void> {
+    const result = await performCreate(this.deps, cred, requestId);
+    await this.show(result.request, result.ok ? result.password : undefined);
+    await creationSettled(this.deps, requestId);
   }
 
   /** `hide-password` due work: the message keeps the result, without the password. */

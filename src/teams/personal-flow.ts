@@ -4,12 +4,11 @@ import { AppError, type FieldIssue } from '../core/errors';
 import type { ApprovalFlow } from './approval-flow';
 import type { UserCredential } from '../core/ports';
 import { TtlCache } from '../core/ttl-cache';
-import { cancelRequest, performCreate, startCreate } from '../core/use-cases/create-user';
+import { cancelRequest, startCreate } from '../core/use-cases/create-user';
 import { listCustomers, loadCustomerForForm, searchCustomers, type CustomerChoice, type CustomerForForm } from '../core/use-cases/customers';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
-import { creationSettled } from '../core/use-cases/creation-guard';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
 import { dataString, requestIdSchema, type Verb } from './action-invoke';
 import type { BackgroundWork } from './background';
@@ -167,9 +166,7 @@ export class PersonalFlow {
     const cred = t.cred;
     t.afterResponse(() =>
       this.background.run('create-user', { requestId }, async () => {
-        const result = await performCreate(this.deps, cred, requestId);
-        await this.delivery.show(result.request, result.ok ? result.password : undefined);
-        await creationSettled(this.deps, requestId);
+        await this.delivery.createAndShow(cred, requestId);
       }),
     );
     return this.views.creating(outcome.request);
