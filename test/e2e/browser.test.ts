@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumLaunchOptions } from '../support/chromium';
 import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 import { cardText as cardTextOf } from '../support/bot-harness';
 
 /**
- * A person in a real browser: headless Debian Chromium opens the Agents Playground, types "new user", clicks
- * through the cards and creates a user; a screenshot of each card is saved under test-output/screenshots (git
- * ignored; the README shows copies from docs/screenshots).
+ * A person in a real browser: headless Chromium (the one `npm ci` installs, see ../support/chromium.ts) opens the
+ * Agents Playground, types "new user", clicks through the cards and creates a user; a screenshot of each card is
+ * saved under test-output/screenshots (git ignored; the README shows copies from docs/screenshots).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
 
 describe('browser: the Agents Playground in headless Chromium', () => {
@@ -18,13 +18,10 @@ describe('browser: the Agents Playground in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    const launchOptions = await chromiumLaunchOptions();
     mkdirSync(SHOTS, { recursive: true });
     await env.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch(launchOptions);
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     await page.goto(env.playground.url, { waitUntil: 'networkidle' });
   }, 120_000);
