@@ -29,12 +29,16 @@ import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvo
 import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
+import { botFrameworkAuthConfig, runInbound } from './inbound-activity';
+
+const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
   views: CardViews;
   logger: Logger;
-  bot: { id?: string; password?: string; tenantId?: string };
+  /** `openIdMetadataUrl`: where inbound tokens' signing keys are published (default: the Bot Connector's). */
+  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl?: string };
   signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
@@ -59,8 +63,9 @@ const AFTER_RESPONSE = Symbol('afterResponse');
 export function createTeamsApp(opts: TeamsAppOptions) {
   const { useCases, views, logger } = opts;
   const botId = opts.bot.id ?? '';
+  const metadataUrl = opts.bot.openIdMetadataUrl ?? DEFAULT_OPENID_METADATA_URL;
   const adapter = new TeamsAdapter(
-    {},
+    botFrameworkAuthConfig(metadataUrl),
     new ConfigurationServiceClientCredentialFactory({
       MicrosoftAppId: opts.bot.id,
       MicrosoftAppPassword: opts.bot.password,
@@ -379,10 +384,21 @@ export function createTeamsApp(opts: TeamsAppOptions) {
    */
   const handle = async (req: BotRequest, res: BotResponse): Promise<void> => {
     const after: Array<() => void> = [];
-    await adapter.process(req, res, async (ctx) => {
-      ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
-      await app.run(ctx);
-    });
+    const authorization = req.headers.authorization ?? req.headers.Authorization;
+    const result = await runInbound(
+      adapter,
+      authorization,
+      req.body,
+      async (ctx) => {
+        ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
+        await app.run(ctx);
+      },
+      logger,
+      metadataUrl,
+    );
+    res.status(result.status);
+    if (result.body !== undefined) res.send(result.body);
+    res.end();
     for (const work of after) work();
   };
 

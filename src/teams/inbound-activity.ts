@@ -1,0 +1,70 @@
+import type { Activity, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
+import type { Logger } from '../core/ports';
+
+/** What the HTTP endpoint answers for one inbound activity. */
+export interface InboundResult {
+  status: number;
+  body?: unknown;
+}
+
+/** The Bot Connector's public-cloud settings, as botbuilder uses them by default, with the key location configurable. */
+export function botFrameworkAuthConfig(openIdMetadataUrl: string): Record<string, string> {
+  return {
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: 'urn:botframework:azure',
+  };
+}
+
+/** jsonwebtoken's refusals (bad signature, algorithm, expiry…): the caller's token is wrong, not our service. */
+const TOKEN_REFUSALS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * Runs one activity through the adapter's authentication and the turn, answering like CloudAdapter.process but
+ * with our own errors: a refused token is 401; keys that cannot be fetched (the Bot Framework OpenID metadata
+ * unreachable) are 503 with one JSON log line, because the sender may retry and it is not their fault; a body
+ * that is no activity is 400. CloudAdapter.process would answer both of the latter with 500 and print a stack.
+ */
+export async function runInbound(
+  adapter: CloudAdapter,
+  authorization: unknown,
+  body: unknown,
+  logic: (ctx: TurnContext) => Promise<void>,
+  logger: Logger,
+  metadataUrl: string,
+): Promise<InboundResult> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: 400, body: { error: 'the body is not an activity' } };
+  const activity = body as Activity & Record<string, unknown>;
+  if (typeof activity.type !== 'string' || activity.type === '') return { status: 400, body: { error: 'the activity has no type' } };
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const raw = activity[field];
+    if (typeof raw === 'string') {
+      (activity as Record<string, unknown>)[`raw${field[0].toUpperCase()}${field.slice(1)}`] = raw;
+      (activity as Record<string, unknown>)[field] = new Date(raw);
+    }
+  }
+  let turnStarted = false;
+  try {
+    // processActivity is CloudAdapter.process without its error handling (protected in the typings only).
+    const run = adapter as unknown as { processActivity(auth: string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> };
+    const invokeResponse = await run.processActivity(typeof authorization === 'string' ? authorization : '', activity, async (ctx) => {
+      turnStarted = true;
+      await logic(ctx);
+    });
+    return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
+  } catch (e) {
+    if (turnStarted) throw e;
+    const err = e as { name?: string; code?: string; statusCode?: number; message?: string };
+    if ((e instanceof AuthenticationError && err.statusCode === 401) || TOKEN_REFUSALS.has(err.name ?? '')) {
+      logger.warn({ activityType: activity.type, reason: err.name === 'AuthenticationError' ? 'refused' : err.name }, 'inbound activity not authenticated');
+      return { status: 401, body: { error: 'unauthorized' } };
+    }
+    logger.error({ activityType: activity.type, err: err.name, code: err.code, metadataUrl }, 'the Bot Connector signing keys could not be fetched; activity answered 503');
+    return { status: 503, body: { error: 'authentication temporarily unavailable' } };
+  }
+}
