@@ -30,6 +30,7 @@ import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 import { botFrameworkAuthConfig, runInbound } from './inbound-activity';
+import { answerUnhandledInvokes } from './unhandled-invoke';
 
 const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
@@ -363,6 +364,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       }
     }
   };
+
+  answerUnhandledInvokes(app, logger);
 
   // Errors outside the handlers (turn state that cannot be loaded or saved, say): still an answer Teams can show,
   // never an empty invoke or a 500, and the code people read comes from the same table.

@@ -21,6 +21,21 @@ export function botFrameworkAuthConfig(openIdMetadataUrl: string): Record<string
   };
 }
 
+/**
+ * The fields every turn needs (turn state is keyed by channel, bot, conversation and sender; replies go to the
+ * service URL). The Bot Connector always sends them; an activity without them can only be someone else's.
+ */
+function missingAddress(a: Record<string, unknown>): string | undefined {
+  const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  const id = (v: unknown) => Boolean(v) && typeof v === 'object' && text((v as { id?: unknown }).id);
+  if (!text(a.channelId)) return 'channelId';
+  if (!text(a.serviceUrl)) return 'serviceUrl';
+  if (!id(a.conversation)) return 'conversation.id';
+  if (!id(a.from)) return 'from.id';
+  if (!id(a.recipient)) return 'recipient.id';
+  return undefined;
+}
+
 /** jsonwebtoken's refusals (bad signature, algorithm, expiry…): the caller's token is wrong, not our service. */
 const TOKEN_REFUSALS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
@@ -41,6 +56,13 @@ export async function runInbound(
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: 400, body: { error: 'the body is not an activity' } };
   const activity = body as Activity & Record<string, unknown>;
   if (typeof activity.type !== 'string' || activity.type === '') return { status: 400, body: { error: 'the activity has no type' } };
+  const missing = missingAddress(activity);
+  if (missing) {
+    // Client garbage, not our failure: one warn line, never the error-level "missing context.activity.…" of a
+    // turn that cannot even load its state.
+    logger.warn({ activityType: activity.type, missing }, 'activity without the addressing fields a turn needs refused');
+    return { status: 400, body: { error: `the activity has no ${missing}` } };
+  }
   for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
     const raw = activity[field];
     if (typeof raw === 'string') {
