@@ -14,6 +14,7 @@ import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -55,7 +56,7 @@ export class ApprovalFlow {
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
-        text: `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting in the approvers' channel. You will hear here when it is decided.`,
+        text: `Your request for ${markdownText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
         reference: `Request ${request.id}`,
         offerNewUser: true,
       });
