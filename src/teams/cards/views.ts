@@ -164,7 +164,8 @@ export class CardViews {
       user: showUser(request.user),
       customer: showCustomer(request.customer),
       ticket: showTicket(request.ticket),
-      errorCode: md([state.failure.code, state.failure.upstreamCode && `Partner Center ${state.failure.upstreamCode}`, state.failure.httpStatus && `HTTP ${state.failure.httpStatus}`].filter(Boolean).join(' · ')),
+      // The code is ours (letters and underscores); only Partner Center's code is someone else's text.
+      errorCode: [state.failure.code, state.failure.upstreamCode && `Partner Center ${md(state.failure.upstreamCode, 64)}`, state.failure.httpStatus && `HTTP ${state.failure.httpStatus}`].filter(Boolean).join(' · '),
       correlationId: state.failure.correlationId ?? request.correlationId,
       canRetry: state.failure.retryable,
       canEdit: true,
@@ -300,7 +301,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
       const t = errorText(s.failure.code);
       stateText = `${t.title}: ${t.text} ${t.todo}`;
       outcome.push(
-        { title: 'Error code', value: md([s.failure.code, s.failure.upstreamCode && `Partner Center ${s.failure.upstreamCode}`].filter(Boolean).join(' · ')) },
+        { title: 'Error code', value: [s.failure.code, s.failure.upstreamCode && `Partner Center ${md(s.failure.upstreamCode, 64)}`].filter(Boolean).join(' · ') },
         { title: 'Correlation id', value: md(s.failure.correlationId ?? request.correlationId) },
         { title: 'Approved by', value: showName(s.by.name) },
       );
