@@ -26,13 +26,23 @@ export function botFrameworkAuthConfig(openIdMetadataUrl: string): Record<string
  * service URL). The Bot Connector always sends them; an activity without them can only be someone else's.
  */
 function missingAddress(a: Record<string, unknown>): string | undefined {
+  // (Also the few shape checks the SDK needs; the Bot Connector never sends anything else.)
   const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
   const id = (v: unknown) => Boolean(v) && typeof v === 'object' && text((v as { id?: unknown }).id);
   if (!text(a.channelId)) return 'channelId';
-  if (!text(a.serviceUrl)) return 'serviceUrl';
+  if (!text(a.serviceUrl) || !/^https?:\/\/[^\s/]+/i.test(a.serviceUrl as string)) return 'serviceUrl';
   if (!id(a.conversation)) return 'conversation.id';
   if (!id(a.from)) return 'from.id';
   if (!id(a.recipient)) return 'recipient.id';
+  // Fields the SDK walks before any code of ours runs (mention removal, attachments): the wrong shape crashes it.
+  const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || v === null || ok(v);
+  const objects = (v: unknown) => Array.isArray(v) && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+  if (!optional(a.entities, objects)) return 'entities (a list)';
+  if (!optional(a.attachments, objects)) return 'attachments (a list)';
+  for (const who of ['from', 'recipient', 'conversation'] as const) {
+    if (!optional((a[who] as { name?: unknown }).name, (v) => typeof v === 'string')) return `${who}.name (a string)`;
+  }
+  if (!optional(a.text, (v) => typeof v === 'string')) return 'text (a string)';
   return undefined;
 }
 

@@ -93,8 +93,14 @@ describe('fuzzing /api/messages', () => {
       fc.record(
         {
           dataset: fc.oneof({ weight: 3, arbitrary: fc.constant('customers') }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.integer() }),
-          queryText: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
-          queryOptions: fc.record({ top: fc.oneof(fc.integer(), fc.string()), skip: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] }),
+          queryText: fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 20 }) }, { weight: 1, arbitrary: fc.integer() }),
+          queryOptions: fc.record(
+            {
+              top: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.string()) }),
+              skip: fc.oneof({ weight: 4, arbitrary: fc.nat(100) }, { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.string()) }),
+            },
+            { requiredKeys: [] },
+          ),
           kind: fc.constantFrom('search', 'typeahead'),
         },
         { requiredKeys: ['dataset'] },
@@ -119,7 +125,12 @@ describe('fuzzing /api/messages', () => {
     oddType: fc.string({ maxLength: 10 }),
   });
   const sender = fc.record({ user: fc.nat(), aadMissing: fc.boolean(), fromId: id, replyToId: fc.oneof(fc.constant(undefined), fc.constant('act-card'), fc.string({ maxLength: 10 })) });
-  const activityArb = fc.record({ payload, conversation, sender, dropField: fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('channelId', 'serviceUrl', 'from', 'recipient', 'conversation', 'id', 'type') }) });
+  /** Now and then one field of the envelope replaced by any JSON value (the SDK walks some before our code runs). */
+  const garble = fc.oneof(
+    { weight: 10, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.record({ field: fc.constantFrom('serviceUrl', 'entities', 'attachments', 'text', 'channelData', 'recipient', 'timestamp', 'locale', 'value', 'replyToId', 'channelId'), value: json }) },
+  );
+  const activityArb = fc.record({ payload, conversation, sender, garble, dropField: fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('channelId', 'serviceUrl', 'from', 'recipient', 'conversation', 'id', 'type') }) });
 
   type Generated = typeof activityArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -136,6 +147,7 @@ describe('fuzzing /api/messages', () => {
     if (s.aadMissing) a.from = { id: (a.from as { id: string }).id, name: user.name };
     if (s.fromId !== undefined && s.user % 5 === 0) a.from = { ...(a.from as object), id: s.fromId };
     if (g.dropField) delete a[g.dropField];
+    if (g.garble) a[g.garble.field] = g.garble.value;
     if (c.kind === 'channel' && a.conversation === undefined) a.conversation = { id: HELPDESK_CHANNEL };
     return a;
   }
