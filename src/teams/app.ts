@@ -31,7 +31,7 @@ import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 import { botFrameworkAuthConfig, runInbound } from './inbound-activity';
 import { answerUnhandledInvokes } from './unhandled-invoke';
-import { fencedBlock, markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { cleanText, fencedBlock, markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
@@ -296,7 +296,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     const correlationId = randomUUID();
     try {
       const found = await flow.searchCustomers(cred, parsed.data.queryText, Math.min(parsed.data.queryOptions?.top || 25, 50), correlationId);
-      return found.map((c) => ({ title: `${c.name} (${c.domain})`, value: c.id }));
+      // Choice titles are not markdown, but upstream names still lose control characters and get a bound.
+      return found.map((c) => ({ title: cleanText(`${c.name} (${c.domain})`), value: c.id }));
     } catch (e) {
       // The list behind the type-ahead could not be read: no choices this time (the form also offers the list).
       reportError(e, correlationId, { turn: 'customer search' });

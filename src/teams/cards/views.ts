@@ -7,7 +7,7 @@ import { COUNTRIES, CARD_PATTERNS, countryName } from '../../core/new-user';
 import { errorText } from '../error-text';
 import { decidedBy } from '../../core/audit/audit-export';
 import type { AdaptiveCardJson, CardTemplates } from './card-templates';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 
 /**
  * People's text (typed by someone, or read from Partner Center or Graph) as template data: every value that a
@@ -48,7 +48,8 @@ export class CardViews {
   }
 
   pickCustomer(choices: CustomerChoice[], total: number, opts: { selected?: string; error?: string } = {}): AdaptiveCardJson {
-    return this.templates.render('pick-customer', { choices, count: total, selected: opts.selected ?? '', error: opts.error ?? null });
+    const shown = choices.map((c) => ({ ...c, name: cleanText(c.name, TEXT_LIMITS.name), domain: cleanText(c.domain, TEXT_LIMITS.name) }));
+    return this.templates.render('pick-customer', { choices: shown, count: total, selected: opts.selected ?? '', error: opts.error ?? null });
   }
 
   form(input: {
