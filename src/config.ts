@@ -23,6 +23,8 @@ const positiveInt = (def: number) => z.coerce.number().int().positive().default(
 
 const envSchema = z.object({
   PORT: port(3978),
+  /** Bind address of the bot; default 127.0.0.1 in sandbox mode (nothing there is authenticated), 0.0.0.0 otherwise. */
+  HOST: optionalString,
   BOT_ID: optionalGuid,
   BOT_PASSWORD: optionalString,
   BOT_TENANT_ID: optionalGuid,
@@ -30,6 +32,8 @@ const envSchema = z.object({
   AAD_APP_CLIENT_SECRET: optionalString,
   AAD_APP_TENANT_ID: optionalGuid,
   AUTHORITY_HOST: url('https://login.microsoftonline.com'),
+  /** Where the Bot Connector's signing keys are published (OpenID metadata); only tests point it elsewhere. */
+  BOT_OPENID_METADATA_URL: url('https://login.botframework.com/v1/.well-known/openidconfiguration'),
   PARTNER_CENTER_BASE_URL: url('https://api.partnercenter.microsoft.com'),
   GRAPH_BASE_URL: url('https://graph.microsoft.com'),
   SANDBOX: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).optional(),
@@ -81,6 +85,8 @@ const envSchema = z.object({
 
 export interface Config {
   port: number;
+  /** Bind address of the bot's HTTP endpoint. */
+  host: string;
   sandbox: boolean;
   sandboxPort: number;
   /** Where the sandbox listens, in sandbox mode. */
@@ -97,7 +103,7 @@ export interface Config {
   lookupCacheSeconds: number;
   approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
-  bot: { id?: string; password?: string; tenantId?: string };
+  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
   aad: { clientId: string; clientSecret: string; tenantId: string; authorityHost: string };
   partnerCenterBaseUrl: string;
@@ -123,6 +129,9 @@ export const SANDBOX_IDENTITY = {
 /** The authority name the sandbox's identity provider answers to (see src/identity, loopbackRewrite). */
 export const SANDBOX_AUTHORITY_HOST = 'https://login.sandbox.test';
 
+/** The variables that only a deployment to Microsoft's cloud sets: any one of them turns the sandbox off. */
+const MICROSOFT_VARIABLES = ['BOT_ID', 'BOT_PASSWORD', 'BOT_TENANT_ID', 'AAD_APP_CLIENT_ID', 'AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID'] as const;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -147,8 +156,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   const problems: string[] = [];
 
-  const hasMicrosoftCredentials = Boolean(e.AAD_APP_CLIENT_ID || e.AAD_APP_CLIENT_SECRET || e.BOT_ID);
-  const sandbox = e.SANDBOX === undefined || e.SANDBOX === '' ? !hasMicrosoftCredentials : ['true', '1', 'yes', 'on'].includes(e.SANDBOX);
+  // Sandbox mode only when meant: SANDBOX=true, or not one Microsoft variable set. Any of them (even only a secret
+  // or a tenant) means a production start, which then needs all of them: a partial set must never quietly fall
+  // back to an unauthenticated sandbox.
+  const microsoftVariables = MICROSOFT_VARIABLES.filter((name) => e[name] !== undefined);
+  const sandbox = e.SANDBOX === undefined || e.SANDBOX === '' ? microsoftVariables.length === 0 : ['true', '1', 'yes', 'on'].includes(e.SANDBOX);
 
   let key: Buffer | undefined;
   if (e.DATA_ENCRYPTION_KEY) {
@@ -170,8 +182,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!env.PARTNER_CENTER_BASE_URL) e.PARTNER_CENTER_BASE_URL = sandboxUrl;
     if (!env.GRAPH_BASE_URL) e.GRAPH_BASE_URL = sandboxUrl;
   } else {
+    const why = microsoftVariables.length > 0 && (e.SANDBOX === undefined || e.SANDBOX === '') ? `production mode, since ${microsoftVariables.join(', ')} ${microsoftVariables.length === 1 ? 'is' : 'are'} set; SANDBOX=true forces the sandbox` : 'SANDBOX is off';
     for (const name of ['AAD_APP_CLIENT_ID', 'AAD_APP_CLIENT_SECRET', 'AAD_APP_TENANT_ID', 'BOT_ID', 'BOT_PASSWORD'] as const) {
-      if (!e[name]) problems.push(`${name}: required when SANDBOX is off (see README, "Deploy to your tenant")`);
+      if (!e[name]) problems.push(`${name}: required in ${why} (see README, "Deploy to your tenant")`);
     }
     if (!key) problems.push('DATA_ENCRYPTION_KEY: required when SANDBOX is off (32 random bytes, hex or base64)');
     aad = {
@@ -186,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   return {
     port: e.PORT,
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     sandbox,
     sandboxPort: e.SANDBOX_PORT,
     sandboxUrl: `http://127.0.0.1:${e.SANDBOX_PORT}`,
@@ -200,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,
     lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
     approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
-    bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID },
+    bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,
     graphBaseUrl: e.GRAPH_BASE_URL,

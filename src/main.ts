@@ -38,7 +38,7 @@ export interface StartOptions {
   sandboxAutoSignIn?: boolean;
   /** Start the sandbox in this process when in sandbox mode (default true). */
   startSandbox?: boolean;
-  /** Bind address of the bot (default all interfaces, as the Bot Service needs). */
+  /** Bind address of the bot (default: config.host, i.e. HOST, else loopback in sandbox mode, all interfaces otherwise). */
   host?: string;
 }
 
@@ -134,13 +134,13 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   });
   const server = await startBotServer({
     port: config.port,
-    host: opts.host,
+    host: opts.host ?? config.host,
     teams,
     logger,
     allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
   });
   await teams.recover();
-  logger.info({ port: config.port, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
+  logger.info({ port: config.port, host: opts.host ?? config.host, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
 
   return {
     config,

@@ -32,3 +32,10 @@ export function dataString(data: Record<string, unknown>, key: string): string |
 
 export const tokenExchangeSchema = z.object({ id: z.string().optional(), connectionName: z.string().optional(), token: z.string().min(1) });
 export const verifyStateSchema = z.object({ state: z.string().min(1) });
+
+/** `application/search` invoke value (typeahead of an Input.ChoiceSet with Data.Query), parsed before use. */
+export const searchInvokeSchema = z.object({
+  dataset: z.string(),
+  queryText: z.string().max(200).optional().default(''),
+  queryOptions: z.object({ top: z.number().int().min(0).max(1000).optional(), skip: z.number().int().min(0).optional() }).optional(),
+});

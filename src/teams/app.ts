@@ -16,7 +16,7 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { auditCsv } from '../core/audit/audit-export';
 import { DueWorkRunner } from '../core/approval/due-work-runner';
 import { finishOrphansNow } from '../core/use-cases/in-flight';
-import { actionInvokeSchema, isVerb, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
+import { actionInvokeSchema, isVerb, searchInvokeSchema, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
 import { BackgroundWork } from './background';
 import { parseHistoryArgs, type HistoryArgs } from './commands';
 import { CardUpdater } from './card-updater';
@@ -29,12 +29,18 @@ import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvo
 import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
+import { botFrameworkAuthConfig, runInbound } from './inbound-activity';
+import { answerUnhandledInvokes } from './unhandled-invoke';
+import { cleanText, fencedBlock, markdownText, TEXT_LIMITS } from '../core/text/people-text';
+
+const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
   views: CardViews;
   logger: Logger;
-  bot: { id?: string; password?: string; tenantId?: string };
+  /** `openIdMetadataUrl`: where inbound tokens' signing keys are published (default: the Bot Connector's). */
+  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl?: string };
   signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
@@ -59,8 +65,9 @@ const AFTER_RESPONSE = Symbol('afterResponse');
 export function createTeamsApp(opts: TeamsAppOptions) {
   const { useCases, views, logger } = opts;
   const botId = opts.bot.id ?? '';
+  const metadataUrl = opts.bot.openIdMetadataUrl ?? DEFAULT_OPENID_METADATA_URL;
   const adapter = new TeamsAdapter(
-    {},
+    botFrameworkAuthConfig(metadataUrl),
     new ConfigurationServiceClientCredentialFactory({
       MicrosoftAppId: opts.bot.id,
       MicrosoftAppPassword: opts.bot.password,
@@ -184,9 +191,10 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       const personal = ctx.activity.conversation.conversationType === 'personal';
       const requests = await history(cred.user.oid, personal, args, args.csv ? 1000 : 20);
       const range = [args.since ? ` since ${args.since.slice(0, 10)}` : '', args.before ? ` until ${new Date(Date.parse(args.before) - 1).toISOString().slice(0, 10)}` : ''].join('');
-      const scope = `${personal ? 'Your requests' : 'All requests'}${args.customer ? ` for customers matching "${args.customer}"` : ''}${range}`;
+      const scope = `${personal ? 'Your requests' : 'All requests'}${args.customer ? ` for customers matching "${markdownText(args.customer, TEXT_LIMITS.name)}"` : ''}${range}`;
       if (args.csv) {
-        await ctx.sendActivity({ text: `${scope}, as CSV (${requests.length} rows):\n\n\`\`\`\n${auditCsv(requests)}\n\`\`\``, textFormat: 'markdown' });
+        // Inside the fence nothing is markdown, and fencedBlock makes sure no value can close the fence.
+        await ctx.sendActivity({ text: `${scope}, as CSV (${requests.length} rows):\n\n\`\`\`\n${fencedBlock(auditCsv(requests))}\n\`\`\``, textFormat: 'markdown' });
       } else {
         await sendCard(ctx, views.history(scope, `The last ${requests.length} request(s), newest first.`, requests));
       }
@@ -275,11 +283,26 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   );
 
   // Type-ahead for the customer list (Data.Query).
-  app.adaptiveCards.search('customers', async (ctx, _state, query) => {
+  app.adaptiveCards.search('customers', async (ctx) => {
+    // teams-ai passes the raw value on (a numeric queryText or a text `top` crashed the search): parsed here.
+    const parsed = searchInvokeSchema.safeParse(ctx.activity.value);
+    if (!parsed.success) {
+      logger.warn({ dataset: 'customers' }, 'malformed search invoke answered 400');
+      await sendInvokeResponse(ctx, 400, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'malformed search request' } });
+      return [];
+    }
     const cred = await signIn.credentialFor(ctx).catch(() => undefined);
     if (!cred) return [];
-    const found = await flow.searchCustomers(cred, query.parameters.queryText ?? '', Math.min(query.count || 25, 50), randomUUID());
-    return found.map((c) => ({ title: `${c.name} (${c.domain})`, value: c.id }));
+    const correlationId = randomUUID();
+    try {
+      const found = await flow.searchCustomers(cred, parsed.data.queryText, Math.min(parsed.data.queryOptions?.top || 25, 50), correlationId);
+      // Choice titles are not markdown, but upstream names still lose control characters and get a bound.
+      return found.map((c) => ({ title: cleanText(`${c.name} (${c.domain})`), value: c.id }));
+    } catch (e) {
+      // The list behind the type-ahead could not be read: no choices this time (the form also offers the list).
+      reportError(e, correlationId, { turn: 'customer search' });
+      return [];
+    }
   });
 
   // Teams SSO in chat.
@@ -352,12 +375,14 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       if (!cred) return;
       try {
         const request = await approvals.approveAfterSignIn(cred, actorOf(ctx, cred.user), pending.requestId, pending.location);
-        await sendCard(ctx, views.notice({ title: 'Signed in', text: `Your approval of ${request.user.userPrincipalName} for ${request.customer.companyName} went through; the team's card shows the result.` }));
+        await sendCard(ctx, views.notice({ title: 'Signed in', text: `Your approval of ${markdownText(request.user.userPrincipalName)} for ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} went through; the team's card shows the result.` }));
       } catch (e) {
         await sendCard(ctx, reportError(e, randomUUID(), { turn: 'approve after sign-in', requestId: pending.requestId }));
       }
     }
   };
+
+  answerUnhandledInvokes(app, logger);
 
   // Errors outside the handlers (turn state that cannot be loaded or saved, say): still an answer Teams can show,
   // never an empty invoke or a 500, and the code people read comes from the same table.
@@ -379,10 +404,21 @@ export function createTeamsApp(opts: TeamsAppOptions) {
    */
   const handle = async (req: BotRequest, res: BotResponse): Promise<void> => {
     const after: Array<() => void> = [];
-    await adapter.process(req, res, async (ctx) => {
-      ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
-      await app.run(ctx);
-    });
+    const authorization = req.headers.authorization ?? req.headers.Authorization;
+    const result = await runInbound(
+      adapter,
+      authorization,
+      req.body,
+      async (ctx) => {
+        ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
+        await app.run(ctx);
+      },
+      logger,
+      metadataUrl,
+    );
+    res.status(result.status);
+    if (result.body !== undefined) res.send(result.body);
+    res.end();
     for (const work of after) work();
   };
 

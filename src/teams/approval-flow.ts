@@ -14,6 +14,7 @@ import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -55,7 +56,7 @@ export class ApprovalFlow {
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
-        text: `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting in the approvers' channel. You will hear here when it is decided.`,
+        text: `Your request for ${markdownText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
         reference: `Request ${request.id}`,
         offerNewUser: true,
       });
@@ -112,7 +113,7 @@ export class ApprovalFlow {
    */
   async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
-    await this.delivery.syncCard({ ...outcome.request, card: outcome.request.card ?? location });
+    this.syncQuietly({ ...outcome.request, card: outcome.request.card ?? location });
     if (outcome.changed) {
       const turn = { cred, actor: approver, afterResponse: (work: () => void) => setImmediate(work) } as unknown as ActionTurn;
       this.createInBackground(turn, outcome.request);
@@ -137,11 +138,20 @@ export class ApprovalFlow {
     const cred = t.cred;
     t.afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
-        // Everyone sees "Creating… (approved by …)" first, then the outcome, in that order.
-        await this.delivery.syncCard(request);
+        // Everyone sees "Creating… (approved by …)" first, then the outcome: the card updater writes one card's
+        // versions in order and drops a "Creating…" still waiting for a retry once the outcome is queued. The
+        // creation does not wait for that update: a throttled or refused card never delays or skips it.
+        this.syncQuietly(request);
         await this.delivery.createAndShow(cred, request.id);
       }),
     );
+  }
+
+  /** Updates the shared card without holding anything up; a failure is logged (the next state change redraws it). */
+  private syncQuietly(request: UserRequest): void {
+    this.delivery.syncCard(request).catch((e: unknown) => {
+      this.deps.logger.warn({ requestId: request.id, status: (e as { statusCode?: number }).statusCode, err: e instanceof Error ? e.name : String(e) }, 'the request card could not be updated');
+    });
   }
 
   private card(request: UserRequest, view: ApprovalView, t: ActionTurn): AdaptiveCardJson {

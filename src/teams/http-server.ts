@@ -57,7 +57,7 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     server,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${!opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host}:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

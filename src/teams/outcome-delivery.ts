@@ -10,6 +10,7 @@ import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
 import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { RefreshAudience } from './refresh-audience';
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 /**
  * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
@@ -93,13 +94,15 @@ export class OutcomeDelivery {
       return;
     }
     const s = request.state;
+    const upn = markdownText(request.user.userPrincipalName);
+    const company = markdownText(request.customer.companyName, TEXT_LIMITS.name);
     const text =
       s.kind === 'rejected'
-        ? `${s.by.name} rejected your request for ${request.user.userPrincipalName} in ${request.customer.companyName}: "${s.reason}".`
+        ? `${markdownText(s.by.name, TEXT_LIMITS.name)} rejected your request for ${upn} in ${company}: "${markdownText(s.reason, TEXT_LIMITS.reason)}".`
         : s.kind === 'expired'
-          ? `Your request for ${request.user.userPrincipalName} in ${request.customer.companyName} expired without a decision. Nothing was created.`
+          ? `Your request for ${upn} in ${company} expired without a decision. Nothing was created.`
           : s.kind === 'failed'
-            ? `Your approved request for ${request.user.userPrincipalName} in ${request.customer.companyName} failed: the channel card says why, and an approver can retry it.`
+            ? `Your approved request for ${upn} in ${company} failed: the channel card says why, and an approver can retry it.`
             : undefined;
     if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
   }

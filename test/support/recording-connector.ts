@@ -8,7 +8,32 @@ export interface ConnectorCall {
   activityId?: string;
   body: Record<string, unknown>;
   at: number;
+  /** What the connector answered (200 unless a failure was queued for this call). */
+  status: number;
 }
+
+/**
+ * An answer the real Bot Connector gives (Teams' service URL): its ErrorResponse body `{ error: { code, message } }`
+ * and, for 429, a Retry-After header in seconds.
+ */
+export interface ConnectorFailure {
+  status: 403 | 404 | 412 | 413 | 429 | 500 | 502 | 503 | 504;
+  code?: string;
+  retryAfterSeconds?: number;
+}
+
+/** The error codes the Bot Connector sends with each status (used when a failure names none). */
+const DEFAULT_CODES: Record<number, string> = {
+  403: 'BotNotInConversationRoster',
+  404: 'ActivityNotFoundInConversation',
+  412: 'PreconditionFailed',
+  413: 'MessageSizeTooBig',
+  429: 'Throttled',
+  500: 'ServiceError',
+  502: 'ServiceError',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 /**
  * A stand-in for the Teams service URL: records every activity the bot sends or updates, and answers like the
@@ -20,6 +45,9 @@ export class RecordingConnector {
   members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
   private server?: Server;
   private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
+  private failures: Array<{ matches: (c: ConnectorCall) => boolean; failure: ConnectorFailure }> = [];
+  /** Per conversation, the last second's calls: more than `perConversationPerSecond` in a second get 429, as Teams throttles. */
+  perConversationPerSecond = Infinity;
   private nextId = 1;
   url = '';
 
@@ -43,6 +71,31 @@ export class RecordingConnector {
     return new Promise((resolve) => this.holds.push({ matches, resolve }));
   }
 
+  /**
+   * The next calls matching `matches` get these answers, one each, in order (then 200 again): a throttling 429
+   * with Retry-After, a 412 or 502/504 to be retried, a 403 or 413 that must not be.
+   */
+  failNext(matches: (c: ConnectorCall) => boolean, ...failures: ConnectorFailure[]): void {
+    for (const failure of failures) this.failures.push({ matches, failure });
+  }
+
+  private answerFailure(call: ConnectorCall, res: import('node:http').ServerResponse): boolean {
+    const queued = this.failures.find((f) => f.matches(call));
+    let failure = queued?.failure;
+    if (queued) this.failures = this.failures.filter((f) => f !== queued);
+    if (!failure && Number.isFinite(this.perConversationPerSecond)) {
+      const recent = this.calls.filter((c) => c.conversationId === call.conversationId && c.status < 400 && c !== call && call.at - c.at < 1000).length;
+      if (recent >= this.perConversationPerSecond) failure = { status: 429, retryAfterSeconds: 1 };
+    }
+    if (!failure) return false;
+    call.status = failure.status;
+    const code = failure.code ?? DEFAULT_CODES[failure.status] ?? 'ServiceError';
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+    res.writeHead(failure.status, headers).end(JSON.stringify({ error: { code, message: `${code} (recording connector)` } }));
+    return true;
+  }
+
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -53,13 +106,15 @@ export class RecordingConnector {
       const params = JSON.parse(text) as { members?: Array<{ id: string }> };
       const member = params.members?.[0]?.id ?? 'unknown';
       const id = `a:1on1-${member}`;
-      this.calls.push({ method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now() });
+      const call = { method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now(), status: 200 };
+      this.calls.push(call);
+      if (this.answerFailure(call, res)) return;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
       return;
     }
     const roster = /\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
     if (req.method === 'GET' && roster) {
-      this.calls.push({ method: 'GET', path, conversationId: roster[1], body: {}, at: Date.now() });
+      this.calls.push({ method: 'GET', path, conversationId: roster[1], body: {}, at: Date.now(), status: 200 });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members: this.members }));
       return;
     }
@@ -70,8 +125,9 @@ export class RecordingConnector {
     }
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
-    const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now() };
+    const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now(), status: 200 };
     this.calls.push(call);
+    if (this.answerFailure(call, res)) return;
     const held = this.holds.find((h) => h.matches(call));
     if (held) {
       this.holds = this.holds.filter((h) => h !== held);
@@ -86,13 +142,19 @@ export class RecordingConnector {
     return this.sent().filter((c) => c.conversationId === `a:1on1-${teamsUserId}`);
   }
 
-  /** Messages sent (not typing indicators, not updates). */
+  /** Messages sent and accepted (not typing indicators, not updates, not attempts the connector refused). */
   sent(): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.body.type === 'message');
+    return this.calls.filter((c) => c.method === 'POST' && c.body.type === 'message' && c.status < 400);
   }
 
+  /** Card updates the connector accepted. */
   updates(activityId?: string): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'PUT' && (!activityId || c.activityId === activityId));
+    return this.calls.filter((c) => c.method === 'PUT' && c.status < 400 && (!activityId || c.activityId === activityId));
+  }
+
+  /** Every attempt, refused ones included. */
+  attempts(matches: (c: ConnectorCall) => boolean): ConnectorCall[] {
+    return this.calls.filter(matches);
   }
 
   async waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
