@@ -55,7 +55,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   if (config.sandbox) {
     if (opts.startSandbox ?? config.sandboxEmbedded) {
       const { startSandbox } = await import('./sandbox/server');
-      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true });
+      // The signing key lives beside the development encryption key, so sessions sealed in DATA_DIR stay valid.
+      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, signingKeyFile: join(config.dataDir, 'sandbox-signing-key.json') });
       stops.push(() => sandbox.close());
       sandboxUrl = sandbox.url;
     } else {

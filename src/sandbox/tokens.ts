@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 
 /** The Teams desktop and web client ids: the apps that request SSO tokens for the bot. */
 export const TEAMS_CLIENT_ID = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
@@ -43,9 +45,21 @@ export class TokenIssuer {
     readonly issuerHost: string,
   ) {}
 
-  static async create(issuerHost: string): Promise<TokenIssuer> {
+  /**
+   * A new signing key, or the one kept in `keyFile` (made there on first use). Keeping it lets tokens issued
+   * before a restart of `npm start` (an SSO session sealed in the store) stay valid afterwards, as Entra's keys do.
+   */
+  static async create(issuerHost: string, keyFile?: string): Promise<TokenIssuer> {
+    const kept = keyFile ? await readKeyFile(keyFile) : undefined;
+    if (kept) return new TokenIssuer(kept.privateKey, kept.publicKey, kept.jwk, issuerHost);
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: randomUUID(), use: 'sig', alg: 'RS256' };
+    if (keyFile) {
+      mkdirSync(dirname(keyFile), { recursive: true });
+      const tmp = `${keyFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ ...(await exportJWK(privateKey)), kid: jwk.kid }), { mode: 0o600 });
+      renameSync(tmp, keyFile);
+    }
     return new TokenIssuer(privateKey, publicKey, jwk, issuerHost);
   }
 
@@ -80,6 +94,21 @@ export class TokenIssuer {
       if (e instanceof TokenRejected) throw e;
       throw new TokenRejected(e instanceof errors.JWTExpired ? 'expired' : 'invalid');
     }
+  }
+}
+
+/** The key kept by an earlier start, or undefined when there is none (or it is unreadable: a new one replaces it). */
+async function readKeyFile(file: string): Promise<{ privateKey: KeyLike; publicKey: KeyLike; jwk: JWK } | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    const priv = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    if (priv.kty !== 'RSA' || !priv.d || !priv.n || !priv.e || !priv.kid) return undefined;
+    const privateKey = (await importJWK({ ...priv, alg: 'RS256' }, 'RS256')) as KeyLike;
+    const pub: JWK = { kty: 'RSA', n: priv.n, e: priv.e };
+    const publicKey = (await importJWK({ ...pub, alg: 'RS256' }, 'RS256')) as KeyLike;
+    return { privateKey, publicKey, jwk: { ...pub, kid: priv.kid, use: 'sig', alg: 'RS256' } };
+  } catch {
+    return undefined;
   }
 }
 
