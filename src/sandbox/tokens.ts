@@ -31,7 +31,13 @@ export interface SandboxClaims extends JWTPayload {
   idtyp?: 'user' | 'app';
   azp?: string;
   appid?: string;
+  appidacr?: string;
+  unique_name?: string;
+  ver?: string;
 }
+
+/** The v1.0 issuer Entra writes into v1 access tokens, whatever the authority host (access-token claims reference). */
+export const V1_ISSUER_HOST = 'https://sts.windows.net';
 
 /**
  * The sandbox identity provider's signing key and token factory: RS256 tokens, issued under the https authority
@@ -63,20 +69,38 @@ export class TokenIssuer {
     return new TokenIssuer(privateKey, publicKey, jwk, issuerHost);
   }
 
-  issuer(tenantId: string): string {
-    return `${this.issuerHost}/${tenantId}/v2.0`;
+  issuer(tenantId: string, version: '1.0' | '2.0' = '2.0'): string {
+    return version === '1.0' ? `${V1_ISSUER_HOST}/${tenantId}/` : `${this.issuerHost}/${tenantId}/v2.0`;
   }
 
-  async sign(claims: SandboxClaims, opts: { tenantId: string; audience: string; expiresInSeconds: number }): Promise<string> {
+  /**
+   * SSO tokens issued with the sandbox's MFA switch off (by `jti`). The v2 SSO token carries no `amr`, as Entra's
+   * do not, so the sandbox remembers how each was "signed in" and writes it into the v1 tokens exchanged for it.
+   * Bounded; a token not listed (or from before a restart) counts as an MFA sign-in.
+   */
+  private readonly withoutMfa = new Set<string>();
+
+  rememberSignIn(jti: string, mfa: boolean): void {
+    if (mfa) return;
+    this.withoutMfa.add(jti);
+    if (this.withoutMfa.size > 10_000) this.withoutMfa.delete(this.withoutMfa.values().next().value as string);
+  }
+
+  signedInWithMfa(jti: string | undefined): boolean {
+    return !(jti && this.withoutMfa.has(jti));
+  }
+
+  async sign(claims: SandboxClaims, opts: { tenantId: string; audience: string; expiresInSeconds: number; version?: '1.0' | '2.0' }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...claims, tid: claims.tid ?? opts.tenantId, ver: '2.0' })
+    const version = opts.version ?? '2.0';
+    return new SignJWT({ ...claims, tid: claims.tid ?? opts.tenantId, ver: version })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.jwk.kid })
-      .setIssuer(this.issuer(opts.tenantId))
+      .setIssuer(this.issuer(opts.tenantId, version))
       .setAudience(opts.audience)
       .setIssuedAt(now)
       .setNotBefore(now - 5)
       .setExpirationTime(now + opts.expiresInSeconds)
-      .setJti(randomUUID())
+      .setJti(claims.jti ?? randomUUID())
       .sign(this.privateKey);
   }
 
@@ -88,7 +112,8 @@ export class TokenIssuer {
     if (!token) throw new TokenRejected('missing');
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { audience, algorithms: ['RS256'], clockTolerance: 5 });
-      if (typeof payload.iss !== 'string' || !payload.iss.startsWith(`${this.issuerHost}/`)) throw new TokenRejected('invalid');
+      // The sandbox's own v2 issuer, or the v1 one (only this sandbox's key can have signed either).
+      if (typeof payload.iss !== 'string' || !(payload.iss.startsWith(`${this.issuerHost}/`) || payload.iss.startsWith(`${V1_ISSUER_HOST}/`))) throw new TokenRejected('invalid');
       return payload as SandboxClaims;
     } catch (e) {
       if (e instanceof TokenRejected) throw e;
