@@ -124,6 +124,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     bot: config.bot,
     signIn: {
       connectionName: config.oauthConnectionName,
+      botId: config.bot.id ?? config.aad.clientId,
       // The SSO token is verified before any exchange: keys from the same authority MSAL uses (the sandbox's
       // through the same loopback rewrite).
       verify: createSsoVerifier({

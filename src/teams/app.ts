@@ -37,7 +37,8 @@ export interface TeamsAppOptions {
   views: CardViews;
   logger: Logger;
   bot: { id?: string; password?: string; tenantId?: string };
-  signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
+  /** `botId`: the app id in `api://botid-…` (default the bot's id): the Entra app id when no bot id is set (sandbox). */
+  signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'> & { botId?: string };
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
   approvals: ApprovalSettings;
@@ -106,7 +107,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     await audience.learn(ctx);
     return true;
   });
-  const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
   /** Runs `work` in a new turn on the same conversation once this turn's answer is written. */
   const afterResponse = (ctx: TurnContext, work: (later: TurnContext) => Promise<void>): void => {
     const queue = ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined;
