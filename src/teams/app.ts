@@ -312,7 +312,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     sendCard,
     afterResponse,
     resume: (ctx, mfa) => resumeAfterSignIn(ctx, mfa),
-    tokenFromMagicCode: (ctx, code) => userTokenFromMagicCode(ctx, opts.signIn.connectionName, code),
+    // Without a bot id (sandbox) there is no Bot Framework token service to ask, and nothing may reach Microsoft.
+    tokenFromMagicCode: async (ctx, code) => (opts.bot.id ? userTokenFromMagicCode(ctx, opts.signIn.connectionName, code) : undefined),
   });
   for (const [name, handler] of [
     ['signin/tokenExchange', signInInvokes.tokenExchange],

@@ -131,3 +131,104 @@ describe('a stale session (assertion refused) is dropped and a fresh sign-in com
     await h.connector.waitFor(() => h.connector.sent().find((c) => cardText(cardOf(c)).includes('choose the customer')));
   });
 });
+
+/**
+ * Issue 12 points 1 and 12, issue 17 point 5: who may reach the bot at all, whose session an activity can name,
+ * repeated token exchanges, and malformed sign-in invokes.
+ */
+describe('channels, identities and the sign-in invokes', () => {
+  const h = new BotHarness();
+  let ada: TeamsUser;
+  let ben: TeamsUser;
+
+  beforeAll(async () => {
+    await h.start();
+    [ada, ben] = await Promise.all([h.teamsUser('ada@contoso-partner.example'), h.teamsUser('ben@contoso-partner.example')]);
+  }, 60_000);
+  afterAll(() => h.stop());
+
+  it.each(['webchat', 'directline', 'emulator', '', undefined])('an activity from channel %p is refused with 403 before any turn runs', async (channelId) => {
+    const before = h.connector.calls.length;
+    const upstreamBefore = (await h.sandboxState()).requests.length;
+    const message = await h.post({ ...h.activity(ada, { type: 'message', text: 'new user' }), channelId });
+    expect(message.status).toBe(403);
+    const invoke = await h.post({ ...h.activity(ada, { type: 'invoke', name: 'signin/tokenExchange', value: { id: randomUUID(), token: await h.ssoToken(ada.upn) } }), channelId });
+    expect(invoke.status).toBe(403);
+    expect(h.connector.calls.length).toBe(before);
+    // Nothing ran: no answer to Teams, no token exchange, no upstream call.
+    expect((await h.sandboxState()).requests.length).toBe(upstreamBefore);
+    expect(h.logs.parsed().some((l) => l.msg === 'activity from a channel other than msteams refused')).toBe(true);
+  });
+
+  it("an activity without aadObjectId gets no session and no sign-in, even with the from.id of a signed-in person", async () => {
+    await h.signIn(ada);
+    expect(cardText(invokeCard(await h.execute(ada, 'openForm', {})))).toContain('choose the customer');
+    const noOid = { ...ada, aadObjectId: undefined as unknown as string };
+    const click = await h.post(h.activity(ada, { from: { id: ada.teamsId, name: ada.name }, type: 'invoke', name: 'adaptiveCard/action', replyToId: 'c', value: { action: { type: 'Action.Execute', verb: 'openForm', data: { verb: 'openForm' } } } }));
+    expect(JSON.stringify(click.body)).not.toContain('choose the customer');
+    const exchange = await h.post(h.activity(noOid, { from: { id: ada.teamsId, name: ada.name }, type: 'invoke', name: 'signin/tokenExchange', value: { id: randomUUID(), connectionName: 'sso', token: await h.ssoToken(ada.upn) } }));
+    expect(exchange.status).toBe(412);
+    // Another person's token cannot sign Ada's Teams identity in either.
+    const crossed = await h.invoke(ada, 'signin/tokenExchange', { id: randomUUID(), connectionName: 'sso', token: await h.ssoToken(ben.upn) });
+    expect(crossed.status).toBe(412);
+  });
+
+  it('the same token exchange from several Teams clients resumes the pending request once', async () => {
+    await h.app.teams.signIn.forget(`aad:${PARTNER_TENANT}:${ben.aadObjectId}`);
+    await h.say(ben, 'new user');
+    await h.connector.waitFor(() => h.connector.sent().find((c) => JSON.stringify(c.body).includes('application/vnd.microsoft.card.oauth')));
+    const before = h.connector.sent().length;
+    const value = { id: randomUUID(), connectionName: 'sso', token: await h.ssoToken(ben.upn) };
+    const answers = await Promise.all([1, 2, 3].map(() => h.invoke(ben, 'signin/tokenExchange', value)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await h.connector.waitFor(() => h.connector.sent().slice(before).find((c) => cardText(cardOf(c)).includes('choose the customer')));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(h.connector.sent().slice(before).filter((c) => cardText(cardOf(c)).includes('choose the customer'))).toHaveLength(1);
+  });
+
+  const malformed: Array<[string, unknown]> = [
+    ['signin/tokenExchange', undefined],
+    ['signin/tokenExchange', null],
+    ['signin/tokenExchange', 'token'],
+    ['signin/tokenExchange', { id: randomUUID(), token: '' }],
+    ['signin/tokenExchange', { id: randomUUID(), token: 42 }],
+    ['signin/tokenExchange', { id: randomUUID(), token: { nested: true } }],
+    ['signin/tokenExchange', { token: 'a.b.c' }],
+    ['signin/tokenExchange', { id: 7, token: 'a.b.c' }],
+    ['signin/verifyState', undefined],
+    ['signin/verifyState', { state: '' }],
+    ['signin/verifyState', { state: 12345 }],
+    ['signin/verifyState', { state: 'line\nbreak' }],
+    ['signin/verifyState', { state: 'x'.repeat(5000) }],
+    ['signin/failure', 'oops'],
+    ['signin/failure', { code: 42 }],
+    ['signin/failure', [1, 2]],
+  ];
+  it.each(malformed)('%s with %p answers 400, within 5 s, with at most a warn line', async (name, value) => {
+    const started = Date.now();
+    const res = await h.invoke(ada, name, value);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(400);
+    expect(h.logs.parsed().filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
+  it('signin/verifyState with a code the token service cannot redeem: 404 (OAuthPrompt’s answer) within 5 s', async () => {
+    const started = Date.now();
+    const res = await h.invoke(ada, 'signin/verifyState', { state: '123456' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(404);
+  });
+
+  it('signin/failure: 200, and the card repeats only a plain code', async () => {
+    const before = h.connector.sent().length;
+    expect((await h.invoke(ada, 'signin/failure', { code: 'resourcematchfailed', message: 'x' })).status).toBe(200);
+    expect((await h.invoke(ada, 'signin/failure', { code: '[click](https://evil.example)' })).status).toBe(200);
+    expect((await h.invoke(ada, 'signin/failure', undefined)).status).toBe(200);
+    const cards = await h.connector.waitFor(() => {
+      const sent = h.connector.sent().slice(before);
+      return sent.length >= 3 ? sent : undefined;
+    });
+    expect(cardText(cardOf(cards[0]))).toContain('webApplicationInfo.resource');
+    expect(h.connector.transcript()).not.toContain('evil.example');
+  });
+});
