@@ -29,7 +29,8 @@ import { replyPreconditionFailed, replyWithCard, replyWithLoginRequest, sendInvo
 import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
-import { signInRoutes, SIGN_IN_DEADLINE_MS, timeBoxed } from './sign-in-routes';
+import { signInRoutes } from './sign-in-routes';
+import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 import { refuseOtherChannels } from './channel-guard';
 
 export interface TeamsAppOptions {

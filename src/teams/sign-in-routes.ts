@@ -1,11 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { AppError, toAppError } from '../core/errors';
+import { toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { sendInvokeResponse } from './invoke-response';
 import { SignIn, type SharedState } from './sign-in';
+import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 
 /**
  * The `signin/*` invokes (Teams SSO in chat). Every one answers within the invoke deadline with a status the
@@ -13,8 +14,6 @@ import { SignIn, type SharedState } from './sign-in';
  * sign-in button), 404 when a magic code yields no token. Never 500, and a malformed invoke logs one warn line.
  */
 
-/** Teams answers an invoke after about 5 s with an error of its own: every sign-in step must end before. */
-export const SIGN_IN_DEADLINE_MS = 4_000;
 
 const tokenExchangeValue = z.object({
   id: z.string().min(1).max(200),
@@ -38,16 +37,6 @@ export interface SignInRoutesDeps {
   resume: (ctx: TurnContext, mfa: boolean) => Promise<void>;
   /** The Bot Framework token service's answer for a magic code; undefined when it has no token for it. */
   tokenFromMagicCode: (ctx: TurnContext, magicCode: string) => Promise<string | undefined>;
-}
-
-/** A promise that settles within `ms`, or fails with IDENTITY_UNAVAILABLE (the work itself is not cancelled). */
-export function timeBoxed<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('IDENTITY_UNAVAILABLE', `${what} took longer than ${ms} ms`, { retryable: true, upstreamCode: 'TIMEOUT' })), ms);
-    timer.unref();
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function signInRoutes(deps: SignInRoutesDeps) {

@@ -5,6 +5,7 @@ import type { Clock, Logger, TokenProvider, UserCredential } from '../core/ports
 import type { SsoClaims } from '../identity/sso-token';
 import { isRefusedAssertion } from '../identity/msal-errors';
 import { BoundedMap } from '../core/bounded-map';
+import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 
 /**
  * Teams SSO, done by the bot itself with MSAL on-behalf-of (see README, "Why the bot exchanges SSO tokens itself"):
@@ -89,7 +90,7 @@ export class SignIn {
     if (!usable(session)) session = await this.opts.sharedSessions?.get<Session>(sessionName(key));
     if (usable(session)) {
       try {
-        const pc = await this.opts.tokens.partnerCenter(session.cred);
+        const pc = await timeBoxed(this.opts.tokens.partnerCenter(session.cred), SIGN_IN_DEADLINE_MS, 'confirming the kept session');
         session.cred.user.mfa = pc.mfa;
         this.sessions.set(key, session);
         return session.cred;
