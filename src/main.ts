@@ -6,7 +6,7 @@ import type { UseCaseDeps } from './core/use-cases/deps';
 import { createGraphClient } from './graph/client';
 import { createUpstreamHttp } from './http/upstream-http';
 import { createMsalTokenProvider } from './identity/msal-token-provider';
-import { readSsoClaims } from './identity/sso-token';
+import { createSsoVerifier } from './identity/sso-verifier';
 import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
 import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
@@ -55,7 +55,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   if (config.sandbox) {
     if (opts.startSandbox ?? config.sandboxEmbedded) {
       const { startSandbox } = await import('./sandbox/server');
-      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true });
+      // The signing key lives beside the development encryption key, so sessions sealed in DATA_DIR stay valid.
+      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, signingKeyFile: join(config.dataDir, 'sandbox-signing-key.json') });
       stops.push(() => sandbox.close());
       sandboxUrl = sandbox.url;
     } else {
@@ -71,12 +72,13 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     appName: config.http.appName,
   });
   const directory = createGraphClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) });
+  const loopbackRewrite = config.sandbox && sandboxUrl && config.aad.authorityHost === SANDBOX_AUTHORITY_HOST ? { host: new URL(SANDBOX_AUTHORITY_HOST).host, baseUrl: sandboxUrl } : undefined;
   const tokens = createMsalTokenProvider({
     clientId: config.aad.clientId,
     clientSecret: config.aad.clientSecret,
     authorityHost: config.aad.authorityHost,
     partnerTenantId: config.aad.tenantId,
-    loopbackRewrite: config.sandbox && sandboxUrl && config.aad.authorityHost === SANDBOX_AUTHORITY_HOST ? { host: new URL(SANDBOX_AUTHORITY_HOST).host, baseUrl: sandboxUrl } : undefined,
+    loopbackRewrite,
     logger,
   });
 
@@ -120,7 +122,21 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     views,
     logger,
     bot: config.bot,
-    signIn: { connectionName: config.oauthConnectionName, readClaims: readSsoClaims, autoSignIn },
+    signIn: {
+      connectionName: config.oauthConnectionName,
+      botId: config.bot.id ?? config.aad.clientId,
+      // The SSO token is verified before any exchange: keys from the same authority MSAL uses (the sandbox's
+      // through the same loopback rewrite).
+      verify: createSsoVerifier({
+        authorityHost: config.aad.authorityHost,
+        partnerTenantId: config.aad.tenantId,
+        botId: config.bot.id ?? config.aad.clientId,
+        clientId: config.aad.clientId,
+        clock,
+        loopbackRewrite,
+      }),
+      autoSignIn,
+    },
     cacheTtlMs: config.lookupCacheSeconds * 1000,
     approvals: {
       approverGroupId: config.approvals.approverGroupId,

@@ -15,15 +15,18 @@ export interface LoopbackRewrite {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function createLoopbackNetworkClient(rewrite: LoopbackRewrite): INetworkModule {
-  const target = rewrite.baseUrl.replace(/\/+$/, '');
+/** The loopback address for an `https://<host>/…` URL; any other host is refused, never sent. */
+export function rewriteToLoopback(url: string, rewrite: LoopbackRewrite): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' || parsed.host !== rewrite.host) {
+    throw new Error(`loopback network client: refusing a request to ${parsed.protocol}//${parsed.host} (only ${rewrite.host} is served)`);
+  }
+  return `${rewrite.baseUrl.replace(/\/+$/, '')}${parsed.pathname}${parsed.search}`;
+}
 
+export function createLoopbackNetworkClient(rewrite: LoopbackRewrite): INetworkModule {
   async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<NetworkResponse<T>> {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' || parsed.host !== rewrite.host) {
-      throw new Error(`loopback network client: refusing a request to ${parsed.protocol}//${parsed.host} (only ${rewrite.host} is served)`);
-    }
-    const res = await fetch(`${target}${parsed.pathname}${parsed.search}`, {
+    const res = await fetch(rewriteToLoopback(url, rewrite), {
       method,
       headers: options?.headers,
       body: method === 'POST' ? (options?.body ?? '') : undefined,

@@ -28,6 +28,22 @@ const MFA_AADSTS = new Set(['50076', '50079', '50074']);
  * holds no active role assignment there.
  */
 const NOT_IN_TENANT_AADSTS = new Set(['50020', '50034', '50177', '90072']);
+/**
+ * The assertion itself is of no further use, whatever is retried: invalid (50013: signature, audience, issuer),
+ * outside its valid time range (500133), a session or grant revoked or expired by a password change, sign-in
+ * frequency or inactivity (50132, 50133, 50173, 70043, 70008, 700082), or an invalid JWT (50027). Microsoft Entra
+ * error codes reference: https://learn.microsoft.com/entra/identity-platform/reference-error-codes. A kept
+ * session holding such an assertion is dropped and the person signs in again.
+ */
+export const REFUSED_ASSERTION_AADSTS = new Set(['50013', '500133', '50132', '50133', '50173', '70043', '70008', '700082', '50027']);
+
+/** Whether an AppError says the SSO assertion is refused for good (by Entra, or by our own verification). */
+export function isRefusedAssertion(e: unknown): boolean {
+  if (!(e instanceof AppError) || e.code !== 'TOKEN_EXCHANGE_FAILED' || !e.upstreamCode) return false;
+  const aadsts = /^AADSTS(\d+)$/.exec(e.upstreamCode)?.[1];
+  return aadsts ? REFUSED_ASSERTION_AADSTS.has(aadsts) : e.upstreamCode.startsWith('SSO_TOKEN_');
+}
+
 /** MSAL's own codes for "the identity provider could not be reached". */
 const NETWORK_CODES = new Set(['network_error', 'no_network_connectivity', 'endpoints_resolution_error', 'openid_config_error']);
 const UNAVAILABLE_ERRORS = new Set(['server_error', 'temporarily_unavailable', 'service_unavailable']);

@@ -1,4 +1,5 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+import { BoundedMap } from '../core/bounded-map';
 import { AppError } from '../core/errors';
 import type { AccessToken, Logger, TokenProvider, UserCredential } from '../core/ports';
 import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
@@ -17,6 +18,17 @@ export interface MsalTokenProviderOptions {
   /** Sandbox and tests only: send MSAL's requests for `https://<host>/…` to `<baseUrl>/…` over loopback HTTP. */
   loopbackRewrite?: LoopbackRewrite;
   logger: Logger;
+  /**
+   * ConfidentialClientApplications (one per tenant, each with its token cache) kept at most; the least recently
+   * used is dropped first and rebuilt on its next use, costing one token request. The partner tenant's is kept.
+   */
+  maxTenantApps?: number;
+  /**
+   * An application (and its token cache) is rebuilt after this long (default 1 hour, the life of an SSO token), so
+   * the cache, which MSAL keys by assertion and never prunes, cannot grow with every sign-in of every day.
+   */
+  maxAppAgeMs?: number;
+  now?: () => number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,10 +44,15 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   const host = new URL(authorityHost).host;
   const networkClient = options.loopbackRewrite ? createLoopbackNetworkClient(options.loopbackRewrite) : undefined;
   const log = options.logger.child({ component: 'msal' });
-  const apps = new Map<string, ConfidentialClientApplication>();
+  type Built = { app: ConfidentialClientApplication; at: number };
+  const apps = new BoundedMap<string, Built>(options.maxTenantApps ?? 200);
+  let partnerApp: Built | undefined;
+  const now = options.now ?? Date.now;
+  const maxAge = options.maxAppAgeMs ?? 3_600_000;
 
   function appFor(tenantId: string): ConfidentialClientApplication {
-    let app = apps.get(tenantId);
+    const built = tenantId === options.partnerTenantId ? partnerApp : apps.get(tenantId);
+    let app = built && now() - built.at < maxAge ? built.app : undefined;
     if (!app) {
       const config: Configuration = {
         auth: {
@@ -62,7 +79,8 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
         },
       };
       app = new ConfidentialClientApplication(config);
-      apps.set(tenantId, app);
+      if (tenantId === options.partnerTenantId) partnerApp = { app, at: now() };
+      else apps.set(tenantId, { app, at: now() });
     }
     return app;
   }

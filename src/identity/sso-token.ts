@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { PartnerUser } from '../core/ports';
-import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
+import { decodeJwtClaims } from './jwt-claims';
 
 /**
- * The claims of the Teams SSO token the bot needs before it exchanges it: who the person is, whether they used
- * MFA and when the token lapses. The token is decoded, not verified: the identity provider verifies its signature,
- * issuer, audience and expiry during the on-behalf-of exchange, which every use of it goes through. Nothing read
- * here grants access by itself.
+ * The claims of the Teams SSO token the bot needs: who the person is and when the token lapses. Only called on a
+ * token sso-verifier.ts has verified (signature, issuer, audience, expiry, tenant). MFA is not read here: Entra
+ * puts `amr` only in v1.0 tokens and the SSO token is v2; it is judged from the Partner Center token instead.
  */
 
 const claimsSchema = z
@@ -17,13 +16,12 @@ const claimsSchema = z
     upn: z.string().min(1).optional(),
     preferred_username: z.string().min(1).optional(),
     name: z.string().optional(),
-    amr: z.array(z.string()).optional(),
     exp: z.number().int().positive(),
     aud: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]),
   })
   .refine((c) => c.upn ?? c.preferred_username, { message: 'neither upn nor preferred_username', path: ['upn'] });
 
-export type SsoClaims = PartnerUser & { exp: Date; aud: string };
+export type SsoClaims = Omit<PartnerUser, 'mfa'> & { exp: Date; aud: string };
 
 /** Throws TOKEN_EXCHANGE_FAILED when the assertion is not a JWT carrying these claims. Never logs the assertion. */
 export function readSsoClaims(assertion: string): SsoClaims {
@@ -39,7 +37,6 @@ export function readSsoClaims(assertion: string): SsoClaims {
     tenantId: c.tid,
     upn: (c.upn ?? c.preferred_username)!,
     displayName: c.name,
-    mfa: amrHasMfa(c.amr),
     exp: new Date(c.exp * 1000),
     aud: Array.isArray(c.aud) ? c.aud[0] : c.aud,
   };

@@ -1,14 +1,17 @@
+import { join } from 'node:path';
 import { startSandbox } from './server';
 
 /**
  * `npm run sandbox`: the sandbox alone, with what it holds printed for a person. The only sandbox file that
- * reads the environment: SANDBOX_PORT (default 3979) and SANDBOX_QUIET=true (no request lines).
+ * reads the environment: SANDBOX_PORT (default 3979), SANDBOX_QUIET=true (no request lines) and DATA_DIR (default
+ * `.data`, as the bot's), where the signing key is kept so tokens stay valid across restarts.
  */
 async function main(): Promise<void> {
   const rawPort = process.env.SANDBOX_PORT?.trim() || '3979';
   const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number from 0 to 65535 (got ${JSON.stringify(rawPort)})`);
-  const sandbox = await startSandbox({ port, quiet: process.env.SANDBOX_QUIET === 'true' });
+  const dataDir = process.env.DATA_DIR?.trim() || '.data';
+  const sandbox = await startSandbox({ port, quiet: process.env.SANDBOX_QUIET === 'true', signingKeyFile: join(dataDir, 'sandbox-signing-key.json') });
   const world = sandbox.state.world;
   const lines = [
     `Sandbox listening on ${sandbox.url}`,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { aadError, controlError } from './errors';
 import { userAccess } from './gdap';
@@ -176,20 +176,25 @@ async function onBehalfOfGrant(state: SandboxState, tokens: TokenIssuer, opts: I
       return aadError(400, 'invalid_grant', 50020, `User account '${user.upn}' from identity provider '${tokens.issuer(partnerTenant)}' does not exist in tenant '${customer.companyName}' and cannot access the application '${opts.botAppId}' in that tenant.`);
     }
   }
-  const claims: SandboxClaims = {
-    oid: user.oid,
-    sub: user.oid,
-    upn: user.upn,
-    preferred_username: user.upn,
-    name: user.name,
-    // OBO keeps the authentication methods of the incoming assertion: an SSO sign-in without MFA stays without.
-    amr: Array.isArray(assertion.amr) ? assertion.amr : ['pwd'],
-    idtyp: 'user',
-    azp: opts.botAppId,
-    appid: opts.botAppId,
-    tid: tenant,
-  };
-  const access = await tokens.sign({ ...claims, scp: scopes.scp }, { tenantId: tenant, audience: scopes.resource, expiresInSeconds: ACCESS_TOKEN_SECONDS });
+  // Partner Center's resource takes v1.0 tokens, and Entra writes `amr` only into v1.0 tokens: the token for it
+  // looks like Entra's v1 token (ver 1.0, iss sts.windows.net, appid, unique_name, amr), carrying the MFA of the
+  // sign-in behind the assertion. Graph's stay v2 (no amr). Access-token claims reference:
+  // https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
+  const v1 = scopes.resource === PARTNER_CENTER_RESOURCE;
+  const claims: SandboxClaims = v1
+    ? {
+        oid: user.oid,
+        sub: user.oid,
+        upn: user.upn,
+        unique_name: user.upn,
+        name: user.name,
+        amr: tokens.signedInWithMfa(assertion.jti) ? ['pwd', 'mfa'] : ['pwd'],
+        appid: opts.botAppId,
+        appidacr: '1',
+        tid: tenant,
+      }
+    : { oid: user.oid, sub: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, idtyp: 'user', azp: opts.botAppId, tid: tenant };
+  const access = await tokens.sign({ ...claims, scp: scopes.scp }, { tenantId: tenant, audience: scopes.resource, expiresInSeconds: ACCESS_TOKEN_SECONDS, version: v1 ? '1.0' : '2.0' });
   const idToken = await tokens.sign({ oid: user.oid, sub: user.oid, preferred_username: user.upn, name: user.name, tid: tenant }, { tenantId: tenant, audience: opts.botAppId, expiresInSeconds: ACCESS_TOKEN_SECONDS });
   return {
     status: 200,
@@ -224,8 +229,12 @@ export async function issueSsoToken(state: SandboxState, tokens: TokenIssuer, bo
   const b = parsed.data;
   const user = (b.oid ? state.partnerUser(b.oid) : undefined) ?? (b.userPrincipalName ? state.partnerUserByUpn(b.userPrincipalName) : undefined);
   if (!user) return controlError(404, 'unknown_user', { error_description: 'No seeded partner user with that userPrincipalName or oid.' });
+  // Like Entra's v2 token for the bot's API: no `amr` (v1.0 only). How the person signed in is remembered by jti
+  // and written into the v1 Partner Center token exchanged for it (the `mfa` switch tests the no-MFA case).
+  const jti = randomUUID();
+  tokens.rememberSignIn(jti, b.mfa);
   const token = await tokens.sign(
-    { oid: user.oid, sub: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, scp: 'access_as_user', azp: TEAMS_CLIENT_ID, amr: b.mfa ? ['pwd', 'mfa'] : ['pwd'], idtyp: 'user' },
+    { oid: user.oid, sub: user.oid, upn: user.upn, preferred_username: user.upn, name: user.name, scp: 'access_as_user', azp: TEAMS_CLIENT_ID, azpacr: '0', idtyp: 'user', jti },
     { tenantId: state.world.partnerTenant.id, audience: b.audience ?? `api://botid-${botAppId}`, expiresInSeconds: b.expiresInSeconds },
   );
   return { status: 200, body: { token, expiresOn: new Date(Date.now() + b.expiresInSeconds * 1000).toISOString() } };

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   clientSecret?: string;
   /** No request lines on stdout. */
   quiet?: boolean;
+  /** Where the signing key is kept across starts (`npm start` puts it in DATA_DIR); default: a new key each start. */
+  signingKeyFile?: string;
 }
 
 export interface RunningSandbox {
@@ -66,7 +68,7 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5}
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const botAppId = opts.botAppId ?? SANDBOX_IDENTITY.botId;
   const state = new SandboxState(opts.seed);
-  const tokens = await TokenIssuer.create((opts.issuerHost ?? SANDBOX_AUTHORITY_HOST).replace(/\/+$/, ''));
+  const tokens = await TokenIssuer.create((opts.issuerHost ?? SANDBOX_AUTHORITY_HOST).replace(/\/+$/, ''), opts.signingKeyFile);
   const router = new Router();
   identityRoutes(router, state, tokens, { botAppId, clientSecret: opts.clientSecret ?? SANDBOX_IDENTITY.clientSecret });
   partnerCenterRoutes(router, state, tokens);

@@ -7,10 +7,14 @@ export interface KeyValueItem {
   eTag: string;
 }
 
-/** A write: with `eTag` it only succeeds while the stored eTag is still that one; without it (or `*`) it overwrites. */
+/**
+ * A write: with `eTag` it only succeeds while the stored eTag is still that one; with `ifAbsent` only while there is
+ * no item at all (put-if-absent); without either (or with `*`) it overwrites.
+ */
 export interface KeyValueChange {
   value: unknown;
   eTag?: string;
+  ifAbsent?: boolean;
 }
 
 /**
@@ -21,7 +25,8 @@ export interface KeyValueStore {
   /** Missing keys are left out of the answer. */
   read(keys: string[]): Promise<Record<string, KeyValueItem>>;
   /**
-   * Fails with CONCURRENT_UPDATE when a conditional write finds another eTag, or no item at all. Each key is
+   * Fails with CONCURRENT_UPDATE when a conditional write finds another eTag, or no item at all, or when an
+   * `ifAbsent` write finds an item. Each key is
    * written atomically; on the Blob store, keys written before a failing one stay written. Returns the new eTags.
    */
   write(changes: Record<string, KeyValueChange>): Promise<Record<string, string>>;
@@ -60,6 +65,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     // Check every condition first, so a batch is all or nothing (as on SQLite).
     for (const [key, change] of Object.entries(changes)) {
       if (isConditional(change) && this.items.get(key)?.eTag !== change.eTag) throw keyValueConflict(key);
+      if (change.ifAbsent && this.items.has(key)) throw keyValueConflict(key);
     }
     const eTags: Record<string, string> = {};
     for (const [key, change] of Object.entries(changes)) {

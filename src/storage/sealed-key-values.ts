@@ -28,6 +28,25 @@ export class SealedKeyValues {
     await this.store.write({ [name]: { value: { sealed: seal(this.key, name, JSON.stringify(value)), expiresAt: ttlMs === undefined ? undefined : this.now() + ttlMs } } });
   }
 
+  /**
+   * Records `id` as the latest one handled under `name`; true for the one caller that recorded it, false for every
+   * other caller with the same id (on any instance). Compare-and-swap on the store's eTags (put-if-absent for the
+   * first), so two deliveries of one id racing each other cannot both win. One item per name, whatever the ids.
+   */
+  async claimOnce(name: string, id: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = (await this.store.read([name]))[name];
+      if ((current?.value as { id?: string } | null | undefined)?.id === id) return false;
+      try {
+        await this.store.write({ [name]: current ? { value: { id, at: this.now() }, eTag: current.eTag } : { value: { id, at: this.now() }, ifAbsent: true } });
+        return true;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'CONCURRENT_UPDATE') throw e;
+      }
+    }
+    return false;
+  }
+
   async delete(name: string): Promise<void> {
     await this.store.delete([name]);
   }

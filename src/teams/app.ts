@@ -16,7 +16,7 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { auditCsv } from '../core/audit/audit-export';
 import { DueWorkRunner } from '../core/approval/due-work-runner';
 import { finishOrphansNow } from '../core/use-cases/in-flight';
-import { actionInvokeSchema, isVerb, searchInvokeSchema, tokenExchangeSchema, verifyStateSchema } from './action-invoke';
+import { actionInvokeSchema, isVerb, searchInvokeSchema } from './action-invoke';
 import { BackgroundWork } from './background';
 import { parseHistoryArgs, type HistoryArgs } from './commands';
 import { CardUpdater } from './card-updater';
@@ -34,6 +34,9 @@ import { answerUnhandledInvokes } from './unhandled-invoke';
 import { cleanText, fencedBlock, markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
+import { signInRoutes } from './sign-in-routes';
+import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
+import { refuseOtherChannels } from './channel-guard';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
@@ -41,7 +44,8 @@ export interface TeamsAppOptions {
   logger: Logger;
   /** `openIdMetadataUrl`: where inbound tokens' signing keys are published (default: the Bot Connector's). */
   bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl?: string };
-  signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'>;
+  /** `botId`: the app id in `api://botid-…` (default the bot's id): the Entra app id when no bot id is set (sandbox). */
+  signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'> & { botId?: string };
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
   approvals: ApprovalSettings;
@@ -111,7 +115,16 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     await audience.learn(ctx);
     return true;
   });
-  const signIn = new SignIn({ ...opts.signIn, botId: botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
+  /** Runs `work` in a new turn on the same conversation once this turn's answer is written. */
+  const afterResponse = (ctx: TurnContext, work: (later: TurnContext) => Promise<void>): void => {
+    const queue = ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined;
+    const reference = TurnContext.getConversationReference(ctx.activity);
+    const run = () =>
+      background.run('after-sign-in', {}, () => adapter.continueConversationAsync(botId, reference, async (later) => work(later)));
+    if (queue) queue(() => void run());
+    else setImmediate(() => void run());
+  };
   /**
    * What a person asked for before they had to sign in, resumed right after the token exchange (which may reach
    * another instance, hence shared). A sign-in that never comes leaves nothing behind after 15 minutes.
@@ -135,7 +148,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
 
   const sendCard = (ctx: TurnContext, card: AdaptiveCardJson) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
 
-  const startNewUser = async (ctx: TurnContext): Promise<void> => {
+  const startNewUser = async (ctx: TurnContext, retried = false): Promise<void> => {
     const correlationId = randomUUID();
     try {
       const cred = await signIn.credentialFor(ctx);
@@ -145,13 +158,15 @@ export function createTeamsApp(opts: TeamsAppOptions) {
           await sendCard(ctx, views.notice({ title: 'New user request', text: 'Fill the form here and an approver of this team creates the user with their own identity.', buttons: [{ title: 'Open the form', verb: 'openForm', requestId: '' }] }));
           return;
         }
-        await pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'new user' });
+        await pendingAfterSignIn.set(SignIn.requireUserKey(ctx), { kind: 'new user' });
         await signIn.sendSignInCard(ctx);
         return;
       }
       if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'sign-in without MFA');
       await sendCard(ctx, await flow.customerPicker(cred, correlationId));
     } catch (e) {
+      // A session whose assertion is refused for good is dropped: start again, which signs the person in afresh.
+      if (!retried && (await signIn.dropIfRefused(ctx, e))) return startNewUser(ctx, true);
       await sendCard(ctx, reportError(e, correlationId, { turn: 'new user' }));
     }
   };
@@ -235,7 +250,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       let cred;
       try {
         if (authentication?.token) {
-          cred = await signIn.exchange(ctx, authentication.token);
+          cred = await timeBoxed(signIn.exchange(ctx, authentication.token), SIGN_IN_DEADLINE_MS, 'the SSO token exchange');
         } else {
           cred = await signIn.credentialFor(ctx);
         }
@@ -245,8 +260,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         if (verb === 'approve' && requestId && ctx.activity.replyToId && ctx.activity.conversation.conversationType !== 'personal') {
           // No silent SSO where the approver clicked: sign them in privately and finish the approval right after.
           const location: CardLocation = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: ctx.activity.replyToId };
-          await pendingAfterSignIn.set(SignIn.userKey(ctx), { kind: 'approve', requestId, location });
-          await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: await signIn.oauthCardContent(ctx) });
+          await pendingAfterSignIn.set(SignIn.requireUserKey(ctx), { kind: 'approve', requestId, location });
+          await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: signIn.oauthCardContent() });
           await replyWithCard(
             ctx,
             views.notice({ title: 'Sign in to approve', text: 'I could not sign you in here, so I sent you a sign-in prompt in our private chat. The approval completes as soon as you sign in there; no second click is needed.' }),
@@ -257,7 +272,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         return;
       }
       if (!cred) {
-        await replyWithLoginRequest(ctx, await signIn.oauthCardContent(ctx));
+        await replyWithLoginRequest(ctx, signIn.oauthCardContent());
         return;
       }
       const started = Date.now();
@@ -276,6 +291,12 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         await replyWithCard(ctx, card);
         logger.info({ correlationId, verb, requestId: action.data.requestId, durationMs: Date.now() - started }, 'card action');
       } catch (e) {
+        // The kept session's assertion is refused for good: drop it and ask Teams for a fresh SSO token; Teams
+        // repeats this very action with it, so the click still completes.
+        if (!authentication?.token && (await signIn.dropIfRefused(ctx, e))) {
+          await replyWithLoginRequest(ctx, signIn.oauthCardContent());
+          return;
+        }
         await replyWithCard(ctx, reportError(e, correlationId, { verb, requestId: action.data.requestId }));
       }
     },
@@ -305,66 +326,30 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     }
   });
 
-  // Teams SSO in chat.
-  app.addRoute(
-    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/tokenExchange',
-    async (ctx) => {
-      const parsed = tokenExchangeSchema.safeParse(ctx.activity.value);
-      const connectionName = opts.signIn.connectionName;
-      if (!parsed.success) {
-        await sendInvokeResponse(ctx, 400, { id: '', connectionName, failureDetail: 'The token exchange request is malformed.' });
-        return;
-      }
-      try {
-        const cred = await signIn.exchange(ctx, parsed.data.token);
-        await sendInvokeResponse(ctx, 200, { id: parsed.data.id, connectionName });
-        await resumeAfterSignIn(ctx, cred.user.mfa);
-      } catch (e) {
-        logger.warn({ code: toAppError(e).code }, 'SSO token exchange failed; Teams falls back to a consent prompt');
-        await sendInvokeResponse(ctx, 412, { id: parsed.data.id, connectionName, failureDetail: 'The token could not be exchanged.' });
-      }
-    },
-    true,
-  );
-  app.addRoute(
-    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/verifyState',
-    async (ctx) => {
-      const parsed = verifyStateSchema.safeParse(ctx.activity.value);
-      try {
-        if (!parsed.success) throw new AppError('TOKEN_EXCHANGE_FAILED', 'verifyState without a state');
-        const assertion = await userTokenFromMagicCode(ctx, opts.signIn.connectionName, parsed.data.state);
-        const cred = await signIn.exchange(ctx, assertion);
-        await sendInvokeResponse(ctx, 200);
-        await resumeAfterSignIn(ctx, cred.user.mfa);
-      } catch (e) {
-        logger.warn({ code: toAppError(e).code }, 'sign-in verification failed');
-        await sendInvokeResponse(ctx, 412);
-        await sendCard(ctx, views.error(toAppError(e)));
-      }
-    },
-    true,
-  );
-  app.addRoute(
-    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'signin/failure',
-    async (ctx) => {
-      const code = (ctx.activity.value as { code?: string } | undefined)?.code ?? 'unknown';
-      logger.warn({ signInFailure: code }, 'Teams reported a sign-in failure');
-      await sendInvokeResponse(ctx, 200);
-      await sendCard(
-        ctx,
-        views.notice({
-          title: 'Sign-in failed',
-          text: code === 'resourcematchfailed' ? "Teams could not get a token for this app: the app manifest's webApplicationInfo.resource does not match the Entra app's Application ID URI." : `Teams reported a sign-in failure (${code}).`,
-          todo: 'Ask your administrator to check the SSO settings (README, "Troubleshooting").',
-          color: 'Attention',
-        }),
-      );
-    },
-    true,
-  );
+  // Teams SSO in chat (src/teams/sign-in-routes.ts).
+  const signInInvokes = signInRoutes({
+    signIn,
+    shared,
+    views,
+    logger,
+    connectionName: opts.signIn.connectionName,
+    sendCard,
+    afterResponse,
+    resume: (ctx, mfa) => resumeAfterSignIn(ctx, mfa),
+    // Without a bot id (sandbox) there is no Bot Framework token service to ask, and nothing may reach Microsoft.
+    tokenFromMagicCode: async (ctx, code) => (opts.bot.id ? userTokenFromMagicCode(ctx, opts.signIn.connectionName, code) : undefined),
+  });
+  for (const [name, handler] of [
+    ['signin/tokenExchange', signInInvokes.tokenExchange],
+    ['signin/verifyState', signInInvokes.verifyState],
+    ['signin/failure', signInInvokes.failure],
+  ] as const) {
+    app.addRoute(async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === name, async (ctx) => handler(ctx), true);
+  }
 
   const resumeAfterSignIn = async (ctx: TurnContext, mfa: boolean): Promise<void> => {
-    const pending = await pendingAfterSignIn.take(SignIn.userKey(ctx));
+    const key = SignIn.userKey(ctx);
+    const pending = key ? await pendingAfterSignIn.take(key) : undefined;
     if (!mfa) {
       await sendCard(ctx, views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA')));
       return;
@@ -403,6 +388,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
    * the answer, so a quick background update can never be overwritten by the invoke's own card.
    */
   const handle = async (req: BotRequest, res: BotResponse): Promise<void> => {
+    if (refuseOtherChannels(req, res, logger)) return;
     const after: Array<() => void> = [];
     const authorization = req.headers.authorization ?? req.headers.Authorization;
     const result = await runInbound(
@@ -437,13 +423,13 @@ export function createTeamsApp(opts: TeamsAppOptions) {
 
 export type TeamsApp = ReturnType<typeof createTeamsApp>;
 
-async function userTokenFromMagicCode(ctx: TurnContext, connectionName: string, magicCode: string): Promise<string> {
+/** The Bot Framework token service's token for a magic code, or undefined (no token service, no token). */
+async function userTokenFromMagicCode(ctx: TurnContext, connectionName: string, magicCode: string): Promise<string | undefined> {
   const adapter = ctx.adapter as unknown as { UserTokenClientKey?: symbol };
   const client = adapter.UserTokenClientKey ? (ctx.turnState.get(adapter.UserTokenClientKey) as { getUserToken?: Function } | undefined) : undefined;
-  if (!client?.getUserToken) throw new AppError('TOKEN_EXCHANGE_FAILED', 'no token service in this environment');
+  if (!client?.getUserToken) return undefined;
   const result = (await client.getUserToken(ctx.activity.from.id, connectionName, ctx.activity.channelId, magicCode)) as { token?: string } | undefined;
-  if (!result?.token) throw new AppError('TOKEN_EXCHANGE_FAILED', 'the token service returned no token');
-  return result.token;
+  return result?.token || undefined;
 }
 
 function describe(e: unknown): object {

@@ -29,11 +29,11 @@ export class BlobKeyValueStore implements KeyValueStore {
 
   private async writeOne(key: string, change: KeyValueChange): Promise<string> {
     const json = toJson(change.value);
-    if (!isConditional(change)) return uploadText(this.container, kvBlob(key), json);
+    if (!isConditional(change) && !change.ifAbsent) return uploadText(this.container, kvBlob(key), json);
     try {
-      return await uploadText(this.container, kvBlob(key), json, { ifMatch: quoted(change.eTag) });
+      return await uploadText(this.container, kvBlob(key), json, change.ifAbsent ? { ifNoneMatch: '*' } : { ifMatch: quoted(change.eTag!) });
     } catch (e) {
-      if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+      if (statusOf(e) !== 412 && statusOf(e) !== 404 && statusOf(e) !== 409) throw e;
       // A retried write whose first attempt landed finds its own bytes (see BlobRequestStore).
       const stored = await downloadText(this.container, kvBlob(key));
       if (stored?.text === json) return stored.etag;

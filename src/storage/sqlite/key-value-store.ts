@@ -20,12 +20,15 @@ export class SqliteKeyValueStore implements KeyValueStore {
     const db = this.store.db;
     const upsert = this.store.statement('INSERT INTO kv (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value');
     const swap = this.store.statement('UPDATE kv SET etag = ?, value = ? WHERE key = ? AND etag = ?');
+    const create = this.store.statement('INSERT INTO kv (key, etag, value) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING');
     const writeAll = db.transaction(() => {
       const eTags: Record<string, string> = {};
       for (const [key, change] of Object.entries(changes)) {
         const eTag = randomUUID();
         const json = toJson(change.value);
-        if (isConditional(change)) {
+        if (change.ifAbsent) {
+          if (create.run(key, eTag, json).changes === 0) throw keyValueConflict(key);
+        } else if (isConditional(change)) {
           // Throwing inside the transaction rolls back the keys already written in this batch.
           if (swap.run(eTag, json, key, change.eTag).changes === 0) throw keyValueConflict(key);
         } else upsert.run(key, eTag, json);

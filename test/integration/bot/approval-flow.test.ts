@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 
 /**
@@ -157,7 +157,7 @@ describe('channel approvals', () => {
 
   it('an approver with no session is asked for the SSO token (401 loginRequest) and the approval goes through with it', async () => {
     const { requestId } = await raise(ben, 'login.first', 'ch-10');
-    bot.app.teams.signIn.forget(erin.aadObjectId);
+    await bot.app.teams.signIn.forget(`aad:${PARTNER_TENANT}:${erin.aadObjectId}`);
     const first = await bot.executeInChannel(erin, 'approve', { requestId }, 'ch-10');
     expect(first.body.statusCode).toBe(401);
     expect(first.body.type).toBe('application/vnd.microsoft.activity.loginRequest');

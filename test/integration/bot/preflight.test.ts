@@ -1,4 +1,4 @@
-import { BotHarness, cardText, cardVerbs, FABRIKAM, NORTHWIND, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { BotHarness, cardText, cardVerbs, FABRIKAM, NORTHWIND, PARTNER_TENANT, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { CUSTOMERS } from '../../support/sandbox-network';
 
@@ -113,7 +113,7 @@ describe('pre-flight checklist on the confirmation card', () => {
 
   it('a token without MFA is stopped before anything reaches Partner Center', async () => {
     const cleoNoMfa = { ...users.cleo, aadObjectId: users.cleo.aadObjectId };
-    bot.app.teams.signIn.forget(cleoNoMfa.aadObjectId);
+    await bot.app.teams.signIn.forget(`aad:${PARTNER_TENANT}:${cleoNoMfa.aadObjectId}`);
     await bot.signIn(cleoNoMfa, { mfa: false });
     const before = (await bot.sandboxState()).requests.filter((r) => r.path.startsWith('/v1/')).length;
     const card = cardText(invokeCard(await bot.execute(cleoNoMfa, 'submitForm', { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'no.mfa', domain: 'fabrikam.example', usageLocation: 'US' })));

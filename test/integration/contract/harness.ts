@@ -103,7 +103,10 @@ export async function startHarness(): Promise<Harness> {
     async signIn(upn, opts = {}) {
       const { token } = (await control('POST', '/_sandbox/sso-token', { userPrincipalName: upn, mfa: opts.mfa ?? true })) as { token: string };
       const claims = readSsoClaims(token);
-      return { user: { oid: claims.oid, tenantId: claims.tenantId, upn: claims.upn, displayName: claims.displayName, mfa: claims.mfa }, assertion: token };
+      const cred = { user: { oid: claims.oid, tenantId: claims.tenantId, upn: claims.upn, displayName: claims.displayName, mfa: false }, assertion: token };
+      // MFA as the bot judges it: from the Partner Center token (the v2 SSO token carries no amr).
+      cred.user.mfa = (await tokens.partnerCenter(cred).catch(() => ({ mfa: false }))).mfa;
+      return cred;
     },
     state: async () => (await control('GET', '/_sandbox/state')) as SandboxState,
     reset: async () => void (await control('POST', '/_sandbox/reset')),

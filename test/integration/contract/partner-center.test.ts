@@ -116,7 +116,7 @@ describe('Partner Center contract (production client ↔ sandbox)', () => {
     const post = state.requests.find((r) => r.method === 'POST' && r.path === `/v1/customers/${CUSTOMERS.fabrikam}/users`)!;
     expect(post.headers['ms-correlationid']).toBe(opts.correlationId);
     expect(post.headers['ms-contract-version']).toBe('v1');
-    expect(post.auth).toEqual(expect.objectContaining({ upn: USERS.ada, idtyp: 'user' }));
+    expect(post.auth).toEqual(expect.objectContaining({ upn: USERS.ada, amr: ['pwd', 'mfa'] }));
 
     await h.partnerCenter.deleteUser(token, CUSTOMERS.fabrikam, created.id, call());
     const { users: deleted } = await allUsers(CUSTOMERS.fabrikam, { deleted: true });

@@ -52,7 +52,7 @@ describe('GET /_sandbox/state', () => {
         at: expect.any(String),
         query: {},
         headers: expect.objectContaining({ authorization: 'Bearer <redacted>', 'ms-contract-version': 'v1' }),
-        auth: expect.objectContaining({ upn: ENGINEERS.ada, tid: expect.any(String), aud: 'https://api.partnercenter.microsoft.com', scp: 'user_impersonation', idtyp: 'user', amr: ['pwd', 'mfa'] }),
+        auth: expect.objectContaining({ upn: ENGINEERS.ada, tid: expect.any(String), aud: 'https://api.partnercenter.microsoft.com', scp: 'user_impersonation', amr: ['pwd', 'mfa'] }),
         status: 200,
       }),
     );

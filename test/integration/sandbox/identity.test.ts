@@ -68,15 +68,16 @@ describe('POST /_sandbox/sso-token', () => {
         upn: ENGINEERS.ada,
         preferred_username: ENGINEERS.ada,
         name: 'Ada Lovelace',
-        amr: ['pwd', 'mfa'],
         ver: '2.0',
       }),
     );
+    // Like Entra's v2 tokens: no amr (it is a v1.0-only claim).
+    expect(claimsOf(r.body.token).amr).toBeUndefined();
   });
 
   it('issues one without MFA when asked, and honours expiresInSeconds and audience', async () => {
     const claims = claimsOf(await client.ssoToken(ENGINEERS.ben, { mfa: false, expiresInSeconds: 120, audience: 'api://elsewhere' }));
-    expect(claims.amr).toEqual(['pwd']);
+    expect(claims.amr).toBeUndefined();
     expect(claims.aud).toBe('api://elsewhere');
     expect(claims.exp - claims.iat).toBe(120);
   });
@@ -100,14 +101,17 @@ describe('the token endpoint: on-behalf-of', () => {
     expect(JSON.parse(Buffer.from(r.body.client_info, 'base64url').toString())).toEqual({ uid: '55555555-0000-4000-8000-00000000000a', utid: PARTNER_TENANT });
     const access = claimsOf(r.body.access_token);
     expect(access).toEqual(
-      expect.objectContaining({ aud: 'https://api.partnercenter.microsoft.com', iss: ISSUER, scp: 'user_impersonation', oid: '55555555-0000-4000-8000-00000000000a', tid: PARTNER_TENANT, upn: ENGINEERS.ada, name: 'Ada Lovelace', amr: ['pwd', 'mfa'], idtyp: 'user', appid: BOT_ID, azp: BOT_ID }),
+      // Partner Center's token is shaped like Entra's v1.0 token for that resource, the only version with amr.
+      expect.objectContaining({ ver: '1.0', aud: 'https://api.partnercenter.microsoft.com', iss: `https://sts.windows.net/${PARTNER_TENANT}/`, scp: 'user_impersonation', oid: '55555555-0000-4000-8000-00000000000a', tid: PARTNER_TENANT, upn: ENGINEERS.ada, unique_name: ENGINEERS.ada, name: 'Ada Lovelace', amr: ['pwd', 'mfa'], appid: BOT_ID, appidacr: '1' }),
     );
+    expect(access.azp).toBeUndefined();
+    expect(access.preferred_username).toBeUndefined();
     expect(access.exp - access.iat).toBe(3600);
     expect(access.nbf).toBeLessThanOrEqual(access.iat);
     expect(claimsOf(r.body.id_token)).toEqual(expect.objectContaining({ aud: BOT_ID, oid: access.oid, tid: PARTNER_TENANT, preferred_username: ENGINEERS.ada, name: 'Ada Lovelace' }));
   });
 
-  it('keeps the assertion’s missing MFA in the access token', async () => {
+  it('keeps the missing MFA of the sign-in behind the assertion in the Partner Center token', async () => {
     const r = await client.obo(await client.ssoToken(ENGINEERS.ada, { mfa: false }), PC_SCOPE);
     expect(claimsOf(r.body.access_token).amr).toEqual(['pwd']);
   });

@@ -51,7 +51,7 @@ describe('msal-node on-behalf-of against the sandbox', () => {
     expect(result!.account).toEqual(expect.objectContaining({ username: ENGINEERS.ada, tenantId: PARTNER_TENANT, name: 'Ada Lovelace' }));
     expect(result!.idTokenClaims).toEqual(expect.objectContaining({ aud: BOT_ID, tid: PARTNER_TENANT, preferred_username: ENGINEERS.ada }));
     const access = claimsOf(result!.accessToken);
-    expect(access).toEqual(expect.objectContaining({ aud: 'https://api.partnercenter.microsoft.com', scp: 'user_impersonation', idtyp: 'user', tid: PARTNER_TENANT, upn: ENGINEERS.ada, amr: ['pwd', 'mfa'], iss: `https://login.sandbox.test/${PARTNER_TENANT}/v2.0` }));
+    expect(access).toEqual(expect.objectContaining({ ver: '1.0', aud: 'https://api.partnercenter.microsoft.com', scp: 'user_impersonation', tid: PARTNER_TENANT, upn: ENGINEERS.ada, amr: ['pwd', 'mfa'], iss: `https://sts.windows.net/${PARTNER_TENANT}/` }));
 
     // The token works on Partner Center.
     const customers = await client.pc(result!.accessToken, 'GET', '/v1/customers?size=5');

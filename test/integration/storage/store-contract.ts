@@ -293,6 +293,17 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await kv.read(['a', 'b'])).toEqual({ b: { value: 'text', eTag: first.b } });
       });
 
+      it('put-if-absent: exactly one of several racing creations wins, and an existing item refuses it', async () => {
+        const { stores } = await fresh();
+        const kv = stores.keyValues;
+        const results = await Promise.allSettled([1, 2, 3, 4].map((n) => kv.write({ claim: { value: { n }, ifAbsent: true } })));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((r.reason as { code?: string }).code).toBe('CONCURRENT_UPDATE');
+        const stored = (await kv.read(['claim'])).claim;
+        expect(await codeOf(kv.write({ claim: { value: { n: 9 }, ifAbsent: true } }))).toBe('CONCURRENT_UPDATE');
+        expect((await kv.read(['claim'])).claim).toEqual(stored);
+      });
+
       it('hands out copies', async () => {
         const { stores } = await fresh();
         const value = { nested: { n: 1 } };

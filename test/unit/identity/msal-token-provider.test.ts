@@ -209,3 +209,30 @@ describe('loopback network client', () => {
     expect(idp.requests).toHaveLength(0);
   });
 });
+
+describe('MSAL token provider: bounded per-tenant applications (issue 12, point 14)', () => {
+  const customers = ['22222222-0000-4000-8000-000000000001', '22222222-0000-4000-8000-000000000002', '22222222-0000-4000-8000-000000000003'];
+  const bounded = (over: { maxTenantApps?: number; maxAppAgeMs?: number; now?: () => number }) =>
+    createMsalTokenProvider({ clientId: CLIENT_ID, clientSecret: 'the-client-secret', authorityHost: `https://${ISSUER_HOST}`, partnerTenantId: PARTNER, loopbackRewrite: { host: ISSUER_HOST, baseUrl: idp.url }, logger, ...over });
+
+  it('keeps at most maxTenantApps customer applications: the least recently used one (and its cache) is dropped', async () => {
+    const p = bounded({ maxTenantApps: 2 });
+    for (const c of customers) await p.customerGraph(cred, c);
+    expect(tokenRequests()).toHaveLength(3);
+    await p.customerGraph(cred, customers[2]); // still cached
+    expect(tokenRequests()).toHaveLength(3);
+    await p.customerGraph(cred, customers[0]); // dropped: asked again
+    expect(tokenRequests()).toHaveLength(4);
+  });
+
+  it('rebuilds an application (and so empties its token cache) once it is older than maxAppAgeMs', async () => {
+    let now = 1_000_000;
+    const p = bounded({ maxAppAgeMs: 60_000, now: () => now });
+    await p.partnerCenter(cred);
+    await p.partnerCenter(cred);
+    expect(tokenRequests()).toHaveLength(1);
+    now += 61_000;
+    await p.partnerCenter(cred);
+    expect(tokenRequests()).toHaveLength(2);
+  });
+});

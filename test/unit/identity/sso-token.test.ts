@@ -10,7 +10,6 @@ const base = {
   upn: 'ada@contoso-partner.example',
   preferred_username: 'ada@contoso-partner.example',
   name: 'Ada Lovelace',
-  amr: ['pwd', 'mfa'],
   exp: 1_900_000_000,
   scp: 'access_as_user',
 };
@@ -26,21 +25,15 @@ function code(f: () => unknown): string {
 }
 
 describe('readSsoClaims', () => {
-  it('reads the person, MFA, expiry and audience', () => {
+  it('reads the person, expiry and audience (no MFA: the v2 SSO token carries no amr)', () => {
     expect(readSsoClaims(fakeJwt(base))).toEqual({
       oid: 'oid-ada',
       tenantId: '11111111-1111-4111-8111-111111111111',
       upn: 'ada@contoso-partner.example',
       displayName: 'Ada Lovelace',
-      mfa: true,
       exp: new Date(1_900_000_000_000),
       aud: base.aud,
     });
-  });
-
-  it('knows a sign-in without MFA', () => {
-    expect(readSsoClaims(fakeJwt({ ...base, amr: ['pwd'] })).mfa).toBe(false);
-    expect(readSsoClaims(fakeJwt({ ...base, amr: undefined })).mfa).toBe(false);
   });
 
   it('falls back to preferred_username and accepts an audience array', () => {
@@ -60,7 +53,6 @@ describe('readSsoClaims', () => {
     ['no name for the user', fakeJwt({ ...base, upn: undefined, preferred_username: undefined })],
     ['no exp', fakeJwt({ ...base, exp: undefined })],
     ['exp not a number', fakeJwt({ ...base, exp: 'tomorrow' })],
-    ['amr not a list', fakeJwt({ ...base, amr: 'mfa' })],
   ])('refuses %s with TOKEN_EXCHANGE_FAILED', (_what, token) => {
     expect(code(() => readSsoClaims(token))).toBe('TOKEN_EXCHANGE_FAILED');
   });
