@@ -14,6 +14,7 @@ import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
+import { assertInScope, scopeOfLocation } from './request-scope';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -111,6 +112,8 @@ export class ApprovalFlow {
    * clicked): the same checks and compare-and-swap as a click, then the shared card is updated in place.
    */
   async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
+    // The click that asked for the sign-in is judged like any click: from where it came, not what it carried.
+    assertInScope((await loadRequest(this.deps, requestId)).value, scopeOfLocation(location), approver);
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
     await this.delivery.syncCard({ ...outcome.request, card: outcome.request.card ?? location });
     if (outcome.changed) {

@@ -89,7 +89,8 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
     const approved = transition(current.state, { type: 'approve', by: approver }, deps.clock.now());
     return {
       ...current,
-      card: card ?? current.card,
+      // The request's card stays where it was raised; a click elsewhere must never move it.
+      card: current.card ?? card,
       state: transition(approved, { type: 'start-create', by: approver }, deps.clock.now()),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };

@@ -39,7 +39,8 @@ export async function startCreate(
     const at = deps.clock.now().toISOString();
     return {
       ...current,
-      card: card ?? current.card,
+      // The first click (a personal draft's confirmation card) places the card; later ones never move it.
+      card: current.card ?? card,
       state: transition(current.state, event, deps.clock.now()),
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
