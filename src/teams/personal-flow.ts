@@ -79,6 +79,8 @@ export class PersonalFlow {
       };
       // In a channel or group chat the same form becomes a request for approval.
       if (t.ctx.activity.conversation.conversationType !== 'personal') return this.approvals.submit(t, requestId, invalid);
+      // An approval request edited here stays one: it goes back to its approvers, never straight to Create.
+      if (requestId && (await loadRequest(this.deps, requestId)).value.mode === 'approval') return this.approvals.submit(t, requestId, invalid, await this.approvalChannel.reference());
       if (dataString(t.data, 'sendForApproval') === 'true') {
         const channel = await this.approvalChannel.reference();
         if (!channel) {

@@ -104,3 +104,14 @@ export interface CredentialVault {
   get(requestId: string): Promise<UserCredential | undefined>;
   erase(requestId: string): Promise<void>;
 }
+
+/**
+ * Where a request's card lives after a click. The first click places it (a personal draft's confirmation card);
+ * later clicks never move it elsewhere, but a click on that very message refreshes the stored reference (Teams
+ * may hand out a new service URL for the same conversation).
+ */
+export function cardAfterClick(current: CardLocation | undefined, click: CardLocation | undefined): CardLocation | undefined {
+  if (!current || !click) return current ?? click;
+  const id = (l: CardLocation) => (l.conversation.conversation as { id?: unknown } | undefined)?.id;
+  return click.activityId === current.activityId && id(click) !== undefined && id(click) === id(current) ? click : current;
+}

@@ -1,5 +1,5 @@
 import { transition, type Actor, type FailureInfo } from '../approval/request-state';
-import type { CardLocation, UserRequest } from '../approval/user-request';
+import { cardAfterClick, type CardLocation, type UserRequest } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
@@ -27,7 +27,9 @@ export async function startCreate(
 ): Promise<StartOutcome> {
   const { value } = await loadRequest(deps, requestId);
   if (value.mode === 'personal') assertRequester(value, actor);
-  const claimable = kind === 'create' ? ['draft', 'approved'] : ['failed'];
+  // An approval request is only ever created after an approval: a draft of one (an edited failed request) must
+  // go back to its approvers, never be created by whoever clicks Create.
+  const claimable = kind === 'retry' ? ['failed'] : value.mode === 'approval' ? ['approved'] : ['draft'];
   if (!claimable.includes(value.state.kind)) return { started: false, request: value };
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
@@ -39,8 +41,7 @@ export async function startCreate(
     const at = deps.clock.now().toISOString();
     return {
       ...current,
-      // The first click (a personal draft's confirmation card) places the card; later ones never move it.
-      card: current.card ?? card,
+      card: cardAfterClick(current.card, card),
       state: transition(current.state, event, deps.clock.now()),
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
