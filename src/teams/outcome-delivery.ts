@@ -3,7 +3,8 @@ import { dueKeys } from '../core/approval/due-work';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
 import type { UserCredential } from '../core/ports';
 import { performCreate } from '../core/use-cases/create-user';
-import { creationSettled } from '../core/use-cases/creation-guard';
+import { creationSettled, holdCreationLease, scheduleFinish } from '../core/use-cases/creation-guard';
+import { finishInterrupted } from '../core/use-cases/in-flight';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest } from '../core/use-cases/request-access';
 import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
@@ -18,6 +19,9 @@ import type { RefreshAudience } from './refresh-audience';
  * instance finishes a request whose process died, so a crash at any step ends in the same messages.
  */
 export class OutcomeDelivery {
+  /** Requests whose creation (or finishing) runs in this process right now. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly deps: UseCaseDeps,
     private readonly views: CardViews,
@@ -71,9 +75,42 @@ export class OutcomeDelivery {
    * process dies before the end, the request's finish item does the rest.
    */
   async createAndShow(cred: UserCredential, requestId: string): Promise<void> {
-    const result = await performCreate(this.deps, cred, requestId);
-    await this.show(result.request, result.ok ? result.password : undefined);
-    await creationSettled(this.deps, requestId);
+    const ran = await this.exclusively(requestId, async () => {
+      const result = await performCreate(this.deps, cred, requestId);
+      await this.show(result.request, result.ok ? result.password : undefined);
+    });
+    if (ran) await creationSettled(this.deps, requestId);
+  }
+
+  /**
+   * `finish-request` due work: a creation whose process stopped (or whose outcome never reached people) is
+   * finished with the same MS-RequestId. A creation this process is still running is left alone: its lease is
+   * pushed on instead, so there is never a second creation beside the live one.
+   */
+  async finish(requestId: string): Promise<void> {
+    if (this.running.has(requestId)) {
+      await scheduleFinish(this.deps, requestId, new Date(this.deps.clock.now().getTime() + this.deps.settings.creationLeaseMs));
+      return;
+    }
+    const ran = await this.exclusively(requestId, async () => {
+      const finished = await finishInterrupted(this.deps, requestId);
+      await this.show(finished.request, finished.password);
+    });
+    if (ran) await creationSettled(this.deps, requestId);
+  }
+
+  /** Runs one request's creation and delivery with its lease held, never two at once in this process. */
+  private async exclusively(requestId: string, work: () => Promise<void>): Promise<boolean> {
+    if (this.running.has(requestId)) return false;
+    this.running.add(requestId);
+    const lease = holdCreationLease(this.deps, requestId);
+    try {
+      await work();
+      return true;
+    } finally {
+      await lease.release();
+      this.running.delete(requestId);
+    }
   }
 
   /** `hide-password` due work: the message keeps the result, without the password. */
@@ -113,6 +150,7 @@ export class OutcomeDelivery {
   private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {
     const dueAt = request.passwordRevealUntil;
     if (!dueAt) return;
-    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, where), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
+    // One item per message: two messages that carried the password (to one person or two) are both hidden.
+    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, `${where}:${location.activityId}`), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
   }
 }
