@@ -2,6 +2,7 @@ import type { DueWorkHandlers } from '../core/approval/due-work-runner';
 import { dueKeys } from '../core/approval/due-work';
 import { expireIfDue } from '../core/use-cases/approval';
 import type { UseCaseDeps } from '../core/use-cases/deps';
+import { erasePasswordAtItsEnd } from '../core/use-cases/password-lifetime';
 import type { OutcomeDelivery } from './outcome-delivery';
 
 /** What each kind of due work does; every handler re-reads the request and is safe to run twice. */
@@ -18,5 +19,6 @@ export function dueWorkHandlers(deps: UseCaseDeps, delivery: OutcomeDelivery): D
     },
     'hide-password': (item) => delivery.hide(item),
     'finish-request': (item) => delivery.finish(item.requestId),
+    'erase-password': (item) => erasePasswordAtItsEnd(deps, item.requestId),
   };
 }

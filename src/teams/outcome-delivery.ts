@@ -51,23 +51,30 @@ export class OutcomeDelivery {
    */
   async show(request: UserRequest, password?: string): Promise<void> {
     const withPassword = request.state.kind === 'created' ? password : undefined;
+    let delivered = false;
     if (request.mode === 'personal') {
       // Created and already delivered, its password still on the card until the hide item: showing the result
       // again (a late duplicate finish item) would take the password away early.
       const stillShown = request.state.kind === 'created' && request.passwordRevealUntil && Date.parse(request.passwordRevealUntil) > this.deps.clock.now().getTime();
       if (request.card && (withPassword || !stillShown)) {
         await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
-        if (withPassword) await this.scheduleHide(request, 'card', request.card);
+        if (withPassword) {
+          await this.scheduleHide(request, 'card', request.card);
+          delivered = true;
+        }
       }
     } else {
       await this.syncCard(request);
-      await this.notifyRequester(request, withPassword);
+      delivered = await this.notifyRequester(request, withPassword);
       const approver = request.state.kind === 'created' ? request.state.by.teamsId : undefined;
       if (withPassword && this.settings.passwordToApprover && approver && approver !== request.requester.teamsId) {
-        await this.sendPassword(request, approver, withPassword);
+        delivered = (await this.sendPassword(request, approver, withPassword)) || delivered;
       }
     }
-    if (withPassword) await passwordDelivered(this.deps, request.id);
+    // Only a password that reached someone is done with; one that reached nobody stays (encrypted) for a later
+    // delivery, until its stored end (PASSWORD_RETENTION_HOURS).
+    if (withPassword && delivered) await passwordDelivered(this.deps, request.id);
+    else if (withPassword) this.deps.logger.warn({ requestId: request.id, correlationId: request.correlationId }, 'the password of a created user reached nobody yet');
   }
 
   /**
@@ -121,14 +128,11 @@ export class OutcomeDelivery {
     await passwordHidden(this.deps, request.id);
   }
 
-  /** The requester hears about every decision privately; the password only ever travels this way. */
-  private async notifyRequester(request: UserRequest, password?: string): Promise<void> {
+  /** The requester hears about every decision privately; the password only ever travels this way. True when a password went. */
+  private async notifyRequester(request: UserRequest, password?: string): Promise<boolean> {
     const to = request.requester.teamsId;
-    if (!to || !request.card) return;
-    if (request.state.kind === 'created' && password) {
-      await this.sendPassword(request, to, password);
-      return;
-    }
+    if (!to || !request.card) return false;
+    if (request.state.kind === 'created' && password) return this.sendPassword(request, to, password);
     const s = request.state;
     const text =
       s.kind === 'rejected'
@@ -139,12 +143,16 @@ export class OutcomeDelivery {
             ? `Your approved request for ${request.user.userPrincipalName} in ${request.customer.companyName} failed: the channel card says why, and an approver can retry it.`
             : undefined;
     if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
+    return false;
   }
 
-  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<void> {
-    if (!request.card) return;
+  /** True only when the message was posted (Teams gave it an id). */
+  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<boolean> {
+    if (!request.card) return false;
     const location = await this.updater.sendPrivate(teamsId, request.card.conversation, this.views.created(request, password));
-    if (location) await this.scheduleHide(request, teamsId, location);
+    if (!location) return false;
+    await this.scheduleHide(request, teamsId, location);
+    return true;
   }
 
   private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {

@@ -5,6 +5,7 @@ import type { CustomerUser, UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
 import { dueKeys } from '../approval/due-work';
 import { guardCreation } from './creation-guard';
+import { keepPassword } from './password-lifetime';
 import { loadRequest, updateRequest, assertRequester } from './request-access';
 
 export type StartOutcome =
@@ -133,7 +134,9 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
           },
     );
     // A failure that trying again cannot fix needs new input; the stored password has no further use.
+    // A retryable one keeps it for the retry, for at most the retention time from now.
     if (!failure.retryable) await deps.vault.erase(requestId);
+    else await keepPassword(deps, requestId);
     log.warn({ outcome: 'failed', code: failure.code, upstreamCode: failure.upstreamCode, httpStatus: failure.httpStatus }, 'user creation failed');
     return { ok: false, request: saved, error };
   }
