@@ -11,6 +11,9 @@ import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
 import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { RefreshAudience } from './refresh-audience';
+import { isPrivateChatRefused, PasswordHandover } from './password-handover';
+import type { SharedState } from './sign-in';
+import type { TurnContext } from 'botbuilder';
 
 /**
  * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
@@ -28,7 +31,12 @@ export class OutcomeDelivery {
     private readonly updater: CardUpdater,
     private readonly settings: { passwordToApprover: boolean },
     private readonly audience: RefreshAudience,
-  ) {}
+    shared: SharedState,
+  ) {
+    this.handover = new PasswordHandover(deps, views, updater, shared);
+  }
+
+  private readonly handover: PasswordHandover;
 
   /** Who gets their own view on refresh: the requester, the person acting, the decider, then the team (at most 60). */
   refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
@@ -64,17 +72,31 @@ export class OutcomeDelivery {
         }
       }
     } else {
-      await this.syncCard(request);
-      delivered = await this.notifyRequester(request, withPassword);
-      const approver = request.state.kind === 'created' ? request.state.by.teamsId : undefined;
-      if (withPassword && this.settings.passwordToApprover && approver && approver !== request.requester.teamsId) {
-        delivered = (await this.sendPassword(request, approver, withPassword)) || delivered;
+      let current = request;
+      if (withPassword && request.state.kind === 'created') {
+        const recipients = [request.requester];
+        const approver = request.state.by;
+        if (this.settings.passwordToApprover && approver.teamsId && approver.teamsId !== request.requester.teamsId) recipients.push(approver);
+        // Person by person; the card then says truthfully where the password went.
+        current = await this.handover.deliver(request, recipients, withPassword);
+      } else {
+        await this.notifyRequester(request);
       }
+      await this.syncCard(current);
+      return;
     }
     // Only a password that reached someone is done with; one that reached nobody stays (encrypted) for a later
     // delivery, until its stored end (PASSWORD_RETENTION_HOURS).
     if (withPassword && delivered) await passwordDelivered(this.deps, request.id);
     else if (withPassword) this.deps.logger.warn({ requestId: request.id, correlationId: request.correlationId }, 'the password of a created user reached nobody yet');
+  }
+
+  /** A 1:1 turn: passwords waiting for this person (Teams refused to message them earlier) are handed over now. */
+  async onPersonalTurn(ctx: TurnContext): Promise<void> {
+    for (const request of await this.handover.onPersonalTurn(ctx)) {
+      const { value } = await loadRequest(this.deps, request.id);
+      await this.syncCard(value);
+    }
   }
 
   /**
@@ -128,11 +150,10 @@ export class OutcomeDelivery {
     await passwordHidden(this.deps, request.id);
   }
 
-  /** The requester hears about every decision privately; the password only ever travels this way. True when a password went. */
-  private async notifyRequester(request: UserRequest, password?: string): Promise<boolean> {
+  /** The requester hears about every decision privately (the password goes through the hand-over instead). */
+  private async notifyRequester(request: UserRequest): Promise<void> {
     const to = request.requester.teamsId;
-    if (!to || !request.card) return false;
-    if (request.state.kind === 'created' && password) return this.sendPassword(request, to, password);
+    if (!to || !request.card) return;
     const s = request.state;
     const text =
       s.kind === 'rejected'
@@ -142,17 +163,14 @@ export class OutcomeDelivery {
           : s.kind === 'failed'
             ? `Your approved request for ${request.user.userPrincipalName} in ${request.customer.companyName} failed: the channel card says why, and an approver can retry it.`
             : undefined;
-    if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
-    return false;
-  }
-
-  /** True only when the message was posted (Teams gave it an id). */
-  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<boolean> {
-    if (!request.card) return false;
-    const location = await this.updater.sendPrivate(teamsId, request.card.conversation, this.views.created(request, password));
-    if (!location) return false;
-    await this.scheduleHide(request, teamsId, location);
-    return true;
+    if (!text) return;
+    try {
+      await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
+    } catch (e) {
+      // Not installed for them: the shared card says the same; nothing secret is lost, nothing to retry.
+      if (!isPrivateChatRefused(e)) throw e;
+      this.deps.logger.warn({ requestId: request.id }, 'Teams refused a private notice (app not installed for the requester)');
+    }
   }
 
   private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {

@@ -18,6 +18,12 @@ export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
   /** The roster the members API answers with (team or group chat), as Teams lists it. */
   members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
+  /**
+   * Teams user ids the bot may not open a 1:1 chat with: the app is not installed for them (nor in a team they
+   * share with it). Teams answers a proactive 1:1 for them with 403; the body follows the Bot Connector's error
+   * shape. Minimal hook; a general one for configurable error answers may replace it.
+   */
+  readonly refusePrivateChat = new Set<string>();
   private server?: Server;
   private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   private nextId = 1;
@@ -54,6 +60,10 @@ export class RecordingConnector {
       const member = params.members?.[0]?.id ?? 'unknown';
       const id = `a:1on1-${member}`;
       this.calls.push({ method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now() });
+      if (this.refusePrivateChat.has(member)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
       return;
     }

@@ -53,6 +53,11 @@ export interface UserRequest {
   expiresAt?: string;
   /** When the password must be removed from the result message (ISO time), while it is still shown. */
   passwordRevealUntil?: string;
+  /**
+   * Who has had the password privately (Teams user ids), and who could not be reached (Teams refused a 1:1 chat:
+   * the app is not installed for them) and gets it on their next 1:1 turn. Never a password.
+   */
+  passwordDelivery?: { sentTo: string[]; waitingFor: Array<{ teamsId: string; oid: string; name: string }> };
 }
 
 /** A value with the eTag it was read at; writes compare it (optimistic concurrency). */
