@@ -71,6 +71,8 @@ const envSchema = z.object({
     .transform((v) => v.toUpperCase()),
   TICKET_REQUIRED: bool(false),
   PASSWORD_REVEAL_MINUTES: z.coerce.number().positive().default(10),
+  /** How long the encrypted password of a draft or failed request is kept before due work erases it. */
+  PASSWORD_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
@@ -116,6 +118,7 @@ export interface Config {
   defaultUsageLocation: string;
   ticketRequired: boolean;
   passwordRevealMinutes: number;
+  passwordRetentionHours: number;
   http: { timeoutMs: number; deadlineMs: number; maxRetries: number; appName: string };
 }
 
@@ -226,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultUsageLocation: e.DEFAULT_USAGE_LOCATION,
     ticketRequired: e.TICKET_REQUIRED,
     passwordRevealMinutes: e.PASSWORD_REVEAL_MINUTES,
+    passwordRetentionHours: e.PASSWORD_RETENTION_HOURS,
     http: { timeoutMs: e.HTTP_TIMEOUT_MS, deadlineMs: e.HTTP_DEADLINE_MS, maxRetries: e.HTTP_MAX_RETRIES, appName: e.PARTNER_CENTER_APP_NAME },
   };
 }

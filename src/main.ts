@@ -109,6 +109,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       ticketRequired: config.ticketRequired,
       defaultUsageLocation: config.defaultUsageLocation,
       passwordRevealMinutes: config.passwordRevealMinutes,
+      passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
       customerChoiceLimit: 100,
       creationLeaseMs: config.creationLeaseMs,
     },

@@ -28,8 +28,17 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   parent: account
   name: 'default'
   properties: {
-    // Requests are the audit trail: keep deleted blobs recoverable for a week.
+    // Blob soft delete is OFF on purpose. The container holds secrets whose erasure must be real: sealed
+    // passwords of requests, sealed sign-in sessions, the kept identity of a creation in flight. With blob soft
+    // delete on, every delete AND every overwrite keeps the old blob, readable by anyone with account access, for
+    // the retention period. The bot never deletes a request (the audit trail), so blob soft delete would protect
+    // nothing but the secrets it is meant to forget. See docs/deploy.md, "What deleted data Azure keeps".
     deleteRetentionPolicy: {
+      enabled: false
+    }
+    // Deleting the whole container (an operator's mistake) stays recoverable for a week; that keeps everything
+    // in it, secrets included (still encrypted with DATA_ENCRYPTION_KEY), for those 7 days.
+    containerDeleteRetentionPolicy: {
       enabled: true
       days: 7
     }

@@ -26,6 +26,12 @@ export function controlRoutes(router: Router, state: SandboxState, tokens: Token
     state.faults.clear();
     return { status: 204 };
   });
+  // Forgets the first answers kept per MS-RequestId, as a service whose idempotency memory has expired (or that
+  // never had one for this call): a repeated call is then judged on the world as it is.
+  router.add('DELETE', '/_sandbox/idempotency', () => {
+    state.answered.clear();
+    return { status: 204 };
+  });
   router.add('POST', '/_sandbox/sso-token', (req) => (req.body === BAD_BODY ? controlError(400, 'the body is not valid JSON') : issueSsoToken(state, tokens, botAppId, req.body)));
 }
 

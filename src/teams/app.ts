@@ -83,7 +83,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
   const audience = new RefreshAudience(10 * 60_000, logger);
-  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience);
+  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience, opts.state.shared);
   const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals);
   const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery), {
     owner: `bot-${randomUUID()}`,
@@ -113,6 +113,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       }
     }
     await audience.learn(ctx);
+    // A password waiting for this person (Teams refused to message them before) is handed over in this 1:1 turn.
+    await delivery.onPersonalTurn(ctx).catch((e: unknown) => logger.warn({ code: toAppError(e).code }, 'could not hand over a waiting password'));
     return true;
   });
   const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });

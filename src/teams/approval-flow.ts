@@ -15,6 +15,7 @@ import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { assertInScope, scopeOfLocation } from './request-scope';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -45,10 +46,24 @@ export class ApprovalFlow {
     invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>,
     postTo?: Record<string, unknown>,
   ): Promise<AdaptiveCardJson> {
+    const before = requestId ? (await loadRequest(this.deps, requestId)).value : undefined;
     const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'approval' });
     if (result.kind === 'invalid') return invalidForm(result.values, result.issues);
     await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
     const checks = result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text }));
+    if (before?.mode === 'approval' && before.card) {
+      // An edited approval request (failed, then edited, wherever the edit happened) goes back to its approvers on
+      // its own card, which shows it waiting again; nothing is created until someone approves it anew.
+      const request = await this.rememberCard(result.request.id, before.card, checks);
+      this.broadcast(t, request);
+      if (t.ctx.activity.conversation.conversationType !== 'personal') return this.card(request, 'base', t);
+      return this.views.notice({
+        title: 'Sent for approval again',
+        text: `Your edited request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting for an approver on its card in the team. You will hear here when it is decided.`,
+        reference: `Request ${request.id}`,
+        offerNewUser: true,
+      });
+    }
     if (postTo) {
       // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
       const pending = await this.rememberCard(result.request.id, undefined, checks);
@@ -112,6 +127,8 @@ export class ApprovalFlow {
    * clicked): the same checks and compare-and-swap as a click, then the shared card is updated in place.
    */
   async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
+    // The click that asked for the sign-in is judged like any click: from where it came, not what it carried.
+    assertInScope((await loadRequest(this.deps, requestId)).value, scopeOfLocation(location), approver);
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
     this.syncQuietly({ ...outcome.request, card: outcome.request.card ?? location });
     if (outcome.changed) {

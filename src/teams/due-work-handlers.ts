@@ -2,7 +2,7 @@ import type { DueWorkHandlers } from '../core/approval/due-work-runner';
 import { dueKeys } from '../core/approval/due-work';
 import { expireIfDue } from '../core/use-cases/approval';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { finishInterrupted } from '../core/use-cases/in-flight';
+import { erasePasswordAtItsEnd } from '../core/use-cases/password-lifetime';
 import type { OutcomeDelivery } from './outcome-delivery';
 
 /** What each kind of due work does; every handler re-reads the request and is safe to run twice. */
@@ -18,11 +18,7 @@ export function dueWorkHandlers(deps: UseCaseDeps, delivery: OutcomeDelivery): D
       }
     },
     'hide-password': (item) => delivery.hide(item),
-    'finish-request': async (item) => {
-      const finished = await finishInterrupted(deps, item.requestId);
-      await delivery.show(finished.request, finished.password);
-      // The runner completes the item itself; only the kept identity is left to erase.
-      await deps.credentials.erase(item.requestId);
-    },
+    'finish-request': (item) => delivery.finish(item.requestId),
+    'erase-password': (item) => erasePasswordAtItsEnd(deps, item.requestId),
   };
 }

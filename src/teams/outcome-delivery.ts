@@ -3,7 +3,8 @@ import { dueKeys } from '../core/approval/due-work';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
 import type { UserCredential } from '../core/ports';
 import { performCreate } from '../core/use-cases/create-user';
-import { creationSettled } from '../core/use-cases/creation-guard';
+import { creationSettled, holdCreationLease, scheduleFinish } from '../core/use-cases/creation-guard';
+import { finishInterrupted } from '../core/use-cases/in-flight';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest } from '../core/use-cases/request-access';
 import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
@@ -11,6 +12,9 @@ import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { RefreshAudience } from './refresh-audience';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { isPrivateChatRefused, PasswordHandover } from './password-handover';
+import type { SharedState } from './sign-in';
+import type { TurnContext } from 'botbuilder';
 
 /**
  * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
@@ -19,13 +23,21 @@ import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
  * instance finishes a request whose process died, so a crash at any step ends in the same messages.
  */
 export class OutcomeDelivery {
+  /** Requests whose creation (or finishing) runs in this process right now. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly deps: UseCaseDeps,
     private readonly views: CardViews,
     private readonly updater: CardUpdater,
     private readonly settings: { passwordToApprover: boolean },
     private readonly audience: RefreshAudience,
-  ) {}
+    shared: SharedState,
+  ) {
+    this.handover = new PasswordHandover(deps, views, updater, shared);
+  }
+
+  private readonly handover: PasswordHandover;
 
   /** Who gets their own view on refresh: the requester, the person acting, the decider, then the team (at most 60). */
   refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
@@ -48,23 +60,44 @@ export class OutcomeDelivery {
    */
   async show(request: UserRequest, password?: string): Promise<void> {
     const withPassword = request.state.kind === 'created' ? password : undefined;
+    let delivered = false;
     if (request.mode === 'personal') {
       // Created and already delivered, its password still on the card until the hide item: showing the result
       // again (a late duplicate finish item) would take the password away early.
       const stillShown = request.state.kind === 'created' && request.passwordRevealUntil && Date.parse(request.passwordRevealUntil) > this.deps.clock.now().getTime();
       if (request.card && (withPassword || !stillShown)) {
         await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
-        if (withPassword) await this.scheduleHide(request, 'card', request.card);
+        if (withPassword) {
+          await this.scheduleHide(request, 'card', request.card);
+          delivered = true;
+        }
       }
     } else {
-      await this.syncCard(request);
-      await this.notifyRequester(request, withPassword);
-      const approver = request.state.kind === 'created' ? request.state.by.teamsId : undefined;
-      if (withPassword && this.settings.passwordToApprover && approver && approver !== request.requester.teamsId) {
-        await this.sendPassword(request, approver, withPassword);
+      let current = request;
+      if (withPassword && request.state.kind === 'created') {
+        const recipients = [request.requester];
+        const approver = request.state.by;
+        if (this.settings.passwordToApprover && approver.teamsId && approver.teamsId !== request.requester.teamsId) recipients.push(approver);
+        // Person by person; the card then says truthfully where the password went.
+        current = await this.handover.deliver(request, recipients, withPassword);
+      } else {
+        await this.notifyRequester(request);
       }
+      await this.syncCard(current);
+      return;
     }
-    if (withPassword) await passwordDelivered(this.deps, request.id);
+    // Only a password that reached someone is done with; one that reached nobody stays (encrypted) for a later
+    // delivery, until its stored end (PASSWORD_RETENTION_HOURS).
+    if (withPassword && delivered) await passwordDelivered(this.deps, request.id);
+    else if (withPassword) this.deps.logger.warn({ requestId: request.id, correlationId: request.correlationId }, 'the password of a created user reached nobody yet');
+  }
+
+  /** A 1:1 turn: passwords waiting for this person (Teams refused to message them earlier) are handed over now. */
+  async onPersonalTurn(ctx: TurnContext): Promise<void> {
+    for (const request of await this.handover.onPersonalTurn(ctx)) {
+      const { value } = await loadRequest(this.deps, request.id);
+      await this.syncCard(value);
+    }
   }
 
   /**
@@ -72,9 +105,42 @@ export class OutcomeDelivery {
    * process dies before the end, the request's finish item does the rest.
    */
   async createAndShow(cred: UserCredential, requestId: string): Promise<void> {
-    const result = await performCreate(this.deps, cred, requestId);
-    await this.show(result.request, result.ok ? result.password : undefined);
-    await creationSettled(this.deps, requestId);
+    const ran = await this.exclusively(requestId, async () => {
+      const result = await performCreate(this.deps, cred, requestId);
+      await this.show(result.request, result.ok ? result.password : undefined);
+    });
+    if (ran) await creationSettled(this.deps, requestId);
+  }
+
+  /**
+   * `finish-request` due work: a creation whose process stopped (or whose outcome never reached people) is
+   * finished with the same MS-RequestId. A creation this process is still running is left alone: its lease is
+   * pushed on instead, so there is never a second creation beside the live one.
+   */
+  async finish(requestId: string): Promise<void> {
+    if (this.running.has(requestId)) {
+      await scheduleFinish(this.deps, requestId, new Date(this.deps.clock.now().getTime() + this.deps.settings.creationLeaseMs));
+      return;
+    }
+    const ran = await this.exclusively(requestId, async () => {
+      const finished = await finishInterrupted(this.deps, requestId);
+      await this.show(finished.request, finished.password);
+    });
+    if (ran) await creationSettled(this.deps, requestId);
+  }
+
+  /** Runs one request's creation and delivery with its lease held, never two at once in this process. */
+  private async exclusively(requestId: string, work: () => Promise<void>): Promise<boolean> {
+    if (this.running.has(requestId)) return false;
+    this.running.add(requestId);
+    const lease = holdCreationLease(this.deps, requestId);
+    try {
+      await work();
+      return true;
+    } finally {
+      await lease.release();
+      this.running.delete(requestId);
+    }
   }
 
   /** `hide-password` due work: the message keeps the result, without the password. */
@@ -85,14 +151,10 @@ export class OutcomeDelivery {
     await passwordHidden(this.deps, request.id);
   }
 
-  /** The requester hears about every decision privately; the password only ever travels this way. */
-  private async notifyRequester(request: UserRequest, password?: string): Promise<void> {
+  /** The requester hears about every decision privately (the password goes through the hand-over instead). */
+  private async notifyRequester(request: UserRequest): Promise<void> {
     const to = request.requester.teamsId;
     if (!to || !request.card) return;
-    if (request.state.kind === 'created' && password) {
-      await this.sendPassword(request, to, password);
-      return;
-    }
     const s = request.state;
     const upn = markdownText(request.user.userPrincipalName);
     const company = markdownText(request.customer.companyName, TEXT_LIMITS.name);
@@ -104,18 +166,20 @@ export class OutcomeDelivery {
           : s.kind === 'failed'
             ? `Your approved request for ${upn} in ${company} failed: the channel card says why, and an approver can retry it.`
             : undefined;
-    if (text) await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
-  }
-
-  private async sendPassword(request: UserRequest, teamsId: string, password: string): Promise<void> {
-    if (!request.card) return;
-    const location = await this.updater.sendPrivate(teamsId, request.card.conversation, this.views.created(request, password));
-    if (location) await this.scheduleHide(request, teamsId, location);
+    if (!text) return;
+    try {
+      await this.updater.sendPrivate(to, request.card.conversation, this.views.notice({ title: `Request ${s.kind}`, text, reference: `Request ${request.id}`, offerNewUser: true }));
+    } catch (e) {
+      // Not installed for them: the shared card says the same; nothing secret is lost, nothing to retry.
+      if (!isPrivateChatRefused(e)) throw e;
+      this.deps.logger.warn({ requestId: request.id }, 'Teams refused a private notice (app not installed for the requester)');
+    }
   }
 
   private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {
     const dueAt = request.passwordRevealUntil;
     if (!dueAt) return;
-    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, where), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
+    // One item per message: two messages that carried the password (to one person or two) are both hidden.
+    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, `${where}:${location.activityId}`), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
   }
 }

@@ -15,6 +15,7 @@ import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import type { OutcomeDelivery } from './outcome-delivery';
+import { assertInScope, scopeOfActivity } from './request-scope';
 
 /** One card action, after sign-in: who acts, with which credential, on what data. */
 export interface ActionTurn {
@@ -48,7 +49,15 @@ export class PersonalFlow {
     this.formCache = new TtlCache(deps.clock, cacheTtlMs);
   }
 
-  readonly handlers: Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
+  /**
+   * The verbs, each behind one gate: a request id on the card is checked against the conversation the click came
+   * from before any handler runs (see request-scope.ts), so no verb can act on, or show, a request from elsewhere.
+   */
+  get handlers(): Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> {
+    return this.gated;
+  }
+
+  private readonly verbs: Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
     openForm: (t) => {
       const customerId = dataString(t.data, 'customerId');
       return customerId ? this.formFor(t, customerId) : this.customerPicker(t.cred, t.correlationId);
@@ -70,6 +79,8 @@ export class PersonalFlow {
       };
       // In a channel or group chat the same form becomes a request for approval.
       if (t.ctx.activity.conversation.conversationType !== 'personal') return this.approvals.submit(t, requestId, invalid);
+      // An approval request edited here stays one: it goes back to its approvers, never straight to Create.
+      if (requestId && (await loadRequest(this.deps, requestId)).value.mode === 'approval') return this.approvals.submit(t, requestId, invalid, await this.approvalChannel.reference());
       if (dataString(t.data, 'sendForApproval') === 'true') {
         const channel = await this.approvalChannel.reference();
         if (!channel) {
@@ -128,6 +139,24 @@ export class PersonalFlow {
       return restored ? this.views.restored(request, restored) : this.views.current(request);
     },
   };
+
+  private readonly gated = Object.fromEntries(
+    (Object.keys(this.verbs) as Verb[]).map((verb) => [
+      verb,
+      async (t: ActionTurn) => {
+        await this.inScope(t);
+        return this.verbs[verb](t);
+      },
+    ]),
+  ) as Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>>;
+
+  /** Card data names a request: it must exist and be visible from where the click came, else REQUEST_NOT_FOUND. */
+  private async inScope(t: ActionTurn): Promise<void> {
+    const requestId = this.optionalRequestId(t.data);
+    if (!requestId) return;
+    const { value } = await loadRequest(this.deps, requestId);
+    assertInScope(value, scopeOfActivity(t.ctx.activity), t.actor);
+  }
 
   /** The first card of a new request, sent as a new message (from text, or after sign-in). */
   async customerPicker(cred: UserCredential, correlationId: string): Promise<AdaptiveCardJson> {

@@ -13,14 +13,16 @@
  * - `finish-request`: a creation in flight, due when its lease runs out. The instance running the creation
  *   removes it when done; if that instance died, whoever claims it finishes the creation (same MS-RequestId) and
  *   brings the cards in line with the stored state.
+ * - `erase-password`: a stored password's end of life (drafts and failed requests that nobody moves on).
  */
-export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request';
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password';
 
 /** One item per request and purpose, so scheduling again replaces rather than duplicates. */
 export const dueKeys = {
   expire: (requestId: string) => `expire:${requestId}`,
   finish: (requestId: string) => `finish:${requestId}`,
   hide: (requestId: string, where: string) => `hide:${requestId}:${where}`,
+  erasePassword: (requestId: string) => `erase-password:${requestId}`,
 };
 
 export interface DueWork {

@@ -53,6 +53,11 @@ export interface UserRequest {
   expiresAt?: string;
   /** When the password must be removed from the result message (ISO time), while it is still shown. */
   passwordRevealUntil?: string;
+  /**
+   * Who has had the password privately (Teams user ids), and who could not be reached (Teams refused a 1:1 chat:
+   * the app is not installed for them) and gets it on their next 1:1 turn. Never a password.
+   */
+  passwordDelivery?: { sentTo: string[]; waitingFor: Array<{ teamsId: string; oid: string; name: string }> };
 }
 
 /** A value with the eTag it was read at; writes compare it (optimistic concurrency). */
@@ -103,4 +108,15 @@ export interface CredentialVault {
   keep(requestId: string, cred: UserCredential): Promise<void>;
   get(requestId: string): Promise<UserCredential | undefined>;
   erase(requestId: string): Promise<void>;
+}
+
+/**
+ * Where a request's card lives after a click. The first click places it (a personal draft's confirmation card);
+ * later clicks never move it elsewhere, but a click on that very message refreshes the stored reference (Teams
+ * may hand out a new service URL for the same conversation).
+ */
+export function cardAfterClick(current: CardLocation | undefined, click: CardLocation | undefined): CardLocation | undefined {
+  if (!current || !click) return current ?? click;
+  const id = (l: CardLocation) => (l.conversation.conversation as { id?: unknown } | undefined)?.id;
+  return click.activityId === current.activityId && id(click) !== undefined && id(click) === id(current) ? click : current;
 }

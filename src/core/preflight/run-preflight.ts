@@ -78,6 +78,21 @@ export class Preflight {
     return { checklist: result, customer: customer instanceof AppError ? undefined : customer };
   }
 
+  /**
+   * The GDAP role check alone, for views (who sees Approve on a card): cached look-ups when `useCache`, so any
+   * number of automatic card refreshes cost no more upstream calls than filling the caches once.
+   */
+  async gdapRole(input: Pick<PreflightInput, 'cred' | 'customerId' | 'useCache' | 'correlationId'>): Promise<CheckResult> {
+    return this.guard('gdap-role', () => this.gdap(input as PreflightInput));
+  }
+
+  /** The subset of `groupIds` the person is a member of, through the same membership cache. */
+  async memberOf(cred: UserCredential, groupIds: string[], opts: { useCache: boolean; correlationId: string }): Promise<string[]> {
+    const token = (await this.deps.tokens.partnerGraph(cred)).token;
+    const key = `${cred.user.oid}:${[...groupIds].sort().join(',')}`;
+    return this.cached(this.membership, opts.useCache, key, () => this.deps.directory.checkMemberGroups(token, groupIds, { correlationId: opts.correlationId }));
+  }
+
   private async customer(input: PreflightInput, opts: { correlationId: string }): Promise<Customer> {
     const token = (await this.deps.tokens.partnerCenter(input.cred)).token;
     return this.deps.partnerCenter.getCustomer(token, input.customerId, opts);

@@ -1,5 +1,5 @@
 import { transition, type Actor } from '../approval/request-state';
-import type { UserRequest } from '../approval/user-request';
+import { cardAfterClick, type UserRequest } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
@@ -56,15 +56,21 @@ export async function authorizeDecision(
   decision: 'approve' | 'reject',
   opts: { useCache?: boolean } = {},
 ): Promise<void> {
+  const useCache = opts.useCache ?? false;
   if (policy.approverGroupId) {
-    const token = (await deps.tokens.partnerGraph(cred)).token;
-    const member = await deps.directory.checkMemberGroups(token, [policy.approverGroupId], { correlationId: request.correlationId });
+    const member = await deps.preflight.memberOf(cred, [policy.approverGroupId], { useCache, correlationId: request.correlationId });
     if (!member.includes(policy.approverGroupId)) throw new AppError('NOT_APPROVER', `${cred.user.oid} is not in the approver group`);
   }
   if (request.requester.oid === cred.user.oid && !policy.allowSelfApproval && decision === 'approve') {
     throw new AppError('SELF_APPROVAL_REFUSED', 'requesters cannot approve their own requests');
   }
-  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: opts.useCache ?? false, correlationId: request.correlationId });
+  if (useCache) {
+    // A view, not a decision: the role from cached look-ups only. Deciding re-checks everything uncached.
+    const role = await deps.preflight.gdapRole({ cred, customerId: request.customer.id, useCache: true, correlationId: request.correlationId });
+    if (role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the person does not hold a suitable GDAP role');
+    return;
+  }
+  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: false, correlationId: request.correlationId });
   const role = checklist.checks.find((c) => c.id === 'gdap-role');
   if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve') {
@@ -89,7 +95,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
     const approved = transition(current.state, { type: 'approve', by: approver }, deps.clock.now());
     return {
       ...current,
-      card: card ?? current.card,
+      card: cardAfterClick(current.card, card),
       state: transition(approved, { type: 'start-create', by: approver }, deps.clock.now()),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };

@@ -1,10 +1,11 @@
 import { transition, type Actor, type FailureInfo } from '../approval/request-state';
-import type { CardLocation, UserRequest } from '../approval/user-request';
+import { cardAfterClick, type CardLocation, type UserRequest } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
-import type { UserCredential } from '../ports';
+import type { CustomerUser, UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
 import { dueKeys } from '../approval/due-work';
 import { guardCreation } from './creation-guard';
+import { keepPassword } from './password-lifetime';
 import { loadRequest, updateRequest, assertRequester } from './request-access';
 
 export type StartOutcome =
@@ -27,7 +28,9 @@ export async function startCreate(
 ): Promise<StartOutcome> {
   const { value } = await loadRequest(deps, requestId);
   if (value.mode === 'personal') assertRequester(value, actor);
-  const claimable = kind === 'create' ? ['draft', 'approved'] : ['failed'];
+  // An approval request is only ever created after an approval: a draft of one (an edited failed request) must
+  // go back to its approvers, never be created by whoever clicks Create.
+  const claimable = kind === 'retry' ? ['failed'] : value.mode === 'approval' ? ['approved'] : ['draft'];
   if (!claimable.includes(value.state.kind)) return { started: false, request: value };
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
@@ -39,7 +42,7 @@ export async function startCreate(
     const at = deps.clock.now().toISOString();
     return {
       ...current,
-      card: card ?? current.card,
+      card: cardAfterClick(current.card, card),
       state: transition(current.state, event, deps.clock.now()),
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
@@ -72,21 +75,28 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
     if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
     await finalCheck(deps, cred, request, password, opts.resumed === true);
     const u = request.user;
-    const created = await deps.partnerCenter.createUser(
-      token.token,
-      request.customer.id,
-      {
-        usageLocation: u.usageLocation,
-        userPrincipalName: u.userPrincipalName,
-        firstName: u.firstName,
-        lastName: u.lastName,
-        displayName: u.displayName,
-        immutableId: u.immutableId,
-        password,
-        forceChangePassword: u.forceChangePassword,
-      },
-      { correlationId: request.correlationId, requestId: request.msRequestId },
-    );
+    const created = await deps.partnerCenter
+      .createUser(
+        token.token,
+        request.customer.id,
+        {
+          usageLocation: u.usageLocation,
+          userPrincipalName: u.userPrincipalName,
+          firstName: u.firstName,
+          lastName: u.lastName,
+          displayName: u.displayName,
+          immutableId: u.immutableId,
+          password,
+          forceChangePassword: u.forceChangePassword,
+        },
+        { correlationId: request.correlationId, requestId: request.msRequestId },
+      )
+      .catch(async (e: unknown) => {
+        const own = toAppError(e).code === 'UPN_TAKEN' ? await ownUserHoldingName(deps, cred, token.token, request) : undefined;
+        if (!own) throw e;
+        log.warn({ userObjectId: own.id }, 'user name taken by the user this request made; taken as its result');
+        return own;
+      });
     const revealUntil = new Date(deps.clock.now().getTime() + deps.settings.passwordRevealMinutes * 60_000).toISOString();
     const { request: saved } = await updateRequest(deps, requestId, (current) =>
       current.state.kind !== 'creating'
@@ -124,9 +134,39 @@ export async function performCreate(deps: UseCaseDeps, cred: UserCredential, req
           },
     );
     // A failure that trying again cannot fix needs new input; the stored password has no further use.
+    // A retryable one keeps it for the retry, for at most the retention time from now.
     if (!failure.retryable) await deps.vault.erase(requestId);
+    else await keepPassword(deps, requestId);
     log.warn({ outcome: 'failed', code: failure.code, upstreamCode: failure.upstreamCode, httpStatus: failure.httpStatus }, 'user creation failed');
     return { ok: false, request: saved, error };
+  }
+}
+
+/**
+ * "User name taken", answered to this request's own create call: taken by the user an earlier run of this very
+ * call made (its answer lost, Partner Center's idempotency memory gone), or by someone else? Partner Center does
+ * not say which call made a user, so the user holding the name must carry exactly what this request sent (user name,
+ * display name, first and last name, usage location) and be active. The final check found the name free before this request's first attempt, so a
+ * user like that appeared since. Anything else stays UPN_TAKEN.
+ */
+async function ownUserHoldingName(deps: UseCaseDeps, cred: UserCredential, pcToken: string, request: UserRequest): Promise<CustomerUser | undefined> {
+  try {
+    const graphToken = (await deps.tokens.customerGraph(cred, request.customer.id)).token;
+    const found = await deps.directory.findUserByUpn(graphToken, request.user.userPrincipalName, { correlationId: request.correlationId });
+    if (!found) return undefined;
+    const user = await deps.partnerCenter.getUser(pcToken, request.customer.id, found.id, { correlationId: request.correlationId });
+    const u = request.user;
+    const same = (a: string | undefined, b: string | undefined) => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+    const ours =
+      same(user.userPrincipalName, u.userPrincipalName) &&
+      same(user.displayName, u.displayName) &&
+      (user.firstName === undefined || same(user.firstName, u.firstName)) &&
+      (user.lastName === undefined || same(user.lastName, u.lastName)) &&
+      (user.usageLocation === undefined || same(user.usageLocation, u.usageLocation)) &&
+      user.state === 'active';
+    return ours ? user : undefined;
+  } catch {
+    return undefined;
   }
 }
 

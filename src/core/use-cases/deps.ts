@@ -26,6 +26,12 @@ export interface UseCaseSettings {
   defaultUsageLocation: string;
   /** How long the temporary password stays visible in the result message. */
   passwordRevealMinutes: number;
+  /**
+   * How long a stored password may wait for a request that is not moving (a draft nobody creates, a failed
+   * request nobody retries) before due work erases it. A request that needs it again afterwards asks for a new
+   * one (edit). Approval requests end by their expiry instead; a creation in flight by settling.
+   */
+  passwordRetentionMs: number;
   /** The most customers offered in the form's static list; longer lists are searched with Data.Query. */
   customerChoiceLimit: number;
   /**

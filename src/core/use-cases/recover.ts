@@ -1,6 +1,7 @@
 import { transition } from '../approval/request-state';
 import type { UserRequest } from '../approval/user-request';
 import type { UseCaseDeps } from './deps';
+import { dueKeys } from '../approval/due-work';
 import { updateRequest } from './request-access';
 
 /**
@@ -30,4 +31,5 @@ export async function passwordHidden(deps: UseCaseDeps, requestId: string): Prom
 /** The password reached the people entitled to it: the stored copy has no further use. */
 export async function passwordDelivered(deps: UseCaseDeps, requestId: string): Promise<void> {
   await deps.vault.erase(requestId);
+  await deps.dueWork.cancel(dueKeys.erasePassword(requestId));
 }

@@ -5,6 +5,7 @@ import { parseNewUserForm } from '../new-user';
 import type { Customer, UserCredential } from '../ports';
 import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from './deps';
+import { keepPassword } from './password-lifetime';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 
 export type SubmitResult =
@@ -79,7 +80,7 @@ export async function submitNewUserForm(
       })
     ).value;
   }
-  await deps.vault.put(request.id, draft.password);
+  await keepPassword(deps, request.id, draft.password);
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
   const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId });
   return { kind: 'ready', request, customer, checklist };

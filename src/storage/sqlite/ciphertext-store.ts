@@ -14,6 +14,8 @@ export class SqliteCiphertextStore implements CiphertextStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.store.statement('DELETE FROM secrets WHERE key = ?').run(key);
+    const { changes } = this.store.statement('DELETE FROM secrets WHERE key = ?').run(key);
+    // secure_delete zeroed the row in the file; the checkpoint removes the WAL's older copies of its page.
+    if (changes > 0) this.store.checkpoint();
   }
 }

@@ -22,6 +22,10 @@ export class SqliteStore {
       // Another process on the same file (a second instance, a CLI) holds the write lock only briefly.
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('foreign_keys = ON');
+      // Erasing a password's ciphertext (or a sealed session) must remove its bytes, not only unlink its row:
+      // deleted content is overwritten with zeros in the database file. The WAL still holds old pages until the
+      // next checkpoint (automatic, every 1000 pages; and at close), which the erase path forces (see vacuumWal).
+      this.db.pragma('secure_delete = ON');
       runMigrations(this.db, migrations);
     } catch (e) {
       this.db.close();
@@ -42,6 +46,14 @@ export class SqliteStore {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it, so content overwritten by `secure_delete` leaves no
+   * older copy in the WAL. Cheap at this bot's write rate; called after erasing secrets.
+   */
+  checkpoint(): void {
+    if (this.db.open && this.db.memory === false) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** Idempotent: the composition root and a test may both close it. */

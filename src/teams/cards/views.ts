@@ -281,6 +281,17 @@ const STATE_LABELS: Record<string, { label: string; color: string }> = {
   expired: { label: 'Expired', color: 'Default' },
 };
 
+/** What the shared card may say about the password: only what happened (never "sent" when it was not). */
+function passwordWhereabouts(request: UserRequest): string {
+  const d = request.passwordDelivery;
+  const requester = request.requester.teamsId;
+  if (d && requester && d.waitingFor.some((w) => w.teamsId === requester)) {
+    return `The temporary password waits for ${request.requester.name}: it is sent in a private chat once they open one with the bot. It is never posted here.`;
+  }
+  if (d && requester && d.sentTo.includes(requester)) return 'The temporary password was sent to the requester in a private chat.';
+  return 'The temporary password goes only to the requester, in a private chat; it is never posted here.';
+}
+
 export function approvalCardData(request: UserRequest, view: ApprovalView, refreshUserIds: string[]): object {
   const s = request.state;
   const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -295,7 +306,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
       stateText = `Creating… (approved by ${showName(s.by.name)})`;
       break;
     case 'created':
-      stateText = `Created by ${showName(s.by.name)} at ${when(s.at)}. The temporary password was sent to the requester in a private chat.`;
+      stateText = `Created by ${showName(s.by.name)} at ${when(s.at)}. ${passwordWhereabouts(request)}`;
       outcome.push({ title: 'Object id', value: md(s.user.id) }, { title: 'State', value: md(s.user.state) });
       break;
     case 'failed': {

@@ -182,7 +182,7 @@ describe('personal chat: create a customer user', () => {
     const ben = await bot.teamsUser('ben@contoso-partner.example');
     await bot.signIn(ben);
     const card = cardText(invokeCard(await bot.execute(ben, 'create', { requestId })));
-    expect(card).toContain('Not your request');
+    expect(card).toContain('Request not found');
   });
 
   it('an unknown verb gets an explicit answer, not a silent 200', async () => {

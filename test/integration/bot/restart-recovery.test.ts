@@ -44,6 +44,9 @@ describe('restart during a creation', () => {
     const second = new BotHarness({ dataDir, sandboxPort: Number(new URL(sandboxUrl).port), sandboxUrl, partnerCenterBaseUrl: sandboxUrl, graphBaseUrl: sandboxUrl }, { startSandbox: false });
     seconds.push(second);
     await second.start();
+    // Ada's 1:1 chat is the same Teams conversation for both bots (only the service URL differs).
+    type WithChats = { conversations: Map<string, string> };
+    (second as unknown as WithChats).conversations = (first as unknown as WithChats).conversations;
     // The card lives where the first bot posted it (the same Teams conversation).
     if (keepSignIn) {
       const created = await first.connector.waitFor(() => first.connector.updates('act-restart').find((u) => cardText(cardOf(u)).includes('User created')));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +33,23 @@ describe('sqlite store: the file', () => {
     const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('erasing a ciphertext removes its bytes from the database file and the WAL (secure_delete)', async () => {
+    const dataDir = tempDir();
+    const stores = await createStores({ kind: 'sqlite', dataDir });
+    // A recognisable value standing in for a sealed password; the table never sees anything else.
+    const secret = `sealed-${'Zq8'.repeat(40)}`;
+    await stores.ciphertexts.put('vault:r-erase', secret);
+    await stores.requests.create(request('r-keep', '2026-01-01T00:00:00.000Z'));
+    const bytes = () => Buffer.concat(readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f))));
+    expect(bytes().includes(Buffer.from(secret))).toBe(true);
+    await stores.ciphertexts.delete('vault:r-erase');
+    expect(await stores.ciphertexts.get('vault:r-erase')).toBeUndefined();
+    // Still open (no close-time checkpoint to help): the bytes are gone from every file of the store.
+    expect(bytes().includes(Buffer.from(secret))).toBe(false);
+    expect(bytes().includes(Buffer.from(secret.slice(0, 60)))).toBe(false);
+    await stores.close();
   });
 
   it('lists the newest requests by walking an index: no table scan, no sort, over 20,000 rows', () => {

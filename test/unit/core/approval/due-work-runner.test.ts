@@ -13,6 +13,7 @@ function setup(handlers: Partial<DueWorkHandlers>, owner = 'me') {
     'expire-request': async (i) => void ran.push(i),
     'hide-password': async (i) => void ran.push(i),
     'finish-request': async (i) => void ran.push(i),
+    'erase-password': async (i) => void ran.push(i),
     ...handlers,
   };
   const runner = new DueWorkRunner(store, all, { owner, pollMs: 1_000_000, leaseMs: 60_000, maxAttempts: 3, clock, logger: silent });
@@ -57,6 +58,7 @@ describe('DueWorkRunner', () => {
     const handlers = (name: string): DueWorkHandlers => ({
       'expire-request': async (i) => void ran.push(`${name}:${i.key}`),
       'hide-password': async (i) => void ran.push(`${name}:${i.key}`),
+      'erase-password': async (i) => void ran.push(`${name}:${i.key}`),
       'finish-request': async (i) => void ran.push(`${name}:${i.key}`),
     });
     const clock = { now: () => new Date('2026-11-29T10:00:00Z') };

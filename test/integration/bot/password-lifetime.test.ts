@@ -1,0 +1,51 @@
+import { BotHarness, cardText, invokeCard, type TeamsUser } from '../../support/bot-harness';
+
+/**
+ * Every stored password has an end: a draft nobody creates and a failed request nobody retries lose theirs after
+ * PASSWORD_RETENTION_HOURS (here about two seconds), through the durable due-work queue.
+ */
+describe('stored password lifetime', () => {
+  const RETENTION_HOURS = 2 / 3600;
+  const bot = new BotHarness({ passwordRetentionHours: RETENTION_HOURS, dueWorkPollMs: 100, http: { timeoutMs: 1500, deadlineMs: 1500, maxRetries: 0, appName: 'test' } });
+  let ada: TeamsUser;
+
+  beforeAll(async () => {
+    await bot.start();
+    ada = await bot.teamsUser('ada@contoso-partner.example');
+    await bot.signIn(ada);
+  });
+  afterAll(() => bot.stop());
+
+  const waitUntil = async (probe: () => Promise<boolean>, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const creates = async (userName: string) => (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body).includes(`${userName}@`)).length;
+
+  it('a draft nobody creates loses its password; Create afterwards sends nothing to Partner Center', async () => {
+    const requestId = await bot.reviewNewUser(ada, 'idle.draft');
+    expect(await bot.app.useCases.vault.get(requestId)).toBeDefined();
+    await waitUntil(async () => (await bot.app.useCases.vault.get(requestId)) === undefined);
+    const card = cardText(invokeCard(await bot.execute(ada, 'create', { requestId }, 'act-idle')));
+    expect(card).not.toContain('Temporary password');
+    await bot.app.teams.background.drain();
+    const stored = (await bot.app.useCases.requests.get(requestId))!.value;
+    expect(stored.state.kind).toBe('failed');
+    expect(stored.state.kind === 'failed' && stored.state.failure.code).toBe('PASSWORD_UNAVAILABLE');
+    expect(await creates('idle.draft')).toBe(0);
+  });
+
+  it('a failed request nobody retries loses its password at its end too', async () => {
+    const requestId = await bot.reviewNewUser(ada, 'idle.failed');
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'status', status: 503, count: 1 });
+    invokeCard(await bot.execute(ada, 'create', { requestId }, 'act-idle-2'));
+    await waitUntil(async () => (await bot.app.useCases.requests.get(requestId))?.value.state.kind === 'failed');
+    const failed = (await bot.app.useCases.requests.get(requestId))!.value;
+    expect(failed.state.kind === 'failed' && failed.state.failure.retryable).toBe(true);
+    await waitUntil(async () => (await bot.app.useCases.vault.get(requestId)) === undefined);
+    expect(bot.logs.text()).toContain('stored password reached its end');
+  });
+});
