@@ -10,7 +10,7 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
-import { dataString, requestIdSchema, type Verb } from './action-invoke';
+import { dataString, requestIdSchema, type FlowVerb } from './action-invoke';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
@@ -48,7 +48,7 @@ export class PersonalFlow {
     this.formCache = new TtlCache(deps.clock, cacheTtlMs);
   }
 
-  readonly handlers: Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
+  readonly handlers: Record<FlowVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
     openForm: (t) => {
       const customerId = dataString(t.data, 'customerId');
       return customerId ? this.formFor(t, customerId) : this.customerPicker(t.cred, t.correlationId);
