@@ -109,7 +109,7 @@ describe('blob store: layout and cost', () => {
     );
   });
 
-  it('files a decided channel request under its decider and its channel too (requests written before that are not)', async () => {
+  it('files a decided channel request under its decider and its channel too', async () => {
     const name = newContainer();
     const stores = await openBlobStores({ connectionString: connectionString(), container: name });
     const created = await stores.requests.create(request('r1', '2026-01-01T00:00:00.000Z', 'cust-1', 'oid-1'));
