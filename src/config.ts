@@ -48,6 +48,8 @@ const envSchema = z.object({
   OAUTH_CONNECTION_NAME: z.string().min(1).default('sso'),
   /** Members of this Entra group (partner tenant) may approve channel requests; unset: anyone who holds the GDAP role. */
   APPROVER_GROUP_ID: optionalGuid,
+  /** Members of this Entra group (partner tenant) may export every team's requests (`history all`, 1:1 chat only); unset: nobody. */
+  AUDITOR_GROUP_ID: optionalGuid,
   ALLOW_SELF_APPROVAL: bool(false),
   APPROVAL_EXPIRE_HOURS: z.coerce.number().positive().default(24),
   PASSWORD_TO_APPROVER: bool(false),
@@ -104,6 +106,7 @@ export interface Config {
   oauthConnectionName: string;
   lookupCacheSeconds: number;
   approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
+  auditorGroupId?: string;
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
   bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
@@ -217,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,
     lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
     approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
+    auditorGroupId: e.AUDITOR_GROUP_ID,
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,

@@ -146,6 +146,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       passwordToApprover: config.approvals.passwordToApprover,
       channelId: config.approvals.channelId,
     },
+    // The CSV upload goes to OneDrive; in the sandbox the test stand-in for it listens on loopback.
+    history: { auditorGroupId: config.auditorGroupId, uploads: { allowLoopback: config.sandbox } },
     state: { turnState: new KeyValueBotStorage(stores.keyValues), shared: new SealedKeyValues(key, stores.keyValues) },
     dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
   });

@@ -43,6 +43,10 @@ export const ERROR_CODES = [
   'SELF_APPROVAL_REFUSED',
   'PASSWORD_UNAVAILABLE',
   'CREATION_INTERRUPTED',
+  // The history and its export
+  'NOT_AUDITOR',
+  'PERSONAL_CHAT_ONLY',
+  'FILE_UPLOAD_FAILED',
   // The bot's own storage
   'STORAGE_UNAVAILABLE',
   // The edge

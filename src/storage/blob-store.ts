@@ -12,6 +12,9 @@ import type { Stores } from './stores';
  *   requests/<id>                                  the request as JSON; its ETag is the request's eTag
  *   index/all/<invertedTime>_<id>                  empty blobs whose names sort newest first, for the audit,
  *   index/customer/<customerId>/…, index/requester/<oid>/…, index/customer-requester/<customerId>/<oid>/…
+ *   index/decider/<oid>/…, index/customer-decider/<customerId>/<oid>/…            who decided it (`history` 1:1)
+ *   index/conversation/<conversationId>/…, index/customer-conversation/<customerId>/<conversationId>/…
+ *                                                  where its card lives (`history` in a channel or group chat)
  *   index/state/<kind>/<id>                        requests by state (recovery after a restart)
  *   secrets/<id>                                   the vault's ciphertexts
  *   due/<key>                                      due work, claim state in the metadata

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors';
+import { matchesFilters } from '../core/approval/request-index';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../core/approval/user-request';
 
 /**
@@ -30,7 +31,7 @@ export class MemoryRequestStore implements RequestStore {
   async list(query: RequestQuery): Promise<UserRequest[]> {
     return [...this.items.values()]
       .map((i) => i.value)
-      .filter((r) => (!query.customerId || r.customer.id === query.customerId) && (!query.requesterOid || r.requester.oid === query.requesterOid))
+      .filter((r) => matchesFilters(r, query))
       .filter((r) => (!query.since || Date.parse(r.createdAt) >= Date.parse(query.since)) && (!query.before || Date.parse(r.createdAt) < Date.parse(query.before)))
       // Newest first by time (not by text: ISO strings of different precision sort wrongly), then by id.
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || compareIds(a.id, b.id))

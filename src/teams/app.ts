@@ -13,13 +13,12 @@ import type { CardLocation } from '../core/approval/user-request';
 import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { auditCsv } from '../core/audit/audit-export';
 import { DueWorkRunner } from '../core/approval/due-work-runner';
 import { finishOrphansNow } from '../core/use-cases/in-flight';
-import { actionInvokeSchema, isVerb, searchInvokeSchema } from './action-invoke';
+import { actionInvokeSchema, isVerb, searchInvokeSchema, type Verb } from './action-invoke';
 import { BackgroundWork } from './background';
-import { parseHistoryArgs, type HistoryArgs } from './commands';
 import { CardUpdater } from './card-updater';
+import { registerHistoryRoute, type HistorySettings } from './history-route';
 import { dueWorkHandlers } from './due-work-handlers';
 import { OutcomeDelivery } from './outcome-delivery';
 import { RefreshAudience } from './refresh-audience';
@@ -49,6 +48,7 @@ export interface TeamsAppOptions {
   /** Look-ups (customer lists, domains) are reused for this long. */
   cacheTtlMs: number;
   approvals: ApprovalSettings;
+  history: HistorySettings;
   /** Durable state: teams-ai turn state (botbuilder Storage) and small sealed items every instance shares. */
   state: { turnState: import('botbuilder').Storage; shared: SharedState };
   dueWork: {
@@ -192,45 +192,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     const cred = await signIn.credentialFor(ctx).catch(() => undefined);
     await sendCard(ctx, views.welcome(cred?.user.upn));
   });
-  app.message(/^\s*history\b/i, async (ctx) => {
-    const correlationId = randomUUID();
-    try {
-      const cred = await signIn.credentialFor(ctx);
-      if (!cred) {
-        await signIn.sendSignInCard(ctx);
-        return;
-      }
-      const args = parseHistoryArgs(ctx.activity.text ?? '');
-      if ('error' in args) {
-        await sendCard(ctx, views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' }));
-        return;
-      }
-      const personal = ctx.activity.conversation.conversationType === 'personal';
-      const requests = await history(cred.user.oid, personal, args, args.csv ? 1000 : 20);
-      const range = [args.since ? ` since ${args.since.slice(0, 10)}` : '', args.before ? ` until ${new Date(Date.parse(args.before) - 1).toISOString().slice(0, 10)}` : ''].join('');
-      const scope = `${personal ? 'Your requests' : 'All requests'}${args.customer ? ` for customers matching "${markdownText(args.customer, TEXT_LIMITS.name)}"` : ''}${range}`;
-      if (args.csv) {
-        // Inside the fence nothing is markdown, and fencedBlock makes sure no value can close the fence.
-        await ctx.sendActivity({ text: `${scope}, as CSV (${requests.length} rows):\n\n\`\`\`\n${fencedBlock(auditCsv(requests))}\n\`\`\``, textFormat: 'markdown' });
-      } else {
-        await sendCard(ctx, views.history(scope, `The last ${requests.length} request(s), newest first.`, requests));
-      }
-    } catch (e) {
-      await sendCard(ctx, reportError(e, correlationId, { turn: 'history' }));
-    }
-  });
-  /** Requests for the history card: the person's own in a personal chat, everyone's in a team. */
-  const history = async (oid: string, personal: boolean, args: HistoryArgs, limit: number) => {
-    const requesterOid = personal ? oid : undefined;
-    const range = { since: args.since, before: args.before };
-    if (!args.customer) return useCases.requests.list({ requesterOid, ...range, limit });
-    // Customers are matched by name among recent requests, then each is listed through its own index.
-    const needle = args.customer.toLowerCase();
-    const recent = await useCases.requests.list({ requesterOid, ...range, limit: 500 });
-    const ids = [...new Set(recent.filter((r) => r.customer.companyName.toLowerCase().includes(needle) || r.customer.id === needle).map((r) => r.customer.id))];
-    const lists = await Promise.all(ids.map((customerId) => useCases.requests.list({ customerId, requesterOid, ...range, limit })));
-    return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
-  };
+  const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: (ctx, work) => ((ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined) ?? setImmediate)(work) });
   app.activity(ActivityTypes.Message, async (ctx) => {
     if (ctx.activity.value !== undefined && !ctx.activity.text) return; // a stray Action.Submit: nothing to say
     await sendCard(ctx, views.notice({ title: "I didn't catch that", text: 'Send **new user** to create a user in a customer tenant, or **help** to see what I can do.', offerNewUser: true }));
@@ -248,7 +210,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         return;
       }
       const { action, authentication } = parsed.data;
-      const verb = action.verb as Parameters<typeof isVerb>[0] & keyof typeof flow.handlers;
+      const verb = action.verb as Verb;
       let cred;
       try {
         if (authentication?.token) {
@@ -289,7 +251,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
           correlationId,
           afterResponse: afterResponse ?? ((work) => setImmediate(work)),
         };
-        const card = await flow.handlers[verb](turn);
+        const card = await { ...flow.handlers, ...history.handlers }[verb](turn);
         await replyWithCard(ctx, card);
         logger.info({ correlationId, verb, requestId: action.data.requestId, durationMs: Date.now() - started }, 'card action');
       } catch (e) {

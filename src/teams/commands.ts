@@ -10,8 +10,12 @@ export const BOT_COMMANDS = [
 
 export type BotCommand = (typeof BOT_COMMANDS)[number]['title'];
 
-/** `history [csv] [customer] [since YYYY-MM-DD] [until YYYY-MM-DD]`, parsed; dates are UTC days, both inclusive. */
+/**
+ * `history [all] [csv] [customer] [since YYYY-MM-DD] [until YYYY-MM-DD]`, parsed; dates are UTC days, both
+ * inclusive. `all` asks for every team's requests (auditors, 1:1 chat only).
+ */
 export interface HistoryArgs {
+  all: boolean;
   csv: boolean;
   customer: string;
   /** ISO: created at or after. */
@@ -32,9 +36,12 @@ function utcDay(text: string): Date | undefined {
 
 export function parseHistoryArgs(text: string): HistoryArgs | { error: string } {
   let rest = text.trim().replace(/^history\b\s*/i, '');
-  const csv = /^csv\b/i.test(rest);
-  rest = rest.replace(/^csv\b\s*/i, '');
-  const out: HistoryArgs = { csv, customer: '' };
+  const flags = { all: false, csv: false };
+  for (let m = /^(all|csv)\b\s*/i.exec(rest); m; m = /^(all|csv)\b\s*/i.exec(rest)) {
+    flags[m[1].toLowerCase() as keyof typeof flags] = true;
+    rest = rest.slice(m[0].length);
+  }
+  const out: HistoryArgs = { ...flags, customer: '' };
   for (const word of ['since', 'until'] as const) {
     const m = new RegExp(`\\b${word}\\s+(\\S+)`, 'i').exec(rest);
     if (!m) continue;

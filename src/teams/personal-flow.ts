@@ -10,7 +10,7 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
-import { dataString, requestIdSchema, type Verb } from './action-invoke';
+import { dataString, requestIdSchema, type FlowVerb } from './action-invoke';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
@@ -53,11 +53,11 @@ export class PersonalFlow {
    * The verbs, each behind one gate: a request id on the card is checked against the conversation the click came
    * from before any handler runs (see request-scope.ts), so no verb can act on, or show, a request from elsewhere.
    */
-  get handlers(): Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> {
+  get handlers(): Record<FlowVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>> {
     return this.gated;
   }
 
-  private readonly verbs: Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
+  private readonly verbs: Record<FlowVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>> = {
     openForm: (t) => {
       const customerId = dataString(t.data, 'customerId');
       return customerId ? this.formFor(t, customerId) : this.customerPicker(t.cred, t.correlationId);
@@ -141,14 +141,14 @@ export class PersonalFlow {
   };
 
   private readonly gated = Object.fromEntries(
-    (Object.keys(this.verbs) as Verb[]).map((verb) => [
+    (Object.keys(this.verbs) as FlowVerb[]).map((verb) => [
       verb,
       async (t: ActionTurn) => {
         await this.inScope(t);
         return this.verbs[verb](t);
       },
     ]),
-  ) as Record<Verb, (t: ActionTurn) => Promise<AdaptiveCardJson>>;
+  ) as Record<FlowVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>>;
 
   /** Card data names a request: it must exist and be visible from where the click came, else REQUEST_NOT_FOUND. */
   private async inScope(t: ActionTurn): Promise<void> {

@@ -1,5 +1,26 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
+/**
+ * Teams refuses a bot message over about 100 KB, counting the message itself (text, cards, mentions) encoded as
+ * UTF-16, with 413 RequestEntityTooLarge and the code MessageSizeTooBig (Microsoft Learn, "Format your bot
+ * messages"). The connector stand-in does the same, so a test never passes with a message Teams would refuse.
+ */
+export const TEAMS_MESSAGE_LIMIT_BYTES = 100 * 1024;
+
+/** The size Teams counts for a message: its content, as UTF-16. */
+export function teamsMessageSize(body: Record<string, unknown>): number {
+  return Buffer.byteLength(JSON.stringify({ text: body.text, attachments: body.attachments, entities: body.entities }), 'utf16le');
+}
+
+/** One file the bot PUT into an upload session (the OneDrive stand-in behind a file consent card). */
+export interface RecordedUpload {
+  sessionId: string;
+  name: string;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  status: number;
+}
+
 /** One call the bot made to the Bot Framework connector (the Teams service URL). */
 export interface ConnectorCall {
   method: string;
@@ -41,6 +62,11 @@ const DEFAULT_CODES: Record<number, string> = {
  */
 export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Messages refused as too big (413), also kept in `calls`. */
+  readonly refused: ConnectorCall[] = [];
+  /** Every PUT into an upload session, accepted or not. */
+  readonly uploads: RecordedUpload[] = [];
+  private sessions = new Map<string, { name: string; done: boolean }>();
   /** The roster the members API answers with (team or group chat), as Teams lists it. */
   members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
   /**
@@ -102,11 +128,57 @@ export class RecordingConnector {
     return true;
   }
 
+  /**
+   * What Teams puts in `fileConsent/invoke` when a person accepts a file: an upload session in their OneDrive
+   * (here, on this server), the address the file will have, and its name and type.
+   */
+  uploadSession(name: string): { uploadUrl: string; contentUrl: string; name: string; uniqueId: string; fileType: string } {
+    const sessionId = `s${this.nextId++}`;
+    this.sessions.set(sessionId, { name, done: false });
+    return {
+      uploadUrl: `${this.url}_onedrive/upload/${sessionId}?tempauth=pre-authenticated`,
+      contentUrl: `${this.url}_onedrive/personal/Documents/Applications/${encodeURIComponent(name)}`,
+      name,
+      uniqueId: `UNIQUE-${sessionId}`,
+      fileType: name.split('.').pop() ?? '',
+    };
+  }
+
+  /**
+   * An upload session answers like OneDrive's: the bytes in one PUT with `Content-Range: bytes 0-(n-1)/n` matching
+   * the body; 201 with the drive item when the last byte arrives; 401 when an Authorization header is sent (the URL
+   * is pre-authenticated); 404 once the session is complete or unknown; 416 for a range that does not fit.
+   */
+  private upload(req: IncomingMessage, res: import('node:http').ServerResponse, sessionId: string, body: Buffer): void {
+    const session = this.sessions.get(sessionId);
+    const record = (status: number) => this.uploads.push({ sessionId, name: session?.name ?? '', headers: req.headers, text: body.toString('utf8'), status });
+    const fail = (status: number, code: string) => {
+      record(status);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message: code } }));
+    };
+    if (req.method !== 'PUT') return fail(405, 'invalidRequest');
+    if (req.headers.authorization) return fail(401, 'unauthenticated');
+    if (!session || session.done) return fail(404, 'itemNotFound');
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(req.headers['content-range'] ?? ''));
+    if (!range || Number(req.headers['content-length']) !== body.length) return fail(400, 'invalidRequest');
+    const [from, to, total] = range.slice(1).map(Number);
+    if (from !== 0 || to !== body.length - 1 || total !== body.length) return fail(416, 'invalidRange');
+    session.done = true;
+    record(201);
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `item-${sessionId}`, name: session.name, size: total, file: {} }));
+  }
+
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+    const session = /^\/_onedrive\/upload\/([^/]+)$/.exec(path);
+    if (session) {
+      this.upload(req, res, session[1], raw);
+      return;
+    }
     if (req.method === 'POST' && /\/v3\/conversations\/?$/.test(path)) {
       // createConversation: a 1:1 chat with one member, the same id for the same person every time (as Teams does).
       const params = JSON.parse(text) as { members?: Array<{ id: string }> };
@@ -138,6 +210,12 @@ export class RecordingConnector {
     const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
     const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now(), status: 200 };
     this.calls.push(call);
+    if (body.type === 'message' && teamsMessageSize(body) > TEAMS_MESSAGE_LIMIT_BYTES) {
+      call.status = 413;
+      this.refused.push(call);
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: 'Message size too big' } }));
+      return;
+    }
     if (this.answerFailure(call, res)) return;
     const held = this.holds.find((h) => h.matches(call));
     if (held) {

@@ -66,9 +66,18 @@ export interface Versioned<T> {
   etag: string;
 }
 
+/**
+ * A listing filter; every field set must match. An empty string means no filter. `requesterOid`, `deciderOid` and
+ * `conversationId` each have an index of their own (also combined with `customerId`): a query should set at most
+ * one of them, so the store walks exactly the requests it returns.
+ */
 export interface RequestQuery {
   customerId?: string;
   requesterOid?: string;
+  /** Someone who approved, rejected or retried the request (request-index.ts, decidersOf). */
+  deciderOid?: string;
+  /** The channel or group chat the request's card lives in (request-index.ts, homeConversationOf). */
+  conversationId?: string;
   /** Created at or after this ISO time. */
   since?: string;
   /** Created strictly before this ISO time. */

@@ -1,4 +1,5 @@
 import type { RequestQuery, UserRequest } from '../../core/approval/user-request';
+import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
 import { epochMs } from '../time';
 
 /**
@@ -41,31 +42,45 @@ export const dueBlob = (key: string): string => `due/${segment(key)}`;
 export const kvBlob = (key: string): string => `kv/${segment(key)}`;
 export const statePrefix = (kind: string): string => `index/state/${segment(kind)}/`;
 
-/** The listing index a query walks: one prefix per supported filter combination, names newest first. */
-export function listPrefix(query: Pick<RequestQuery, 'customerId' | 'requesterOid'>): string {
+/**
+ * The listing index a query walks: one prefix per supported filter combination, names newest first. A person's
+ * own requests, the ones they decided and a conversation's each have an index (alone and under a customer); a
+ * query naming more than one of them walks the first and the reader filters the rest.
+ */
+export function listPrefix(query: Pick<RequestQuery, 'customerId' | 'requesterOid' | 'deciderOid' | 'conversationId'>): string {
   // An empty filter value means no filter, as in the memory store.
   const c = query.customerId;
   const r = query.requesterOid;
+  const d = query.deciderOid;
+  const v = query.conversationId;
   if (c && r) return `index/customer-requester/${segment(c)}/${segment(r)}/`;
+  if (c && d) return `index/customer-decider/${segment(c)}/${segment(d)}/`;
+  if (c && v) return `index/customer-conversation/${segment(c)}/${segment(v)}/`;
   if (c) return `index/customer/${segment(c)}/`;
   if (r) return `index/requester/${segment(r)}/`;
+  if (d) return `index/decider/${segment(d)}/`;
+  if (v) return `index/conversation/${segment(v)}/`;
   return 'index/all/';
 }
 
 /**
  * Every index entry of one version of a request: empty blobs whose names carry the order. They are written
  * before the request itself and never trusted alone: a reader checks each entry against the request it names.
+ * An entry left behind by an earlier version (a customer changed by an edit) is filtered out by that check.
  */
 export function indexBlobs(request: UserRequest): string[] {
   const entry = `${invertedTime(epochMs(request.createdAt, `request ${request.id} createdAt`))}_${segment(request.id)}`;
-  const who = { customerId: request.customer.id, requesterOid: request.requester.oid };
-  return [
-    listPrefix({}) + entry,
-    listPrefix({ customerId: who.customerId }) + entry,
-    listPrefix({ requesterOid: who.requesterOid }) + entry,
-    listPrefix(who) + entry,
-    statePrefix(request.state.kind) + segment(request.id),
+  const customerId = request.customer.id;
+  const conversationId = homeConversationOf(request);
+  const filters: Array<Parameters<typeof listPrefix>[0]> = [
+    {},
+    { customerId },
+    { requesterOid: request.requester.oid },
+    { customerId, requesterOid: request.requester.oid },
+    ...decidersOf(request).flatMap((deciderOid) => [{ deciderOid }, { customerId, deciderOid }]),
+    ...(conversationId ? [{ conversationId }, { customerId, conversationId }] : []),
   ];
+  return [...filters.map((f) => listPrefix(f) + entry), statePrefix(request.state.kind) + segment(request.id)];
 }
 
 /** The request id and creation time a listing entry stands for. */

@@ -1,6 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../core/errors';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
+import { matchesFilters } from '../../core/approval/request-index';
 import { epochMs } from '../time';
 import { mapLimited, quoted, statusOf } from './container';
 import { downloadText, uploadText } from './blob-text';
@@ -122,10 +123,6 @@ function ours(stored: { text: string; etag: string }): Versioned<UserRequest> {
 }
 
 function matches(r: UserRequest, query: RequestQuery, createdMs: number): boolean {
-  return (
-    Date.parse(r.createdAt) === createdMs &&
-    (!query.customerId || r.customer.id === query.customerId) &&
-    (!query.requesterOid || r.requester.oid === query.requesterOid)
-  );
+  return Date.parse(r.createdAt) === createdMs && matchesFilters(r, query);
 }
 

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
+import type { UserRequest } from '../../core/approval/user-request';
 
 /** One schema change. It runs once per database file, inside the transaction that records it. */
 export type Migration = (db: Database.Database) => void;
@@ -53,6 +55,34 @@ export const MIGRATIONS: readonly Migration[] = [
      );
      CREATE INDEX due_work_by_time ON due_work (due_ms);
      CREATE TABLE kv (key TEXT PRIMARY KEY, etag TEXT NOT NULL, value TEXT NOT NULL);`);
+  },
+
+  // 3: `history` scoped to where it is asked: the conversation a request's card lives in (a column), and the
+  //    people who decided it (a table: a request can have several). Both filled in for the rows already there.
+  (db) => {
+    db.exec(`ALTER TABLE requests ADD COLUMN conversation_id TEXT;
+     CREATE INDEX requests_by_conversation ON requests (conversation_id, created_at DESC, id);
+     CREATE INDEX requests_by_customer_conversation ON requests (customer_id, conversation_id, created_at DESC, id);
+     CREATE TABLE request_deciders (
+       request_id TEXT NOT NULL,
+       decider_oid TEXT NOT NULL,
+       created_at TEXT NOT NULL,
+       PRIMARY KEY (request_id, decider_oid)
+     );
+     CREATE INDEX request_deciders_by_decider ON request_deciders (decider_oid, created_at DESC, request_id);`);
+    const rows = db.prepare('SELECT id, created_at, body FROM requests').all() as Array<{ id: string; created_at: string; body: string }>;
+    const setConversation = db.prepare('UPDATE requests SET conversation_id = ? WHERE id = ?');
+    const addDecider = db.prepare('INSERT OR IGNORE INTO request_deciders (request_id, decider_oid, created_at) VALUES (?, ?, ?)');
+    for (const row of rows) {
+      let request: UserRequest;
+      try {
+        request = JSON.parse(row.body) as UserRequest;
+      } catch {
+        continue; // not a request this build can read; it stays listed by the older indexes only
+      }
+      setConversation.run(homeConversationOf(request) ?? null, row.id);
+      for (const oid of decidersOf({ history: Array.isArray(request.history) ? request.history : [] })) addDecider.run(row.id, oid, row.created_at);
+    }
   },
 ];
 

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
+import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
 import { canonicalIso } from '../time';
 import type { SqliteStore } from './database';
 
 type Row = { body: string; etag: string };
 
-const INSERT = `INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body)
-  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
-const SWAP = `UPDATE requests SET etag = ?, created_at = ?, customer_id = ?, requester_oid = ?, state_kind = ?, body = ?
+const INSERT = `INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, conversation_id, body)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
+const SWAP = `UPDATE requests SET etag = ?, created_at = ?, customer_id = ?, requester_oid = ?, state_kind = ?, conversation_id = ?, body = ?
   WHERE id = ? AND etag = ?`;
+const CLEAR_DECIDERS = 'DELETE FROM request_deciders WHERE request_id = ?';
+const ADD_DECIDER = 'INSERT OR IGNORE INTO request_deciders (request_id, decider_oid, created_at) VALUES (?, ?, ?)';
 
 /**
  * Requests as JSON with the columns the queries need beside them. Every write is one statement guarded by the
@@ -25,15 +28,21 @@ export class SqliteRequestStore implements RequestStore {
 
   async create(request: UserRequest): Promise<Versioned<UserRequest>> {
     const etag = randomUUID();
-    const r = this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, JSON.stringify(request));
-    if (r.changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
+    const changes = this.write(request, () =>
+      this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, JSON.stringify(request)).changes,
+    );
+    if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
     return { value: structuredClone(request), etag };
   }
 
   async update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>> {
     const next = randomUUID();
-    const r = this.store.statement(SWAP).run(next, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, JSON.stringify(request), request.id, etag);
-    if (r.changes === 0) {
+    const changes = this.write(request, () =>
+      this.store
+        .statement(SWAP)
+        .run(next, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, JSON.stringify(request), request.id, etag).changes,
+    );
+    if (changes === 0) {
       const exists = this.store.statement('SELECT 1 FROM requests WHERE id = ?').get(request.id);
       if (!exists) throw new AppError('REQUEST_NOT_FOUND', `request ${request.id} not found`);
       throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
@@ -43,31 +52,43 @@ export class SqliteRequestStore implements RequestStore {
 
   /**
    * Newest first (ties by id). Each filter combination has an index in exactly this order, so SQLite walks the
-   * index and stops after `limit` rows: listing the last 50 reads 50 rows, whatever the table holds.
+   * index and stops after `limit` rows: listing the last 50 reads 50 rows, whatever the table holds. A decider
+   * is looked up in its own table, walked in the same order.
    */
   async list(query: RequestQuery): Promise<UserRequest[]> {
     // An empty filter value means no filter, as in the memory store.
     const where: string[] = [];
     const args: unknown[] = [];
-    if (query.customerId) {
-      where.push('customer_id = ?');
-      args.push(query.customerId);
-    }
-    if (query.requesterOid) {
-      where.push('requester_oid = ?');
-      args.push(query.requesterOid);
-    }
+    const filter = (sql: string, value: string | undefined) => {
+      if (!value) return;
+      where.push(sql);
+      args.push(value);
+    };
+    const decider = Boolean(query.deciderOid);
+    filter('d.decider_oid = ?', query.deciderOid);
+    filter('customer_id = ?', query.customerId);
+    filter('requester_oid = ?', query.requesterOid);
+    filter('conversation_id = ?', query.conversationId);
     // created_at holds canonical ISO text, so a time range is a range on the same index.
-    if (query.since) {
-      where.push('created_at >= ?');
-      args.push(canonicalIso(query.since, 'since'));
-    }
-    if (query.before) {
-      where.push('created_at < ?');
-      args.push(canonicalIso(query.before, 'before'));
-    }
-    const rows = this.store.statement(listSql(where)).all(...args, Math.max(0, query.limit)) as Array<{ body: string }>;
+    const time = decider ? 'd.created_at' : 'created_at';
+    filter(`${time} >= ?`, query.since && canonicalIso(query.since, 'since'));
+    filter(`${time} < ?`, query.before && canonicalIso(query.before, 'before'));
+    const rows = this.store.statement(listSql(where, { decider })).all(...args, Math.max(0, query.limit)) as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as UserRequest);
+  }
+
+  /**
+   * One guarded write and the request's deciders, in one transaction: the deciders are replaced only when the
+   * write landed, so a lost compare-and-swap leaves nothing behind.
+   */
+  private write(request: UserRequest, guarded: () => number): number {
+    return this.store.db.transaction(() => {
+      const changes = guarded();
+      if (changes === 0) return 0;
+      this.store.statement(CLEAR_DECIDERS).run(request.id);
+      for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
+      return changes;
+    }).immediate();
   }
 
   /** Every request in one state, oldest first (through the state index). */
@@ -77,9 +98,13 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
-/** Exported for the test that reads the query plan. */
-export function listSql(where: string[]): string {
-  return `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+/** Exported for the test that reads the query plan. `decider`: walk one person's decisions (`d.` columns). */
+export function listSql(where: string[], opts: { decider?: boolean } = {}): string {
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  if (opts.decider) {
+    return `SELECT body FROM request_deciders d JOIN requests ON requests.id = d.request_id ${filter} ORDER BY d.created_at DESC, d.request_id LIMIT ?`;
+  }
+  return `SELECT body FROM requests ${filter} ORDER BY created_at DESC, id LIMIT ?`;
 }
 
 function createdAt(request: UserRequest): string {

@@ -213,10 +213,21 @@ export class CardViews {
     return this.templates.render('approval-request', approvalCardData(request, view, refreshUserIds));
   }
 
+  /**
+   * Where `history` cannot sign the person in by itself (a channel or group chat: no OAuth card there), a button
+   * whose Action.Execute signs them in through Universal Actions and answers with the history; `command` is
+   * parsed again on the click (the scope never comes from the card).
+   */
+  historyPrompt(title: string, subtitle: string, command: string): AdaptiveCardJson {
+    return this.templates.render('history', { title, subtitle, rows: [], prompt: true, command });
+  }
+
   history(title: string, subtitle: string, requests: UserRequest[]): AdaptiveCardJson {
     return this.templates.render('history', {
       title,
       subtitle,
+      prompt: false,
+      command: '',
       rows: requests.map((r) => {
         const by = decidedBy(r);
         return {

@@ -109,6 +109,25 @@ describe('blob store: layout and cost', () => {
     );
   });
 
+  it('files a decided channel request under its decider and its channel too', async () => {
+    const name = newContainer();
+    const stores = await openBlobStores({ connectionString: connectionString(), container: name });
+    const created = await stores.requests.create(request('r1', '2026-01-01T00:00:00.000Z', 'cust-1', 'oid-1'));
+    const card = { conversation: { conversation: { id: '19:ch@thread.tacv2;messageid=5', conversationType: 'channel' } }, activityId: 'a1' };
+    await stores.requests.update({ ...created.value, card, history: [...created.value.history, { at: '2026-01-01T01:00:00.000Z', event: 'approved', actor: { oid: 'oid-2', name: 'Cleo' } }] }, created.etag);
+    const names: string[] = [];
+    for await (const b of BlobServiceClient.fromConnectionString(connectionString()).getContainerClient(name).listBlobsFlat({ prefix: 'index/' })) names.push(b.name);
+    const inverted = String(253402300799999 - Date.UTC(2026, 0, 1)).padStart(15, '0');
+    expect(names.filter((n) => /decider|conversation/.test(n)).sort()).toEqual(
+      [
+        `index/conversation/19~3Ach~40thread~2Etacv2/${inverted}_r1`,
+        `index/customer-conversation/cust-1/19~3Ach~40thread~2Etacv2/${inverted}_r1`,
+        `index/customer-decider/cust-1/oid-2/${inverted}_r1`,
+        `index/decider/oid-2/${inverted}_r1`,
+      ].sort(),
+    );
+  });
+
   it('ids with slashes, percent signs, dots and non-ASCII stay inside their own names', async () => {
     const stores = await openBlobStores({ connectionString: connectionString(), container: newContainer() });
     const odd = ['a/b', 'a%2Fb', '..', 'é ü', ''];

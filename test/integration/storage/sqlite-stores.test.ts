@@ -74,6 +74,16 @@ describe('sqlite store: the file', () => {
       'SEARCH requests USING INDEX requests_by_requester (requester_oid=?)',
       'SEARCH requests USING INDEX requests_by_customer_requester (customer_id=? AND requester_oid=?)',
     ]);
+    // The scoped history: a conversation's requests (alone, under a customer) and one person's decisions.
+    const scoped = [
+      listSql(['conversation_id = ?']),
+      listSql(['customer_id = ?', 'conversation_id = ?']),
+      listSql(['d.decider_oid = ?'], { decider: true }),
+    ].map((sql) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sql.split('?').slice(1).map(() => 'x')) as Array<{ detail: string }>).map((r) => r.detail).join(' | '));
+    expect(scoped[0]).toBe('SEARCH requests USING INDEX requests_by_conversation (conversation_id=?)');
+    expect(scoped[1]).toBe('SEARCH requests USING INDEX requests_by_customer_conversation (customer_id=? AND conversation_id=?)');
+    expect(scoped[2]).toMatch(/^SEARCH d USING (COVERING )?INDEX request_deciders_by_decider \(decider_oid=\?\) \| SEARCH requests USING INDEX sqlite_autoindex_requests_1 \(id=\?\)$/);
+    expect(scoped.join(' | ')).not.toMatch(/TEMP B-TREE|SCAN/);
     const inState = (store.db.prepare('EXPLAIN QUERY PLAN SELECT body FROM requests WHERE state_kind = ? ORDER BY created_at, id').all('x') as Array<{ detail: string }>)
       .map((r) => r.detail)
       .join(' | ');
@@ -87,17 +97,9 @@ describe('sqlite store: the file', () => {
     // Exactly what the first release left on disk: schema 1, created_at as callers wrote it.
     const v1 = new SqliteStore(file, MIGRATIONS.slice(0, 1));
     expect(v1.schemaVersion).toBe(1);
-    const old = new SqliteRequestStore(v1);
-    v1.db.prepare('INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      'b',
-      'etag-b',
-      '2026-02-01T10:00:00Z',
-      'c1',
-      'ada',
-      'pending-approval',
-      JSON.stringify(request('b', '2026-02-01T10:00:00Z')),
-    );
-    await old.create(request('a', '2026-02-01T10:00:00.500Z'));
+    const insertV1 = v1.db.prepare('INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insertV1.run('b', 'etag-b', '2026-02-01T10:00:00Z', 'c1', 'ada', 'pending-approval', JSON.stringify(request('b', '2026-02-01T10:00:00Z')));
+    insertV1.run('a', 'etag-a', '2026-02-01T10:00:00.500Z', 'c1', 'ada', 'pending-approval', JSON.stringify(request('a', '2026-02-01T10:00:00.500Z')));
     v1.db.prepare("INSERT INTO secrets (key, value) VALUES ('a', 'v1.sealed')").run();
     v1.close();
 
@@ -112,6 +114,27 @@ describe('sqlite store: the file', () => {
     expect(again.schemaVersion).toBe(MIGRATIONS.length);
     expect(again.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: MIGRATIONS.length }]);
     again.close();
+  });
+
+  it('schema 3 files the requests already there under their conversation and their deciders', async () => {
+    const dataDir = tempDir();
+    const v2 = new SqliteStore(join(dataDir, SQLITE_FILE_NAME), MIGRATIONS.slice(0, 2));
+    const insert = v2.db.prepare('INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const inChannel = {
+      ...request('ch', '2026-03-01T10:00:00.000Z'),
+      card: { conversation: { conversation: { id: '19:team@thread.tacv2;messageid=9', conversationType: 'channel' } }, activityId: 'x' },
+      history: [{ at: '2026-03-01T10:05:00.000Z', event: 'approved', actor: { oid: 'cleo', name: 'Cleo' } }],
+    };
+    insert.run('ch', 'e1', inChannel.createdAt, 'c1', 'ada', 'creating', JSON.stringify(inChannel));
+    insert.run('pc', 'e2', '2026-03-02T10:00:00.000Z', 'c1', 'ada', 'draft', JSON.stringify(request('pc', '2026-03-02T10:00:00.000Z')));
+    insert.run('junk', 'e3', '2026-03-03T10:00:00.000Z', 'c1', 'ada', 'draft', 'not json');
+    v2.close();
+
+    const stores = await createStores({ kind: 'sqlite', dataDir });
+    expect((await stores.requests.list({ conversationId: '19:team@thread.tacv2', limit: 10 })).map((r) => r.id)).toEqual(['ch']);
+    expect((await stores.requests.list({ deciderOid: 'cleo', limit: 10 })).map((r) => r.id)).toEqual(['ch']);
+    expect(await stores.requests.list({ conversationId: '19:team@thread.tacv2;messageid=9', limit: 10 })).toEqual([]);
+    await stores.close();
   });
 
   it('applies each migration once, in order, and a failing one leaves the file as it was', () => {

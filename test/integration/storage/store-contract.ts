@@ -152,6 +152,45 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await stores.requests.inState('created')).toEqual([]);
       });
 
+      it('lists the requests a person decided and those of one conversation, alone and under a customer, as updates add them', async () => {
+        const { stores } = await fresh();
+        const ids = (rs: UserRequest[]) => rs.map((r) => r.id);
+        const card = (id: string, conversationType: string) => ({ conversation: { conversation: { id, conversationType }, serviceUrl: 'https://smba.example/' }, activityId: 'act-1' });
+        const decided = (event: string, oid: string) => ({ at: '2026-01-09T00:00:00.000Z', event, actor: { oid, name: oid } });
+        // r1..r5 one day apart; each is written plain first, then updated the way the flows do (card placed, decided).
+        const plan: Array<{ id: string; customer: string; card?: ReturnType<typeof card>; events: Array<[string, string]> }> = [
+          { id: 'r1', customer: 'c1', card: card('19:alpha@thread.tacv2;messageid=111', 'channel'), events: [['approved', 'cleo']] },
+          { id: 'r2', customer: 'c2', card: card('19:alpha@thread.tacv2', 'channel'), events: [['approved', 'cleo'], ['retry-started', 'erin']] },
+          { id: 'r3', customer: 'c1', card: card('19:beta@thread.v2', 'groupChat'), events: [['rejected', 'erin']] },
+          { id: 'r4', customer: 'c1', card: card('a:personal-ada', 'personal'), events: [['created', 'ada']] },
+          { id: 'r5', customer: 'c1', events: [['submitted-for-approval', 'cleo']] },
+        ];
+        for (const [i, p] of shuffled(plan).entries()) {
+          const created = await stores.requests.create(request(p.id, `2026-01-0${Number(p.id.slice(1))}T00:00:00.000Z`, p.customer, 'ada'));
+          const withCard = p.card ? await stores.requests.update({ ...created.value, card: p.card }, created.etag) : created;
+          await stores.requests.update({ ...withCard.value, ticket: `T${i}`, history: [...withCard.value.history, ...p.events.map(([e, oid]) => decided(e, oid))] }, withCard.etag);
+        }
+
+        expect(ids(await stores.requests.list({ deciderOid: 'cleo', limit: 10 }))).toEqual(['r2', 'r1']);
+        expect(ids(await stores.requests.list({ deciderOid: 'erin', limit: 10 }))).toEqual(['r3', 'r2']);
+        expect(ids(await stores.requests.list({ deciderOid: 'erin', limit: 1 }))).toEqual(['r3']);
+        expect(ids(await stores.requests.list({ deciderOid: 'erin', customerId: 'c2', limit: 10 }))).toEqual(['r2']);
+        expect(ids(await stores.requests.list({ deciderOid: 'erin', since: '2026-01-03T00:00:00.000Z', limit: 10 }))).toEqual(['r3']);
+        expect(ids(await stores.requests.list({ deciderOid: 'erin', before: '2026-01-03T00:00:00.000Z', limit: 10 }))).toEqual(['r2']);
+        // Creating a user, or merely being named in the history, is no decision.
+        expect(await stores.requests.list({ deciderOid: 'ada', limit: 10 })).toEqual([]);
+        expect(await stores.requests.list({ deciderOid: 'zoe', limit: 10 })).toEqual([]);
+
+        // A channel counts as one conversation whatever thread the card is in; a personal chat is never one.
+        expect(ids(await stores.requests.list({ conversationId: '19:alpha@thread.tacv2', limit: 10 }))).toEqual(['r2', 'r1']);
+        expect(ids(await stores.requests.list({ conversationId: '19:alpha@thread.tacv2', customerId: 'c1', limit: 10 }))).toEqual(['r1']);
+        expect(ids(await stores.requests.list({ conversationId: '19:beta@thread.v2', since: '2026-01-02T00:00:00.000Z', limit: 10 }))).toEqual(['r3']);
+        expect(await stores.requests.list({ conversationId: '19:alpha@thread.tacv2;messageid=111', limit: 10 })).toEqual([]);
+        expect(await stores.requests.list({ conversationId: 'a:personal-ada', limit: 10 })).toEqual([]);
+        // Empty values filter nothing, as for the other filters.
+        expect(ids(await stores.requests.list({ deciderOid: '', conversationId: '', limit: 10 }))).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
+      });
+
       it('finds every request in one state, oldest first; an empty filter value filters nothing', async () => {
         const { stores } = await fresh();
         for (const [id, day] of [['r3', 3], ['r1', 1], ['r4', 4], ['r2', 2]] as const) {

@@ -78,10 +78,11 @@ describe('appPackage/manifest.json', () => {
     expect(placeholdersIn(template).sort()).toEqual(Object.keys(EXAMPLE_ENV).sort());
   });
 
-  it('declares the bot in personal, team and group chat scopes, without files', () => {
+  it('declares the bot in personal, team and group chat scopes, with files (the history CSV is a file offer)', () => {
     expect(bot.botId).toBe(EXAMPLE_ENV.BOT_ID);
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(bot.supportsFiles).toBe(false);
+    // Teams sends file consent cards and fileConsent/invoke only for bots that declare supportsFiles.
+    expect(bot.supportsFiles).toBe(true);
   });
 
   it('has one command list per scope, each exactly the commands in src/teams/commands.ts', () => {

@@ -1,0 +1,204 @@
+import { ActivityTypes, CardFactory, TurnContext, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { randomUUID } from 'node:crypto';
+import { auditCsv } from '../core/audit/audit-export';
+import { historyScope, type HistoryScope } from '../core/audit/history-scope';
+import { AppError, toAppError } from '../core/errors';
+import type { Logger, UserCredential } from '../core/ports';
+import type { UseCaseDeps } from '../core/use-cases/deps';
+import { authorizeHistory, HISTORY_LIMITS, HISTORY_ROWS, listHistory, type HistoryResult } from '../core/use-cases/history';
+import { dataString, type HistoryVerb } from './action-invoke';
+import type { BackgroundWork } from './background';
+import type { CardUpdater } from './card-updater';
+import type { AdaptiveCardJson } from './cards/card-templates';
+import type { CardViews } from './cards/views';
+import { parseHistoryArgs, type HistoryArgs } from './commands';
+import { fileConsentSchema, fileInfoCard, FileOffers, uploadFile, type UploadPolicy } from './file-consent';
+import { sendInvokeResponse } from './invoke-response';
+import type { ActionTurn } from './personal-flow';
+import { SignIn, type SharedState } from './sign-in';
+
+export interface HistorySettings {
+  /** Members of this Entra group (partner tenant) may export every team's requests (`history all`), in a 1:1 chat. */
+  auditorGroupId?: string;
+  /** Where the CSV file may be uploaded (OneDrive; loopback too in the sandbox). */
+  uploads: UploadPolicy;
+}
+
+export interface HistoryRouteDeps {
+  useCases: UseCaseDeps;
+  views: CardViews;
+  logger: Logger;
+  signIn: SignIn;
+  adapter: CloudAdapter;
+  botId: string;
+  updater: CardUpdater;
+  background: BackgroundWork;
+  shared: SharedState;
+  /** The app's one way of turning an error into a logged line and a card. */
+  reportError: (e: unknown, correlationId: string, fields: object) => AdaptiveCardJson;
+  /** Runs work once the invoke has been answered. */
+  afterResponse: (ctx: TurnContext, work: () => void) => void;
+  settings: HistorySettings;
+}
+
+/** The longest command a "Show the history" button carries (it is parsed again on the click). */
+const MAX_COMMAND = 200;
+
+/**
+ * `history`: recent requests in a card, or as a CSV file, scoped to where it is asked (core/audit/history-scope.ts).
+ * In a channel or group chat, where Teams offers bots no OAuth card, a person without a session gets a button whose
+ * Action.Execute signs them in (Universal Actions) and answers with the history; a CSV always goes to the person's
+ * 1:1 chat as a file offer, the only place Teams lets a bot send files.
+ */
+export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryRouteDeps): { handlers: Record<HistoryVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>> } {
+  const { views, signIn } = deps;
+  const offers = new FileOffers(deps.shared);
+  const sendCard = (ctx: TurnContext, card: AdaptiveCardJson) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+
+  /** The answer to one `history` command by a signed-in person, here; undefined when it was already sent. */
+  const answer = async (ctx: TurnContext, cred: UserCredential, args: HistoryArgs, from: 'message' | 'action'): Promise<AdaptiveCardJson | undefined> => {
+    const personal = ctx.activity.conversation.conversationType === 'personal';
+    const scope = historyScope({ personal, conversationId: ctx.activity.conversation.id ?? '' }, cred.user.oid, args.all);
+    await authorizeHistory(deps.useCases, cred, scope, deps.settings.auditorGroupId);
+    const filter = { customer: args.customer, since: args.since, before: args.before };
+    const title = titleOf(scope, args);
+    if (!args.csv) {
+      const result = await listHistory(deps.useCases, scope, filter, HISTORY_ROWS.card);
+      return views.history(title, `The last ${result.requests.length} request(s), newest first.${bounds(result)}`, result.requests);
+    }
+    const result = await listHistory(deps.useCases, scope, filter, HISTORY_ROWS.csv);
+    const summary = `${title}: ${result.requests.length} row(s), newest first.${bounds(result)}`;
+    const consent = await offers.offer(SignIn.requireUserKey(ctx), {
+      name: fileName(scope, deps.useCases.clock.now()),
+      text: auditCsv(result.requests),
+      description: `${summary} CSV for Excel; no passwords or tokens.`,
+      summary,
+    });
+    if (personal) {
+      await ctx.sendActivity({ text: `${summary} Accept below to save the CSV file to your OneDrive.`, attachments: [consent] });
+      return from === 'message' ? undefined : views.notice({ title, text: 'The CSV file is offered in the message below: accept it to save it to your OneDrive.' });
+    }
+    const sent = await sendPrivately(ctx, consent);
+    return views.notice(
+      sent
+        ? { title, text: `${summary} I sent you the CSV file in our 1:1 chat (Teams lets bots send files only there).` }
+        : { title, text: 'I could not reach you in a 1:1 chat, where Teams lets bots send files.', todo: 'Open a chat with me (search for the app in Teams), then send this command here again.', color: 'Attention' },
+    );
+  };
+
+  const sendPrivately = async (ctx: TurnContext, attachment: Attachment): Promise<boolean> => {
+    try {
+      return Boolean(await deps.updater.sendPrivate(ctx.activity.from.id, { ...TurnContext.getConversationReference(ctx.activity) }, attachment));
+    } catch (e) {
+      deps.logger.warn({ code: toAppError(e).code, httpStatus: (e as { statusCode?: number }).statusCode }, 'could not send the CSV file offer privately');
+      return false;
+    }
+  };
+
+  app.message(/^\s*history\b/i, async (ctx) => {
+    const correlationId = randomUUID();
+    try {
+      const text = ctx.activity.text ?? '';
+      const args = parseHistoryArgs(text);
+      if ('error' in args) {
+        await sendCard(ctx, views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' }));
+        return;
+      }
+      const cred = await signIn.credentialFor(ctx);
+      if (!cred) {
+        if (ctx.activity.conversation.conversationType === 'personal') {
+          await signIn.sendSignInCard(ctx);
+          return;
+        }
+        // No OAuth card in a channel (bot SSO is not supported there): the button signs in through Universal Actions.
+        await sendCard(ctx, views.historyPrompt('Request history', 'Sign in with the button to see the requests raised in this conversation.', text.trim().slice(0, MAX_COMMAND)));
+        return;
+      }
+      const card = await answer(ctx, cred, args, 'message');
+      if (card) await sendCard(ctx, card);
+    } catch (e) {
+      await sendCard(ctx, deps.reportError(e, correlationId, { turn: 'history' }));
+    }
+  });
+
+  // The person answered a file offer (1:1 chat). Answered at once; the upload runs after the answer.
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'fileConsent/invoke',
+    async (ctx) => {
+      const parsed = fileConsentSchema.safeParse(ctx.activity.value);
+      if (!parsed.success) {
+        deps.logger.warn({ issues: parsed.error.issues.length }, 'malformed fileConsent/invoke');
+        await sendInvokeResponse(ctx, 400);
+        return;
+      }
+      const consent = parsed.data;
+      const userKey = SignIn.userKey(ctx);
+      if (!userKey) {
+        // An offer is only ever made to an Entra user: an answer naming nobody answers no offer.
+        deps.logger.warn({}, 'fileConsent/invoke without an Entra user');
+        await sendInvokeResponse(ctx, 400);
+        return;
+      }
+      const offer = await offers.take(consent.context.offerId, userKey);
+      await sendInvokeResponse(ctx, 200);
+      if (!offer) {
+        await sendCard(ctx, views.notice({ title: 'File offer expired', text: 'This file offer is no longer available.', todo: 'Send "history csv" again for a new one.' }));
+        return;
+      }
+      if (consent.action === 'decline' || !consent.uploadInfo) {
+        await sendCard(ctx, views.notice({ title: 'No file saved', text: 'You declined the file; nothing was saved to your OneDrive.' }));
+        return;
+      }
+      const upload = consent.uploadInfo;
+      const reference = TurnContext.getConversationReference(ctx.activity);
+      deps.afterResponse(ctx, () =>
+        deps.background.run('upload-history-csv', { file: offer.name }, async () => {
+          let reply: Partial<import('botbuilder').Activity>;
+          try {
+            await uploadFile(upload.uploadUrl, offer.text, deps.settings.uploads);
+            reply = { text: `Saved **${upload.name}** to your OneDrive. ${offer.summary}`, attachments: [fileInfoCard(upload)] };
+          } catch (e) {
+            reply = { attachments: [CardFactory.adaptiveCard(deps.reportError(e, randomUUID(), { turn: 'history file upload' }))] };
+          }
+          await deps.adapter.continueConversationAsync(deps.botId, reference as Partial<ConversationReference>, async (c) => {
+            await c.sendActivity(reply);
+          });
+        }),
+      );
+    },
+    true,
+  );
+
+  return {
+    handlers: {
+      /** The "Show the history" button: the click signed the person in; the command is parsed again. */
+      showHistory: async (t) => {
+        const args = parseHistoryArgs(dataString(t.data, 'command')?.slice(0, MAX_COMMAND) ?? 'history');
+        if ('error' in args) return views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' });
+        return (await answer(t.ctx, t.cred, args, 'action')) ?? views.notice({ title: 'Request history', text: 'Sent.' });
+      },
+    },
+  };
+}
+
+function titleOf(scope: HistoryScope, args: HistoryArgs): string {
+  const who = { mine: 'Your requests and the ones you decided', conversation: 'Requests raised in this conversation', everything: 'Every request (auditor export)' }[scope.kind];
+  const range = [args.since ? ` since ${args.since.slice(0, 10)}` : '', args.before ? ` until ${new Date(Date.parse(args.before) - 1).toISOString().slice(0, 10)}` : ''].join('');
+  return `${who}${args.customer ? ` for customers matching "${args.customer}"` : ''}${range}`;
+}
+
+/** What the bounds left out, in words (empty when nothing was). */
+function bounds(result: HistoryResult): string {
+  const notes: string[] = [];
+  if (result.customers && result.customers.matched > result.customers.searched) {
+    notes.push(`${result.customers.matched} customers match; only the ${result.customers.searched} most recently seen were searched.`);
+  }
+  if (result.discoveryCut) notes.push(`Customers are matched among the ${HISTORY_LIMITS.discoveryReads} most recent requests here.`);
+  if (result.readsCut) notes.push(`I stopped after reading ${HISTORY_LIMITS.reads.toLocaleString('en-US')} requests.`);
+  return notes.length ? ` ${notes.join(' ')} Narrow the name or the dates to see the rest.` : '';
+}
+
+function fileName(scope: HistoryScope, now: Date): string {
+  return `user-requests-${scope.kind === 'everything' ? 'all' : scope.kind === 'mine' ? 'mine' : 'conversation'}-${now.toISOString().slice(0, 10)}.csv`;
+}
