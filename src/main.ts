@@ -55,7 +55,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   if (config.sandbox) {
     if (opts.startSandbox ?? config.sandboxEmbedded) {
       const { startSandbox } = await import('./sandbox/server');
-      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true });
+      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, appRegistration: config.sandboxAppRegistration });
       stops.push(() => sandbox.close());
       sandboxUrl = sandbox.url;
     } else {

@@ -46,7 +46,7 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
     throw new Error('not used by pre-flight');
   };
   return {
-    tokens: { partnerCenter: token, partnerGraph: token, customerGraph: token },
+    tokens: { partnerCenter: token, partnerGraph: token, partnerGraphApp: token, customerGraph: token },
     partnerCenter: {
       getCustomer: async (_t, id) => {
         w.calls.push('getCustomer');
