@@ -89,6 +89,15 @@ describe('single-tenant registration (SANDBOX_APP_REGISTRATION=single-tenant), A
     const update = bot.connector.updates('st-federated').map((u) => cardOf(u)).find((c) => cardText(c).includes('was not created'));
     expect(cardVerbs(update)).toContain('edit');
   });
+
+  it('an unverified domain nobody could check: Partner Center refuses it as DOMAIN_NOT_VERIFIED, with "Edit and retry"', async () => {
+    const { card, verbs } = await review(bot, ada, FABRIKAM, 'pending.notice', 'fabrikam-pending.example');
+    expect(verbs).toContain('create');
+    const failed = await createAndWait(bot, ada, card, 'st-unverified', 'was not created');
+    expect(failed).toContain('DOMAIN_NOT_VERIFIED');
+    const update = bot.connector.updates('st-unverified').map((u) => cardOf(u)).find((c) => cardText(c).includes('was not created'));
+    expect(cardVerbs(update)).toContain('edit');
+  });
 });
 
 describe('default seed (multi-tenant registration): Fabrikam connected, Adatum not', () => {
