@@ -175,10 +175,11 @@ describe('the token endpoint: on-behalf-of', () => {
   });
 
   it('answers AADSTS700016 as Entra does where the app has no service principal (Adatum: never consented)', async () => {
-    for (const form of [
+    const forms: Array<Record<string, string>> = [
       { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', assertion: await client.ssoToken(ENGINEERS.ada), scope: GRAPH_SCOPE },
       { grant_type: 'client_credentials', scope: GRAPH_SCOPE },
-    ]) {
+    ];
+    for (const form of forms) {
       const r = await client.tokenEndpoint(CUSTOMERS.adatum, { client_id: BOT_ID, client_secret: CLIENT_SECRET, ...form });
       expect(r.status).toBe(400);
       expect(r.body).toEqual(expect.objectContaining({ error: 'unauthorized_client', error_codes: [700016], trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String) }));
