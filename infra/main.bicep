@@ -61,6 +61,9 @@ param botServiceSku string = 'F0'
 @description('Display name of the Azure Bot resource.')
 param botDisplayName string = 'Partner User Desk'
 
+@description('Multi-tenant registration only (docs/deploy.md): the verified domain in the SSO identifier URI api://<domain>/botid-<app id>. Empty for the single-tenant registration.')
+param ssoResourceDomain string = ''
+
 @description('Name of the Bot Service OAuth connection used for the sign-in fallback (see modules/azure-bot.bicep); the bot reads it as OAUTH_CONNECTION_NAME.')
 param oauthConnectionName string = 'sso'
 
@@ -188,6 +191,7 @@ module bot 'modules/azure-bot.bicep' = {
     appSecret: entraAppClientSecret
     tenantId: partnerTenantId
     oauthConnectionName: oauthConnectionName
+    ssoResourceDomain: ssoResourceDomain
     tags: tags
   }
 }

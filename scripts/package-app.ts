@@ -8,7 +8,8 @@
  * 3. Validates the filled manifest against the JSON schema that @microsoft/app-manifest ships for its
  *    manifestVersion (offline: the schema file is read from node_modules, never fetched), with the validator
  *    that package uses (see validateManifest), then checks what the schema cannot: bot id = SSO app id, the
- *    `api://botid-<id>` resource, bare host names in validDomains.
+ *    `api://botid-<id>` resource (or `api://<SSO_RESOURCE_DOMAIN>/botid-<id>` for the multi-tenant registration,
+ *    when that variable is set), bare host names in validDomains.
  * 4. Checks the icons: PNG, color 192×192, outline 32×32 and only white on transparent.
  * 5. Writes the zip (manifest.json, color.png, outline.png at the root) and the filled manifest next to it.
  * Exits non-zero on any problem, after printing all of them.
@@ -147,16 +148,27 @@ interface ManifestShape {
   icons?: { color?: string; outline?: string };
 }
 
+/**
+ * The SSO resource the Entra app's identifier URI must equal. Single-tenant: `api://botid-<id>`. Multi-tenant:
+ * Entra accepts an identifier URI only on a verified domain of the tenant, so `api://<domain>/botid-<id>`
+ * (docs/deploy.md), the domain coming from SSO_RESOURCE_DOMAIN.
+ */
+export function ssoResource(botId: string, ssoDomain?: string): string {
+  return ssoDomain ? `api://${ssoDomain}/botid-${botId}` : `api://botid-${botId}`;
+}
+
+const DOMAIN_NAME = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
 /** What the schema cannot say: the pieces of bot SSO must agree with each other. */
-export function checkConsistency(manifest: ManifestShape): string[] {
+export function checkConsistency(manifest: ManifestShape, opts: { ssoDomain?: string } = {}): string[] {
   const problems: string[] = [];
   const botId = manifest.bots?.[0]?.botId;
   const sso = manifest.webApplicationInfo;
   if (!botId) problems.push('bots[0].botId is missing');
   if (!sso?.id || !sso.resource) problems.push('webApplicationInfo (id and resource) is required for Teams SSO');
   if (botId && sso?.id && sso.id !== botId) problems.push(`webApplicationInfo.id (${sso.id}) must be the bot id (${botId})`);
-  if (botId && sso?.resource && sso.resource !== `api://botid-${botId}`) {
-    problems.push(`webApplicationInfo.resource must be "api://botid-${botId}" (got "${sso.resource}")`);
+  if (botId && sso?.resource && sso.resource !== ssoResource(botId, opts.ssoDomain)) {
+    problems.push(`webApplicationInfo.resource must be "${ssoResource(botId, opts.ssoDomain)}" (got "${sso.resource}")`);
   }
   const domains = manifest.validDomains ?? [];
   for (const d of domains) {
@@ -235,9 +247,19 @@ export async function buildAppPackage(opts: BuildOptions): Promise<BuildResult> 
   } catch (e) {
     throw new PackageError([`manifest.json is not valid JSON after filling placeholders: ${(e as Error).message}`]);
   }
+  // Multi-tenant registration: the SSO resource moves onto the partner's verified domain (docs/deploy.md).
+  const ssoDomain = opts.env.SSO_RESOURCE_DOMAIN?.trim() || undefined;
+  const domainProblems: string[] = [];
+  if (ssoDomain) {
+    if (!DOMAIN_NAME.test(ssoDomain)) domainProblems.push(`SSO_RESOURCE_DOMAIN: "${ssoDomain}" must be a bare domain name (a verified domain of your partner tenant, no scheme or path)`);
+    const sso = (manifest as ManifestShape).webApplicationInfo;
+    const botId = (manifest as ManifestShape).bots?.[0]?.botId;
+    if (sso && botId) sso.resource = ssoResource(botId, ssoDomain);
+  }
   const problems = [
+    ...domainProblems,
     ...validateManifest(manifest),
-    ...checkConsistency(manifest as ManifestShape),
+    ...checkConsistency(manifest as ManifestShape, { ssoDomain }),
     ...checkIcons(dir, (manifest as ManifestShape).icons),
   ];
   if (problems.length > 0) throw new PackageError(problems);

@@ -42,6 +42,8 @@ const envSchema = z.object({
   SANDBOX_EMBEDDED: bool(true),
   /** The seeded partner user the Playground's user signs in as (the Playground has no SSO). */
   SANDBOX_USER: z.string().email().default('ada@contoso-partner.example'),
+  /** How the sandbox registers the bot's Entra app: single-tenant = no service principal in any customer tenant (docs/deploy.md). */
+  SANDBOX_APP_REGISTRATION: z.enum(['multi-tenant', 'single-tenant']).default('multi-tenant'),
   PLAYGROUND: bool(true),
   PLAYGROUND_PORT: port(56150),
   /** The Azure Bot OAuth connection name (Teams echoes it in SSO invokes; production fallback sign-in uses it). */
@@ -96,6 +98,8 @@ export interface Config {
   /** Where the sandbox listens, in sandbox mode. */
   sandboxUrl: string;
   sandboxUser: string;
+  /** The sandbox's registration of the bot's app (SANDBOX_APP_REGISTRATION). */
+  sandboxAppRegistration: 'multi-tenant' | 'single-tenant';
   /** Start the sandbox in the bot's process (false: one already runs on sandboxPort). */
   sandboxEmbedded: boolean;
   dueWorkPollMs: number;
@@ -210,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandboxPort: e.SANDBOX_PORT,
     sandboxUrl: `http://127.0.0.1:${e.SANDBOX_PORT}`,
     sandboxUser: e.SANDBOX_USER,
+    sandboxAppRegistration: e.SANDBOX_APP_REGISTRATION,
     sandboxEmbedded: e.SANDBOX_EMBEDDED,
     // Each poll of Blob storage is a paid listing: every 5 s there is plenty for expiries and password removal.
     dueWorkPollMs: e.DUE_WORK_POLL_MS ?? (e.STORAGE === 'blob' ? 5000 : 1000),

@@ -56,7 +56,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     if (opts.startSandbox ?? config.sandboxEmbedded) {
       const { startSandbox } = await import('./sandbox/server');
       // The signing key lives beside the development encryption key, so sessions sealed in DATA_DIR stay valid.
-      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, signingKeyFile: join(config.dataDir, 'sandbox-signing-key.json') });
+      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, signingKeyFile: join(config.dataDir, 'sandbox-signing-key.json'), appRegistration: config.sandboxAppRegistration });
       stops.push(() => sandbox.close());
       sandboxUrl = sandbox.url;
     } else {

@@ -27,7 +27,12 @@ param appId string
 param appSecret string
 param tenantId string
 param oauthConnectionName string
+@description('Multi-tenant registration only: the verified domain of the SSO identifier URI api://<domain>/botid-<app id>; empty: api://botid-<app id>.')
+param ssoResourceDomain string = ''
 param tags object = {}
+
+// The Entra app's identifier URI = the Teams manifest's webApplicationInfo.resource (npm run package, SSO_RESOURCE_DOMAIN).
+var ssoResource = empty(ssoResourceDomain) ? 'api://botid-${appId}' : 'api://${ssoResourceDomain}/botid-${appId}'
 
 // "Azure Active Directory v2", the service provider id the Bot Service uses for Entra ID connections.
 var aadV2ServiceProviderId = '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
@@ -70,7 +75,7 @@ resource ssoConnection 'Microsoft.BotService/botServices/connections@2022-09-15'
     serviceProviderId: aadV2ServiceProviderId
     clientId: appId
     clientSecret: appSecret
-    scopes: 'api://botid-${appId}/access_as_user'
+    scopes: '${ssoResource}/access_as_user'
     parameters: [
       {
         key: 'tenantID'
@@ -78,7 +83,7 @@ resource ssoConnection 'Microsoft.BotService/botServices/connections@2022-09-15'
       }
       {
         key: 'tokenExchangeUrl'
-        value: 'api://botid-${appId}'
+        value: ssoResource
       }
     ]
   }

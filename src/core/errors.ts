@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'MFA_REQUIRED',
   'TENANT_NOT_ALLOWED',
   'UNAUTHENTICATED',
+  // The bot's app is not in the customer's tenant (Entra AADSTS700016), or is there without a Graph permission a
+  // check needs (AADSTS65001): the customer-tenant checks become notices, never a stop.
+  'CUSTOMER_NOT_CONNECTED',
+  'CUSTOMER_CONSENT_MISSING',
   // Partner Center / Graph outcomes
   'CUSTOMER_NOT_FOUND',
   'NO_RELATIONSHIP',

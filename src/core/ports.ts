@@ -58,8 +58,14 @@ export interface AccessToken {
 export interface TokenProvider {
   /** Partner Center, scope `https://api.partnercenter.microsoft.com/user_impersonation`. */
   partnerCenter(cred: UserCredential): Promise<AccessToken>;
-  /** Microsoft Graph in the partner tenant (GDAP relationships, group membership). */
+  /** Microsoft Graph in the partner tenant as the engineer (group membership: `checkMemberGroups`). */
   partnerGraph(cred: UserCredential): Promise<AccessToken>;
+  /**
+   * Microsoft Graph in the partner tenant as the app itself (client credentials, application permission
+   * `DelegatedAdminRelationship.Read.All`): the partner's own GDAP relationships and access assignments, which
+   * Graph shows a delegated caller only when they are an Admin agent. Read-only metadata; no power in any customer.
+   */
+  partnerGraphApp(): Promise<AccessToken>;
   /** Microsoft Graph in a customer tenant, through GDAP (domains, user look-ups). */
   customerGraph(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;
 }

@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from '../core/errors';
  */
 
 /** Which token was being fetched: decides what a tenant refusal means. */
-export type TokenPurpose = 'partner-center' | 'partner-graph' | 'customer-graph';
+export type TokenPurpose = 'partner-center' | 'partner-graph' | 'partner-graph-app' | 'customer-graph';
 
 interface MsalErrorLike {
   errorCode?: string;
@@ -44,6 +44,8 @@ export function isRefusedAssertion(e: unknown): boolean {
   return aadsts ? REFUSED_ASSERTION_AADSTS.has(aadsts) : e.upstreamCode.startsWith('SSO_TOKEN_');
 }
 
+/** The app has no service principal in the tenant asked for (single-tenant app, or never consented there). */
+const APP_NOT_IN_TENANT_AADSTS = '700016';
 /** MSAL's own codes for "the identity provider could not be reached". */
 const NETWORK_CODES = new Set(['network_error', 'no_network_connectivity', 'endpoints_resolution_error', 'openid_config_error']);
 const UNAVAILABLE_ERRORS = new Set(['server_error', 'temporarily_unavailable', 'service_unavailable']);
@@ -67,6 +69,11 @@ export function msalToAppError(e: unknown, purpose: TokenPurpose): AppError {
 }
 
 function classify(err: MsalErrorLike, aadsts: string | undefined, purpose: TokenPurpose): ErrorCode {
+  // In a customer tenant these are about the app's place there, not about the engineer: the checks that need
+  // it become notices (src/core/preflight), and connecting the customer fixes them.
+  if (purpose === 'customer-graph' && aadsts === APP_NOT_IN_TENANT_AADSTS) return 'CUSTOMER_NOT_CONNECTED';
+  const consent = (aadsts && CONSENT_AADSTS.has(aadsts)) || err.errorCode === 'consent_required' || err.subError === 'consent_required';
+  if (purpose === 'customer-graph' && consent) return 'CUSTOMER_CONSENT_MISSING';
   if ((aadsts && CONSENT_AADSTS.has(aadsts)) || err.errorCode === 'consent_required' || err.subError === 'consent_required') return 'CONSENT_REQUIRED';
   if (aadsts && MFA_AADSTS.has(aadsts)) return 'MFA_REQUIRED';
   if (purpose === 'customer-graph' && aadsts && NOT_IN_TENANT_AADSTS.has(aadsts)) return 'GDAP_ROLE_MISSING';

@@ -8,6 +8,12 @@ import { msalToAppError, type TokenPurpose } from './msal-errors';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+/**
+ * Named, not `.default`, in a customer tenant: a tenant that consented the app without one of them answers
+ * AADSTS65001 at once (CUSTOMER_CONSENT_MISSING), instead of a token that Graph then refuses with a 403 that
+ * would read as a missing GDAP role.
+ */
+export const CUSTOMER_GRAPH_SCOPES = ['https://graph.microsoft.com/Domain.Read.All', 'https://graph.microsoft.com/User.Read.All'];
 
 export interface MsalTokenProviderOptions {
   clientId: string;
@@ -85,10 +91,10 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     return app;
   }
 
-  async function onBehalfOf(cred: UserCredential, tenantId: string, scope: string, purpose: TokenPurpose): Promise<AccessToken> {
+  async function onBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
     let result;
     try {
-      result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: [scope] });
+      result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: Array.isArray(scope) ? scope : [scope] });
     } catch (e) {
       const error = msalToAppError(e, purpose);
       // Codes and ids only; the assertion and any token stay out of the log.
@@ -107,12 +113,25 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   return {
     partnerCenter: (cred) => onBehalfOf(cred, options.partnerTenantId, PARTNER_CENTER_SCOPE, 'partner-center'),
     partnerGraph: (cred) => onBehalfOf(cred, options.partnerTenantId, GRAPH_SCOPE, 'partner-graph'),
+    async partnerGraphApp() {
+      let result;
+      try {
+        // MSAL keeps app tokens in the application cache: repeats are served locally until near expiry.
+        result = await appFor(options.partnerTenantId).acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+      } catch (e) {
+        const error = msalToAppError(e, 'partner-graph-app');
+        log.warn({ purpose: 'partner-graph-app', code: error.code, upstreamCode: error.upstreamCode }, 'app-only token failed');
+        throw error;
+      }
+      if (!result?.accessToken) throw new AppError('TOKEN_EXCHANGE_FAILED', 'client credentials (partner-graph-app) returned no access token');
+      return { token: result.accessToken, expiresOn: result.expiresOn ?? new Date(Date.now() + 5 * 60_000), mfa: false };
+    },
     async customerGraph(cred, customerTenantId) {
       // The id becomes part of the authority URL: only a tenant GUID may.
       if (!GUID.test(customerTenantId)) {
         throw new AppError('VALIDATION_FAILED', 'customerTenantId is not a GUID', { fields: [{ field: 'customerTenantId', message: 'must be a tenant id (GUID)' }] });
       }
-      return onBehalfOf(cred, customerTenantId, GRAPH_SCOPE, 'customer-graph');
+      return onBehalfOf(cred, customerTenantId, CUSTOMER_GRAPH_SCOPES, 'customer-graph');
     },
   };
 }

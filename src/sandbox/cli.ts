@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number from 0 to 65535 (got ${JSON.stringify(rawPort)})`);
   const dataDir = process.env.DATA_DIR?.trim() || '.data';
-  const sandbox = await startSandbox({ port, quiet: process.env.SANDBOX_QUIET === 'true', signingKeyFile: join(dataDir, 'sandbox-signing-key.json') });
+  const registration = process.env.SANDBOX_APP_REGISTRATION?.trim() || 'multi-tenant';
+  if (registration !== 'multi-tenant' && registration !== 'single-tenant') throw new Error(`SANDBOX_APP_REGISTRATION must be multi-tenant or single-tenant (got ${JSON.stringify(registration)})`);
+  const sandbox = await startSandbox({ port, quiet: process.env.SANDBOX_QUIET === 'true', signingKeyFile: join(dataDir, 'sandbox-signing-key.json'), appRegistration: registration });
   const world = sandbox.state.world;
   const lines = [
     `Sandbox listening on ${sandbox.url}`,
@@ -23,8 +25,8 @@ async function main(): Promise<void> {
     `Partner tenant ${world.partnerTenant.name} (${world.partnerTenant.id}), engineers:`,
     ...world.partnerUsers.map((u) => `  ${u.upn.padEnd(30)} ${u.situation}`),
     '',
-    'Customers:',
-    ...world.customers.map((c) => `  ${c.companyName.padEnd(34)} ${c.id}  ${c.situation}`),
+    `Customers (bot app registered ${world.appRegistration}, SANDBOX_APP_REGISTRATION):`,
+    ...world.customers.map((c) => `  ${c.companyName.padEnd(34)} ${c.id}  ${c.situation}${world.appRegistration === 'single-tenant' || !c.appConsents.has(world.botAppId) ? ' [app not connected]' : ''}`),
     `  ${'(not a customer)'.padEnd(34)} ${world.missingTenantId}  tenant not found`,
     '',
     'Stop with Ctrl+C.',

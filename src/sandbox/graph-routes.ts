@@ -14,7 +14,12 @@ interface GraphRouteRule {
   tenant: 'partner' | 'customer';
   /** Any one of these delegated permissions. */
   anyOf: readonly string[];
+  /** Any one of these application permissions (`roles` of an app-only token); absent: delegated tokens only. */
+  appRoles?: readonly string[];
 }
+
+/** Partner Center's Admin agent security group in the partner tenant has this name (Partner Center creates it). */
+const ADMIN_AGENTS_GROUP = 'AdminAgents';
 
 const insufficient = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
@@ -32,16 +37,34 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
           ? graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
           : graphError(401, 'InvalidAuthenticationToken', e.reason === 'expired' ? 'Lifetime validation failed, the token is expired.' : 'Access token validation failure. Invalid audience or signature.');
       }
-      // Every route here is a /me-style or GDAP delegated call: an app-only token has no user to act as.
-      if (caller.idtyp === 'app' || !caller.scp || !caller.oid || !caller.tid) return graphError(403, 'Authorization_RequestDenied', 'This operation needs a delegated (user) token.');
+      const isPartner = caller.tid === state.world.partnerTenant.id;
+      if (caller.idtyp === 'app') {
+        // App-only: only the GDAP metadata reads take it, in the partner tenant, with the application permission.
+        if (!rule.appRoles || !caller.tid || !caller.oid) return graphError(403, 'Authorization_RequestDenied', 'This operation needs a delegated (user) token.');
+        const roles = Array.isArray(caller.roles) ? caller.roles : [];
+        if (!isPartner || !rule.appRoles.some((r) => roles.includes(r))) return insufficient();
+        return handler(req, params, { ...caller, oid: caller.oid, tid: caller.tid });
+      }
+      // The other routes are /me-style or GDAP delegated calls: they need a user to act as.
+      if (!caller.scp || !caller.oid || !caller.tid) return graphError(403, 'Authorization_RequestDenied', 'This operation needs a delegated (user) token.');
       const scopes = caller.scp.split(' ');
       if (!rule.anyOf.some((s) => scopes.includes(s))) return insufficient();
-      const isPartner = caller.tid === state.world.partnerTenant.id;
       if (rule.tenant === 'partner' ? !isPartner : isPartner || !state.customer(caller.tid)) return insufficient();
       return handler(req, params, { ...caller, oid: caller.oid, tid: caller.tid });
     };
 
-  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships', guarded({ tenant: 'partner', anyOf: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'] }, (req) => {
+  /**
+   * Graph answers a delegated GDAP read by a user outside the Admin agent group with 200 and an empty list, by
+   * design (microsoftgraph/microsoft-graph-docs-contrib#8921): the permission is not enough, the role is needed.
+   */
+  const seesGdap = (caller: SandboxClaims & { oid: string }) => {
+    if (caller.idtyp === 'app') return true;
+    const adminAgents = state.world.groups.find((g) => g.name === ADMIN_AGENTS_GROUP);
+    return adminAgents !== undefined && groupsOf(state.world, caller.oid).has(adminAgents.id);
+  };
+  const GDAP_READ = { tenant: 'partner', anyOf: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'], appRoles: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'] } as const;
+
+  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships', guarded(GDAP_READ, (req, _p, caller) => {
     const filter = req.query.get('$filter');
     const wanted = filter === null ? undefined : /^\s*customer\/tenantId\s+eq\s+'([0-9a-fA-F-]{36})'\s*$/i.exec(filter)?.[1];
     if (filter !== null && !wanted) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter.slice(0, 200)}`);
@@ -51,7 +74,7 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
     const rawSkip = req.query.get('$skiptoken');
     const skip = rawSkip === null ? 0 : Number(Buffer.from(rawSkip, 'base64url').toString('utf8'));
     if (!Number.isInteger(skip) || skip < 0) return graphError(400, 'BadRequest', 'Invalid skip token.');
-    const all = state.world.customers.filter((c) => !wanted || c.id.toLowerCase() === wanted.toLowerCase()).flatMap((c) => c.relationships);
+    const all = seesGdap(caller) ? state.world.customers.filter((c) => !wanted || c.id.toLowerCase() === wanted.toLowerCase()).flatMap((c) => c.relationships) : [];
     const value = all.slice(skip, skip + top).map((r) => ({
       '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
       id: r.id,
@@ -73,14 +96,16 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
     return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships`, value, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) } };
   }));
 
-  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships/:id/accessAssignments', guarded({ tenant: 'partner', anyOf: ['DelegatedAdminRelationship.Read.All', 'DelegatedAdminRelationship.ReadWrite.All'] }, (req, { id }) => {
+  router.add('GET', '/v1.0/tenantRelationships/delegatedAdminRelationships/:id/accessAssignments', guarded(GDAP_READ, (req, { id }, caller) => {
     const rel = state.world.customers.flatMap((c) => c.relationships).find((r) => r.id.toLowerCase() === id.toLowerCase());
     if (!rel) return graphError(404, 'Request_ResourceNotFound', `Delegated admin relationship '${id}' does not exist.`);
+    // UNCONFIRMED for this sub-collection: answered like the list above (empty) for a user outside Admin agents.
+    const assignments = seesGdap(caller) ? rel.assignments : [];
     return {
       status: 200,
       body: {
         '@odata.context': `${req.origin}/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships('${rel.id}')/accessAssignments`,
-        value: rel.assignments.map((a) => ({
+        value: assignments.map((a) => ({
           '@odata.type': '#microsoft.graph.delegatedAdminAccessAssignment',
           id: a.id,
           status: a.status,

@@ -4,6 +4,7 @@ import { aadError, controlError } from './errors';
 import { userAccess } from './gdap';
 import { GUID, type Router, type SandboxRequest, type SandboxResponse } from './http';
 import type { SandboxState } from './state';
+import { appConsentIn } from './world';
 import {
   GRAPH_RESOURCE,
   PARTNER_CENTER_RESOURCE,
@@ -30,19 +31,40 @@ const CONSENTED: Record<string, readonly string[]> = {
   [GRAPH_RESOURCE]: ['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All', 'Domain.Read.All', 'User.Read.All', 'User.Read'],
 };
 
+/**
+ * The application permissions (app roles) admin-consented for the bot's app in the partner tenant
+ * (aad.manifest.json, type `Role`): an app-only token carries them in `roles`. Only the GDAP metadata read.
+ */
+const APP_ROLES: Record<string, readonly string[]> = {
+  [GRAPH_RESOURCE]: ['DelegatedAdminRelationship.Read.All'],
+};
+
+/** Entra's answer when the app has no service principal in the tenant asked for (not installed, never consented). */
+const appNotInTenant = (clientId: string, directory: string) =>
+  aadError(
+    400,
+    'unauthorized_client',
+    700016,
+    `Application with identifier '${clientId}' was not found in the directory '${directory}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+  );
+
 type ScopeResolution = { ok: true; resource: string; scp: string; echoed: string } | { ok: false; answer: SandboxResponse };
 
-/** What the requested scopes grant: one resource, consented scopes only (`.default` = all consented ones). */
-function resolveScopes(scope: string, tenant: string, botAppId: string): ScopeResolution {
+/**
+ * What the requested scopes grant: one resource, consented scopes only (`.default` = all consented ones). In a
+ * customer tenant the consented ones are that tenant's own grant to the app (`consentedIn`); none at all, or a
+ * named scope outside it, is AADSTS65001 as Entra answers an OBO request it cannot satisfy without consent.
+ */
+function resolveScopes(scope: string, tenant: string, botAppId: string, consentedIn: (resource: string) => readonly string[] | undefined = (r) => CONSENTED[r]): ScopeResolution {
   const requested = scope.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
   if (requested.length === 0) return { ok: false, answer: aadError(400, 'invalid_scope', 70011, "The provided value for the input parameter 'scope' is not valid.") };
   const resources = new Set(requested.map((s) => s.replace(/\/[^/]*$/, '')));
   if (resources.size > 1) return { ok: false, answer: aadError(400, 'invalid_scope', 28000, "Provided value for the input parameter scope is not valid because it contains more than one resource.") };
   const [resource] = [...resources];
-  const consented = CONSENTED[resource];
-  if (!consented) return { ok: false, answer: aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}.`) };
+  if (!CONSENTED[resource]) return { ok: false, answer: aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}.`) };
+  const consented = consentedIn(resource) ?? [];
   const names = requested.map((s) => s.slice(resource.length + 1));
-  if (names.some((n) => n !== '.default' && !consented.includes(n))) {
+  if (consented.length === 0 || names.some((n) => n !== '.default' && !consented.includes(n))) {
     return { ok: false, answer: consentRequired(botAppId) };
   }
   return { ok: true, resource, scp: consented.join(' '), echoed: requested.join(' ') };
@@ -99,15 +121,22 @@ export function identityRoutes(router: Router, state: SandboxState, tokens: Toke
     if (!form) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
     const { clientId, clientSecret } = clientCredentialsOf(req, form);
     if (!clientId) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
-    if (clientId !== opts.botAppId) {
-      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
-    }
+    if (clientId !== opts.botAppId) return appNotInTenant(clientId, tenant);
     if (clientSecret !== opts.clientSecret) {
       return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     }
     if (!isTenant(tenant)) return tenantNotFound(tenant);
     const resolvedTenant = tenant === 'common' || tenant === 'organizations' ? state.world.partnerTenant.id : tenant;
-    if (form.grant_type === 'client_credentials') return clientCredentialsGrant(tokens, resolvedTenant, form.scope ?? '', clientId);
+    if (resolvedTenant !== state.world.partnerTenant.id) {
+      // Entra looks the client up in the tenant asked for before anything else: an app without a service
+      // principal there (single-tenant, or multi-tenant never consented) is refused whatever the grant.
+      const customer = state.customer(resolvedTenant);
+      if (!customer) return tenantNotFound(resolvedTenant);
+      if (!appConsentIn(state.world, customer, clientId)) return appNotInTenant(clientId, customer.companyName);
+    }
+    if (form.grant_type === 'client_credentials') {
+      return clientCredentialsGrant(tokens, resolvedTenant, form.scope ?? '', clientId, resolvedTenant === state.world.partnerTenant.id);
+    }
     if (form.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && form.requested_token_use === 'on_behalf_of') {
       return onBehalfOfGrant(state, tokens, opts, resolvedTenant, form);
     }
@@ -139,13 +168,15 @@ function clientCredentialsOf(req: SandboxRequest, form: Record<string, string>):
   return { clientId: form.client_id, clientSecret: form.client_secret };
 }
 
-async function clientCredentialsGrant(tokens: TokenIssuer, tenant: string, scope: string, clientId: string): Promise<SandboxResponse> {
+async function clientCredentialsGrant(tokens: TokenIssuer, tenant: string, scope: string, clientId: string, home: boolean): Promise<SandboxResponse> {
   const resource = scope.trim().replace(/\/\.default$/, '');
   if (!scope.trim().endsWith('/.default') || ![PARTNER_CENTER_RESOURCE, GRAPH_RESOURCE].includes(resource)) {
     return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
-  // App-only: `idtyp` app, `roles` instead of `scp`, and the app itself as the subject.
-  const access = await tokens.sign({ idtyp: 'app', roles: [], oid: clientId, sub: clientId, appid: clientId, azp: clientId, tid: tenant }, { tenantId: tenant, audience: resource, expiresInSeconds: ACCESS_TOKEN_SECONDS });
+  // App-only: `idtyp` app, `roles` instead of `scp`, and the app itself as the subject. Application permissions
+  // are consented in the partner tenant only; in a customer tenant the app holds none.
+  const roles = home ? [...(APP_ROLES[resource] ?? [])] : [];
+  const access = await tokens.sign({ idtyp: 'app', roles, oid: clientId, sub: clientId, appid: clientId, azp: clientId, tid: tenant }, { tenantId: tenant, audience: resource, expiresInSeconds: ACCESS_TOKEN_SECONDS });
   return { status: 200, body: { token_type: 'Bearer', expires_in: ACCESS_TOKEN_SECONDS - 1, ext_expires_in: ACCESS_TOKEN_SECONDS - 1, access_token: access } };
 }
 
@@ -165,10 +196,11 @@ async function onBehalfOfGrant(state: SandboxState, tokens: TokenIssuer, opts: I
   if (!user.consented) {
     return consentRequired(opts.botAppId);
   }
-  const scopes = resolveScopes(form.scope ?? '', tenant, opts.botAppId);
+  const customer = tenant === partnerTenant ? undefined : state.customer(tenant);
+  const consentedIn = customer ? (resource: string) => (resource === GRAPH_RESOURCE ? appConsentIn(state.world, customer, opts.botAppId) : undefined) : undefined;
+  const scopes = resolveScopes(form.scope ?? '', tenant, opts.botAppId, consentedIn);
   if (!scopes.ok) return scopes.answer;
   if (tenant !== partnerTenant) {
-    const customer = state.customer(tenant);
     if (!customer) return aadError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     // A partner engineer reaches a customer tenant through GDAP only: any usable role there will do.
     const access = userAccess(state.world, user.oid, customer);

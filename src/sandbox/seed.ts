@@ -48,11 +48,18 @@ const customerSeed = z.object({
   users: z.array(userSeed),
   generatedUsers: generatedUsersSeed.optional(),
   skus: z.array(z.object({ skuPartNumber: z.string(), name: z.string(), total: z.number().int().min(0), consumed: z.number().int().min(0) })),
+  /**
+   * The delegated Microsoft Graph permissions (plain names, e.g. `Domain.Read.All`) consented in this customer's
+   * tenant for the bot's app, which gives the app a service principal there. Absent: the app is not in the tenant
+   * (not connected), so Entra answers AADSTS700016 for any token in it.
+   */
+  appConsent: z.array(z.string().min(1)).optional(),
 });
 
 export const seedSchema = z.object({
   partnerTenant: z.object({ id: guid, domain: z.string(), name: z.string() }),
   roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid }),
+  /** A group named `AdminAgents` is Partner Center's Admin agent group (see graph-routes: delegated GDAP reads). */
   groups: z.array(z.object({ id: guid, name: z.string(), memberOfGroups: z.array(guid) })),
   partnerUsers: z.array(z.object({ oid: guid, upn: z.string().email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),
   /** The assignments of every healthy relationship (`"assignments": "healthy"`). */

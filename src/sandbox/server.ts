@@ -11,6 +11,7 @@ import { partnerCenterRoutes } from './partner-center-routes';
 import type { SeedData } from './seed';
 import { redact, SandboxState } from './state';
 import { TokenIssuer, unverifiedClaims } from './tokens';
+import type { AppRegistration } from './world';
 
 export interface SandboxOptions {
   /** 0 = a free port (tests); default 3979. */
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   quiet?: boolean;
   /** Where the signing key is kept across starts (`npm start` puts it in DATA_DIR); default: a new key each start. */
   signingKeyFile?: string;
+  /** How the bot's Entra app is registered (SANDBOX_APP_REGISTRATION); default multi-tenant. */
+  appRegistration?: AppRegistration;
 }
 
 export interface RunningSandbox {
@@ -67,7 +70,7 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5}
 /** Starts the sandbox: one HTTP server with the identity provider, Partner Center and Graph faces. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const botAppId = opts.botAppId ?? SANDBOX_IDENTITY.botId;
-  const state = new SandboxState(opts.seed);
+  const state = new SandboxState(opts.seed, { botAppId, appRegistration: opts.appRegistration ?? 'multi-tenant' });
   const tokens = await TokenIssuer.create((opts.issuerHost ?? SANDBOX_AUTHORITY_HOST).replace(/\/+$/, ''), opts.signingKeyFile);
   const router = new Router();
   identityRoutes(router, state, tokens, { botAppId, clientSecret: opts.clientSecret ?? SANDBOX_IDENTITY.clientSecret });

@@ -1,7 +1,8 @@
 import { Faults } from './faults';
 import type { SandboxResponse } from './http';
 import { loadSeed, type SeedData } from './seed';
-import { buildWorld, type SandboxCustomer, type SandboxWorld } from './world';
+import { SANDBOX_IDENTITY } from '../config';
+import { buildWorld, type AppRegistration, type SandboxCustomer, type SandboxWorld } from './world';
 
 /** One request the sandbox received, as GET /_sandbox/state shows it: never a token, a secret or a password. */
 export interface LoggedRequest {
@@ -28,12 +29,15 @@ export class SandboxState {
    */
   readonly answered = new Map<string, Promise<SandboxResponse>>();
 
-  constructor(private readonly seed: SeedData = loadSeed()) {
+  constructor(
+    private readonly seed: SeedData = loadSeed(),
+    private readonly app: { botAppId: string; appRegistration: AppRegistration } = { botAppId: SANDBOX_IDENTITY.botId, appRegistration: 'multi-tenant' },
+  ) {
     this.reset();
   }
 
   reset(): void {
-    this.world = buildWorld(this.seed, new Date());
+    this.world = buildWorld(this.seed, new Date(), this.app);
     this.requests.length = 0;
     this.answered.clear();
     this.faults.clear();
@@ -55,10 +59,11 @@ export class SandboxState {
   snapshot(): object {
     const w = this.world;
     return {
+      appRegistration: w.appRegistration,
       partnerTenant: w.partnerTenant,
       partnerUsers: w.partnerUsers.map((u) => ({ oid: u.oid, upn: u.upn, name: u.name, groups: u.groups, consented: u.consented, situation: u.situation })),
       groups: w.groups,
-      customers: w.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, relationshipToPartner: c.relationshipToPartner, domains: c.domains, relationships: c.relationships, skus: c.skus })),
+      customers: w.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, relationshipToPartner: c.relationshipToPartner, domains: c.domains, relationships: c.relationships, skus: c.skus, appConsents: Object.fromEntries(c.appConsents) })),
       users: Object.fromEntries(w.customers.map((c) => [c.id, c.users.map((u) => ({ ...u }))])),
       requests: this.requests,
     };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SANDBOX_IDENTITY } from '../config';
 import type { CustomerSeed, SeedData, UserSeed } from './seed';
 
 /** The world the seed describes, as the sandbox serves and changes it (one copy per start or reset). */
@@ -61,14 +62,39 @@ export interface SandboxCustomer {
   relationships: SandboxRelationship[];
   users: SandboxUser[];
   skus: SandboxSku[];
+  /**
+   * Which apps have a service principal in this customer's tenant, by app id, with the delegated Microsoft Graph
+   * permissions consented there (plain names such as `Domain.Read.All`; see docs/sandbox-api.md). No entry for an
+   * app: Entra answers AADSTS700016 for any token of that app in this tenant. Seeded from `appConsent`; Partner
+   * Center's application-consent endpoint adds to it.
+   */
+  appConsents: Map<string, string[]>;
 }
 
+/**
+ * How the bot's Entra app is registered. `single-tenant` (AzureADMyOrg, what docs/deploy.md's first path sets up):
+ * the app has a service principal in the partner tenant only, whatever the consents say.
+ */
+export type AppRegistration = 'multi-tenant' | 'single-tenant';
+
 export interface SandboxWorld {
+  /** The bot's app id, as the identity provider knows it. */
+  botAppId: string;
+  appRegistration: AppRegistration;
   partnerTenant: SeedData['partnerTenant'];
   groups: SeedData['groups'];
   partnerUsers: SeedData['partnerUsers'];
   customers: SandboxCustomer[];
   missingTenantId: string;
+}
+
+/**
+ * The delegated Graph permissions the bot's app holds in a customer tenant, or undefined when the app has no
+ * service principal there (single-tenant registration, or never consented): Entra's AADSTS700016.
+ */
+export function appConsentIn(world: SandboxWorld, customer: SandboxCustomer, appId: string): string[] | undefined {
+  if (world.appRegistration === 'single-tenant' && appId === world.botAppId) return undefined;
+  return customer.appConsents.get(appId);
 }
 
 /** A stable GUID from a name, so generated ids are the same on every start. */
@@ -90,7 +116,7 @@ function generatedUsers(g: NonNullable<CustomerSeed['generatedUsers']>): UserSee
   });
 }
 
-export function buildWorld(seed: SeedData, now: Date): SandboxWorld {
+export function buildWorld(seed: SeedData, now: Date, app: { botAppId: string; appRegistration: AppRegistration } = { botAppId: SANDBOX_IDENTITY.botId, appRegistration: 'multi-tenant' }): SandboxWorld {
   const relationshipFor = (customerId: string, companyName: string, rel: NonNullable<CustomerSeed['relationship']>): SandboxRelationship => {
     const assignments = (rel.assignments === 'healthy' ? seed.healthyAssignments : rel.assignments).map((a, i) => ({
       id: stableGuid(customerId, 'assignment', String(i)),
@@ -134,6 +160,7 @@ export function buildWorld(seed: SeedData, now: Date): SandboxWorld {
       relationships: c.relationship ? [relationshipFor(c.id, c.companyName, c.relationship)] : [],
       users: users.map((u) => user(c.id, defaultDomain, u)),
       skus: c.skus.map((s) => ({ id: stableGuid(c.id, 'sku', s.skuPartNumber), skuPartNumber: s.skuPartNumber, name: s.name, total: s.total, consumed: s.consumed })),
+      appConsents: new Map(c.appConsent ? [[app.botAppId, [...c.appConsent]]] : []),
     };
   };
   const filler = (name: string, i: number): CustomerSeed => ({
@@ -147,8 +174,11 @@ export function buildWorld(seed: SeedData, now: Date): SandboxWorld {
     relationship: { status: 'active', endInDays: 365, assignments: 'healthy' },
     users: [],
     skus: [],
+    appConsent: ['Domain.Read.All', 'User.Read.All'],
   });
   return {
+    botAppId: app.botAppId,
+    appRegistration: app.appRegistration,
     partnerTenant: seed.partnerTenant,
     groups: seed.groups,
     partnerUsers: seed.partnerUsers,

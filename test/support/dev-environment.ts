@@ -10,11 +10,15 @@ export class DevEnvironment {
   app!: RunningApplication;
   playground!: { url: string; stop(): Promise<void> };
 
-  constructor(readonly dataDir: string) {}
+  /** `env`: extra environment for loadConfig, e.g. `SANDBOX_APP_REGISTRATION`. */
+  constructor(
+    readonly dataDir: string,
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   async start(): Promise<this> {
     rmSync(this.dataDir, { recursive: true, force: true });
-    const config = { ...loadConfig({ LOG_LEVEL: 'info' }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
+    const config = { ...loadConfig({ LOG_LEVEL: 'info', ...this.env }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
     this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1' });
     this.playground = await startDevPlayground(this.app);
     return this;

@@ -23,6 +23,12 @@ describe('loadConfig', () => {
     expect(c.passwordRevealMinutes).toBe(10);
   });
 
+  it('SANDBOX_APP_REGISTRATION: multi-tenant by default, single-tenant on request, nothing else', () => {
+    expect(loadConfig({}).sandboxAppRegistration).toBe('multi-tenant');
+    expect(loadConfig({ SANDBOX_APP_REGISTRATION: 'single-tenant' }).sandboxAppRegistration).toBe('single-tenant');
+    expect(problems({ SANDBOX_APP_REGISTRATION: 'AzureADMyOrg' })[0]).toMatch(/^SANDBOX_APP_REGISTRATION: /);
+  });
+
   it('turns the sandbox off when Microsoft credentials are configured, and then requires all of them', () => {
     const p = problems({ AAD_APP_CLIENT_ID: '6a0f7a51-6a4b-4a36-9a06-3f3c2d9a1b11' });
     expect(p.some((x) => x.startsWith('AAD_APP_CLIENT_SECRET'))).toBe(true);

@@ -48,7 +48,7 @@ export interface UserRequest {
   history: AuditEntry[];
   card?: CardLocation;
   /** The pre-flight checks as the requester saw them when submitting, shown on the approval card. */
-  checksAtSubmit?: Array<{ id: string; status: 'ok' | 'warning' | 'blocked'; text: string }>;
+  checksAtSubmit?: Array<{ id: string; status: 'ok' | 'warning' | 'blocked' | 'not-checked'; text: string }>;
   /** When an undecided approval request expires (ISO time). */
   expiresAt?: string;
   /** When the password must be removed from the result message (ISO time), while it is still shown. */

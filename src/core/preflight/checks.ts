@@ -4,7 +4,11 @@ import type { ErrorCode } from '../errors';
 export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
-export type CheckStatus = 'ok' | 'warning' | 'blocked';
+/**
+ * `not-checked`: the check could not be made for a reason that must not stop a creation (the bot's app is not
+ * connected to the customer's tenant); Partner Center still enforces the rule itself when creating.
+ */
+export type CheckStatus = 'ok' | 'warning' | 'blocked' | 'not-checked';
 
 export interface CheckResult {
   id: CheckId;
@@ -19,6 +23,11 @@ export interface CheckResult {
   todo?: string;
   /** A soft-deleted user holds the UPN: it can be restored instead. */
   restorableUserId?: string;
+  /**
+   * Not checked because the bot's app is not connected to (or lacks consent in) the customer's tenant: connecting
+   * the customer (card verb `connectCustomer`, data `{ customerId }`) would make the check possible.
+   */
+  connectable?: boolean;
 }
 
 export interface Checklist {

@@ -102,26 +102,49 @@ export class Preflight {
     return useCache ? cache.getOrLoad(key, load) : load();
   }
 
+  /**
+   * Relationships and access assignments are read with the app's own token: Graph shows them to a delegated
+   * caller only when that person is an Admin agent (an empty list otherwise, by design), and a least-privilege
+   * engineer is not. Membership stays the engineer's own question, asked with the engineer's token.
+   */
   private async gdap(input: PreflightInput): Promise<CheckResult> {
     const opts = { correlationId: input.correlationId };
     const me = input.cred.user.oid;
-    const token = (await this.deps.tokens.partnerGraph(input.cred)).token;
-    const relationships = await this.cached(this.relationships, input.useCache, input.customerId, () => this.deps.directory.listRelationships(token, input.customerId, opts));
+    const appToken = async () => (await this.deps.tokens.partnerGraphApp()).token;
+    const relationships = await this.cached(this.relationships, input.useCache, input.customerId, async () => this.deps.directory.listRelationships(await appToken(), input.customerId, opts));
     const usable = relationships.filter((r) => r.status === 'active' || r.status === 'expiring');
     const assignments = new Map<string, AccessAssignment[]>();
     await Promise.all(
-      usable.map(async (r) => assignments.set(r.id, await this.cached(this.assignments, input.useCache, r.id, () => this.deps.directory.listAccessAssignments(token, r.id, opts)))),
+      usable.map(async (r) => assignments.set(r.id, await this.cached(this.assignments, input.useCache, r.id, async () => this.deps.directory.listAccessAssignments(await appToken(), r.id, opts)))),
     );
     const groups = candidateGroups(relationships, assignments);
     const memberOf = groups.length
-      ? await this.cached(this.membership, input.useCache, `${me}:${[...groups].sort().join(',')}`, () => this.deps.directory.checkMemberGroups(token, groups, opts))
+      ? await this.cached(this.membership, input.useCache, `${me}:${[...groups].sort().join(',')}`, async () =>
+          this.deps.directory.checkMemberGroups((await this.deps.tokens.partnerGraph(input.cred)).token, groups, opts),
+        )
       : [];
     return judgeGdapRole({ relationships, assignments, memberOf: new Set(memberOf) }, this.deps.clock.now());
   }
 
   private async domain(input: PreflightInput): Promise<CheckResult> {
-    const token = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
-    const domains = await this.cached(this.domains, input.useCache, input.customerId, () => this.deps.directory.listDomains(token, { correlationId: input.correlationId }));
+    let domains: CustomerDomain[];
+    try {
+      domains = await this.cached(this.domains, input.useCache, input.customerId, async () =>
+        this.deps.directory.listDomains((await this.deps.tokens.customerGraph(input.cred, input.customerId)).token, { correlationId: input.correlationId }),
+      );
+    } catch (e) {
+      const error = notConnected(e);
+      if (!error) throw e;
+      return {
+        id: 'domain',
+        status: 'not-checked',
+        code: error.code,
+        connectable: true,
+        text: `Not checked: ${whyNotConnected(error)}, so its domains cannot be read.`,
+        todo: 'Partner Center still refuses a federated or unverified domain when it creates the user; the card then says so and you can edit and retry.',
+        evidence: evidenceOf(error),
+      };
+    }
     const name = input.user.domain.toLowerCase();
     const found = domains.find((d) => d.id.toLowerCase() === name);
     if (!found || !found.isVerified) {
@@ -133,28 +156,62 @@ export class Preflight {
     return { id: 'domain', status: 'ok', text: `${found.id} is verified and managed.`, evidence: [found.isDefault && 'default', found.isInitial && 'initial'].filter(Boolean).join(', ') || undefined };
   }
 
+  /**
+   * Active users: one Graph look-up in the customer tenant; when the app is not connected there, Partner
+   * Center's own user list answers the same question (any GDAP role that may read users suffices). Soft-deleted
+   * users, which still hold their name, only Partner Center lists.
+   */
   private async upnFree(input: PreflightInput): Promise<CheckResult> {
     const opts = { correlationId: input.correlationId };
     const upn = input.user.userPrincipalName.toLowerCase();
-    const graphToken = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
     const pcToken = (await this.deps.tokens.partnerCenter(input.cred)).token;
-    const [active, deleted] = await Promise.all([
-      this.deps.directory.findUserByUpn(graphToken, upn, opts),
-      this.deletedUserWithUpn(pcToken, input.customerId, upn, opts),
-    ]);
-    if (active) return { id: 'upn-free', status: 'blocked', code: 'UPN_TAKEN', text: `${upn} already belongs to a user of this customer.`, evidence: `object id ${active.id}`, todo: 'Choose a different user name.' };
-    if (deleted) {
-      return {
-        id: 'upn-free',
-        status: 'blocked',
-        code: 'UPN_SOFT_DELETED',
-        text: `${upn} belongs to a deleted user who can still be restored.`,
-        evidence: `object id ${deleted.id}${deleted.softDeletionTime ? `, deleted ${deleted.softDeletionTime.slice(0, 10)}` : ''}`,
-        todo: 'Restore that user, or choose a different user name.',
-        restorableUserId: deleted.id,
-      };
+    const activeViaGraph = async (): Promise<{ id: string } | null | AppError> => {
+      try {
+        const graphToken = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
+        return await this.deps.directory.findUserByUpn(graphToken, upn, opts);
+      } catch (e) {
+        const error = notConnected(e);
+        if (!error) throw e;
+        return error;
+      }
+    };
+    const [viaGraph, deleted] = await Promise.all([activeViaGraph(), this.deletedUserWithUpn(pcToken, input.customerId, upn, opts)]);
+    let active: { id: string } | null;
+    let source = '';
+    if (viaGraph instanceof AppError) {
+      const listed = await this.activeUserWithUpn(pcToken, input.customerId, upn, opts);
+      if (listed === 'too-many' && !deleted) {
+        return {
+          id: 'upn-free',
+          status: 'not-checked',
+          code: viaGraph.code,
+          connectable: true,
+          text: `Not checked: ${whyNotConnected(viaGraph)}, and the customer has more than ${MAX_USER_PAGES * 100} users for Partner Center's list to be searched here.`,
+          todo: 'Partner Center still refuses a user name that is taken when it creates the user; the card then says so and you can edit and retry.',
+          evidence: evidenceOf(viaGraph),
+        };
+      }
+      active = listed === 'too-many' ? null : (listed ?? null);
+      source = " (checked in Partner Center's user list, as the app cannot read the customer's tenant)";
+    } else {
+      active = viaGraph;
     }
-    return { id: 'upn-free', status: 'ok', text: `${upn} is free.` };
+    if (active) return { id: 'upn-free', status: 'blocked', code: 'UPN_TAKEN', text: `${upn} already belongs to a user of this customer.`, evidence: `object id ${active.id}`, todo: 'Choose a different user name.' };
+    if (deleted) return { id: 'upn-free', status: 'blocked', ...restorable(upn, deleted) };
+    return { id: 'upn-free', status: 'ok', text: `${upn} is free${source}.` };
+  }
+
+  /** The active user with that UPN in Partner Center's list, undefined when none, 'too-many' past the page bound. */
+  private async activeUserWithUpn(token: string, customerId: string, upn: string, opts: { correlationId: string }) {
+    let continuationToken: string | undefined;
+    for (let pages = 0; pages < MAX_USER_PAGES; pages++) {
+      const page = await this.deps.partnerCenter.listUsers(token, customerId, { continuationToken }, opts);
+      const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn && u.state === 'active');
+      if (hit) return hit;
+      continuationToken = page.continuationToken;
+      if (!continuationToken) return undefined;
+    }
+    return 'too-many' as const;
   }
 
   private async deletedUserWithUpn(token: string, customerId: string, upn: string, opts: { correlationId: string }) {
@@ -175,7 +232,7 @@ export class Preflight {
     return { id: 'mfa', status: 'blocked', code: 'MFA_REQUIRED', text: 'Your sign-in did not use multi-factor authentication, which Partner Center requires.', todo: 'Sign out of Teams and sign in again with MFA.' };
   }
 
-  /** A check that could not be made is blocked, with the reason, never silently passed. */
+  /** A check that could not be made is blocked, with the reason, never silently passed (not-connected aside). */
   private async guard(id: CheckResult['id'], run: () => Promise<CheckResult>): Promise<CheckResult> {
     try {
       return await run();
@@ -187,4 +244,35 @@ export class Preflight {
       return { id, status: 'blocked', code: error.code, text, evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
     }
   }
+}
+
+/**
+ * Partner Center's user list has no documented filter by user name (Get a list of all user accounts for a
+ * customer), so it is paged; about 100 users a page, this many pages at most per check.
+ */
+const MAX_USER_PAGES = 50;
+
+/** The refusal that means "the bot's app is not in (or not consented in) the customer's tenant", else undefined. */
+function notConnected(e: unknown): AppError | undefined {
+  return e instanceof AppError && (e.code === 'CUSTOMER_NOT_CONNECTED' || e.code === 'CUSTOMER_CONSENT_MISSING') ? e : undefined;
+}
+
+function whyNotConnected(e: AppError): string {
+  return e.code === 'CUSTOMER_NOT_CONNECTED'
+    ? "this bot's app is not connected to the customer's tenant"
+    : "this bot's app lacks a permission in the customer's tenant";
+}
+
+function evidenceOf(e: AppError): string {
+  return [e.code, e.upstreamCode && `upstream ${e.upstreamCode}`].filter(Boolean).join(' · ');
+}
+
+function restorable(upn: string, deleted: { id: string; softDeletionTime?: string }): Omit<CheckResult, 'id' | 'status'> {
+  return {
+    code: 'UPN_SOFT_DELETED',
+    text: `${upn} belongs to a deleted user who can still be restored.`,
+    evidence: `object id ${deleted.id}${deleted.softDeletionTime ? `, deleted ${deleted.softDeletionTime.slice(0, 10)}` : ''}`,
+    todo: 'Restore that user, or choose a different user name.',
+    restorableUserId: deleted.id,
+  };
 }

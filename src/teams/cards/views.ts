@@ -2,7 +2,7 @@ import type { UserRequest } from '../../core/approval/user-request';
 import type { AppError, FieldIssue } from '../../core/errors';
 import type { CustomerChoice, DomainChoice } from '../../core/use-cases/customers';
 import type { Customer } from '../../core/ports';
-import { CHECK_TITLES, type Checklist } from '../../core/preflight/checks';
+import { CHECK_TITLES, type CheckStatus, type Checklist } from '../../core/preflight/checks';
 import { COUNTRIES, CARD_PATTERNS, countryName } from '../../core/new-user';
 import { errorText } from '../error-text';
 import { decidedBy } from '../../core/audit/audit-export';
@@ -108,14 +108,17 @@ export class CardViews {
       forceChangeText: u.forceChangePassword ? 'Yes' : 'No',
       ticket: showTicket(request.ticket),
       checks: checklist.checks.map((c) => ({
-        icon: c.status === 'ok' ? '✓' : c.status === 'warning' ? '!' : '✗',
-        color: c.status === 'ok' ? 'Good' : c.status === 'warning' ? 'Warning' : 'Attention',
+        ...CHECK_MARKS[c.status],
         title: CHECK_TITLES[c.id],
         // Check texts quote upstream values (domain names, role names, Partner Center messages).
         text: md(c.todo && c.status !== 'ok' ? `${c.text} ${c.todo}` : c.text, TEXT_LIMITS.reason),
         evidence: md(c.evidence ?? '', TEXT_LIMITS.reason),
       })),
+      // Hook for the "Connect <customer>" action (verb `connectCustomer`, data `{ customerId }`): set when a check
+      // was not made because the bot's app is not connected to the customer's tenant.
+      connectCustomerId: checklist.checks.some((c) => c.connectable) ? customer.id : '',
       blockedText: checklist.blocked ? 'Nothing will be sent to Partner Center until every check passes. Fix what is marked ✗, then review again.' : '',
+      notCheckedText: !checklist.blocked && checklist.checks.some((c) => c.status === 'not-checked') ? 'Checks marked – were not made; they do not stop the creation, and Partner Center still applies its own rules.' : '',
       canCreate: !checklist.blocked,
       restorableUserId: checklist.checks.find((c) => c.restorableUserId)?.restorableUserId ?? '',
     });
@@ -273,6 +276,14 @@ export interface NoticeButton {
   style?: 'positive' | 'destructive' | 'default';
 }
 
+/** How each check status looks on a card: a not-checked notice is neither a pass nor a stop. */
+const CHECK_MARKS: Record<CheckStatus, { icon: string; color: string }> = {
+  ok: { icon: '✓', color: 'Good' },
+  warning: { icon: '!', color: 'Warning' },
+  blocked: { icon: '✗', color: 'Attention' },
+  'not-checked': { icon: '–', color: 'Accent' },
+};
+
 function formatTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
@@ -359,8 +370,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     stateText,
     outcome,
     checks: (request.checksAtSubmit ?? []).map((c) => ({
-      icon: c.status === 'ok' ? '✓' : c.status === 'warning' ? '!' : '✗',
-      color: c.status === 'ok' ? 'Good' : c.status === 'warning' ? 'Warning' : 'Attention',
+      ...CHECK_MARKS[c.status],
       // Seen by the whole team: the role checked at submit was the requester's, not the reader's.
       title: c.id === 'gdap-role' ? "Requester's GDAP role" : (CHECK_TITLES[c.id as keyof typeof CHECK_TITLES] ?? c.id),
       text: md(c.text, TEXT_LIMITS.reason),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessAssignment, UserCredential } from '../../../src/core/ports';
-import { call, CUSTOMERS, failure, startHarness, ROLES, USERS, type Harness } from './harness';
+import { call, CUSTOMERS, failure, PARTNER_TENANT, startHarness, ROLES, USERS, type Harness } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -17,6 +17,8 @@ beforeEach(async () => {
 });
 
 const partnerToken = async (cred: UserCredential) => (await h.tokens.partnerGraph(cred)).token;
+/** The app's own token: how the bot reads GDAP relationships and assignments (an engineer is no Admin agent). */
+const appToken = async () => (await h.tokens.partnerGraphApp()).token;
 
 /** The active assignments of the active relationships with a customer. */
 async function activeAssignments(token: string, customerId: string): Promise<AccessAssignment[]> {
@@ -30,7 +32,7 @@ async function activeAssignments(token: string, customerId: string): Promise<Acc
 
 describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
   it('lists the GDAP relationship with a healthy customer, filtered by tenant', async () => {
-    const token = await partnerToken(ada);
+    const token = await appToken();
     const rels = await h.graph.listRelationships(token, CUSTOMERS.fabrikam, call());
     expect(rels.length).toBeGreaterThan(0);
     expect(rels.every((r) => r.customerTenantId === CUSTOMERS.fabrikam)).toBe(true);
@@ -41,7 +43,7 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
   });
 
   it('sees the expired, the missing and the ending relationships', async () => {
-    const token = await partnerToken(ada);
+    const token = await appToken();
     const tailspin = await h.graph.listRelationships(token, CUSTOMERS.tailspin, call());
     expect(tailspin.length).toBeGreaterThan(0);
     expect(tailspin.every((r) => r.status === 'expired' || r.status === 'terminated')).toBe(true);
@@ -54,7 +56,7 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
   });
 
   it('maps access assignments to a group and role ids', async () => {
-    const token = await partnerToken(ada);
+    const token = await appToken();
     const assignments = await activeAssignments(token, CUSTOMERS.fabrikam);
     const admin = assignments.find((a) => a.roleDefinitionIds.includes(ROLES.userAdministrator));
     expect(admin).toBeDefined();
@@ -66,7 +68,7 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
 
   it('checks membership of more than 20 groups in batches, transitively', async () => {
     const adaToken = await partnerToken(ada);
-    const adminGroup = (await activeAssignments(adaToken, CUSTOMERS.fabrikam)).find((a) => a.roleDefinitionIds.includes(ROLES.userAdministrator))!.groupId;
+    const adminGroup = (await activeAssignments(await appToken(), CUSTOMERS.fabrikam)).find((a) => a.roleDefinitionIds.includes(ROLES.userAdministrator))!.groupId;
     const noise = Array.from({ length: 24 }, () => randomUUID());
     const ids = [...noise.slice(0, 12), adminGroup, ...noise.slice(12)];
     expect(await h.graph.checkMemberGroups(adaToken, ids, call())).toEqual([adminGroup]);
@@ -79,6 +81,23 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
     expect(await h.graph.checkMemberGroups(await partnerToken(cleo), ids, call())).toEqual([adminGroup]);
     const ben = await h.signIn(USERS.ben);
     expect(await h.graph.checkMemberGroups(await partnerToken(ben), ids, call())).toEqual([]);
+  });
+
+  it('reads relationships app-only (client credentials, roles claim), and a delegated read by a non-Admin-agent finds none', async () => {
+    await h.graph.listRelationships(await appToken(), CUSTOMERS.fabrikam, call());
+    const appRead = (await h.state()).requests.find((r) => r.path === '/v1.0/tenantRelationships/delegatedAdminRelationships')!;
+    expect(appRead.auth).toEqual(expect.objectContaining({ idtyp: 'app', tid: PARTNER_TENANT }));
+    // What made every least-privilege engineer "without a relationship" before: Graph's by-design empty answer.
+    expect(await h.graph.listRelationships(await partnerToken(ada), CUSTOMERS.fabrikam, call())).toEqual([]);
+  });
+
+  it('a customer tenant where the app is not connected: CUSTOMER_NOT_CONNECTED (AADSTS700016); partly consented: CUSTOMER_CONSENT_MISSING (AADSTS65001)', async () => {
+    const adatum = await failure(h.tokens.customerGraph(ada, CUSTOMERS.adatum));
+    expect(adatum.code).toBe('CUSTOMER_NOT_CONNECTED');
+    expect(adatum.upstreamCode).toBe('AADSTS700016');
+    const litware = await failure(h.tokens.customerGraph(ada, CUSTOMERS.litware));
+    expect(litware.code).toBe('CUSTOMER_CONSENT_MISSING');
+    expect(litware.upstreamCode).toBe('AADSTS65001');
   });
 
   it("lists a customer's domains with a customer-tenant token", async () => {

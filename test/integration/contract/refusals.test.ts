@@ -203,7 +203,10 @@ describe('refusals (production clients ↔ sandbox)', () => {
   it('refuses reads without any GDAP assignment, and a customer-tenant token for a tenant the engineer has no role in', async () => {
     const wideWorld = await failure(h.partnerCenter.listUsers(adaToken, CUSTOMERS.wideWorld, {}, call()));
     expect(wideWorld.code).toBe('NO_RELATIONSHIP');
-    const e = await failure(h.tokens.customerGraph(ada, CUSTOMERS.wideWorld));
+    // Tailspin: the app is connected there, but Ada's relationship has expired (AADSTS50020).
+    const e = await failure(h.tokens.customerGraph(ada, CUSTOMERS.tailspin));
     expect(e.code).toBe('GDAP_ROLE_MISSING');
+    // Wide World: the app was never consented there; that is asked first (AADSTS700016).
+    expect((await failure(h.tokens.customerGraph(ada, CUSTOMERS.wideWorld))).code).toBe('CUSTOMER_NOT_CONNECTED');
   });
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server';
-import { CUSTOMERS, ENGINEERS, GRAPH_SCOPE, PARTNER_TENANT, sandboxClient, type SandboxClient } from '../../support/sandbox-network';
+import { BOT_ID, CLIENT_SECRET, CUSTOMERS, ENGINEERS, GRAPH_SCOPE, PARTNER_TENANT, sandboxClient, type SandboxClient } from '../../support/sandbox-network';
 
 let sandbox: RunningSandbox;
 let client: SandboxClient;
 let adaPartner: string;
+let appGraph: string;
 
 const USER_ADMINISTRATOR = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 const DIRECTORY_WRITERS = '9360feb5-f418-4baa-8175-e2a00bac4301';
@@ -17,12 +18,16 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, quiet: true });
   client = sandboxClient(sandbox.url);
   adaPartner = await client.accessToken(ENGINEERS.ada, GRAPH_SCOPE);
+  const app = await client.tokenEndpoint(PARTNER_TENANT, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE });
+  appGraph = app.body.access_token as string;
 });
 afterAll(() => sandbox.close());
 
 describe('GDAP relationships (partner tenant)', () => {
+  // Read with the app's own token (client credentials, application permission DelegatedAdminRelationship.Read.All),
+  // as the bot does: a delegated read shows them only to Admin agents (next describe).
   it('filters by customer tenant id, with status, end date, customer and roles', async () => {
-    const r = await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.fabrikam));
+    const r = await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.fabrikam));
     expect(r.status).toBe(200);
     expect(r.body.value).toHaveLength(1);
     const rel = r.body.value[0];
@@ -39,11 +44,11 @@ describe('GDAP relationships (partner tenant)', () => {
   });
 
   it('shows the expired, the missing and the ending relationship as the seed describes them', async () => {
-    const tailspin = (await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.tailspin))).body.value;
+    const tailspin = (await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.tailspin))).body.value;
     expect(tailspin.map((r: { status: string }) => r.status)).toEqual(['expired']);
     expect(new Date(tailspin[0].endDateTime).getTime()).toBeLessThan(Date.now());
-    expect((await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.wideWorld))).body.value).toEqual([]);
-    const adatum = (await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.adatum))).body.value[0];
+    expect((await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.wideWorld))).body.value).toEqual([]);
+    const adatum = (await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.adatum))).body.value[0];
     const daysLeft = (new Date(adatum.endDateTime).getTime() - Date.now()) / 86_400_000;
     expect(daysLeft).toBeGreaterThan(6.9);
     expect(daysLeft).toBeLessThan(7.1);
@@ -54,7 +59,7 @@ describe('GDAP relationships (partner tenant)', () => {
     let next: string | undefined = `${RELATIONSHIPS}?$top=10`;
     let pages = 0;
     while (next && pages < 10) {
-      const r = await client.graph(adaPartner, 'GET', next);
+      const r = await client.graph(appGraph, 'GET', next);
       expect(r.status).toBe(200);
       expect(r.body.value.length).toBeLessThanOrEqual(10);
       ids.push(...r.body.value.map((x: { id: string }) => x.id));
@@ -69,29 +74,58 @@ describe('GDAP relationships (partner tenant)', () => {
   });
 
   it('refuses a filter it does not support and a $top over 300', async () => {
-    const badFilter = await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}?$filter=${encodeURIComponent("displayName eq 'x'")}`);
+    const badFilter = await client.graph(appGraph, 'GET', `${RELATIONSHIPS}?$filter=${encodeURIComponent("displayName eq 'x'")}`);
     expect(badFilter.status).toBe(400);
     expect(badFilter.body.error).toEqual(expect.objectContaining({ code: 'BadRequest', message: expect.any(String), innerError: expect.objectContaining({ 'request-id': expect.any(String), date: expect.any(String) }) }));
-    expect((await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}?$top=301`)).status).toBe(400);
-    expect((await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}?$top=300`)).status).toBe(200);
+    expect((await client.graph(appGraph, 'GET', `${RELATIONSHIPS}?$top=301`)).status).toBe(400);
+    expect((await client.graph(appGraph, 'GET', `${RELATIONSHIPS}?$top=300`)).status).toBe(200);
   });
 
   it('lists access assignments: a security group and its roles', async () => {
-    const relId = (await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.fabrikam))).body.value[0].id;
-    const r = await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}/${relId}/accessAssignments`);
+    const relId = (await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.fabrikam))).body.value[0].id;
+    const r = await client.graph(appGraph, 'GET', `${RELATIONSHIPS}/${relId}/accessAssignments`);
     expect(r.status).toBe(200);
     const byGroup = Object.fromEntries(r.body.value.map((a: { accessContainer: { accessContainerId: string }; accessDetails: { unifiedRoles: Array<{ roleDefinitionId: string }> } }) => [a.accessContainer.accessContainerId, a.accessDetails.unifiedRoles.map((x) => x.roleDefinitionId)]));
     expect(byGroup[GROUPS.userAdmins]).toEqual([USER_ADMINISTRATOR]);
     expect(byGroup[GROUPS.directoryWriters]).toEqual([DIRECTORY_WRITERS]);
     for (const a of r.body.value) expect(a).toEqual(expect.objectContaining({ status: 'active', accessContainer: expect.objectContaining({ accessContainerType: 'securityGroup' }) }));
 
-    const litwareRel = (await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.litware))).body.value[0].id;
-    const litware = (await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}/${litwareRel}/accessAssignments`)).body.value;
+    const litwareRel = (await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.litware))).body.value[0].id;
+    const litware = (await client.graph(appGraph, 'GET', `${RELATIONSHIPS}/${litwareRel}/accessAssignments`)).body.value;
     expect(litware.flatMap((a: { accessDetails: { unifiedRoles: Array<{ roleDefinitionId: string }> } }) => a.accessDetails.unifiedRoles.map((x) => x.roleDefinitionId))).toEqual([DIRECTORY_READERS, DIRECTORY_READERS]);
 
-    const missing = await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}/${randomUUID()}-${randomUUID()}/accessAssignments`);
+    const missing = await client.graph(appGraph, 'GET', `${RELATIONSHIPS}/${randomUUID()}-${randomUUID()}/accessAssignments`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('Request_ResourceNotFound');
+  });
+});
+
+describe('GDAP reads as Graph answers them per caller (microsoft-graph-docs-contrib#8921)', () => {
+  it('a delegated read by an engineer outside the AdminAgents group is 200 with an empty list, never a 403', async () => {
+    const r = await client.graph(adaPartner, 'GET', filterFor(CUSTOMERS.fabrikam));
+    expect(r.status).toBe(200);
+    expect(r.body.value).toEqual([]);
+    const relId = (await client.graph(appGraph, 'GET', filterFor(CUSTOMERS.fabrikam))).body.value[0].id;
+    const assignments = await client.graph(adaPartner, 'GET', `${RELATIONSHIPS}/${relId}/accessAssignments`);
+    expect(assignments.status).toBe(200);
+    expect(assignments.body.value).toEqual([]);
+  });
+
+  it('an app-only token carries the application permission in roles, and only the GDAP reads take it', async () => {
+    const claims = JSON.parse(Buffer.from(appGraph.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toEqual(expect.objectContaining({ idtyp: 'app', roles: ['DelegatedAdminRelationship.Read.All'], tid: PARTNER_TENANT }));
+    expect(claims.scp).toBeUndefined();
+    const me = await client.graph(appGraph, 'POST', '/v1.0/me/checkMemberGroups', { groupIds: [GROUPS.userAdmins] });
+    expect(me.status).toBe(403);
+    expect(me.body.error.code).toBe('Authorization_RequestDenied');
+  });
+
+  it('an app-only token from a customer tenant holds no application permission there', async () => {
+    const r = await client.tokenEndpoint(CUSTOMERS.fabrikam, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE });
+    expect(r.status).toBe(200);
+    const denied = await client.graph(r.body.access_token, 'GET', filterFor(CUSTOMERS.fabrikam));
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('Authorization_RequestDenied');
   });
 });
 

@@ -164,7 +164,7 @@ describe('the token endpoint: on-behalf-of', () => {
       [ENGINEERS.erin, CUSTOMERS.woodgrove, 'ok'],
       [ENGINEERS.ben, CUSTOMERS.fabrikam, 'ok'], // a reading role is enough to read the directory
       [ENGINEERS.ada, CUSTOMERS.tailspin, 50020], // relationship expired
-      [ENGINEERS.ada, CUSTOMERS.wideWorld, 50020], // no relationship
+      [ENGINEERS.ada, CUSTOMERS.wideWorld, 700016], // no relationship, and the app was never consented there
       [ENGINEERS.ada, CUSTOMERS.notACustomer, 90002],
     ];
     for (const [upn, tenant, expected] of cases) {
@@ -176,6 +176,33 @@ describe('the token endpoint: on-behalf-of', () => {
         expect({ upn, tenant, code: aadsts(r.body) }).toEqual({ upn, tenant, code: expected });
       }
     }
+  });
+
+  it('answers AADSTS700016 as Entra does where the app has no service principal (Adatum: never consented)', async () => {
+    const forms: Array<Record<string, string>> = [
+      { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', assertion: await client.ssoToken(ENGINEERS.ada), scope: GRAPH_SCOPE },
+      { grant_type: 'client_credentials', scope: GRAPH_SCOPE },
+    ];
+    for (const form of forms) {
+      const r = await client.tokenEndpoint(CUSTOMERS.adatum, { client_id: BOT_ID, client_secret: CLIENT_SECRET, ...form });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual(expect.objectContaining({ error: 'unauthorized_client', error_codes: [700016], trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String) }));
+      expect(r.body.error_description).toMatch(
+        new RegExp(`^AADSTS700016: Application with identifier '${BOT_ID}' was not found in the directory 'Adatum Corporation'\\. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant\\. You may have sent your authentication request to the wrong tenant\\. Trace ID: `),
+      );
+      expect(r.body.suberror).toBeUndefined();
+    }
+  });
+
+  it('answers AADSTS65001 (consent_required) for a scope the customer tenant did not consent (Litware: Domain.Read.All only)', async () => {
+    const sso = await client.ssoToken(ENGINEERS.ada);
+    const named = await client.obo(sso, 'https://graph.microsoft.com/Domain.Read.All https://graph.microsoft.com/User.Read.All', CUSTOMERS.litware);
+    expect(named.status).toBe(400);
+    expect(named.body).toEqual(expect.objectContaining({ error: 'invalid_grant', suberror: 'consent_required', error_codes: [65001] }));
+    // `.default` is every consented permission: the token then lacks User.Read.All, as Entra's would.
+    const dflt = await client.obo(sso, GRAPH_SCOPE, CUSTOMERS.litware);
+    expect(dflt.status).toBe(200);
+    expect(claimsOf(dflt.body.access_token).scp).toBe('Domain.Read.All');
   });
 
   it('refuses an unknown client, an unsupported grant and a body that is not a form', async () => {
@@ -245,6 +272,25 @@ describe('options', () => {
       expect((await client.pc(r.body.access_token, 'GET', '/v1/customers')).status).toBe(401);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('SANDBOX_APP_REGISTRATION=single-tenant (the AzureADMyOrg app of docs/deploy.md)', () => {
+  it('has a service principal in the partner tenant only: every customer tenant answers AADSTS700016, consented or not', async () => {
+    const single = await startSandbox({ port: 0, quiet: true, appRegistration: 'single-tenant' });
+    try {
+      const c = sandboxClient(single.url);
+      const sso = await c.ssoToken(ENGINEERS.ada);
+      expect((await c.obo(sso, GRAPH_SCOPE)).status).toBe(200);
+      for (const tenant of [CUSTOMERS.fabrikam, CUSTOMERS.adatum]) {
+        const r = await c.obo(sso, GRAPH_SCOPE, tenant);
+        expect({ tenant, status: r.status, error: r.body.error, codes: r.body.error_codes }).toEqual({ tenant, status: 400, error: 'unauthorized_client', codes: [700016] });
+      }
+      const app = await c.tokenEndpoint(PARTNER_TENANT, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE });
+      expect(claimsOf(app.body.access_token).roles).toEqual(['DelegatedAdminRelationship.Read.All']);
+    } finally {
+      await single.close();
     }
   });
 });

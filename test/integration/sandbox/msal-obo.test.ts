@@ -109,7 +109,8 @@ describe('msal-node on-behalf-of against the sandbox', () => {
   });
 
   it('fails clearly for a customer tenant where the engineer holds no GDAP role (AADSTS50020)', async () => {
-    const e = await msalFailure(cca(CUSTOMERS.wideWorld).acquireTokenOnBehalfOf({ oboAssertion: await client.ssoToken(ENGINEERS.ada), scopes: [GRAPH_SCOPE] }));
+    // Tailspin: the app is consented there, the relationship has expired.
+    const e = await msalFailure(cca(CUSTOMERS.tailspin).acquireTokenOnBehalfOf({ oboAssertion: await client.ssoToken(ENGINEERS.ada), scopes: [GRAPH_SCOPE] }));
     expect(e.errorCode).toBe('invalid_grant');
     expectAadsts(e, '50020');
   });

@@ -40,7 +40,10 @@ describe('who may call Partner Center', () => {
   it('refuses a Partner Center-audience token without user_impersonation, or from a customer tenant', async () => {
     const noScope = await client.ssoToken(ENGINEERS.ada, { audience: 'https://api.partnercenter.microsoft.com' });
     expect((await client.pc(noScope, 'GET', '/v1/customers')).body).toEqual(TOKEN_INVALID);
-    const customerTenant = await client.accessToken(ENGINEERS.ada, PC_SCOPE, { tenant: CUSTOMERS.fabrikam });
+    // A Partner Center token from a customer tenant is not even issued: the resource is not consented there.
+    const refused = await client.obo(await client.ssoToken(ENGINEERS.ada), PC_SCOPE, CUSTOMERS.fabrikam);
+    expect(refused.body.error_codes).toEqual([65001]);
+    const customerTenant = await client.accessToken(ENGINEERS.ada, 'https://graph.microsoft.com/.default', { tenant: CUSTOMERS.fabrikam });
     expect((await client.pc(customerTenant, 'GET', '/v1/customers')).body).toEqual(TOKEN_INVALID);
   });
 

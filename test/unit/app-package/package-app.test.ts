@@ -114,6 +114,19 @@ describe('scripts/package-app.ts', () => {
     expect((await problemsOf(build()))[0]).toMatch(/ships no schema for v1\.99/);
   });
 
+  it('moves the SSO resource onto a verified domain for the multi-tenant registration (SSO_RESOURCE_DOMAIN)', async () => {
+    const single = await build();
+    expect((single.manifest.webApplicationInfo as { resource: string }).resource).toBe(`api://botid-${EXAMPLE_ENV.BOT_ID}`);
+    const multi = await build({ ...EXAMPLE_ENV, SSO_RESOURCE_DOMAIN: 'contoso-partner.example' });
+    const written = JSON.parse(readZip(readFileSync(multi.zipPath)).find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    expect(written.webApplicationInfo).toEqual({ id: EXAMPLE_ENV.BOT_ID, resource: `api://contoso-partner.example/botid-${EXAMPLE_ENV.BOT_ID}` });
+    expect(await problemsOf(build({ ...EXAMPLE_ENV, SSO_RESOURCE_DOMAIN: 'https://contoso-partner.example/' }))).toEqual([expect.stringMatching(/^SSO_RESOURCE_DOMAIN: .* must be a bare domain name/)]);
+    const id = EXAMPLE_ENV.BOT_ID;
+    expect(checkConsistency({ bots: [{ botId: id }], webApplicationInfo: { id, resource: `api://botid-${id}` }, validDomains: ['token.botframework.com'] }, { ssoDomain: 'contoso-partner.example' })).toEqual([
+      `webApplicationInfo.resource must be "api://contoso-partner.example/botid-${id}" (got "api://botid-${id}")`,
+    ]);
+  });
+
   it('checkConsistency requires token.botframework.com for the sign-in fallback', () => {
     const id = EXAMPLE_ENV.BOT_ID;
     expect(

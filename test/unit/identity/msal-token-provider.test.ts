@@ -1,7 +1,7 @@
 import { AppError } from '../../../src/core/errors';
 import type { UserCredential } from '../../../src/core/ports';
 import { createLoopbackNetworkClient } from '../../../src/identity/loopback-network-client';
-import { createMsalTokenProvider, GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from '../../../src/identity/msal-token-provider';
+import { createMsalTokenProvider, CUSTOMER_GRAPH_SCOPES, GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from '../../../src/identity/msal-token-provider';
 import { RecordingLogger } from '../../support/recording-logger';
 import { FakeUpstream, type RecordedRequest, type Reply } from '../http/fake-upstream';
 import { fakeJwt } from './jwt';
@@ -137,7 +137,27 @@ describe('MSAL token provider', () => {
     expect(pathOf(partner)).toBe(`/${PARTNER}/oauth2/v2.0/token`);
     expect(form(partner).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
     expect(pathOf(customer)).toBe(`/${CUSTOMER}/oauth2/v2.0/token`);
-    expect(form(customer).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
+    // Named scopes in a customer tenant, so a partial consent is AADSTS65001 at once rather than a 403 later.
+    expect(form(customer).get('scope')?.split(' ')).toEqual(expect.arrayContaining(CUSTOMER_GRAPH_SCOPES));
+  });
+
+  it('gets the app-only partner Graph token with client credentials in the partner tenant', async () => {
+    await provider().partnerGraphApp();
+    const [req] = tokenRequests();
+    expect(pathOf(req)).toBe(`/${PARTNER}/oauth2/v2.0/token`);
+    expect(form(req).get('grant_type')).toBe('client_credentials');
+    expect(form(req).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
+    expect(form(req).get('assertion')).toBeNull();
+  });
+
+  it.each([
+    ['the app has no service principal there (AADSTS700016)', aadError(400, 'unauthorized_client', 700016, "Application with identifier 'x' was not found in the directory 'Adatum'."), 'CUSTOMER_NOT_CONNECTED'],
+    ['a permission was not consented there (AADSTS65001)', aadError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.', 'consent_required'), 'CUSTOMER_CONSENT_MISSING'],
+  ])('maps a customer tenant where %s', async (_what, reply, code) => {
+    tokenReply = (r, tenant) => (tenant === CUSTOMER ? reply : okToken(tenant, ['pwd', 'mfa'], grantedScopes(r)));
+    const e = await caught(provider().customerGraph(cred, CUSTOMER));
+    expect(e.code).toBe(code);
+    expect(e.upstreamCode).toMatch(/^AADSTS(700016|65001)$/);
   });
 
   it('reads MFA from the access token it got', async () => {

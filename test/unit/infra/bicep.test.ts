@@ -170,8 +170,10 @@ describe('infra/modules', () => {
     const src = read('azure-bot.bicep');
     expect(src).toContain("msaAppType: 'SingleTenant'");
     expect(src).toContain("channelName: 'MsTeamsChannel'");
-    expect(src).toContain("value: 'api://botid-${appId}'"); // tokenExchangeUrl = the manifest's webApplicationInfo.resource
-    expect(src).toContain("scopes: 'api://botid-${appId}/access_as_user'");
+    // tokenExchangeUrl = the manifest's webApplicationInfo.resource: api://botid-<id>, or on a verified domain (multi-tenant).
+    expect(src).toContain("var ssoResource = empty(ssoResourceDomain) ? 'api://botid-${appId}' : 'api://${ssoResourceDomain}/botid-${appId}'");
+    expect(src).toContain('value: ssoResource');
+    expect(src).toContain("scopes: '${ssoResource}/access_as_user'");
     expect(src).toMatch(/exchanges Teams SSO tokens itself \(MSAL acquireTokenOnBehalfOf\)/);
     expect(src).toMatch(/What this OAuth connection is still used for/);
     expect(main).toContain("endpoint: 'https://${webApp.outputs.defaultHostName}/api/messages'");

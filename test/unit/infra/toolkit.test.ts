@@ -89,6 +89,8 @@ describe('aad.manifest.json (the Entra app)', () => {
     'User.Read.All': 'a154be20-db9c-4678-8ab7-66f6cc099a59',
   };
   const PARTNER_CENTER_USER_IMPERSONATION = '1cebfa2a-fb4d-419e-b5f9-839b4383e05a';
+  /** The one application permission (app role): GDAP relationships and assignments, read app-only (issue 15). */
+  const GRAPH_APP_ROLES: Record<string, string> = { 'DelegatedAdminRelationship.Read.All': 'f6e9e124-4586-492f-adc0-c6f96e4823fd' };
 
   it('is the bot app and exposes access_as_user on api://botid-<bot id>, as the Teams manifest expects', () => {
     expect(aad.appId).toBe('${{BOT_ID}}');
@@ -107,14 +109,17 @@ describe('aad.manifest.json (the Entra app)', () => {
     );
   });
 
-  it('asks for Partner Center user_impersonation and exactly the delegated Graph permissions the bot uses', () => {
+  it('asks for Partner Center user_impersonation, exactly the delegated Graph permissions the bot uses, and one app role', () => {
     const byResource = Object.fromEntries(
       aad.requiredResourceAccess.map((r: { resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }) => [r.resourceAppId, r.resourceAccess]),
     );
     expect(Object.keys(byResource).sort()).toEqual([GRAPH, PARTNER_CENTER].sort());
     expect(byResource[PARTNER_CENTER]).toEqual([{ id: PARTNER_CENTER_USER_IMPERSONATION, type: 'Scope' }]);
-    expect(byResource[GRAPH].every((a: { type: string }) => a.type === 'Scope')).toBe(true); // delegated only, no app roles
-    expect(byResource[GRAPH].map((a: { id: string }) => a.id).sort()).toEqual(Object.values(GRAPH_SCOPES).sort());
+    const ofType = (type: string) => byResource[GRAPH].filter((a: { type: string }) => a.type === type).map((a: { id: string }) => a.id).sort();
+    expect(ofType('Scope')).toEqual(Object.values(GRAPH_SCOPES).sort());
+    // Read-only metadata of the partner's own GDAP relationships; the app holds nothing in any customer tenant.
+    expect(ofType('Role')).toEqual(Object.values(GRAPH_APP_ROLES).sort());
+    expect(byResource[GRAPH]).toHaveLength(Object.keys(GRAPH_SCOPES).length + Object.keys(GRAPH_APP_ROLES).length);
   });
 
   it('lets the Bot Framework token service complete the sign-in fallback', () => {

@@ -12,6 +12,7 @@ const customer: SandboxCustomer = {
     { name: 'pending.example', authenticationType: 'Managed', isVerified: false, isDefault: false, isInitial: false },
   ],
   relationships: [],
+  appConsents: new Map(),
   users: [
     { id: 'u1', userPrincipalName: 'taken@managed.example', firstName: 'T', lastName: 'T', displayName: 'T T', usageLocation: 'US', state: 'active', createdAt: '', licenses: [] },
     { id: 'u2', userPrincipalName: 'deleted@managed.example', firstName: 'D', lastName: 'D', displayName: 'D D', usageLocation: 'US', state: 'inactive', softDeletionTime: '2026-01-01T00:00:00Z', createdAt: '', licenses: [] },

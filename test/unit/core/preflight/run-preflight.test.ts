@@ -20,6 +20,10 @@ interface World {
   deletedUsers: CustomerUser[];
   mfa: boolean;
   customerError?: AppError;
+  /** What the customer-tenant Graph token request throws (the app not connected there), if anything. */
+  customerTenantError?: AppError;
+  /** Pages Partner Center's active-user list has (each with none of the looked-for users) before the last. */
+  extraUserPages?: number;
   calls: string[];
 }
 
@@ -46,7 +50,15 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
     throw new Error('not used by pre-flight');
   };
   return {
-    tokens: { partnerCenter: token, partnerGraph: token, customerGraph: token },
+    tokens: {
+      partnerCenter: token,
+      partnerGraph: async () => ({ ...(await token()), token: 'delegated' }),
+      partnerGraphApp: async () => ({ ...(await token()), token: 'app-only' }),
+      customerGraph: async () => {
+        if (w.customerTenantError) throw w.customerTenantError;
+        return token();
+      },
+    },
     partnerCenter: {
       getCustomer: async (_t, id) => {
         w.calls.push('getCustomer');
@@ -54,8 +66,12 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
         return { id, tenantId: id, companyName: 'Fabrikam, Inc.', defaultDomain: 'fabrikam.example', relationshipToPartner: 'reseller' };
       },
       listUsers: async (_t, _c, q) => {
-        w.calls.push('listUsers');
-        return { items: q.deleted ? w.deletedUsers : [] };
+        w.calls.push(q.deleted ? 'listUsers' : 'listActiveUsers');
+        if (q.deleted) return { items: w.deletedUsers };
+        const page = Number(q.continuationToken ?? '0');
+        const last = page >= (w.extraUserPages ?? 0);
+        const items = last ? w.activeUsers.map((upn) => ({ id: `id-${upn}`, userPrincipalName: upn, displayName: upn, state: 'active' as const })) : [];
+        return { items, continuationToken: last ? undefined : String(page + 1) };
       },
       listCustomers: unused,
       getUser: unused,
@@ -66,16 +82,16 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
       assignLicenses: unused,
     },
     directory: {
-      listRelationships: async () => {
-        w.calls.push('listRelationships');
+      listRelationships: async (t) => {
+        w.calls.push(`listRelationships:${t}`);
         return w.relationships;
       },
       listAccessAssignments: async (_t, id) => {
         w.calls.push('listAccessAssignments');
         return w.assignments[id] ?? [];
       },
-      checkMemberGroups: async (_t, ids) => {
-        w.calls.push('checkMemberGroups');
+      checkMemberGroups: async (t, ids) => {
+        w.calls.push(`checkMemberGroups:${t}`);
         return ids.filter((id) => w.myGroups.includes(id));
       },
       listDomains: async () => {
@@ -220,5 +236,57 @@ describe('pre-flight checks', () => {
     w.myGroups = [];
     const final = await run(w, { pre: first.pre, useCache: false });
     expect(final.byId['gdap-role'].status).toBe('blocked');
+  });
+});
+
+describe('pre-flight where the bot\'s app is not in the customer\'s tenant', () => {
+  const notConnected = () => new AppError('CUSTOMER_NOT_CONNECTED', 'token exchange (customer-graph) failed', { upstreamCode: 'AADSTS700016' });
+
+  it('GDAP metadata is read with the app-only token, membership with the engineer\'s', async () => {
+    const w = healthy();
+    await run(w);
+    expect(w.calls).toEqual(expect.arrayContaining(['listRelationships:app-only', 'checkMemberGroups:delegated']));
+  });
+
+  it('the domain check is a connectable notice, the user name is answered from Partner Center, nothing blocks', async () => {
+    const w = healthy();
+    w.customerTenantError = notConnected();
+    const { checklist, byId } = await run(w);
+    expect(checklist.blocked).toBe(false);
+    expect(byId.domain).toMatchObject({ status: 'not-checked', code: 'CUSTOMER_NOT_CONNECTED', connectable: true, evidence: 'CUSTOMER_NOT_CONNECTED · upstream AADSTS700016' });
+    expect(byId['upn-free'].status).toBe('ok');
+    expect(byId['upn-free'].text).toContain("Partner Center's user list");
+    expect(w.calls).toContain('listActiveUsers');
+    expect(w.calls).not.toContain('findUserByUpn');
+    expect(byId['gdap-role'].status).toBe('ok');
+    expect(byId.mfa.status).toBe('ok');
+  });
+
+  it('a taken user name is still blocked, found in Partner Center\'s list', async () => {
+    const w = healthy();
+    w.customerTenantError = new AppError('CUSTOMER_CONSENT_MISSING', 'x', { upstreamCode: 'AADSTS65001' });
+    const { byId } = await run(w, { user: user('alice.smith') });
+    expect(byId['upn-free']).toMatchObject({ status: 'blocked', code: 'UPN_TAKEN' });
+    expect(byId.domain).toMatchObject({ status: 'not-checked', code: 'CUSTOMER_CONSENT_MISSING' });
+  });
+
+  it('past 50 pages of users the user-name check is a notice too, unless a deleted user holds the name', async () => {
+    const w = healthy();
+    w.customerTenantError = notConnected();
+    w.extraUserPages = 60;
+    const { checklist, byId } = await run(w);
+    expect(checklist.blocked).toBe(false);
+    expect(byId['upn-free']).toMatchObject({ status: 'not-checked', connectable: true });
+    expect(w.calls.filter((c) => c === 'listActiveUsers')).toHaveLength(50);
+    const deleted = await run({ ...healthy(), customerTenantError: notConnected(), extraUserPages: 60 }, { user: user('bob.jones') });
+    expect(deleted.byId['upn-free']).toMatchObject({ status: 'blocked', code: 'UPN_SOFT_DELETED' });
+  });
+
+  it('any other failure of the customer tenant still blocks', async () => {
+    const w = healthy();
+    w.customerTenantError = new AppError('IDENTITY_UNAVAILABLE', 'down', { retryable: true });
+    const { checklist, byId } = await run(w);
+    expect(checklist.blocked).toBe(true);
+    expect(byId.domain).toMatchObject({ status: 'blocked', code: 'IDENTITY_UNAVAILABLE' });
   });
 });
