@@ -1,3 +1,4 @@
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { ActivityTypes, CardFactory, TurnContext, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
@@ -185,7 +186,8 @@ export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryR
 function titleOf(scope: HistoryScope, args: HistoryArgs): string {
   const who = { mine: 'Your requests and the ones you decided', conversation: 'Requests raised in this conversation', everything: 'Every request (auditor export)' }[scope.kind];
   const range = [args.since ? ` since ${args.since.slice(0, 10)}` : '', args.before ? ` until ${new Date(Date.parse(args.before) - 1).toISOString().slice(0, 10)}` : ''].join('');
-  return `${who}${args.customer ? ` for customers matching "${args.customer}"` : ''}${range}`;
+  // The customer filter is the person's own text, shown in a card and a markdown message: shown as text.
+  return `${who}${args.customer ? ` for customers matching "${markdownText(args.customer, TEXT_LIMITS.name)}"` : ''}${range}`;
 }
 
 /** What the bounds left out, in words (empty when nothing was). */
