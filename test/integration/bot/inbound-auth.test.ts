@@ -86,7 +86,7 @@ describe('inbound authentication (BOT_ID set)', () => {
   });
 
   it('a body that is not an activity → 400, not 500', async () => {
-    expect((await post({ text: 'no type', channelData: { tenant: { id: PARTNER_TENANT } } }, `Bearer ${await issuer.token(BOT_ID, bot.connector.url)}`)).status).toBe(400);
+    expect((await post({ text: 'no type', channelId: 'msteams', channelData: { tenant: { id: PARTNER_TENANT } } }, `Bearer ${await issuer.token(BOT_ID, bot.connector.url)}`)).status).toBe(400);
   });
 });
 
