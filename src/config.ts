@@ -52,6 +52,8 @@ const envSchema = z.object({
   APPROVER_GROUP_ID: optionalGuid,
   /** Members of this Entra group (partner tenant) may export every team's requests (`history all`, 1:1 chat only); unset: nobody. */
   AUDITOR_GROUP_ID: optionalGuid,
+  /** The partner tenant's AdminAgents group (Partner Center "Admin agent"): "Connect" is refused up front for others. */
+  ADMIN_AGENTS_GROUP_ID: optionalGuid,
   ALLOW_SELF_APPROVAL: bool(false),
   APPROVAL_EXPIRE_HOURS: z.coerce.number().positive().default(24),
   PASSWORD_TO_APPROVER: bool(false),
@@ -109,6 +111,8 @@ export interface Config {
   playgroundPort: number;
   oauthConnectionName: string;
   lookupCacheSeconds: number;
+  /** The AdminAgents group id, when configured (in the sandbox: the seed's). */
+  adminAgentsGroupId?: string;
   approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
   auditorGroupId?: string;
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
@@ -134,6 +138,8 @@ export const SANDBOX_IDENTITY = {
   botId: '00000000-0000-4000-8000-00000000b07d',
   clientSecret: 'sandbox-client-secret',
   partnerTenantId: '11111111-1111-4111-8111-111111111111',
+  /** The seed's AdminAgents group. */
+  adminAgentsGroupId: '44444444-0000-4000-8000-000000000006',
 } as const;
 
 /** The authority name the sandbox's identity provider answers to (see src/identity, loopbackRewrite). */
@@ -224,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     playgroundPort: e.PLAYGROUND_PORT,
     oauthConnectionName: e.OAUTH_CONNECTION_NAME,
     lookupCacheSeconds: e.LOOKUP_CACHE_SECONDS,
+    adminAgentsGroupId: e.ADMIN_AGENTS_GROUP_ID ?? (sandbox ? SANDBOX_IDENTITY.adminAgentsGroupId : undefined),
     approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
     auditorGroupId: e.AUDITOR_GROUP_ID,
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },

@@ -9,6 +9,7 @@ import { createMsalTokenProvider } from './identity/msal-token-provider';
 import { createSsoVerifier } from './identity/sso-verifier';
 import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
+import { KeyValueConnectionLog } from './storage/connection-log';
 import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { SealedKeyValues } from './storage/sealed-key-values';
@@ -98,6 +99,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     directory,
     tokens,
     preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
+    connections: new KeyValueConnectionLog(stores.keyValues),
     requests: stores.requests,
     vault: new EncryptedPasswordVault(key, stores.ciphertexts),
     credentials: new EncryptedCredentialVault(key, stores.ciphertexts),
@@ -112,6 +114,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
       customerChoiceLimit: 100,
       creationLeaseMs: config.creationLeaseMs,
+      app: { id: config.aad.clientId, displayName: config.http.appName },
+      adminAgentsGroupId: config.adminAgentsGroupId,
     },
   };
   const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });

@@ -38,6 +38,11 @@ export const ERROR_CODES = [
   'IDENTITY_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_INVALID_RESPONSE',
+  // Connecting a customer tenant (application consent)
+  'ADMIN_AGENT_REQUIRED',
+  'CONNECT_ROLE_MISSING',
+  'APP_NOT_MULTI_TENANT',
+  'ALREADY_CONNECTED',
   // The request and who acts on it
   'REQUEST_NOT_FOUND',
   'ILLEGAL_TRANSITION',

@@ -138,6 +138,16 @@ export interface SubscribedSku {
   consumedUnits: number;
 }
 
+/**
+ * An application consent (secure application model): the app gets a service principal in the customer tenant with
+ * these delegated grants. `scopes` travel comma separated to Partner Center.
+ */
+export interface ApplicationConsent {
+  applicationId: string;
+  displayName?: string;
+  grants: Array<{ enterpriseApplicationId: string; scopes: string[] }>;
+}
+
 export interface PartnerCenter {
   listCustomers(token: string, page: { size?: number; continuationToken?: string }, opts: CallOptions): Promise<Page<Customer>>;
   getCustomer(token: string, customerId: string, opts: CallOptions): Promise<Customer>;
@@ -155,6 +165,10 @@ export interface PartnerCenter {
   restoreUser(token: string, customerId: string, userId: string, opts: CallOptions): Promise<CustomerUser>;
   listSubscribedSkus(token: string, customerId: string, opts: CallOptions): Promise<SubscribedSku[]>;
   assignLicenses(token: string, customerId: string, userId: string, skuIds: string[], opts: CallOptions): Promise<void>;
+  /** `POST /v1/customers/{id}/applicationconsents`. An existing consent of the same app fails ALREADY_CONNECTED. */
+  createApplicationConsent(token: string, customerId: string, consent: ApplicationConsent, opts: CallOptions): Promise<void>;
+  /** `DELETE /v1/customers/{id}/applicationconsents/{application-id}`. */
+  deleteApplicationConsent(token: string, customerId: string, applicationId: string, opts: CallOptions): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -201,4 +215,31 @@ export interface Directory {
   listDomains(token: string, opts: CallOptions): Promise<CustomerDomain[]>;
   /** Customer-tenant Graph token; `null` when no user has that UPN. */
   findUserByUpn(token: string, upn: string, opts: CallOptions): Promise<{ id: string; userPrincipalName: string } | null>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Audit of customer connections
+
+/** One attempt to connect a customer (consent the bot's app in its tenant), as the audit keeps it. */
+export interface ConnectionRecord {
+  id: string;
+  at: string;
+  customerId: string;
+  customerName: string;
+  by: { oid: string; upn: string; name: string };
+  /** `connected`: consent created; `reconnected`: an existing consent replaced; `refused`: the pre-check or Partner Center said no; `failed`: anything else. */
+  outcome: 'connected' | 'reconnected' | 'refused' | 'failed';
+  /** The error code when not connected. */
+  code?: string;
+  /** Partner Center's (or Entra's) own code, verbatim. */
+  upstreamCode?: string;
+  correlationId: string;
+  /** The Graph scopes asked for. */
+  scopes: string[];
+}
+
+/** Every connection attempt, kept for the audit (append only, newest first when listed). */
+export interface ConnectionLog {
+  append(record: ConnectionRecord): Promise<void>;
+  list(limit: number): Promise<ConnectionRecord[]>;
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
-import type { CallOptions, Customer, CustomerUser, NewCustomerUser, Page, PartnerCenter, SubscribedSku } from '../core/ports';
+import type { ApplicationConsent, CallOptions, Customer, CustomerUser, NewCustomerUser, Page, PartnerCenter, SubscribedSku } from '../core/ports';
 import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
 import { partnerCenterError, type PartnerCenterResource } from './errors';
 import {
@@ -8,6 +8,7 @@ import {
   CONTINUATION_HEADER,
   customerSchema,
   customerUserSchema,
+  applicationConsentSchema,
   licenseUpdateSchema,
   subscribedSkuSchema,
 } from './schemas';
@@ -145,6 +146,19 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
         Attributes: { ObjectType: 'LicenseUpdate' },
       };
       await call(token, { method: 'POST', segments: ['customers', customerId, 'users', userId, 'licenseupdates'], body, resource: 'user', schema: licenseUpdateSchema }, opts);
+    },
+
+    async createApplicationConsent(token, customerId, consent: ApplicationConsent, opts): Promise<void> {
+      const body = {
+        applicationId: consent.applicationId,
+        applicationGrants: consent.grants.map((g) => ({ enterpriseApplicationId: g.enterpriseApplicationId, scope: g.scopes.join(',') })),
+        ...(consent.displayName ? { displayName: consent.displayName } : {}),
+      };
+      await call(token, { method: 'POST', segments: ['customers', customerId, 'applicationconsents'], body, resource: 'consent', schema: applicationConsentSchema }, opts);
+    },
+
+    async deleteApplicationConsent(token, customerId, applicationId, opts): Promise<void> {
+      await call(token, { method: 'DELETE', segments: ['customers', customerId, 'applicationconsents', applicationId], resource: 'consent', schema: undefined }, opts);
     },
   };
 }

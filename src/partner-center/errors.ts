@@ -12,7 +12,7 @@ import { errorBodySchema } from './schemas';
  */
 
 /** What the failed call was about: a 404 means a different thing for a user and for a customer. */
-export type PartnerCenterResource = 'customers' | 'customer' | 'user';
+export type PartnerCenterResource = 'customers' | 'customer' | 'user' | 'consent';
 
 export interface PartnerCenterFailure {
   status: number;
@@ -58,6 +58,15 @@ export const PARTNER_CENTER_ERROR_TABLE: readonly Rule[] = [
   { status: 401, codes: ['900419'], to: 'MFA_REQUIRED' },
   { status: (s) => s === 401 || s === 403, description: /multi-?factor|\bmfa\b|900419/i, to: 'MFA_REQUIRED' },
   { status: 401, to: 'UNAUTHENTICATED' },
+  // Application consents (secure application model). Microsoft documents no codes or texts here (UNCONFIRMED):
+  // the roles are Admin Agent in the partner tenant plus Global / Privileged Role / Cloud Application Administrator
+  // through GDAP; a single-tenant app cannot be consented outside its home tenant (AADSTS700016); a second consent
+  // of the same app is refused with "Permission entry already exists".
+  { status: 403, resource: ['consent'], description: /admin ?agent/i, to: 'ADMIN_AGENT_REQUIRED' },
+  { status: 403, codes: ['900150'], resource: ['consent'], to: 'CONNECT_ROLE_MISSING' },
+  { status: 403, resource: ['consent'], description: /role does not have the rights|\bGDAP\b|granular delegated/i, to: 'CONNECT_ROLE_MISSING' },
+  { status: clientError, resource: ['consent'], description: /700016|single-?tenant|not found in the directory/i, to: 'APP_NOT_MULTI_TENANT' },
+  { status: clientError, resource: ['consent'], description: /permission entry already exists|consent already exists|already (?:exists|consented)/i, to: 'ALREADY_CONNECTED' },
   // Authorisation.
   { status: 403, codes: ['20002'], to: 'NO_RELATIONSHIP' },
   { status: 403, codes: ['900150'], to: 'GDAP_ROLE_MISSING' },
@@ -71,7 +80,7 @@ export const PARTNER_CENTER_ERROR_TABLE: readonly Rule[] = [
   { status: 404, codes: ['60002'], to: 'USER_NOT_FOUND' },
   { status: 404, codes: ['1000'], resource: ['user'], to: 'USER_NOT_FOUND' },
   { status: 404, resource: ['user'], description: /\buser\b/i, to: 'USER_NOT_FOUND' },
-  { status: 404, resource: ['customer', 'user'], to: 'CUSTOMER_NOT_FOUND' },
+  { status: 404, resource: ['customer', 'user', 'consent'], to: 'CUSTOMER_NOT_FOUND' },
   // Transient.
   { status: 408, to: 'UPSTREAM_TIMEOUT' },
   { status: 429, to: 'THROTTLED' },

@@ -134,3 +134,6 @@ export const errorBodySchema = z
     code: e.code === null || e.code === undefined ? undefined : String(e.code),
     description: e.description ?? e.message ?? '',
   }));
+
+/** The consent Partner Center answers with: the body is not documented (UNCONFIRMED), so only "an object" is checked. */
+export const applicationConsentSchema = z.object({}).passthrough();

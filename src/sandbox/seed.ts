@@ -10,7 +10,7 @@ import { z } from 'zod';
  */
 
 const guid = z.string().uuid();
-export const roleNameSchema = z.enum(['userAdministrator', 'directoryWriters', 'directoryReaders', 'helpdeskAdministrator']);
+export const roleNameSchema = z.enum(['userAdministrator', 'directoryWriters', 'directoryReaders', 'helpdeskAdministrator', 'cloudApplicationAdministrator']);
 const assignmentSeed = z.object({ groupId: guid, roles: z.array(roleNameSchema).min(1) });
 const country = z.string().regex(/^[A-Z]{2}$/);
 
@@ -58,7 +58,7 @@ const customerSeed = z.object({
 
 export const seedSchema = z.object({
   partnerTenant: z.object({ id: guid, domain: z.string(), name: z.string() }),
-  roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid }),
+  roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid, cloudApplicationAdministrator: guid }),
   /** A group named `AdminAgents` is Partner Center's Admin agent group (see graph-routes: delegated GDAP reads). */
   groups: z.array(z.object({ id: guid, name: z.string(), memberOfGroups: z.array(guid) })),
   partnerUsers: z.array(z.object({ oid: guid, upn: z.string().email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),

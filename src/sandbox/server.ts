@@ -8,6 +8,7 @@ import { graphRoutes } from './graph-routes';
 import { BAD_BODY, Router, type SandboxRequest, type SandboxResponse } from './http';
 import { identityRoutes } from './identity-routes';
 import { partnerCenterRoutes } from './partner-center-routes';
+import { consentRoutes } from './consent-routes';
 import type { SeedData } from './seed';
 import { redact, SandboxState } from './state';
 import { TokenIssuer, unverifiedClaims } from './tokens';
@@ -75,6 +76,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const router = new Router();
   identityRoutes(router, state, tokens, { botAppId, clientSecret: opts.clientSecret ?? SANDBOX_IDENTITY.clientSecret });
   partnerCenterRoutes(router, state, tokens);
+  consentRoutes(router, state, tokens, { botAppId });
   graphRoutes(router, state, tokens);
   controlRoutes(router, state, tokens, botAppId);
   const sockets = new Set<Socket>();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The card verbs the bot answers. Anything else gets an explicit UNKNOWN_ACTION answer, never a silent 200. */
-export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry', 'restoreUser', 'confirmRestore', 'approve', 'reject', 'refreshRequest', 'showHistory'] as const;
+export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry', 'restoreUser', 'confirmRestore', 'approve', 'reject', 'refreshRequest', 'showHistory', 'connectCustomer'] as const;
 export type Verb = (typeof VERBS)[number];
 /** Verbs answered by the history route (history-route.ts); the request flows answer the others. */
 export type HistoryVerb = Extract<Verb, 'showHistory'>;

@@ -193,6 +193,22 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     await sendCard(ctx, views.welcome(cred?.user.upn));
   });
   const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: (ctx, work) => ((ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined) ?? setImmediate)(work) });
+  // `customers [name]`: connection state of each customer, with Connect; `customers log`: who connected what.
+  app.message(/^\s*customers\b/i, async (ctx) => {
+    const correlationId = randomUUID();
+    try {
+      const cred = await signIn.credentialFor(ctx);
+      if (!cred) {
+        await signIn.sendSignInCard(ctx);
+        return;
+      }
+      const rest = (ctx.activity.text ?? '').trim().replace(/^customers\b\s*/i, '');
+      if (/^log\b/i.test(rest)) await ctx.sendActivity({ text: await flow.connect.auditText(1000), textFormat: 'markdown' });
+      else await sendCard(ctx, await flow.connect.customersCard(cred, rest, correlationId));
+    } catch (e) {
+      await sendCard(ctx, reportError(e, correlationId, { turn: 'customers' }));
+    }
+  });
   app.activity(ActivityTypes.Message, async (ctx) => {
     if (ctx.activity.value !== undefined && !ctx.activity.text) return; // a stray Action.Submit: nothing to say
     await sendCard(ctx, views.notice({ title: "I didn't catch that", text: 'Send **new user** to create a user in a customer tenant, or **help** to see what I can do.', offerNewUser: true }));

@@ -12,6 +12,7 @@ import { submitNewUserForm } from '../core/use-cases/submit-form';
 import { findRestorableUser, restoreInsteadOfCreate } from '../core/use-cases/restore-user';
 import { dataString, requestIdSchema, type FlowVerb } from './action-invoke';
 import type { BackgroundWork } from './background';
+import { ConnectFlow } from './connect-flow';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import type { OutcomeDelivery } from './outcome-delivery';
@@ -35,6 +36,8 @@ export interface ActionTurn {
 export class PersonalFlow {
   private readonly customerCache: TtlCache<CustomerChoice[]>;
   private readonly formCache: TtlCache<CustomerForForm>;
+  /** "Connect <customer>" and the `customers` command (./connect-flow.ts). */
+  readonly connect: ConnectFlow;
 
   constructor(
     private readonly deps: UseCaseDeps,
@@ -47,6 +50,7 @@ export class PersonalFlow {
   ) {
     this.customerCache = new TtlCache(deps.clock, cacheTtlMs);
     this.formCache = new TtlCache(deps.clock, cacheTtlMs);
+    this.connect = new ConnectFlow(deps, views);
   }
 
   /**
@@ -126,6 +130,7 @@ export class PersonalFlow {
     approve: (t) => this.approvals.handlers.approve(t),
     reject: (t) => this.approvals.handlers.reject(t),
     refreshRequest: (t) => this.approvals.handlers.refreshRequest(t),
+    connectCustomer: (t) => this.connect.connect(t),
     restoreUser: async (t) => {
       const request = (await loadRequest(this.deps, this.requestId(t.data))).value;
       assertRequester(request, t.actor);

@@ -9,7 +9,7 @@ export function decidedBy(request: UserRequest): string | undefined {
 const CSV_COLUMNS = ['request_id', 'created_at', 'state', 'customer_id', 'customer', 'user_principal_name', 'display_name', 'requester', 'decided_by', 'ticket', 'correlation_id', 'error_code', 'partner_center_code', 'user_object_id', 'events'] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */
-function cell(value: string | undefined): string {
+export function csvCell(value: string | undefined): string {
   let v = value ?? '';
   if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -35,7 +35,7 @@ export function auditCsv(requests: UserRequest[]): string {
       s.kind === 'failed' ? s.failure.upstreamCode : undefined,
       s.kind === 'created' ? s.user.id : undefined,
       r.history.map((h) => `${h.at} ${h.event}${h.actor ? ` by ${h.actor.name}` : ''}${h.detail ? ` (${h.detail})` : ''}`).join('; '),
-    ].map(cell).join(',');
+    ].map(csvCell).join(',');
   });
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n');
 }

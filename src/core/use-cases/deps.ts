@@ -1,6 +1,6 @@
 import type { DueWorkStore } from '../approval/due-work';
 import type { CredentialVault, PasswordVault, RequestStore } from '../approval/user-request';
-import type { Clock, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
+import type { Clock, ConnectionLog, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
 
 /** What every use case may use: ports only, plus the settings that change behaviour. */
@@ -15,6 +15,8 @@ export interface UseCaseDeps {
   /** Work due at a stored time (expiry, hiding a password, finishing an interrupted creation). */
   dueWork: DueWorkStore;
   preflight: Preflight;
+  /** The audit of customer connections (application consents). */
+  connections: ConnectionLog;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -40,4 +42,8 @@ export interface UseCaseSettings {
    * if it were, the shared MS-RequestId and compare-and-swap still make it one user and one outcome).
    */
   creationLeaseMs: number;
+  /** What "connect a customer" consents: the bot's own Entra app (its client id and display name). */
+  app: { id: string; displayName: string };
+  /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
+  adminAgentsGroupId?: string;
 }

@@ -1,6 +1,7 @@
 import type { UserRequest } from '../../core/approval/user-request';
 import type { AppError, FieldIssue } from '../../core/errors';
 import type { CustomerChoice, DomainChoice } from '../../core/use-cases/customers';
+import type { CustomerConnection } from '../../core/use-cases/connection-state';
 import type { Customer } from '../../core/ports';
 import { CHECK_TITLES, type CheckStatus, type Checklist } from '../../core/preflight/checks';
 import { COUNTRIES, CARD_PATTERNS, countryName } from '../../core/new-user';
@@ -247,6 +248,23 @@ export class CardViews {
     });
   }
 
+  /** The `customers` command: each customer with its connection state, and Connect where it may help. */
+  customers(title: string, subtitle: string, rows: CustomerConnection[]): AdaptiveCardJson {
+    return this.templates.render('customers', {
+      title,
+      subtitle,
+      rows: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        domain: r.domain,
+        stateLabel: CONNECTION_LABELS[r.state].label,
+        color: CONNECTION_LABELS[r.state].color,
+        reason: r.state === 'connected' ? '' : connectionReason(r),
+        canConnect: r.state !== 'connected',
+      })),
+    });
+  }
+
   confirmRestore(request: UserRequest, deleted: { id: string; displayName: string; softDeletionTime?: string }): AdaptiveCardJson {
     return this.notice({
       title: `Restore ${md(request.user.userPrincipalName)}?`,
@@ -283,6 +301,18 @@ const CHECK_MARKS: Record<CheckStatus, { icon: string; color: string }> = {
   blocked: { icon: '✗', color: 'Attention' },
   'not-checked': { icon: '–', color: 'Accent' },
 };
+
+const CONNECTION_LABELS: Record<CustomerConnection['state'], { label: string; color: string }> = {
+  connected: { label: 'Connected', color: 'Good' },
+  'not-connected': { label: 'Not connected', color: 'Warning' },
+  unknown: { label: 'Unknown', color: 'Default' },
+};
+
+function connectionReason(r: CustomerConnection): string {
+  if (r.upstreamCode === 'AADSTS700016') return 'The bot\'s app is not consented in this tenant (AADSTS700016): the domain and user-name checks show as not checked.';
+  if (r.upstreamCode === 'AADSTS65001') return `The app is consented without every permission the bot needs (${r.upstreamCode ?? r.code}): connect again.`;
+  return `Could not be asked: ${[r.code, r.upstreamCode].filter(Boolean).join(' · ')}${r.code === 'GDAP_ROLE_MISSING' ? ' (you hold no GDAP role in this tenant)' : ''}.`;
+}
 
 function formatTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;

@@ -65,8 +65,8 @@ export interface Harness {
 
 export const HTTP_DEFAULTS = { timeoutMs: 5_000, deadlineMs: 20_000, maxRetries: 3, baseBackoffMs: 50 };
 
-export async function startHarness(): Promise<Harness> {
-  const sandbox = await startSandbox({ port: 0, quiet: true });
+export async function startHarness(sandboxOptions: { appRegistration?: 'single-tenant' | 'multi-tenant' } = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ port: 0, quiet: true, ...sandboxOptions });
   const logger = new RecordingLogger();
   const tokens = createMsalTokenProvider({
     clientId: SANDBOX_IDENTITY.botId,

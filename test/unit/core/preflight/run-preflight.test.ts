@@ -74,6 +74,8 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
         return { items, continuationToken: last ? undefined : String(page + 1) };
       },
       listCustomers: unused,
+      createApplicationConsent: unused,
+      deleteApplicationConsent: unused,
       getUser: unused,
       createUser: unused,
       deleteUser: unused,
