@@ -35,14 +35,18 @@ function missingAddress(a: Record<string, unknown>): string | undefined {
   if (!id(a.from)) return 'from.id';
   if (!id(a.recipient)) return 'recipient.id';
   // Fields the SDK walks before any code of ours runs (mention removal, attachments): the wrong shape crashes it.
-  const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || v === null || ok(v);
-  const objects = (v: unknown) => Array.isArray(v) && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+  // (null counts as present: the SDK reads `entities.length` on it, and echoes `locale` into its replies.)
+  const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
+  const object = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  const objects = (v: unknown) => Array.isArray(v) && v.every(object);
+  const str = (v: unknown) => typeof v === 'string';
   if (!optional(a.entities, objects)) return 'entities (a list)';
   if (!optional(a.attachments, objects)) return 'attachments (a list)';
+  if (!optional(a.channelData, object)) return 'channelData (an object)';
   for (const who of ['from', 'recipient', 'conversation'] as const) {
-    if (!optional((a[who] as { name?: unknown }).name, (v) => typeof v === 'string')) return `${who}.name (a string)`;
+    if (!optional((a[who] as { name?: unknown }).name, str)) return `${who}.name (a string)`;
   }
-  if (!optional(a.text, (v) => typeof v === 'string')) return 'text (a string)';
+  for (const field of ['text', 'locale', 'replyToId', 'name', 'id'] as const) if (!optional(a[field], str)) return `${field} (a string)`;
   return undefined;
 }
 
