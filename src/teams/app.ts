@@ -30,7 +30,7 @@ import { PersonalFlow, type ActionTurn } from './personal-flow';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 import { botFrameworkAuthConfig, runInbound } from './inbound-activity';
 import { answerUnhandledInvokes } from './unhandled-invoke';
-import { cleanText, fencedBlock, markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { cleanText, markdownText, TEXT_LIMITS } from '../core/text/people-text';
 
 const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 import { signInRoutes } from './sign-in-routes';

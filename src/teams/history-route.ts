@@ -158,7 +158,7 @@ export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryR
           let reply: Partial<import('botbuilder').Activity>;
           try {
             await uploadFile(upload.uploadUrl, offer.text, deps.settings.uploads);
-            reply = { text: `Saved **${upload.name}** to your OneDrive. ${offer.summary}`, attachments: [fileInfoCard(upload)] };
+            reply = { text: `Saved **${markdownText(upload.name, TEXT_LIMITS.name)}** to your OneDrive. ${offer.summary}`, attachments: [fileInfoCard(upload)] };
           } catch (e) {
             reply = { attachments: [CardFactory.adaptiveCard(deps.reportError(e, randomUUID(), { turn: 'history file upload' }))] };
           }
