@@ -33,8 +33,7 @@ export function dataString(data: Record<string, unknown>, key: string): string |
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-export const tokenExchangeSchema = z.object({ id: z.string().optional(), connectionName: z.string().optional(), token: z.string().min(1) });
-export const verifyStateSchema = z.object({ state: z.string().min(1) });
+// The `signin/*` invoke values are parsed in sign-in-routes.ts.
 
 /** `application/search` invoke value (typeahead of an Input.ChoiceSet with Data.Query), parsed before use. */
 export const searchInvokeSchema = z.object({

@@ -9,6 +9,8 @@ import type { Logger } from '../core/ports';
 export function refuseOtherChannels(req: BotRequest, res: BotResponse, logger: Logger): boolean {
   const body = req.body as { channelId?: unknown; type?: unknown } | undefined;
   if (body && typeof body === 'object' && body.channelId === 'msteams') return false;
+  // A body that is not an activity at all is the adapter's to refuse (400); this guard is about channels.
+  if (!body || typeof body !== 'object' || typeof body.type !== 'string') return false;
   const channelId = body && typeof body === 'object' && typeof body.channelId === 'string' ? body.channelId.slice(0, 40) : typeof body?.channelId;
   logger.warn({ channelId, activityType: typeof body?.type === 'string' ? body.type.slice(0, 40) : undefined }, 'activity from a channel other than msteams refused');
   res.status(403);
