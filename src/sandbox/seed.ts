@@ -91,10 +91,16 @@ export function parseSeed(raw: unknown): SeedData {
   return parsed.data;
 }
 
-/** The partner engineers as the Agents Playground's users, `first` (SANDBOX_USER) first. */
+/**
+ * The Playground's configuration schema (0.1.1) takes at most five users besides the current one: a longer list
+ * makes it exit at start ("/users must NOT have more than 5 items"), which broke `npm start` once the seed grew.
+ */
+export const PLAYGROUND_MAX_OTHER_USERS = 5;
+
+/** The partner engineers as the Agents Playground's users, `first` (SANDBOX_USER) first, as many as it accepts. */
 export function partnerUsersForPlayground(first: string, seed: SeedData = loadSeed()): Array<{ oid: string; name: string; upn: string }> {
   const users = seed.partnerUsers.map((u) => ({ oid: u.oid, name: u.name, upn: u.upn }));
   const i = users.findIndex((u) => u.upn.toLowerCase() === first.toLowerCase());
   if (i > 0) users.unshift(...users.splice(i, 1));
-  return users;
+  return users.slice(0, 1 + PLAYGROUND_MAX_OTHER_USERS);
 }

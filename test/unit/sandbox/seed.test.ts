@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SEED_PATH, loadSeed, parseSeed, partnerUsersForPlayground } from '../../../src/sandbox/seed';
+import { DEFAULT_SEED_PATH, loadSeed, parseSeed, partnerUsersForPlayground, PLAYGROUND_MAX_OTHER_USERS } from '../../../src/sandbox/seed';
 import { buildWorld } from '../../../src/sandbox/world';
 import { SANDBOX_IDENTITY } from '../../../src/config';
 
@@ -86,6 +86,15 @@ describe('the seed file', () => {
 
   it('puts SANDBOX_USER first for the Playground', () => {
     expect(partnerUsersForPlayground('cleo@contoso-partner.example', seed)[0].upn).toBe('cleo@contoso-partner.example');
+  });
+
+  it('gives the Playground no more users than its configuration schema accepts (the current one and five others)', () => {
+    expect(seed.partnerUsers.length).toBeGreaterThan(1 + PLAYGROUND_MAX_OTHER_USERS);
+    for (const u of seed.partnerUsers) {
+      const users = partnerUsersForPlayground(u.upn, seed);
+      expect(users).toHaveLength(1 + PLAYGROUND_MAX_OTHER_USERS);
+      expect(users[0].upn).toBe(u.upn);
+    }
   });
 });
 
