@@ -6,12 +6,14 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { passwordDelivered } from '../core/use-cases/recover';
 import { updateRequest } from '../core/use-cases/request-access';
 import type { CardUpdater } from './card-updater';
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { connectorStatus } from './connector-retry';
 import type { CardViews } from './cards/views';
 import type { SharedState } from './sign-in';
 
 /** Teams answers 403 to a proactive 1:1 message for a person who has not installed the app (nor shares a team with it). */
 export function isPrivateChatRefused(e: unknown): boolean {
-  return (e as { statusCode?: number } | undefined)?.statusCode === 403;
+  return connectorStatus(e) === 403;
 }
 
 type Recipient = Pick<Actor, 'teamsId' | 'oid' | 'name'>;
@@ -101,11 +103,13 @@ export class PasswordHandover {
     await this.shared.put(waitingKey(who.oid), [...new Set([...ids, request.id])], this.deps.settings.passwordRetentionMs);
     this.deps.logger.warn({ requestId: request.id, correlationId: request.correlationId }, 'Teams refused a private chat (app not installed for the person); the password waits for their 1:1 turn');
     if (updated.card) {
+      // People's text is rendered as text (markdown escaped, bounded), like every card that carries it.
+      const name = markdownText(who.name, TEXT_LIMITS.name);
       await this.updater.post(
         updated.card.conversation,
         this.views.notice({
-          title: `${who.name}: open a chat with me`,
-          text: `I could not message ${who.name} privately about ${updated.user.userPrincipalName}: the app is not installed for them. ${who.name}, open a chat with this bot (search for it in Teams chat, or add the app) and say hello; the temporary password comes there, once. It is never posted here.`,
+          title: `${name}: open a chat with me`,
+          text: `I could not message ${name} privately about ${markdownText(updated.user.userPrincipalName)}: the app is not installed for them. ${name}, open a chat with this bot (search for it in Teams chat, or add the app) and say hello; the temporary password comes there, once. It is never posted here.`,
           reference: `Request ${updated.id}`,
         }),
       );

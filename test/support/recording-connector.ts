@@ -69,12 +69,6 @@ export class RecordingConnector {
   private sessions = new Map<string, { name: string; done: boolean }>();
   /** The roster the members API answers with (team or group chat), as Teams lists it. */
   members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
-  /**
-   * Teams user ids the bot may not open a 1:1 chat with: the app is not installed for them (nor in a team they
-   * share with it). Teams answers a proactive 1:1 for them with 403; the body follows the Bot Connector's error
-   * shape. Minimal hook; a general one for configurable error answers may replace it.
-   */
-  readonly refusePrivateChat = new Set<string>();
   private server?: Server;
   private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   private failures: Array<{ matches: (c: ConnectorCall) => boolean; failure: ConnectorFailure }> = [];
@@ -186,11 +180,6 @@ export class RecordingConnector {
       const id = `a:1on1-${member}`;
       const call = { method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now(), status: 200 };
       this.calls.push(call);
-      if (this.refusePrivateChat.has(member)) {
-        call.status = 403;
-        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
-        return;
-      }
       if (this.answerFailure(call, res)) return;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
       return;

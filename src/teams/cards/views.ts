@@ -338,7 +338,7 @@ function passwordWhereabouts(request: UserRequest): string {
   const d = request.passwordDelivery;
   const requester = request.requester.teamsId;
   if (d && requester && d.waitingFor.some((w) => w.teamsId === requester)) {
-    return `The temporary password waits for ${request.requester.name}: it is sent in a private chat once they open one with the bot. It is never posted here.`;
+    return `The temporary password waits for ${showName(request.requester.name)}: it is sent in a private chat once they open one with the bot. It is never posted here.`;
   }
   if (d && requester && d.sentTo.includes(requester)) return 'The temporary password was sent to the requester in a private chat.';
   return 'The temporary password goes only to the requester, in a private chat; it is never posted here.';

@@ -33,7 +33,8 @@ describe('password to someone Teams will not message privately', () => {
   afterAll(() => bot.stop());
 
   it('per recipient, told in the channel, delivered on the next 1:1 turn, once', async () => {
-    bot.connector.refusePrivateChat.add(ben.teamsId);
+    // Teams refuses the bot's 1:1 chat with Ben: the app is not installed for him.
+    bot.connector.failNext((c) => c.conversationId === `a:1on1-${ben.teamsId}` && /\/v3\/conversations\/?$/.test(c.path), { status: 403 });
     const raised = invokeCard(
       await bot.executeInChannel(ben, 'submitForm', { customerId: FABRIKAM, firstName: 'No', lastName: 'Install', userName: 'no.install', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }, 'ch-403'),
     );
@@ -63,7 +64,6 @@ describe('password to someone Teams will not message privately', () => {
     expect(stored.passwordDelivery?.waitingFor.map((w) => w.teamsId)).toEqual([ben.teamsId]);
 
     // Ben opens a chat with the bot (which installs it for him) and says hello: the password comes there, once.
-    bot.connector.refusePrivateChat.delete(ben.teamsId);
     await bot.say(ben, 'hello');
     await bot.say(ben, 'hello again');
     const inBenChat = bot.connector.sent().filter((c) => c.conversationId.startsWith('a:personal-') && passwordIn(c));

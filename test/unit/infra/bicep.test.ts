@@ -166,6 +166,14 @@ describe('infra/modules', () => {
     expect(src).toContain("minimumTlsVersion: 'TLS1_2'");
   });
 
+  it('storage: blob soft delete off on purpose (erased secrets and overwritten versions are not kept), container soft delete on', () => {
+    const src = read('storage.bicep');
+    expect(src).toMatch(/deleteRetentionPolicy: \{\s*enabled: false\s*\}/);
+    expect(src).toMatch(/containerDeleteRetentionPolicy: \{\s*enabled: true\s*days: 7\s*\}/);
+    expect(src).not.toContain('isVersioningEnabled: true');
+    expect(readFileSync(join(__dirname, '../../../docs/deploy.md'), 'utf8')).toContain('What deleted data Azure keeps');
+  });
+
   it('azure-bot: single-tenant identity, Teams channel, and an SSO connection whose reason is written down', () => {
     const src = read('azure-bot.bicep');
     expect(src).toContain("msaAppType: 'SingleTenant'");
