@@ -49,7 +49,8 @@ describe('single-tenant registration (SANDBOX_APP_REGISTRATION=single-tenant), A
     const { card, text, verbs } = await review(bot, ada, FABRIKAM, 'single.tenant', 'fabrikam.example');
     expect(text).toContain('**Domain**: Not checked: this bot\'s app is not connected to the customer\'s tenant');
     expect(text).toContain('Partner Center still refuses a federated or unverified domain');
-    expect(text).toContain('CUSTOMER_NOT_CONNECTED · upstream AADSTS700016');
+    // Card text escapes Markdown (people-text), so a code's underscores may arrive as \_.
+    expect(text).toMatch(/CUSTOMER\\?_NOT\\?_CONNECTED · upstream AADSTS700016/);
     expect(text).toContain("single.tenant@fabrikam.example is free (checked in Partner Center's user list");
     expect(text).toContain('You hold User Administrator for this customer');
     expect(text).toContain('**Multi-factor sign-in**: Your sign-in used multi-factor authentication');
@@ -85,7 +86,7 @@ describe('single-tenant registration (SANDBOX_APP_REGISTRATION=single-tenant), A
     expect(verbs).toContain('create');
     const failed = await createAndWait(bot, ada, card, 'st-federated', 'was not created');
     expect(failed).toContain('Federated domain');
-    expect(failed).toContain('DOMAIN_FEDERATED');
+    expect(failed).toMatch(/DOMAIN\\?_FEDERATED/);
     const update = bot.connector.updates('st-federated').map((u) => cardOf(u)).find((c) => cardText(c).includes('was not created'));
     expect(cardVerbs(update)).toContain('edit');
   });
@@ -94,7 +95,7 @@ describe('single-tenant registration (SANDBOX_APP_REGISTRATION=single-tenant), A
     const { card, verbs } = await review(bot, ada, FABRIKAM, 'pending.notice', 'fabrikam-pending.example');
     expect(verbs).toContain('create');
     const failed = await createAndWait(bot, ada, card, 'st-unverified', 'was not created');
-    expect(failed).toContain('DOMAIN_NOT_VERIFIED');
+    expect(failed).toMatch(/DOMAIN\\?_NOT\\?_VERIFIED/);
     const update = bot.connector.updates('st-unverified').map((u) => cardOf(u)).find((c) => cardText(c).includes('was not created'));
     expect(cardVerbs(update)).toContain('edit');
   });
