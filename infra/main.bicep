@@ -9,7 +9,7 @@
 //     connection string; the identity gets "Key Vault Secrets User" on it and nothing else;
 //   - a storage account and blob container for the scale-out request store (STORAGE_CONNECTION_STRING /
 //     STORAGE_CONTAINER);
-//   - a Linux App Service plan and a Node 20 Web App running the bot, configured through app settings that mirror
+//   - a Linux App Service plan and a Node 22 LTS Web App running the bot, configured through app settings that mirror
 //     src/config.ts, secrets as @Microsoft.KeyVault(...) references;
 //   - an Azure Bot (global) with the Microsoft Teams channel and one OAuth connection for the sign-in fallback.
 //

@@ -1,3 +1,4 @@
+import './compile-cache';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pino from 'pino';
 import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';

@@ -1,6 +1,8 @@
-// The bot's host: a Linux App Service plan and a Node 20 Web App. Code arrives by zip deploy (az webapp deploy or
-// the Toolkit's azureAppService/zipDeploy); the platform builds it (npm install + npm run build, Oryx) because
-// SCM_DO_BUILD_DURING_DEPLOYMENT is on, then starts `node dist/src/main.js`.
+// The bot's host: a Linux App Service plan and a Node 22 LTS Web App (Node 20 reached end of life on 2026-04-30 and
+// App Service drops end-of-life stacks; 22 is supported until 2027-04-30; .ci/run runs the tests on Node 22 too).
+// Code arrives by zip deploy (az webapp deploy or the Toolkit's azureAppService/zipDeploy); the platform builds it
+// (npm install + npm run build, Oryx) because SCM_DO_BUILD_DURING_DEPLOYMENT is on, then starts
+// `node dist/src/main.js`.
 param name string
 param location string
 param sku string
@@ -41,7 +43,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'node dist/src/main.js'
       alwaysOn: true // a bot must answer within seconds; no cold starts
       healthCheckPath: '/healthz'

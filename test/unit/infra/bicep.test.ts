@@ -135,9 +135,11 @@ describe('the Web App settings in main.bicep', () => {
 describe('infra/modules', () => {
   const read = (name: string) => readBicep(join(INFRA, 'modules', name));
 
-  it('web-app: Node 20 on Linux, HTTPS only, Key Vault references resolved by the user-assigned identity', () => {
+  it('web-app: Node 22 LTS on Linux, HTTPS only, Key Vault references resolved by the user-assigned identity', () => {
     const src = read('web-app.bicep');
-    expect(src).toContain("linuxFxVersion: 'NODE|20-lts'");
+    // Node 22 LTS: Node 20 reached end of life on 2026-04-30, and App Service drops end-of-life stacks.
+    expect(src).toContain("linuxFxVersion: 'NODE|22-lts'");
+    expect(src).not.toMatch(/NODE\|(1\d|20)-lts/);
     expect(src).toContain('reserved: true');
     expect(src).toContain('httpsOnly: true');
     expect(src).toContain('keyVaultReferenceIdentity: identityId');
