@@ -187,34 +187,36 @@ describe('two instances on one Blob container', () => {
 
   it('two approvals racing on different instances: one creation, one consistent card, the loser sees the state', async () => {
     const requestId = await raise(h.via(a), ben, 'race.two', 'ti-1');
+    const ti1 = h.requestMessage(requestId); // the request's own message in the channel
     const [byCleo, byErin] = await Promise.all([
-      h.executeInChannel(cleo, 'approve', { requestId }, 'ti-1', {}, a.url),
-      h.executeInChannel(erin, 'approve', { requestId }, 'ti-1', {}, b.url),
+      h.executeInChannel(cleo, 'approve', { requestId }, ti1, {}, a.url),
+      h.executeInChannel(erin, 'approve', { requestId }, ti1, {}, b.url),
     ]);
     const answers = [cardText(invokeCard(byCleo)), cardText(invokeCard(byErin))];
     // Both answers show the one state the winner produced; neither is an error.
     const winner = answers.every((t) => /Cleo/.test(t)) ? 'Cleo' : 'Erin';
     for (const t of answers) expect(t).toMatch(new RegExp(`(Creating|Created).*${winner}|${winner}.*(Creating|Created)`, 's'));
-    await expectOneUserAndTruthfulCards(h, ben, 'race.two', 'ti-1', winner);
+    await expectOneUserAndTruthfulCards(h, ben, 'race.two', ti1, winner);
     expect(await createsFor(h, 'race.two')).toHaveLength(1);
   }, 90_000);
 
   it('an instance killed mid-creation: the other finishes the request when the lease runs out', async () => {
     const requestId = await raise(h.via(a), ben, 'failover.one', 'ti-2');
+    const ti2 = h.requestMessage(requestId); // the request's own message in the channel
     await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
-    await h.via(a).executeInChannel(cleo, 'approve', { requestId }, 'ti-2');
+    await h.via(a).executeInChannel(cleo, 'approve', { requestId }, ti2);
     for (let i = 0; i < 200 && (await createsFor(h, 'failover.one')).length === 0; i++) await sleep(50);
     await a.kill();
-    await expectOneUserAndTruthfulCards(h, ben, 'failover.one', 'ti-2', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'failover.one', ti2, 'Cleo');
     expect(b.logs().some((l) => l.msg === 'finishing a creation whose process stopped' && l.requestId === requestId)).toBe(true);
   }, 90_000);
 
   it('an expiry due while both instances poll happens once: one card update, one notice', async () => {
     if (!a.alive) a = await h.launch('a-again', { APPROVAL_EXPIRE_HOURS: '0.003' }); // the failover test killed it
-    await raise(h.via(b), ben, 'expire.once', 'ti-3');
-    await h.connector.waitFor(() => h.connector.calls.find(isCard('ti-3', 'Expired at')), 30_000);
+    const ti3 = h.requestMessage(await raise(h.via(b), ben, 'expire.once', 'ti-3')); // the request's own message
+    await h.connector.waitFor(() => h.connector.calls.find(isCard(ti3, 'Expired at')), 30_000);
     await sleep(2_000); // time for a second instance to have done it too, if it were going to
-    expect(h.connector.calls.filter(isCard('ti-3', 'Expired at'))).toHaveLength(1);
+    expect(h.connector.calls.filter(isCard(ti3, 'Expired at'))).toHaveLength(1);
     expect(h.connector.privateTo(ben.teamsId).filter((c) => cardText(cardOf(c)).includes('expire.once@') && cardText(cardOf(c)).includes('expired'))).toHaveLength(1);
   }, 60_000);
 });
