@@ -40,6 +40,8 @@ const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-kno
 import { signInRoutes } from './sign-in-routes';
 import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 import { refuseOtherChannels } from './channel-guard';
+import { observerRefresh } from './automatic-refresh';
+import { mirrorPersonalStep } from './personal-mirror';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
@@ -86,9 +88,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const updater = new CardUpdater(adapter, botId, logger);
-  const audience = new RefreshAudience(10 * 60_000, logger);
+  const audience = new RefreshAudience(10 * 60_000, logger, undefined, opts.state.shared);
   const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience, opts.state.shared);
-  const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals);
+  const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals, audience);
   const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,
@@ -231,6 +233,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       }
       const { action, authentication } = parsed.data;
       const verb = action.verb as Verb;
+      // An automatic refresh never asks anyone to sign in: without a session it gets the read-only view.
+      const automatic = parsed.data.trigger === 'automatic';
+      const observe = async () => replyWithCard(ctx, await observerRefresh(useCases, views, approvals, logger, ctx, action.data, correlationId));
       let cred;
       try {
         if (authentication?.token) {
@@ -240,6 +245,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         }
       } catch (e) {
         logger.warn({ correlationId, code: toAppError(e).code }, 'SSO token exchange failed on a card action');
+        if (automatic) return observe();
         const requestId = typeof action.data.requestId === 'string' ? action.data.requestId : undefined;
         if (verb === 'approve' && requestId && ctx.activity.replyToId && ctx.activity.conversation.conversationType !== 'personal') {
           // No silent SSO where the approver clicked: sign them in privately and finish the approval right after.
@@ -256,6 +262,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         return;
       }
       if (!cred) {
+        if (automatic) return observe();
         await replyWithLoginRequest(ctx, signIn.oauthCardContent());
         return;
       }
@@ -273,11 +280,13 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         };
         const card = await { ...flow.handlers, ...history.handlers }[verb](turn);
         await replyWithCard(ctx, card);
+        mirrorPersonalStep(turn, verb, card, updater, background);
         logger.info({ correlationId, verb, requestId: action.data.requestId, durationMs: Date.now() - started }, 'card action');
       } catch (e) {
         // The kept session's assertion is refused for good: drop it and ask Teams for a fresh SSO token; Teams
         // repeats this very action with it, so the click still completes.
         if (!authentication?.token && (await signIn.dropIfRefused(ctx, e))) {
+          if (automatic) return observe();
           await replyWithLoginRequest(ctx, signIn.oauthCardContent());
           return;
         }

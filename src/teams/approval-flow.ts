@@ -16,6 +16,8 @@ import type { OutcomeDelivery } from './outcome-delivery';
 import type { ActionTurn } from './personal-flow';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { assertInScope, scopeOfLocation } from './request-scope';
+import type { RefreshAudience } from './refresh-audience';
+import { withApproverMentions } from './approver-mentions';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -37,6 +39,7 @@ export class ApprovalFlow {
     private readonly background: BackgroundWork,
     private readonly delivery: OutcomeDelivery,
     private readonly settings: ApprovalSettings,
+    private readonly audience?: RefreshAudience,
   ) {}
 
   /** The form was submitted in a channel: store the request, send it for approval, and become its card. */
@@ -67,7 +70,7 @@ export class ApprovalFlow {
     if (postTo) {
       // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
       const pending = await this.rememberCard(result.request.id, undefined, checks);
-      const location = await this.updater.post(postTo, this.views.approvalRequest(pending, 'base', this.refreshIds(pending, t)));
+      const location = await this.updater.post(postTo, this.firstPost(pending, postTo, t));
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
@@ -76,9 +79,21 @@ export class ApprovalFlow {
         offerNewUser: true,
       });
     }
-    const request = await this.rememberCard(result.request.id, this.location(t), checks);
-    this.broadcast(t, request);
+    // Its own message, never the clicked one: the shared "Open the form" card stays as it was for the next person,
+    // and two people submitting from it get two request cards. The post @mentions the known approvers.
+    const here = { ...TurnContext.getConversationReference(t.ctx.activity), activityId: undefined } as Record<string, unknown>;
+    const pending = await this.rememberCard(result.request.id, undefined, checks);
+    const location = await this.updater.post(here, this.firstPost(pending, here, t));
+    const request = await this.rememberCard(result.request.id, location, checks);
+    // The submitter's own copy of the request, in place of the form they filled on their device.
     return this.card(request, 'base', t);
+  }
+
+  /** The card of a request's first post in `where`: its audience is that conversation's, with the approvers @mentioned. */
+  private firstPost(request: UserRequest, where: Record<string, unknown>, t: ActionTurn): AdaptiveCardJson {
+    const conversationId = (where.conversation as { id?: string } | undefined)?.id;
+    const card = this.views.approvalRequest(request, 'base', this.refreshIds({ ...request, card: { conversation: where, activityId: '' } }, t));
+    return withApproverMentions(card, this.audience?.approversOf(conversationId, [request.requester.teamsId]) ?? []);
   }
 
   /**
@@ -94,11 +109,13 @@ export class ApprovalFlow {
       const requestId = this.requestId(t);
       const outcome = await approve(this.deps, t.cred, t.actor, requestId, this.settings, this.location(t));
       if (!outcome.changed) return this.card(outcome.request, 'base', t);
+      this.noteApprover(t);
       this.createInBackground(t, outcome.request);
       return this.card(outcome.request, 'base', t);
     },
     reject: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
       const outcome = await reject(this.deps, t.cred, t.actor, this.requestId(t), dataString(t.data, 'reason') ?? '', this.settings);
+      if (outcome.changed) this.noteApprover(t);
       if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
       return this.card(outcome.request, 'base', t);
     },
@@ -118,7 +135,9 @@ export class ApprovalFlow {
     /** `refresh`: the acting person's own view. Never asks anyone to sign in just to look at a card. */
     refreshRequest: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
       const { value } = await loadRequest(this.deps, this.requestId(t));
-      return this.card(value, await this.viewFor(t.cred, value), t);
+      const view = await this.viewFor(t.cred, value);
+      if (view === 'approver') this.noteApprover(t);
+      return this.card(value, view, t);
     },
   };
 
@@ -138,6 +157,11 @@ export class ApprovalFlow {
     return outcome.request;
   }
 
+  /** The read-only view (an automatic refresh from someone without a session). */
+  observerCard(request: UserRequest): AdaptiveCardJson {
+    return this.views.approvalRequest(request, 'observer', this.refreshIds(request));
+  }
+
   /** What the card looks like to this person: approvers get Approve/Reject, the requester Cancel, others status. */
   async viewFor(cred: UserCredential | undefined, request: UserRequest): Promise<ApprovalView> {
     if (!cred) return 'observer';
@@ -149,6 +173,17 @@ export class ApprovalFlow {
       if (e instanceof AppError) return cred.user.oid === request.requester.oid ? 'requester' : 'observer';
       throw e;
     }
+  }
+
+  /**
+   * This person showed they may decide requests raised here (they decided one, or their own view was the
+   * approver's): their refresh view and the @mention of later requests here include them (refresh-audience.ts).
+   */
+  private noteApprover(t: Pick<ActionTurn, 'ctx' | 'actor'>): void {
+    if (t.ctx.activity.conversation?.conversationType === 'personal') return;
+    this.audience?.noteApprover(t.ctx.activity.conversation?.id, { teamsId: t.actor.teamsId, name: t.actor.name }).catch((e: unknown) => {
+      this.deps.logger.info({ err: e instanceof Error ? e.name : String(e) }, 'could not remember an approver of this conversation');
+    });
   }
 
   private createInBackground(t: ActionTurn, request: UserRequest): void {

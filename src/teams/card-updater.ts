@@ -43,9 +43,13 @@ export class CardUpdater {
           'update card',
           async () => {
             await this.pacer.slot(conversationId);
-            await this.adapter.continueConversationAsync(this.botAppId, location.conversation as Partial<ConversationReference>, async (ctx) => {
-              await ctx.updateActivity({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] });
-            });
+            await surfaced((run) =>
+              this.adapter.continueConversationAsync(this.botAppId, location.conversation as Partial<ConversationReference>, async (ctx) =>
+                run(async () => {
+                  await ctx.updateActivity({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] });
+                }),
+              ),
+            );
           },
           this.logger,
           this.retry,
@@ -78,10 +82,14 @@ export class CardUpdater {
       'send private message',
       async () => {
         await this.pacer.slot(`1on1:${toTeamsUserId}`);
-        await this.adapter.createConversationAsync(this.botAppId, ref.channelId ?? 'msteams', serviceUrl, 'https://api.botframework.com', params, async (ctx) => {
-          const sent = await ctx.sendActivity({ attachments: [attachment] });
-          if (sent?.id) location = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: sent.id };
-        });
+        await surfaced((run) =>
+          this.adapter.createConversationAsync(this.botAppId, ref.channelId ?? 'msteams', serviceUrl, 'https://api.botframework.com', params, async (ctx) =>
+            run(async () => {
+              const sent = await ctx.sendActivity({ attachments: [attachment] });
+              if (sent?.id) location = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: sent.id };
+            }),
+          ),
+        );
       },
       this.logger,
       this.retry,
@@ -96,16 +104,37 @@ export class CardUpdater {
       'post card',
       async () => {
         await this.pacer.slot(conversationIdOf(conversation));
-        await this.adapter.continueConversationAsync(this.botAppId, conversation as Partial<ConversationReference>, async (ctx) => {
-          const sent = await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-          if (sent?.id) location = { conversation: { ...conversation }, activityId: sent.id };
-        });
+        await surfaced((run) =>
+          this.adapter.continueConversationAsync(this.botAppId, conversation as Partial<ConversationReference>, async (ctx) =>
+            run(async () => {
+              const sent = await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+              if (sent?.id) location = { conversation: { ...conversation }, activityId: sent.id };
+            }),
+          ),
+        );
       },
       this.logger,
       this.retry,
     );
     return location;
   }
+}
+
+/**
+ * An error thrown inside a proactive turn goes to the adapter's turn error handler (the app's), which answers it and
+ * returns normally: the caller would take a refused write for a success and never retry it (a 412, which the SDK's
+ * own pipeline does not retry). The work's error is kept and rethrown here, outside the turn.
+ */
+async function surfaced(turn: (run: (work: () => Promise<void>) => Promise<void>) => Promise<void>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await turn(async (work) => {
+    try {
+      await work();
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (failure) throw failure.error;
 }
 
 function conversationIdOf(reference: Record<string, unknown>): string {

@@ -57,11 +57,12 @@ describe('Agents Playground: approval in a team channel', () => {
     const approved = await driver.execute(thread, cleo, picker.id, 'approve', { requestId });
     expect(cardText(approved?.value ?? approved)).toContain('approved by Cleo');
 
-    await driver.waitFor(() => {
-      const m = driver.messages.get(picker.id);
-      const c = m?.attachments?.[0]?.content;
-      return c && cardText(c).includes('Created by Cleo') ? c : undefined;
-    });
+    // The request is its own message in the thread (the form's message is left as it was); it shows the outcome.
+    await driver.waitFor(() =>
+      [...driver.messages.values()]
+        .map((m) => m.attachments?.[0]?.content)
+        .find((c) => c && cardText(c).includes(`${userName}@`) && cardText(c).includes('Created by Cleo')),
+    );
 
     const state = (await (await fetch(`${env.app.sandboxUrl}/_sandbox/state`)).json()) as {
       users: Record<string, Array<{ userPrincipalName: string }>>;

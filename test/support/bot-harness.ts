@@ -140,6 +140,16 @@ export class BotHarness {
     return this.post(this.activity(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: cardId, value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual', ...extra } }));
   }
 
+  /**
+   * The message id of a request's own card in a channel or group chat: the bot posts each request as a new message
+   * (never over the card it was submitted from), so later updates of the request land there.
+   */
+  requestMessage(requestId: string): string {
+    const posted = this.connector.sent().find((c) => JSON.stringify(c.body.attachments ?? []).includes(`"requestId":"${requestId}"`) && String(c.conversationId).startsWith('19:'));
+    if (!posted?.activityId) throw new Error(`no message was posted for request ${requestId}`);
+    return posted.activityId;
+  }
+
   invoke(user: TeamsUser, name: string, value: unknown) {
     return this.post(this.activity(user, { type: 'invoke', name, value }));
   }

@@ -69,6 +69,8 @@ export class RecordingConnector {
   private sessions = new Map<string, { name: string; done: boolean }>();
   /** The roster the members API answers with (team or group chat), as Teams lists it. */
   members: Array<{ id: string; name: string; aadObjectId?: string }> = [];
+  /** The most members one roster page holds (Teams' own bound is 500); smaller in tests of paging. */
+  rosterPageLimit = 500;
   private server?: Server;
   private holds: Array<{ matches: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   private failures: Array<{ matches: (c: ConnectorCall) => boolean; failure: ConnectorFailure }> = [];
@@ -186,8 +188,15 @@ export class RecordingConnector {
     }
     const roster = /\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
     if (req.method === 'GET' && roster) {
-      this.calls.push({ method: 'GET', path, conversationId: roster[1], body: {}, at: Date.now(), status: 200 });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members: this.members }));
+      // Paged like Teams: `pageSize` (at most 500, and at most `rosterPageLimit` here), an opaque continuation
+      // token while more members remain, none on the last page.
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+      const size = Math.min(Number(query.get('pageSize')) || 200, 500, this.rosterPageLimit);
+      const from = Number(Buffer.from(query.get('continuationToken') ?? '', 'base64url').toString('utf8').replace(/^from:/, '')) || 0;
+      const members = this.members.slice(from, from + size);
+      const more = from + size < this.members.length;
+      this.calls.push({ method: 'GET', path, conversationId: roster[1], body: { pageSize: size, from }, at: Date.now(), status: 200 });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members, ...(more ? { continuationToken: Buffer.from(`from:${from + size}`).toString('base64url') } : {}) }));
       return;
     }
     const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?/.exec(path);

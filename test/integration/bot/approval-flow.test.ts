@@ -82,7 +82,7 @@ describe('channel approvals', () => {
     const answer = cardText(invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-4')));
     expect(answer).toContain('approved by');
 
-    const update = await bot.connector.waitFor(() => bot.connector.updates('ch-4').find((u) => cardText(cardOf(u)).includes('Created by')));
+    const update = await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Created by')));
     expect(cardText(cardOf(update))).toContain('Cleo');
     await bot.app.teams.background.drain();
 
@@ -112,7 +112,7 @@ describe('channel approvals', () => {
       bot.executeInChannel(erin, 'approve', { requestId }, 'ch-5'),
     ]);
     for (const a of answers) expect(a.body.statusCode).toBe(200);
-    await bot.connector.waitFor(() => bot.connector.updates('ch-5').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Created by')));
     await bot.app.teams.background.drain();
     expect(await createsFor('race.me')).toHaveLength(1);
     const state = await bot.sandboxState();
@@ -164,7 +164,7 @@ describe('channel approvals', () => {
     const token = await bot.ssoToken(erin.upn);
     const second = await bot.executeInChannel(erin, 'approve', { requestId }, 'ch-10', { authentication: { token } });
     expect(cardText(invokeCard(second))).toContain('approved by');
-    await bot.connector.waitFor(() => bot.connector.updates('ch-10').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Created by')));
     expect(await createsFor('login.first')).toHaveLength(1);
   });
 });
@@ -195,7 +195,7 @@ describe('channel approvals: sign-in that cannot happen in place', () => {
     expect((await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && /\/users$/.test(r.path))).toHaveLength(0);
 
     await bot.signIn(ada);
-    await bot.connector.waitFor(() => bot.connector.updates('ch-priv').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Created by')));
     await bot.app.teams.background.drain();
     const creates = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body).includes('private.signin@'));
     expect(creates).toHaveLength(1);
@@ -248,7 +248,8 @@ describe('channel approvals: expiry', () => {
       ),
     );
     expect(cardText(card)).toContain('Waiting for approval');
-    await bot.connector.waitFor(() => bot.connector.updates('ch-exp').find((u) => cardText(cardOf(u)).includes('Expired')), 10_000);
+    const requestId = (card.actions as any[]).find((a) => a.verb === 'cancel').data.requestId;
+    await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Expired')), 10_000);
     await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).map(cardOf).find((c) => c && cardText(c).includes('expired')));
   });
 });

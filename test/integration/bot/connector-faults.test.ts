@@ -36,15 +36,17 @@ describe('the Bot Connector throttles and fails', () => {
   ])('a card update answered %s is retried until it lands', async (status, failure) => {
     const cardId = `faults-${status}`;
     const requestId = await raise(`retry.${status}`, cardId);
+    // The request's own message (posted when it was raised) is the card that is updated.
+    const posted = bot.requestMessage(requestId);
     // Every update of this card fails twice before the connector accepts it.
-    bot.connector.failNext(putsTo(cardId), failure, failure);
-    await bot.executeInChannel(cleo, 'approve', { requestId }, cardId);
-    await outcomeOn(cardId);
-    const refused = bot.connector.attempts(putsTo(cardId)).filter((c) => c.status === status);
+    bot.connector.failNext(putsTo(posted), failure, failure);
+    await bot.executeInChannel(cleo, 'approve', { requestId }, posted);
+    await outcomeOn(posted);
+    const refused = bot.connector.attempts(putsTo(posted)).filter((c) => c.status === status);
     expect(refused).toHaveLength(2);
     if (status === 429) {
       // Retry-After: 1 was honoured between the refused attempt and the next one.
-      const all = bot.connector.attempts(putsTo(cardId));
+      const all = bot.connector.attempts(putsTo(posted));
       const i = all.indexOf(refused[0]);
       expect(all[i + 1].at - refused[0].at).toBeGreaterThanOrEqual(900);
     }
@@ -54,9 +56,11 @@ describe('the Bot Connector throttles and fails', () => {
   it('a "Creating…" update refused with 403 neither skips nor delays the creation, and the outcome still reaches the card', async () => {
     const cardId = 'faults-403';
     const requestId = await raise('refused.card', cardId);
-    bot.connector.failNext(putsTo(cardId), { status: 403 });
+    // The request's own message (posted when it was raised) is the card that is updated.
+    const posted = bot.requestMessage(requestId);
+    bot.connector.failNext(putsTo(posted), { status: 403 });
     const approved = Date.now();
-    await bot.executeInChannel(cleo, 'approve', { requestId }, cardId);
+    await bot.executeInChannel(cleo, 'approve', { requestId }, posted);
     const deadline = Date.now() + 10_000;
     let creates = await createsFor('refused.card');
     while (creates.length === 0 && Date.now() < deadline) {
@@ -66,17 +70,19 @@ describe('the Bot Connector throttles and fails', () => {
     expect(creates).toHaveLength(1);
     // Well inside the creation lease: the creation did not wait for the card.
     expect(Date.now() - approved).toBeLessThan(5000);
-    await outcomeOn(cardId);
-    expect(bot.connector.attempts(putsTo(cardId)).filter((c) => c.status === 403)).toHaveLength(1);
+    await outcomeOn(posted);
+    expect(bot.connector.attempts(putsTo(posted)).filter((c) => c.status === 403)).toHaveLength(1);
   }, 30_000);
 
   it('a 413 MessageSizeTooBig is final: not retried', async () => {
     const cardId = 'faults-413';
     const requestId = await raise('too.big', cardId);
-    bot.connector.failNext(putsTo(cardId), { status: 413 });
-    await bot.executeInChannel(cleo, 'approve', { requestId }, cardId);
-    await outcomeOn(cardId);
-    const attempts = bot.connector.attempts(putsTo(cardId));
+    // The request's own message (posted when it was raised) is the card that is updated.
+    const posted = bot.requestMessage(requestId);
+    bot.connector.failNext(putsTo(posted), { status: 413 });
+    await bot.executeInChannel(cleo, 'approve', { requestId }, posted);
+    await outcomeOn(posted);
+    const attempts = bot.connector.attempts(putsTo(posted));
     expect(attempts.filter((c) => c.status === 413)).toHaveLength(1);
     // The refused card was not sent again.
     const refused = attempts.find((c) => c.status === 413)!;
@@ -86,8 +92,10 @@ describe('the Bot Connector throttles and fails', () => {
   it('a private message answered 429 with Retry-After reaches the person once', async () => {
     const cardId = 'faults-private';
     const requestId = await raise('private.retry', cardId);
+    // The request's own message (posted when it was raised) is the card that is updated.
+    const posted = bot.requestMessage(requestId);
     bot.connector.failNext((c) => c.method === 'POST' && c.conversationId === `a:1on1-${ben.teamsId}` && c.body.type === 'message', { status: 429, retryAfterSeconds: 1 });
-    await bot.executeInChannel(cleo, 'approve', { requestId }, cardId);
+    await bot.executeInChannel(cleo, 'approve', { requestId }, posted);
     const msg = await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes('private.retry@')), 20_000);
     expect(msg).toBeDefined();
     await bot.app.teams.background.drain();

@@ -40,7 +40,7 @@ describe('password to someone Teams will not message privately', () => {
     );
     const requestId = (raised.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'approve')!.data!.requestId!;
     invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-403'));
-    await bot.connector.waitFor(() => bot.connector.updates('ch-403').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Created by')));
     await bot.app.teams.background.drain();
 
     // Cleo's copy went, despite Ben's refusal.
@@ -55,7 +55,7 @@ describe('password to someone Teams will not message privately', () => {
     expect(cardText(cardOf(notice))).toContain(ben.name);
     expect(JSON.stringify(channel)).not.toContain(password);
     // The channel card does not claim the requester has it.
-    const last = bot.connector.updates('ch-403').at(-1);
+    const last = bot.connector.updates(bot.requestMessage(requestId)).at(-1);
     expect(cardText(cardOf(last))).not.toContain('was sent to the requester');
     expect(cardText(cardOf(last))).toContain('waits for');
     // Not delivered to everyone, so not erased: it waits (encrypted) for Ben.
@@ -73,7 +73,7 @@ describe('password to someone Teams will not message privately', () => {
     expect(await bot.app.useCases.vault.get(requestId)).toBeUndefined();
     const after = (await bot.app.useCases.requests.get(requestId))!.value;
     expect(after.passwordDelivery).toEqual({ sentTo: [cleo.teamsId, ben.teamsId], waitingFor: [] });
-    const synced = await bot.connector.waitFor(() => bot.connector.updates('ch-403').map(cardOf).find((c) => c && cardText(c).includes('was sent to the requester')));
+    const synced = await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).map(cardOf).find((c) => c && cardText(c).includes('was sent to the requester')));
     expect(synced).toBeDefined();
     // Both password messages are due to be hidden (one item per message).
     const hides = await bot.app.useCases.dueWork.claimDue(new Date(Date.now() + 3_600_000), 'probe', 1000, 50);

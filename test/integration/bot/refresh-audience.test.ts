@@ -31,8 +31,8 @@ describe('who gets their own view of a channel request card', () => {
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
 
-    // The shared card everyone sees (updateActivity) carries the same audience.
-    const shared = await bot.connector.waitFor(() => bot.connector.updates('ra-1').pop());
+    // The request's own message, the card everyone sees, carries the same audience.
+    const shared = bot.connector.sent().find((c) => c.activityId === bot.requestMessage(card.refresh.action.data.requestId));
     expect((cardOf(shared)?.refresh as { userIds: string[] }).userIds).toEqual(ids);
     const rosterReads = bot.connector.calls.filter((c) => c.method === 'GET' && c.conversationId === HELPDESK_CHANNEL);
     expect(rosterReads).toHaveLength(1);

@@ -61,14 +61,14 @@ describe('request life cycle', () => {
     const afterEdit = (await bot.app.useCases.requests.get(requestId))!.value;
     expect(afterEdit.state.kind).toBe('pending-approval');
     expect(afterEdit.mode).toBe('approval');
-    expect(afterEdit.card?.activityId).toBe('ch-edit');
+    expect(afterEdit.card?.activityId).toBe(bot.requestMessage(requestId));
     const created = await bot.execute(ada, 'create', { requestId });
     expect(created.body.statusCode).toBe(200);
     await bot.app.teams.background.drain();
     expect(await createsFor('edited.name')).toHaveLength(0);
     expect((await bot.app.useCases.requests.get(requestId))!.value.state.kind).toBe('pending-approval');
     // The team's card says it is waiting again, with the new name.
-    const synced = await bot.connector.waitFor(() => bot.connector.updates('ch-edit').map(cardOf).find((c) => c && cardText(c).includes('edited.name@') && cardText(c).includes('Waiting for approval')));
+    const synced = await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).map(cardOf).find((c) => c && cardText(c).includes('edited.name@') && cardText(c).includes('Waiting for approval')));
     expect(cardVerbs(synced)).toContain('approve');
 
     // An approver approves the edited request: created once, by the approver.

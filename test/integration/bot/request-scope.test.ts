@@ -73,6 +73,7 @@ describe('request ids from another conversation', () => {
   it('Ben in another team, with the id of a helpdesk channel request: refresh, approve and retry neither show it nor move its card', async () => {
     const raised = invokeCard(await bot.executeInChannel(ada, 'submitForm', form('helpdesk.only'), 'ch-home'));
     const requestId = (raised.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'approve')!.data!.requestId!;
+    const home = bot.requestMessage(requestId);
     const unknown = invokeCard(await executeInTeam(cleo, OTHER_TEAM, 'refreshRequest', { requestId: randomUUID() }, 'other-1'));
     for (const verb of ['refreshRequest', 'approve', 'retry', 'reject', 'cancel']) {
       const card = invokeCard(await executeInTeam(cleo, OTHER_TEAM, verb, { requestId, reason: 'x' }, 'other-1', verb === 'refreshRequest' ? 'automatic' : 'manual'));
@@ -81,16 +82,16 @@ describe('request ids from another conversation', () => {
     const stored = (await bot.app.useCases.requests.get(requestId))!.value;
     expect(stored.state.kind).toBe('pending-approval');
     expect((stored.card?.conversation as { conversation?: { id?: string } }).conversation?.id?.split(';')[0]).toBe(HELPDESK_CHANNEL);
-    expect(stored.card?.activityId).toBe('ch-home');
+    expect(stored.card?.activityId).toBe(home);
     // Nothing was posted or updated there (the roster read is the refresh audience learning the team, not a card).
     expect(bot.connector.calls.filter((c) => c.conversationId.startsWith(OTHER_TEAM) && c.method !== 'GET')).toHaveLength(0);
 
     // Cleo approves where the request lives, from a different message of the same channel: the card stays put.
     const approved = cardText(invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-elsewhere')));
     expect(approved).toContain('approved by');
-    await bot.connector.waitFor(() => bot.connector.updates('ch-home').find((u) => cardText(cardOf(u)).includes('Created by')));
+    await bot.connector.waitFor(() => bot.connector.updates(home).find((u) => cardText(cardOf(u)).includes('Created by')));
     await bot.app.teams.background.drain();
-    expect((await bot.app.useCases.requests.get(requestId))!.value.card?.activityId).toBe('ch-home');
+    expect((await bot.app.useCases.requests.get(requestId))!.value.card?.activityId).toBe(home);
     expect(bot.connector.updates('ch-elsewhere')).toHaveLength(0);
   });
 

@@ -77,36 +77,40 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
 
   it('after submit: the request waits in the store and is approved on the restarted bot', async () => {
     const requestId = await raise(h, ben, 'crash.submit', 'cm-1');
+    const card1 = h.requestMessage(requestId); // the request's own message in the channel
     await restart('after-submit');
-    const answer = cardText(invokeCard(await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-1')));
+    const answer = cardText(invokeCard(await h.executeInChannel(cleo, 'approve', { requestId }, card1)));
     expect(answer).toMatch(/Creating|Created/);
-    await expectOneUserAndTruthfulCards(h, ben, 'crash.submit', 'cm-1', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.submit', card1, 'Cleo');
   }, 90_000);
 
   it('after approval, before the Partner Center call: the restarted bot finishes the creation', async () => {
     const requestId = await raise(h, ben, 'crash.approved', 'cm-2');
-    const held = h.connector.hold(isCard('cm-2', 'Creating'));
-    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-2');
+    const card2 = h.requestMessage(requestId); // the request's own message in the channel
+    const held = h.connector.hold(isCard(card2, 'Creating'));
+    await h.executeInChannel(cleo, 'approve', { requestId }, card2);
     await held; // the bot is waiting on Teams to show "Creating…": it has not called Partner Center yet
     expect(await createsFor(h, 'crash.approved')).toHaveLength(0);
     await restart('after-approval');
-    await expectOneUserAndTruthfulCards(h, ben, 'crash.approved', 'cm-2', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.approved', card2, 'Cleo');
   }, 90_000);
 
   it('during the Partner Center call (the user made, the answer lost): finished with the same MS-RequestId', async () => {
     const requestId = await raise(h, ben, 'crash.during', 'cm-3');
+    const card3 = h.requestMessage(requestId); // the request's own message in the channel
     await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
-    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-3');
+    await h.executeInChannel(cleo, 'approve', { requestId }, card3);
     for (let i = 0; i < 200 && (await createsFor(h, 'crash.during')).length === 0; i++) await sleep(50);
     expect(await createsFor(h, 'crash.during')).toHaveLength(1);
     await restart('during-call');
-    await expectOneUserAndTruthfulCards(h, ben, 'crash.during', 'cm-3', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.during', card3, 'Cleo');
   }, 90_000);
 
   it('after the call, before the card update: the restarted bot shows the outcome and hands over the password', async () => {
     const requestId = await raise(h, ben, 'crash.after', 'cm-4');
-    const held = h.connector.hold(isCard('cm-4', 'Created by Cleo'));
-    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-4');
+    const card4 = h.requestMessage(requestId); // the request's own message in the channel
+    const held = h.connector.hold(isCard(card4, 'Created by Cleo'));
+    await h.executeInChannel(cleo, 'approve', { requestId }, card4);
     await held;
     // The password is handed over person by person before the shared card says where it went, so the crash
     // comes after Ben has it: once, and never again after the restart.
@@ -114,7 +118,7 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     expect(toBen()).toHaveLength(1);
     await restart('after-call');
     // Nothing is in flight any more, so the finish item comes due when its lease (8 s here) runs out.
-    await expectOneUserAndTruthfulCards(h, ben, 'crash.after', 'cm-4', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'crash.after', card4, 'Cleo');
     expect(toBen()).toHaveLength(1);
   }, 90_000);
 
@@ -123,15 +127,15 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     await bot.kill();
     bot = await h.launch('quick-times', quick);
     const ada = await h.teamsUser('ada@contoso-partner.example');
-    await raise(h, ben, 'crash.expire', 'cm-6');
+    const card6 = h.requestMessage(await raise(h, ben, 'crash.expire', 'cm-6')); // the request's own message in the channel
     const confirm = invokeCard(await h.execute(ada, 'submitForm', { ...form('crash.hide'), customerId: FABRIKAM }, 'cm-7'));
     const requestId = (confirm.actions as any[]).find((a) => a.verb === 'create').data.requestId;
     await h.execute(ada, 'create', { requestId }, 'cm-7');
     await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'Temporary password')), 15_000);
 
-    expect(h.connector.calls.find(isCard('cm-6', 'Expired at'))).toBeUndefined();
+    expect(h.connector.calls.find(isCard(card6, 'Expired at'))).toBeUndefined();
     await restart('after-quick-times');
-    await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-6', 'Expired at')), 20_000);
+    await h.connector.waitFor(() => h.connector.calls.find(isCard(card6, 'Expired at')), 20_000);
     const hidden = await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'has been removed from this message')), 20_000);
     expect(JSON.stringify(cardOf(hidden))).not.toContain('codeSnippet');
     await h.connector.waitFor(() => h.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes('crash.expire@') && cardText(cardOf(c)).includes('expired')));
@@ -139,15 +143,16 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
 
   it('SIGTERM during a creation: the creation finishes before the process exits 0', async () => {
     const requestId = await raise(h, ben, 'graceful.stop', 'cm-5');
+    const card5 = h.requestMessage(requestId); // the request's own message in the channel
     await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'latency', latencyMs: 2500, count: 1 });
-    await h.executeInChannel(cleo, 'approve', { requestId }, 'cm-5');
+    await h.executeInChannel(cleo, 'approve', { requestId }, card5);
     // "Creating…" is shown right before the final checks and the call, which Partner Center answers slowly.
-    await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-5', 'Creating')));
+    await h.connector.waitFor(() => h.connector.calls.find(isCard(card5, 'Creating')));
     await sleep(500);
     expect(await createsFor(h, 'graceful.stop')).toHaveLength(0); // still in flight when the signal arrives
     expect(await bot.terminate()).toBe(0);
     // Finished by the stopping process itself, not by a later one.
-    await expectOneUserAndTruthfulCards(h, ben, 'graceful.stop', 'cm-5', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'graceful.stop', card5, 'Cleo');
     expect(bot.logs().some((l) => l.msg === 'stopping with work in flight; its finish items will complete it')).toBe(false);
     bot = await h.launch('after-sigterm');
   }, 90_000);
@@ -182,34 +187,36 @@ describe('two instances on one Blob container', () => {
 
   it('two approvals racing on different instances: one creation, one consistent card, the loser sees the state', async () => {
     const requestId = await raise(h.via(a), ben, 'race.two', 'ti-1');
+    const ti1 = h.requestMessage(requestId); // the request's own message in the channel
     const [byCleo, byErin] = await Promise.all([
-      h.executeInChannel(cleo, 'approve', { requestId }, 'ti-1', {}, a.url),
-      h.executeInChannel(erin, 'approve', { requestId }, 'ti-1', {}, b.url),
+      h.executeInChannel(cleo, 'approve', { requestId }, ti1, {}, a.url),
+      h.executeInChannel(erin, 'approve', { requestId }, ti1, {}, b.url),
     ]);
     const answers = [cardText(invokeCard(byCleo)), cardText(invokeCard(byErin))];
     // Both answers show the one state the winner produced; neither is an error.
     const winner = answers.every((t) => /Cleo/.test(t)) ? 'Cleo' : 'Erin';
     for (const t of answers) expect(t).toMatch(new RegExp(`(Creating|Created).*${winner}|${winner}.*(Creating|Created)`, 's'));
-    await expectOneUserAndTruthfulCards(h, ben, 'race.two', 'ti-1', winner);
+    await expectOneUserAndTruthfulCards(h, ben, 'race.two', ti1, winner);
     expect(await createsFor(h, 'race.two')).toHaveLength(1);
   }, 90_000);
 
   it('an instance killed mid-creation: the other finishes the request when the lease runs out', async () => {
     const requestId = await raise(h.via(a), ben, 'failover.one', 'ti-2');
+    const ti2 = h.requestMessage(requestId); // the request's own message in the channel
     await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'after', count: 1 });
-    await h.via(a).executeInChannel(cleo, 'approve', { requestId }, 'ti-2');
+    await h.via(a).executeInChannel(cleo, 'approve', { requestId }, ti2);
     for (let i = 0; i < 200 && (await createsFor(h, 'failover.one')).length === 0; i++) await sleep(50);
     await a.kill();
-    await expectOneUserAndTruthfulCards(h, ben, 'failover.one', 'ti-2', 'Cleo');
+    await expectOneUserAndTruthfulCards(h, ben, 'failover.one', ti2, 'Cleo');
     expect(b.logs().some((l) => l.msg === 'finishing a creation whose process stopped' && l.requestId === requestId)).toBe(true);
   }, 90_000);
 
   it('an expiry due while both instances poll happens once: one card update, one notice', async () => {
     if (!a.alive) a = await h.launch('a-again', { APPROVAL_EXPIRE_HOURS: '0.003' }); // the failover test killed it
-    await raise(h.via(b), ben, 'expire.once', 'ti-3');
-    await h.connector.waitFor(() => h.connector.calls.find(isCard('ti-3', 'Expired at')), 30_000);
+    const ti3 = h.requestMessage(await raise(h.via(b), ben, 'expire.once', 'ti-3')); // the request's own message
+    await h.connector.waitFor(() => h.connector.calls.find(isCard(ti3, 'Expired at')), 30_000);
     await sleep(2_000); // time for a second instance to have done it too, if it were going to
-    expect(h.connector.calls.filter(isCard('ti-3', 'Expired at'))).toHaveLength(1);
+    expect(h.connector.calls.filter(isCard(ti3, 'Expired at'))).toHaveLength(1);
     expect(h.connector.privateTo(ben.teamsId).filter((c) => cardText(cardOf(c)).includes('expire.once@') && cardText(cardOf(c)).includes('expired'))).toHaveLength(1);
   }, 60_000);
 });
