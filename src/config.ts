@@ -34,6 +34,8 @@ const envSchema = z.object({
   AUTHORITY_HOST: url('https://login.microsoftonline.com'),
   /** Where the Bot Connector's signing keys are published (OpenID metadata); only tests point it elsewhere. */
   BOT_OPENID_METADATA_URL: url('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  /** The Bot Framework token service (sign-in links, magic codes); only tests point it elsewhere. */
+  BOT_OAUTH_URL: url('https://api.botframework.com'),
   PARTNER_CENTER_BASE_URL: url('https://api.partnercenter.microsoft.com'),
   GRAPH_BASE_URL: url('https://graph.microsoft.com'),
   SANDBOX: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).optional(),
@@ -116,7 +118,7 @@ export interface Config {
   approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
   auditorGroupId?: string;
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
-  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl: string };
+  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl: string; oauthUrl?: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
   aad: { clientId: string; clientSecret: string; tenantId: string; authorityHost: string };
   partnerCenterBaseUrl: string;
@@ -233,7 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminAgentsGroupId: e.ADMIN_AGENTS_GROUP_ID ?? (sandbox ? SANDBOX_IDENTITY.adminAgentsGroupId : undefined),
     approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
     auditorGroupId: e.AUDITOR_GROUP_ID,
-    bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },
+    bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL, oauthUrl: e.BOT_OAUTH_URL },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,
     graphBaseUrl: e.GRAPH_BASE_URL,

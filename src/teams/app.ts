@@ -42,13 +42,14 @@ import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 import { refuseOtherChannels } from './channel-guard';
 import { observerRefresh } from './automatic-refresh';
 import { mirrorPersonalStep } from './personal-mirror';
+import { INVALID_AUTH_CODE_BODY, signInWithMagicCode, TokenService } from './token-service';
 
 export interface TeamsAppOptions {
   useCases: UseCaseDeps;
   views: CardViews;
   logger: Logger;
   /** `openIdMetadataUrl`: where inbound tokens' signing keys are published (default: the Bot Connector's). */
-  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl?: string };
+  bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl?: string; oauthUrl?: string };
   /** `botId`: the app id in `api://botid-…` (default the bot's id): the Entra app id when no bot id is set (sandbox). */
   signIn: Omit<SignInOptions, 'botId' | 'logger' | 'clock' | 'tokens'> & { botId?: string };
   /** Look-ups (customer lists, domains) are reused for this long. */
@@ -77,7 +78,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const botId = opts.bot.id ?? '';
   const metadataUrl = opts.bot.openIdMetadataUrl ?? DEFAULT_OPENID_METADATA_URL;
   const adapter = new TeamsAdapter(
-    botFrameworkAuthConfig(metadataUrl),
+    botFrameworkAuthConfig(metadataUrl, opts.bot.oauthUrl),
     new ConfigurationServiceClientCredentialFactory({
       MicrosoftAppId: opts.bot.id,
       MicrosoftAppPassword: opts.bot.password,
@@ -123,7 +124,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     await delivery.onPersonalTurn(ctx).catch((e: unknown) => logger.warn({ code: toAppError(e).code }, 'could not hand over a waiting password'));
     return true;
   });
-  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared });
+  // Without a bot id (sandbox) there is no Bot Framework token service to ask, and nothing may reach Microsoft.
+  const tokenService = opts.bot.id ? new TokenService(opts.signIn.connectionName, logger) : undefined;
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared, signInResource: tokenService && ((ctx) => tokenService.signInResource(ctx)) });
   /** Runs `work` in a new turn on the same conversation once this turn's answer is written. */
   const afterResponse = (ctx: TurnContext, work: (later: TurnContext) => Promise<void>): void => {
     const queue = ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined;
@@ -240,6 +243,14 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       try {
         if (authentication?.token) {
           cred = await timeBoxed(signIn.exchange(ctx, authentication.token), SIGN_IN_DEADLINE_MS, 'the SSO token exchange');
+        } else if (parsed.data.state && tokenService) {
+          // Teams' fallback sign-in finished: redeem its magic code and go on with this very action.
+          cred = await signInWithMagicCode(ctx, parsed.data.state, tokenService, signIn);
+          if (!cred) {
+            logger.warn({ correlationId, verb }, 'magic code on a card action yields no token');
+            await sendInvokeResponse(ctx, 200, INVALID_AUTH_CODE_BODY);
+            return;
+          }
         } else {
           cred = await signIn.credentialFor(ctx);
         }
@@ -251,7 +262,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
           // No silent SSO where the approver clicked: sign them in privately and finish the approval right after.
           const location: CardLocation = { conversation: { ...TurnContext.getConversationReference(ctx.activity) }, activityId: ctx.activity.replyToId };
           await pendingAfterSignIn.set(SignIn.requireUserKey(ctx), { kind: 'approve', requestId, location });
-          await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: signIn.oauthCardContent() });
+          await updater.sendPrivate(ctx.activity.from.id, location.conversation, { contentType: CardFactory.contentTypes.oauthCard, content: await signIn.oauthCardContent(ctx) });
           await replyWithCard(
             ctx,
             views.notice({ title: 'Sign in to approve', text: 'I could not sign you in here, so I sent you a sign-in prompt in our private chat. The approval completes as soon as you sign in there; no second click is needed.' }),
@@ -263,7 +274,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       }
       if (!cred) {
         if (automatic) return observe();
-        await replyWithLoginRequest(ctx, signIn.oauthCardContent());
+        await replyWithLoginRequest(ctx, await signIn.oauthCardContent(ctx));
         return;
       }
       const started = Date.now();
@@ -287,7 +298,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
         // repeats this very action with it, so the click still completes.
         if (!authentication?.token && (await signIn.dropIfRefused(ctx, e))) {
           if (automatic) return observe();
-          await replyWithLoginRequest(ctx, signIn.oauthCardContent());
+          await replyWithLoginRequest(ctx, await signIn.oauthCardContent(ctx));
           return;
         }
         await replyWithCard(ctx, reportError(e, correlationId, { verb, requestId: action.data.requestId }));
@@ -329,8 +340,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     sendCard,
     afterResponse,
     resume: (ctx, mfa) => resumeAfterSignIn(ctx, mfa),
-    // Without a bot id (sandbox) there is no Bot Framework token service to ask, and nothing may reach Microsoft.
-    tokenFromMagicCode: async (ctx, code) => (opts.bot.id ? userTokenFromMagicCode(ctx, opts.signIn.connectionName, code) : undefined),
+    tokenFromMagicCode: async (ctx, code) => tokenService?.tokenFromMagicCode(ctx, code),
   });
   for (const [name, handler] of [
     ['signin/tokenExchange', signInInvokes.tokenExchange],
@@ -415,15 +425,6 @@ export function createTeamsApp(opts: TeamsAppOptions) {
 }
 
 export type TeamsApp = ReturnType<typeof createTeamsApp>;
-
-/** The Bot Framework token service's token for a magic code, or undefined (no token service, no token). */
-async function userTokenFromMagicCode(ctx: TurnContext, connectionName: string, magicCode: string): Promise<string | undefined> {
-  const adapter = ctx.adapter as unknown as { UserTokenClientKey?: symbol };
-  const client = adapter.UserTokenClientKey ? (ctx.turnState.get(adapter.UserTokenClientKey) as { getUserToken?: Function } | undefined) : undefined;
-  if (!client?.getUserToken) return undefined;
-  const result = (await client.getUserToken(ctx.activity.from.id, connectionName, ctx.activity.channelId, magicCode)) as { token?: string } | undefined;
-  return result?.token || undefined;
-}
 
 function describe(e: unknown): object {
   if (e instanceof Error) return { name: e.name, stack: e.stack?.split('\n').slice(0, 6).join('\n') };

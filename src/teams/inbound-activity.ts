@@ -8,13 +8,16 @@ export interface InboundResult {
   body?: unknown;
 }
 
-/** The Bot Connector's public-cloud settings, as botbuilder uses them by default, with the key location configurable. */
-export function botFrameworkAuthConfig(openIdMetadataUrl: string): Record<string, string> {
+/**
+ * The Bot Connector's public-cloud settings, as botbuilder uses them by default, with the key location and the
+ * token service (`OAuthUrl`: sign-in links, magic codes) configurable.
+ */
+export function botFrameworkAuthConfig(openIdMetadataUrl: string, oauthUrl: string = AuthenticationConstants.OAuthUrl): Record<string, string> {
   return {
     ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
     ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    OAuthUrl: oauthUrl,
     ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: 'urn:botframework:azure',

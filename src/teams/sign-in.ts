@@ -6,6 +6,7 @@ import type { SsoClaims } from '../identity/sso-token';
 import { isRefusedAssertion } from '../identity/msal-errors';
 import { BoundedMap } from '../core/bounded-map';
 import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
+import type { SignInResource } from './token-service';
 
 /**
  * Teams SSO, done by the bot itself with MSAL on-behalf-of (see README, "Why the bot exchanges SSO tokens itself"):
@@ -33,6 +34,8 @@ export interface SignInOptions {
   sharedSessions?: SharedState;
   /** In-memory sessions kept at most (least recently used dropped first; the shared store still has them). */
   maxSessions?: number;
+  /** With a bot id: the Bot Framework token service's sign-in link and exchange resource (token-service.ts). */
+  signInResource?: (ctx: TurnContext) => Promise<SignInResource | undefined>;
 }
 
 /** Small state every instance sees (src/storage/sealed-key-values.ts). */
@@ -156,20 +159,24 @@ export class SignIn {
   }
 
   /**
-   * The OAuthCard content Teams needs for silent SSO (`tokenExchangeResource`). Its button has no separate consent
-   * link: consent is given once by an administrator for the organisation (README, "How consent is given").
+   * The OAuthCard content Teams needs for silent SSO (`tokenExchangeResource`) and, when silent SSO fails, for the
+   * sign-in button. With a bot id both come from the Bot Framework token service, so the button opens the sign-in
+   * page of the Azure Bot OAuth connection and Teams sends back a magic code. When the service cannot be reached
+   * (or in the sandbox) the card has no button: none rather than one that opens nothing useful.
    */
-  oauthCardContent(): Record<string, unknown> {
+  async oauthCardContent(ctx: TurnContext): Promise<Record<string, unknown>> {
+    const resource = await this.opts.signInResource?.(ctx);
+    const fallback = { id: randomUUID(), uri: `api://botid-${this.opts.botId}`, providerId: '' };
     return {
       text: 'Sign in so I can act for you in Partner Center',
       connectionName: this.opts.connectionName,
-      tokenExchangeResource: { id: randomUUID(), uri: `api://botid-${this.opts.botId}`, providerId: '' },
-      buttons: [{ type: 'signin', title: 'Sign in', value: `https://token.botframework.com/` }],
+      tokenExchangeResource: resource?.tokenExchangeResource?.uri ? { ...fallback, ...resource.tokenExchangeResource } : fallback,
+      buttons: resource ? [{ type: 'signin', title: 'Sign in', value: resource.signInLink }] : [],
     };
   }
 
   async sendSignInCard(ctx: TurnContext): Promise<void> {
-    await ctx.sendActivity({ attachments: [{ contentType: CardFactory.contentTypes.oauthCard, content: this.oauthCardContent() }] });
+    await ctx.sendActivity({ attachments: [{ contentType: CardFactory.contentTypes.oauthCard, content: await this.oauthCardContent(ctx) }] });
   }
 }
 

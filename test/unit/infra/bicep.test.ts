@@ -123,8 +123,9 @@ describe('the Web App settings in main.bicep', () => {
     const env = Object.fromEntries([...settings].map(([k, v]) => [k, evaluate(k, v)]));
     const config = loadConfig(env);
     expect(config.sandbox).toBe(false);
-    // Production keeps the Bot Connector's own signing keys (BOT_OPENID_METADATA_URL is never set by the deployment).
-    expect(config.bot).toEqual({ id: params.entraAppClientId, password: 'secret-from-clientSecretName', tenantId: params.partnerTenantId, openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration' });
+    // Production keeps the Bot Connector's own signing keys and token service (BOT_OPENID_METADATA_URL and
+    // BOT_OAUTH_URL are never set by the deployment).
+    expect(config.bot).toEqual({ id: params.entraAppClientId, password: 'secret-from-clientSecretName', tenantId: params.partnerTenantId, openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration', oauthUrl: 'https://api.botframework.com' });
     expect(config.aad).toMatchObject({ clientId: params.entraAppClientId, tenantId: params.partnerTenantId, authorityHost: 'https://login.microsoftonline.com' });
     expect(config.partnerCenterBaseUrl).toBe('https://api.partnercenter.microsoft.com');
     expect(config.dataEncryptionKey?.length).toBe(32);
