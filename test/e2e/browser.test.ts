@@ -22,7 +22,7 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     await env.start();
     browser = await chromium.launch(launchOptions);
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
     await page.goto(env.playground.url, { waitUntil: 'networkidle' });
   }, 120_000);
 
@@ -120,6 +120,38 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     await lastCard().getByText('has expired').first().waitFor({ timeout: 5_000 });
     expect(await lastCard().getByRole('button', { name: 'Create', exact: true }).count()).toBe(0);
     await shot('08-confirm-blocked-expired-gdap');
+  }, 120_000);
+
+  it('a customer whose tenant the app is not connected to: notices instead of stops, a Connect button, the customers card', async () => {
+    await send('new user');
+    await waitForText('choose the customer');
+    const picker = lastCard();
+    const box = picker.locator('input').first();
+    await box.click();
+    await box.fill('Adatum');
+    await page.locator('[role="option"]:visible', { hasText: 'Adatum Corporation (' }).first().click();
+    await picker.getByRole('button', { name: 'Next' }).click();
+    await waitForText('New user for Adatum');
+    const form = lastCard();
+    await form.getByLabel('First name').fill('Nia');
+    await form.getByLabel('Last name').fill('Notice');
+    await form.getByLabel('User name').fill(`nia.${Date.now().toString(36)}`);
+    await form.getByRole('button', { name: 'Review' }).click();
+    await waitForText('Check and create');
+    await lastCard().getByText('Not checked').first().waitFor({ timeout: 5_000 });
+    // The notice does not stop the creation: Create is there, and so is Connect.
+    expect(await lastCard().getByRole('button', { name: 'Create', exact: true }).count()).toBe(1);
+    expect(await lastCard().getByRole('button', { name: 'Connect Adatum Corporation' }).count()).toBe(1);
+    await shot('15-confirm-not-connected-notice');
+
+    // Ada is no Admin agent: Connect is refused with the reason, before anything reaches Partner Center.
+    await lastCard().getByRole('button', { name: 'Connect Adatum Corporation' }).click();
+    await waitForText('Admin agent role needed');
+    await shot('16-connect-refused-admin-agent');
+
+    await send('customers adatum');
+    await waitForText('Not connected');
+    await shot('17-customers');
   }, 120_000);
 
   it('a group-chat request raised by Ben, as the team sees it, approved by Ada with a click', async () => {
