@@ -31,33 +31,15 @@ describe('Agents Playground: connecting a customer, end to end', () => {
     const chat = cfg.personalChat.id as string;
     const me = cfg.currentUser.id as string;
 
-    await driver.say(chat, me, 'new user');
-    const picker = await driver.waitFor(() => driver.cards().find((c) => cardText(c.card).includes('choose the customer')));
-    await driver.execute(chat, me, picker.id, 'pickCustomer', { customerId: ADATUM });
-
     const userName = `connect.${Date.now().toString(36)}`;
-    const submitted = await driver.execute(chat, me, picker.id, 'submitForm', {
-      customerId: ADATUM,
-      firstName: 'Grace',
-      lastName: 'Connected',
-      displayName: '',
-      userName,
-      domain: 'adatum.example',
-      usageLocation: 'US',
-      immutableId: '',
-      passwordMode: 'generate',
-      password: '',
-      forceChangePassword: 'true',
-      ticket: 'E2E-CONNECT',
-    });
-    const before = submitted?.value ?? submitted;
+    const { pickerId, confirm: before } = await driver.reviewNewUser(chat, me, ADATUM, { firstName: 'Grace', lastName: 'Connected', userName, domain: 'adatum.example', ticket: 'E2E-CONNECT' });
     expect(cardText(before)).toContain('**Domain**: Not checked');
     const connect = before.actions.find((a: any) => a.verb === 'connectCustomer');
     expect(connect?.data.customerId).toBe(ADATUM);
     const stateBefore = (await env.sandboxState()) as unknown as { customers: Array<{ id: string; appConsents: Record<string, string[]> }> };
     expect(stateBefore.customers.find((c) => c.id === ADATUM)?.appConsents[BOT_ID]).toBeUndefined();
 
-    const connected = await driver.execute(chat, me, picker.id, 'connectCustomer', connect.data);
+    const connected = await driver.execute(chat, me, pickerId, 'connectCustomer', connect.data);
     const after = connected?.value ?? connected;
     const text = cardText(after);
     expect(text).not.toContain('Not checked');
@@ -70,12 +52,8 @@ describe('Agents Playground: connecting a customer, end to end', () => {
     expect(consents.map((r) => r.auth?.upn)).toEqual(['grace@contoso-partner.example']);
 
     const requestId = after.actions.find((a: any) => a.verb === 'create').data.requestId as string;
-    await driver.execute(chat, me, picker.id, 'create', { requestId });
-    const done = await driver.waitFor(() => {
-      const m = driver.messages.get(picker.id);
-      const card = m?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-      return card && cardText(card).includes('User created') ? card : undefined;
-    });
+    await driver.execute(chat, me, pickerId, 'create', { requestId });
+    const done = await driver.resultCard(pickerId);
     expect(cardText(done)).toContain(`${userName}@adatum.example`);
     const final = await env.sandboxState();
     expect(final.users[ADATUM].filter((u) => u.userPrincipalName === `${userName}@adatum.example`)).toHaveLength(1);

@@ -27,26 +27,8 @@ describe('Agents Playground: single-tenant registration, end to end', () => {
     const chat = cfg.personalChat.id as string;
     const me = cfg.currentUser.id as string;
 
-    await driver.say(chat, me, 'new user');
-    const picker = await driver.waitFor(() => driver.cards().find((c) => cardText(c.card).includes('choose the customer')));
-    await driver.execute(chat, me, picker.id, 'pickCustomer', { customerId: FABRIKAM });
-
     const userName = `single.${Date.now().toString(36)}`;
-    const confirm = await driver.execute(chat, me, picker.id, 'submitForm', {
-      customerId: FABRIKAM,
-      firstName: 'Barbara',
-      lastName: 'Liskov',
-      displayName: '',
-      userName,
-      domain: 'fabrikam.example',
-      usageLocation: 'US',
-      immutableId: '',
-      passwordMode: 'generate',
-      password: '',
-      forceChangePassword: 'true',
-      ticket: 'E2E-ST',
-    });
-    const confirmCard = confirm?.value ?? confirm;
+    const { pickerId, confirm: confirmCard } = await driver.reviewNewUser(chat, me, FABRIKAM, { firstName: 'Barbara', lastName: 'Liskov', userName, domain: 'fabrikam.example', ticket: 'E2E-ST' });
     const text = cardText(confirmCard);
     expect(text).toContain("**Domain**: Not checked: this bot's app is not connected to the customer's tenant");
     expect(text).toContain("(checked in Partner Center's user list");
@@ -54,12 +36,8 @@ describe('Agents Playground: single-tenant registration, end to end', () => {
     expect(text).toContain('Your sign-in used multi-factor authentication');
     const requestId = confirmCard.actions.find((a: any) => a.verb === 'create').data.requestId as string;
 
-    await driver.execute(chat, me, picker.id, 'create', { requestId });
-    const done = await driver.waitFor(() => {
-      const m = driver.messages.get(picker.id);
-      const card = m?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-      return card && cardText(card).includes('User created') ? card : undefined;
-    });
+    await driver.execute(chat, me, pickerId, 'create', { requestId });
+    const done = await driver.resultCard(pickerId);
     expect(cardText(done)).toContain(`${userName}@fabrikam.example`);
 
     const state = await env.sandboxState();

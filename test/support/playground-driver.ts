@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { cardText as cardTextOf } from './bot-harness';
 
 /** A message as the Playground streams it to its clients. */
 export interface PlaygroundMessage {
@@ -97,5 +98,45 @@ export class PlaygroundDriver {
       if (Date.now() > deadline) throw new Error(`timed out; saw ${this.events.length} Playground events`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /**
+   * The personal-chat path a person takes up to the confirmation card: "new user", the customer, the form (a
+   * generated password, change at next sign-in). Resolves with the picker message (where later cards are written)
+   * and the confirmation card the Review click answered with.
+   */
+  async reviewNewUser(
+    chat: string,
+    me: string,
+    customerId: string,
+    user: { firstName: string; lastName: string; userName: string; domain: string; usageLocation?: string; ticket?: string },
+  ): Promise<{ pickerId: string; confirm: any }> {
+    const seen = new Set(this.cards().map((c) => c.id));
+    await this.say(chat, me, 'new user');
+    const picker = await this.waitFor(() => this.cards().find((c) => !seen.has(c.id) && cardTextOf(c.card).includes('choose the customer')));
+    await this.execute(chat, me, picker.id, 'pickCustomer', { customerId });
+    const answer = await this.execute(chat, me, picker.id, 'submitForm', {
+      customerId,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      displayName: '',
+      userName: user.userName,
+      domain: user.domain,
+      usageLocation: user.usageLocation ?? 'US',
+      immutableId: '',
+      passwordMode: 'generate',
+      password: '',
+      forceChangePassword: 'true',
+      ticket: user.ticket ?? '',
+    });
+    return { pickerId: picker.id, confirm: answer?.value ?? answer };
+  }
+
+  /** The result card written into the picker message once the creation is done. */
+  resultCard(pickerId: string, timeoutMs = 20_000): Promise<any> {
+    return this.waitFor(() => {
+      const card = this.messages.get(pickerId)?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+      return card && cardTextOf(card).includes('User created') ? card : undefined;
+    }, timeoutMs);
   }
 }
