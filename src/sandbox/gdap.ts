@@ -10,6 +10,14 @@ export const USER_ADMINISTRATOR = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
 export const DIRECTORY_WRITERS = '9360feb5-f418-4baa-8175-e2a00bac4301';
 /** The roles that may create, delete and restore users and assign licences. */
 export const WRITE_ROLES: readonly string[] = [USER_ADMINISTRATOR, DIRECTORY_WRITERS];
+export const DIRECTORY_READERS = '88d8e3e3-8f55-4a1e-953a-9b9898b8876b';
+export const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+/**
+ * The roles that may list a customer's users or read one ("Get a list of all user accounts for a customer", "Get a
+ * user account by ID", learn.microsoft.com/partner-center/developer: Directory Reader, Global reader, User
+ * Administrator). Directory Writers may create users but not list them.
+ */
+export const USER_LIST_ROLES: readonly string[] = [DIRECTORY_READERS, GLOBAL_READER, USER_ADMINISTRATOR];
 
 // `expiring` is Graph's status for an active relationship close to its end: it still grants its roles.
 const USABLE_STATUSES = new Set(['active', 'expiring']);
@@ -55,6 +63,12 @@ export function rolesIn(world: SandboxWorld, oid: string, customer: SandboxCusto
  * usable role, `read` for any role, `write` for User Administrator or Directory Writers.
  */
 export type UserAccess = 'no-relationship' | 'none' | 'read' | 'write';
+
+/** Whether the caller holds one of the documented roles for listing (or reading one of) the customer's users. */
+export function mayListUsers(world: SandboxWorld, oid: string, customer: SandboxCustomer, now = new Date()): boolean {
+  const roles = rolesIn(world, oid, customer, now);
+  return USER_LIST_ROLES.some((r) => roles.has(r));
+}
 
 export function userAccess(world: SandboxWorld, oid: string, customer: SandboxCustomer, now = new Date()): UserAccess {
   if (customer.relationships.length === 0) return 'no-relationship';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PC_TEXT, pcError } from './errors';
-import { userAccess } from './gdap';
+import { mayListUsers, userAccess } from './gdap';
 import { BAD_BODY, type Router, type SandboxRequest, type SandboxResponse } from './http';
 import { collectionPage, pageRequest } from './paging';
 import { partnerCenterGuard } from './partner-center-guard';
@@ -61,14 +61,18 @@ const isAnswer = (v: unknown): v is SandboxResponse => typeof v === 'object' && 
 export function partnerCenterRoutes(router: Router, state: SandboxState, tokens: TokenIssuer): void {
   const guarded = partnerCenterGuard(state, tokens);
 
-  /** The customer, when it exists and the caller's GDAP roles allow `need` on its users. */
-  const customerFor = (id: string, oid: string, need: 'profile' | 'read' | 'write'): SandboxCustomer | SandboxResponse => {
+  /**
+   * The customer, when it exists and the caller's GDAP roles allow `need` on its users: `list` is listing users or
+   * reading one (only the documented reading roles, see USER_LIST_ROLES), `read` any other read.
+   */
+  const customerFor = (id: string, oid: string, need: 'profile' | 'read' | 'list' | 'write'): SandboxCustomer | SandboxResponse => {
     const customer = state.customer(id);
     if (!customer) return pcError(404, '60003', PC_TEXT.tenantNotFound);
     if (need === 'profile') return customer;
     const access = userAccess(state.world, oid, customer);
     if (access === 'no-relationship') return pcError(403, '20002', PC_TEXT.noRelationship);
     if (access === 'none' || (need === 'write' && access !== 'write')) return pcError(403, '900150', PC_TEXT.noRole);
+    if (need === 'list' && !mayListUsers(state.world, oid, customer)) return pcError(403, '900150', PC_TEXT.noRole);
     return customer;
   };
   const userOf = (c: SandboxCustomer, userId: string) => c.users.find((u) => u.id.toLowerCase() === userId.toLowerCase());
@@ -90,7 +94,7 @@ export function partnerCenterRoutes(router: Router, state: SandboxState, tokens:
   }));
 
   router.add('GET', '/v1/customers/:id/users', guarded((req, { id }, caller) => {
-    const c = customerFor(id, caller.oid, 'read');
+    const c = customerFor(id, caller.oid, 'list');
     if (isAnswer(c)) return c;
     const deleted = deletedFilter(req.query.get('filter'));
     if (isAnswer(deleted)) return deleted;
@@ -130,7 +134,7 @@ export function partnerCenterRoutes(router: Router, state: SandboxState, tokens:
   }, { idempotent: true }));
 
   router.add('GET', '/v1/customers/:id/users/:userId', guarded((_req, { id, userId }, caller) => {
-    const c = customerFor(id, caller.oid, 'read');
+    const c = customerFor(id, caller.oid, 'list');
     if (isAnswer(c)) return c;
     const u = userOf(c, userId);
     return u ? { status: 200, body: userJson(u, c) } : pcError(404, '60002', PC_TEXT.userNotFound);

@@ -158,8 +158,10 @@ export class Preflight {
 
   /**
    * Active users: one Graph look-up in the customer tenant; when the app is not connected there, Partner
-   * Center's own user list answers the same question (any GDAP role that may read users suffices). Soft-deleted
-   * users, which still hold their name, only Partner Center lists.
+   * Center's own user list answers the same question. Soft-deleted users, which still hold their name, only Partner
+   * Center lists. That list needs Directory Readers, Global Reader or User Administrator: an engineer who holds only
+   * Directory Writers may create users but not list them, so a refused list is a notice, never a stop (Partner
+   * Center still refuses a taken name at creation), and whatever Graph answered is kept.
    */
   private async upnFree(input: PreflightInput): Promise<CheckResult> {
     const opts = { correlationId: input.correlationId };
@@ -175,11 +177,13 @@ export class Preflight {
         return error;
       }
     };
-    const [viaGraph, deleted] = await Promise.all([activeViaGraph(), this.deletedUserWithUpn(pcToken, input.customerId, upn, opts)]);
+    const [viaGraph, deleted] = await Promise.all([activeViaGraph(), listingRefused(this.deletedUserWithUpn(pcToken, input.customerId, upn, opts))]);
+    const refused = deleted instanceof AppError ? deleted : undefined;
     let active: { id: string } | null;
     let source = '';
     if (viaGraph instanceof AppError) {
-      const listed = await this.activeUserWithUpn(pcToken, input.customerId, upn, opts);
+      const listed = refused ?? (await listingRefused(this.activeUserWithUpn(pcToken, input.customerId, upn, opts)));
+      if (listed instanceof AppError) return listNotAllowed(listed, viaGraph);
       if (listed === 'too-many' && !deleted) {
         return {
           id: 'upn-free',
@@ -187,7 +191,7 @@ export class Preflight {
           code: viaGraph.code,
           connectable: true,
           text: `Not checked: ${whyNotConnected(viaGraph)}, and the customer has more than ${MAX_USER_PAGES * 100} users for Partner Center's list to be searched here.`,
-          todo: 'Partner Center still refuses a user name that is taken when it creates the user; the card then says so and you can edit and retry.',
+          todo: UPN_ENFORCED,
           evidence: evidenceOf(viaGraph),
         };
       }
@@ -197,6 +201,7 @@ export class Preflight {
       active = viaGraph;
     }
     if (active) return { id: 'upn-free', status: 'blocked', code: 'UPN_TAKEN', text: `${upn} already belongs to a user of this customer.`, evidence: `object id ${active.id}`, todo: 'Choose a different user name.' };
+    if (deleted instanceof AppError) return listNotAllowed(deleted, undefined, upn);
     if (deleted) return { id: 'upn-free', status: 'blocked', ...restorable(upn, deleted) };
     return { id: 'upn-free', status: 'ok', text: `${upn} is free${source}.` };
   }
@@ -251,6 +256,45 @@ export class Preflight {
  * customer), so it is paged; about 100 users a page, this many pages at most per check.
  */
 const MAX_USER_PAGES = 50;
+
+const UPN_ENFORCED = 'Partner Center still refuses a user name that is taken when it creates the user; the card then says so and you can edit and retry.';
+const LIST_ROLES = 'Directory Readers, Global Reader or User Administrator';
+
+/**
+ * Partner Center's refusal of its user list for lack of a GDAP role ("Get a list of all user accounts for a
+ * customer" names Directory Reader, Global reader, User Administrator), returned instead of thrown; any other
+ * failure still throws and blocks the check.
+ */
+async function listingRefused<T>(listing: Promise<T>): Promise<T | AppError> {
+  try {
+    return await listing;
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'GDAP_ROLE_MISSING' || e.code === 'ACCESS_DENIED')) return e;
+    throw e;
+  }
+}
+
+/**
+ * The user-name notice when Partner Center would not list the customer's users: `upn` when Graph found no active
+ * user with it (that half is checked), `notConnectedError` when Graph could not be asked either.
+ */
+function listNotAllowed(refusal: AppError, notConnectedError?: AppError, upn?: string): CheckResult {
+  const why = `Partner Center lists a customer's users only for ${LIST_ROLES}, which you do not hold for this customer`;
+  const noRestore = 'Without that list a deleted user holding the name cannot be found, so restoring one instead is not offered.';
+  const evidence = [`Partner Center user list: ${evidenceOf(refusal)}`, notConnectedError && evidenceOf(notConnectedError)].filter(Boolean).join('; ');
+  if (upn) {
+    return { id: 'upn-free', status: 'not-checked', code: refusal.code, text: `${upn} is not taken by an active user, but deleted users were not checked: ${why}.`, todo: `${UPN_ENFORCED} ${noRestore}`, evidence };
+  }
+  return {
+    id: 'upn-free',
+    status: 'not-checked',
+    code: refusal.code,
+    connectable: Boolean(notConnectedError),
+    text: `Not checked: ${why}${notConnectedError ? `, and ${whyNotConnected(notConnectedError)}` : ''}.`,
+    todo: `${UPN_ENFORCED} ${noRestore}`,
+    evidence,
+  };
+}
 
 /** The refusal that means "the bot's app is not in (or not consented in) the customer's tenant", else undefined. */
 function notConnected(e: unknown): AppError | undefined {

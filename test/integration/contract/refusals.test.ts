@@ -125,6 +125,23 @@ describe('refusals (production clients ↔ sandbox)', () => {
     expect(created.state).toBe('active');
   });
 
+  it('refuses erin (Directory Writers only) the user list, deleted users and one user as GDAP_ROLE_MISSING 403 900150', async () => {
+    const erin = await h.signIn(USERS.erin);
+    const token = (await h.tokens.partnerCenter(erin)).token;
+    const alice = (await h.partnerCenter.listUsers(adaToken, CUSTOMERS.fabrikam, {}, call())).items.find((u) => u.userPrincipalName === 'alice.smith@fabrikam.example')!;
+    for (const attempt of [
+      h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, {}, call()),
+      h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, { deleted: true }, call()),
+      h.partnerCenter.getUser(token, CUSTOMERS.fabrikam, alice.id, call()),
+    ]) {
+      const e = await failure(attempt);
+      expect(e.code).toBe('GDAP_ROLE_MISSING');
+      expect(e.httpStatus).toBe(403);
+      expect(e.upstreamCode).toBe('900150');
+      expect(e.retryable).toBe(false);
+    }
+  });
+
   it('lets ben read users but not delete one', async () => {
     const ben = await h.signIn(USERS.ben);
     const token = (await h.tokens.partnerCenter(ben)).token;

@@ -131,9 +131,37 @@ describe('GDAP: who may create users where', () => {
     expect(r.body).toEqual(pcBody('60003', 'Tenant not found.'));
   });
 
-  it('lets any active role read users (ben on Fabrikam) but not an expired or missing relationship', async () => {
-    const ben = await client.accessToken(ENGINEERS.ben);
-    expect((await client.pc(ben, 'GET', usersPath(CUSTOMERS.fabrikam))).status).toBe(200);
+  // "Get a list of all user accounts for a customer" and "Get a user account by ID" (Partner Center developer
+  // docs) name the GDAP roles Directory Reader, Global reader, User Administrator; no other role lists users.
+  it.each([
+    ['ada (User Administrator) on Fabrikam', ENGINEERS.ada, CUSTOMERS.fabrikam],
+    ['ben (Directory Readers + Helpdesk Administrator) on Fabrikam', ENGINEERS.ben, CUSTOMERS.fabrikam],
+    ['ada on Litware (only Directory Readers)', ENGINEERS.ada, CUSTOMERS.litware],
+  ])('lets %s list users, deleted users, and read one user (a user it has, else 404 60002, not 403)', async (_what, upn, customer) => {
+    const token = await client.accessToken(upn);
+    const listed = await client.pc(token, 'GET', usersPath(customer));
+    expect(listed.status).toBe(200);
+    const deleted = await client.pc(token, 'GET', `${usersPath(customer)}?filter=${encodeURIComponent(JSON.stringify({ Field: 'UserState', Value: 'Inactive', Operator: 'equals' }))}`);
+    expect(deleted.status).toBe(200);
+    const first: { id: string } | undefined = listed.body.items[0];
+    const one = await client.pc(token, 'GET', `${usersPath(customer)}/${first?.id ?? randomUUID()}`);
+    if (first) expect(one.status).toBe(200);
+    else expect(one.body.code).toBe('60002');
+  });
+
+  it('refuses erin (Directory Writers only) listing users, deleted users or one user with 403 900150, yet lets her create', async () => {
+    const erin = await client.accessToken(ENGINEERS.erin);
+    const alice = (await client.pc(ada, 'GET', usersPath(CUSTOMERS.fabrikam))).body.items.find((u: { userPrincipalName: string }) => u.userPrincipalName === 'alice.smith@fabrikam.example');
+    const deletedFilter = `?filter=${encodeURIComponent(JSON.stringify({ Field: 'UserState', Value: 'Inactive', Operator: 'equals' }))}`;
+    for (const path of [usersPath(CUSTOMERS.fabrikam), `${usersPath(CUSTOMERS.fabrikam)}${deletedFilter}`, `${usersPath(CUSTOMERS.fabrikam)}/${alice.id}`]) {
+      const r = await client.pc(erin, 'GET', path);
+      expect(r.status).toBe(403);
+      expect(r.body).toEqual(NO_ROLE);
+    }
+    expect((await create(ENGINEERS.erin, CUSTOMERS.fabrikam)).status).toBe(200);
+  });
+
+  it('refuses listing users on an expired or missing relationship', async () => {
     expect((await client.pc(ada, 'GET', usersPath(CUSTOMERS.tailspin))).body).toEqual(NO_ROLE);
     expect((await client.pc(ada, 'GET', usersPath(CUSTOMERS.wideWorld))).body.code).toBe('20002');
     expect((await client.pc(ada, 'GET', `/v1/customers/${CUSTOMERS.tailspin}/subscribedskus`)).status).toBe(403);

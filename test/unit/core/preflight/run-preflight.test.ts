@@ -24,6 +24,8 @@ interface World {
   customerTenantError?: AppError;
   /** Pages Partner Center's active-user list has (each with none of the looked-for users) before the last. */
   extraUserPages?: number;
+  /** What Partner Center's user list (active and deleted) throws, if anything (a role that may not list users). */
+  listUsersError?: AppError;
   calls: string[];
 }
 
@@ -67,6 +69,7 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
       },
       listUsers: async (_t, _c, q) => {
         w.calls.push(q.deleted ? 'listUsers' : 'listActiveUsers');
+        if (w.listUsersError) throw w.listUsersError;
         if (q.deleted) return { items: w.deletedUsers };
         const page = Number(q.continuationToken ?? '0');
         const last = page >= (w.extraUserPages ?? 0);
@@ -290,5 +293,63 @@ describe('pre-flight where the bot\'s app is not in the customer\'s tenant', () 
     const { checklist, byId } = await run(w);
     expect(checklist.blocked).toBe(true);
     expect(byId.domain).toMatchObject({ status: 'blocked', code: 'IDENTITY_UNAVAILABLE' });
+  });
+});
+
+describe('pre-flight when Partner Center refuses to list the customer\'s users (Directory Writers only)', () => {
+  const noListRole = () => new AppError('GDAP_ROLE_MISSING', 'Partner Center 403', { httpStatus: 403, upstreamCode: '900150' });
+  const writerOnly = (): World => {
+    const w = healthy();
+    w.relationships[0].roleDefinitionIds = [DW];
+    w.assignments['rel-1'] = [{ id: 'as-1', status: 'active', groupId: 'grp-admins', roleDefinitionIds: [DW] }];
+    w.listUsersError = noListRole();
+    return w;
+  };
+
+  it('keeps Graph\'s answer on active users and turns the deleted-users half into a notice without a restore offer', async () => {
+    const w = writerOnly();
+    const { checklist, byId } = await run(w);
+    expect(checklist.blocked).toBe(false);
+    expect(byId['gdap-role'].status).toBe('ok');
+    expect(byId['upn-free']).toMatchObject({ status: 'not-checked', code: 'GDAP_ROLE_MISSING', evidence: 'Partner Center user list: GDAP_ROLE_MISSING · upstream 900150' });
+    expect(byId['upn-free'].text).toMatch(/not taken by an active user/);
+    expect(byId['upn-free'].text).toMatch(/Directory Readers, Global Reader or User Administrator/);
+    expect(byId['upn-free'].todo).toMatch(/restoring one instead is not offered/);
+    expect(byId['upn-free'].restorableUserId).toBeUndefined();
+    expect(byId['upn-free'].connectable).toBeFalsy();
+    expect(w.calls).toContain('findUserByUpn');
+  });
+
+  it('a name Graph finds taken is still blocked', async () => {
+    const { byId } = await run(writerOnly(), { user: user('alice.smith') });
+    expect(byId['upn-free']).toMatchObject({ status: 'blocked', code: 'UPN_TAKEN' });
+  });
+
+  it('a name held by a deleted user is a notice, not a restore offer, since the list cannot be read', async () => {
+    const { checklist, byId } = await run(writerOnly(), { user: user('bob.jones') });
+    expect(checklist.blocked).toBe(false);
+    expect(byId['upn-free']).toMatchObject({ status: 'not-checked', code: 'GDAP_ROLE_MISSING' });
+    expect(byId['upn-free'].restorableUserId).toBeUndefined();
+  });
+
+  it('with the app not connected either, neither half is checked: a connectable notice, nothing blocks', async () => {
+    const w = writerOnly();
+    w.customerTenantError = new AppError('CUSTOMER_NOT_CONNECTED', 'x', { upstreamCode: 'AADSTS700016' });
+    const { checklist, byId } = await run(w, { user: user('alice.smith') });
+    expect(checklist.blocked).toBe(false);
+    expect(byId['upn-free']).toMatchObject({ status: 'not-checked', code: 'GDAP_ROLE_MISSING', connectable: true });
+    expect(byId['upn-free'].text).toMatch(/^Not checked: .*Directory Readers, Global Reader or User Administrator.*not connected/);
+    expect(byId['upn-free'].evidence).toBe('Partner Center user list: GDAP_ROLE_MISSING · upstream 900150; CUSTOMER_NOT_CONNECTED · upstream AADSTS700016');
+  });
+
+  it('ACCESS_DENIED from the list is the same notice; any other failure of the list still blocks', async () => {
+    const denied = writerOnly();
+    denied.listUsersError = new AppError('ACCESS_DENIED', 'x', { httpStatus: 403, upstreamCode: '2032' });
+    expect((await run(denied)).byId['upn-free']).toMatchObject({ status: 'not-checked', code: 'ACCESS_DENIED' });
+    const down = writerOnly();
+    down.listUsersError = new AppError('PARTNER_CENTER_UNAVAILABLE', 'x', { retryable: true });
+    const { checklist, byId } = await run(down);
+    expect(checklist.blocked).toBe(true);
+    expect(byId['upn-free']).toMatchObject({ status: 'blocked', code: 'PARTNER_CENTER_UNAVAILABLE' });
   });
 });
