@@ -66,11 +66,11 @@ export class OutcomeDelivery {
       // again (a late duplicate finish item) would take the password away early.
       const stillShown = request.state.kind === 'created' && request.passwordRevealUntil && Date.parse(request.passwordRevealUntil) > this.deps.clock.now().getTime();
       if (request.card && (withPassword || !stillShown)) {
+        // The removal is stored before the password is shown: a process that dies right after the update must not
+        // leave the password on the card for good. A removal whose update never happened only redraws the card.
+        if (withPassword) await this.scheduleHide(request, 'card', request.card);
         await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
-        if (withPassword) {
-          await this.scheduleHide(request, 'card', request.card);
-          delivered = true;
-        }
+        if (withPassword) delivered = true;
       }
     } else {
       let current = request;
