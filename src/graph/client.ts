@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
-import type { AccessAssignment, CallOptions, CustomerDomain, DelegatedAdminRelationship, Directory } from '../core/ports';
+import type { AccessAssignment, CallOptions, CustomerDomain, DelegatedAdminRelationship, Directory, DirectoryPerson } from '../core/ports';
 import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
 import { graphError, type GraphResource } from './errors';
-import { accessAssignmentSchema, domainSchema, memberGroupsSchema, odataPageSchema, relationshipSchema, userRefSchema } from './schemas';
+import { accessAssignmentSchema, domainSchema, groupUserSchema, memberGroupsSchema, odataPageSchema, relationshipSchema, userRefSchema } from './schemas';
 
 export interface GraphClientOptions {
   /** `https://graph.microsoft.com`, or the sandbox. */
@@ -13,6 +13,8 @@ export interface GraphClientOptions {
 
 /** Graph's page size limit for delegatedAdminRelationships. */
 const RELATIONSHIPS_PAGE_SIZE = 300;
+/** Graph's largest page for a group's member list. */
+const GROUP_MEMBERS_PAGE_SIZE = 999;
 /** checkMemberGroups takes at most this many ids a call. */
 const MEMBER_GROUPS_BATCH = 20;
 /** A runaway nextLink chain is a bug upstream; stop rather than loop forever. */
@@ -101,6 +103,13 @@ export function createGraphClient(options: GraphClientOptions): Directory {
       // Only ids that were asked about, in the order they were asked.
       const member = new Set(answers.flat().map((id) => id.toLowerCase()));
       return wanted.filter((id) => member.has(id.toLowerCase()));
+    },
+
+    async listGroupUsers(token, groupId, opts): Promise<DirectoryPerson[]> {
+      requireGuid(groupId, 'groupId', opts);
+      // The cast keeps only users (no devices, service principals or nested groups, which are expanded anyway).
+      const url = `${base}/v1.0/groups/${groupId}/transitiveMembers/microsoft.graph.user?$select=id,displayName&$top=${GROUP_MEMBERS_PAGE_SIZE}`;
+      return all(token, url, groupUserSchema, 'partner-tenant', opts);
     },
 
     async listDomains(token, opts): Promise<CustomerDomain[]> {

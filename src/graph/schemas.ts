@@ -65,6 +65,9 @@ export const domainSchema = z
 
 export const userRefSchema = z.object({ id: z.string().min(1), userPrincipalName: z.string().min(1) }).transform((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName }));
 
+/** A user in a `transitiveMembers/microsoft.graph.user` page; the name may be withheld (null) by Graph. */
+export const groupUserSchema = z.object({ id: z.string().min(1), displayName: z.string().nullish() }).transform((u) => ({ id: u.id, displayName: u.displayName ?? null }));
+
 export const memberGroupsSchema = z.object({ value: z.array(z.string()) });
 
 /** An OData collection page of `item`. */

@@ -127,6 +127,40 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
     return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#Collection(Edm.String)`, value: (ids as string[]).filter((g) => mine.has(g.toLowerCase())) } };
   }));
 
+  /**
+   * A group's users, nested groups expanded ("List group transitive members" with the `microsoft.graph.user`
+   * cast): application GroupMember.Read.All (or higher) or the delegated equivalents; 100 a page unless `$top`
+   * (at most 999), the rest behind an absolute `@odata.nextLink`; 404 Request_ResourceNotFound for no such group.
+   */
+  const GROUP_MEMBERS = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'GroupMember.ReadWrite.All', 'Group.ReadWrite.All'];
+  router.add('GET', '/v1.0/groups/:id/transitiveMembers/microsoft.graph.user', guarded({ tenant: 'partner', anyOf: GROUP_MEMBERS, appRoles: GROUP_MEMBERS }, (req, { id }) => {
+    if (!GUID.test(id)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${id.slice(0, 100)}'.`);
+    const group = state.world.groups.find((g) => g.id.toLowerCase() === id.toLowerCase());
+    if (!group) return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    const rawTop = req.query.get('$top');
+    const top = rawTop === null ? 100 : Number(rawTop);
+    if (!Number.isInteger(top) || top < 1 || top > 999) return graphError(400, 'Request_BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`);
+    const rawSkip = req.query.get('$skiptoken');
+    const skip = rawSkip === null ? 0 : Number(Buffer.from(rawSkip, 'base64url').toString('utf8'));
+    if (!Number.isInteger(skip) || skip < 0) return graphError(400, 'Request_BadRequest', 'Invalid skip token.');
+    const members = state.world.partnerUsers.filter((u) => groupsOf(state.world, u.oid).has(group.id));
+    const select = req.query.get('$select');
+    const value = members.slice(skip, skip + top).map((u) => {
+      const full: Record<string, unknown> = { id: u.oid, displayName: u.name, userPrincipalName: u.upn };
+      const fields = select ? select.split(',').map((f) => f.trim()) : Object.keys(full);
+      return { '@odata.type': '#microsoft.graph.user', ...Object.fromEntries(fields.filter((f) => f in full).map((f) => [f, full[f]])) };
+    });
+    let nextLink: string | undefined;
+    if (skip + top < members.length) {
+      const next = new URL(`${req.origin}${req.path}`);
+      if (select) next.searchParams.set('$select', select);
+      next.searchParams.set('$top', String(top));
+      next.searchParams.set('$skiptoken', Buffer.from(String(skip + top)).toString('base64url'));
+      nextLink = next.toString();
+    }
+    return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#users(${select ?? ''})`, value, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) } };
+  }));
+
   router.add('GET', '/v1.0/domains', guarded({ tenant: 'customer', anyOf: ['Domain.Read.All', 'Directory.Read.All'] }, (_req, _p, caller) => {
     const c = state.customer(caller.tid)!;
     return { status: 200, body: { value: c.domains.map((d) => ({ id: d.name, authenticationType: d.authenticationType, isVerified: d.isVerified, isDefault: d.isDefault, isInitial: d.isInitial, isRoot: true, supportedServices: d.isVerified ? ['Email', 'OfficeCommunicationsOnline'] : [] })) } };

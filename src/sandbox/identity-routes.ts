@@ -33,10 +33,11 @@ const CONSENTED: Record<string, readonly string[]> = {
 
 /**
  * The application permissions (app roles) admin-consented for the bot's app in the partner tenant
- * (aad.manifest.json, type `Role`): an app-only token carries them in `roles`. Only the GDAP metadata read.
+ * (aad.manifest.json, type `Role`): an app-only token carries them in `roles`. The GDAP metadata read, and the
+ * members of the groups that may approve (who to mention on a request).
  */
 const APP_ROLES: Record<string, readonly string[]> = {
-  [GRAPH_RESOURCE]: ['DelegatedAdminRelationship.Read.All'],
+  [GRAPH_RESOURCE]: ['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All'],
 };
 
 /** Entra's answer when the app has no service principal in the tenant asked for (not installed, never consented). */

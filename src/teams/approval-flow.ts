@@ -70,7 +70,7 @@ export class ApprovalFlow {
     if (postTo) {
       // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
       const pending = await this.rememberCard(result.request.id, undefined, checks);
-      const location = await this.updater.post(postTo, this.firstPost(pending, postTo, t));
+      const location = await this.updater.post(postTo, await this.firstPost(pending, postTo, t));
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
@@ -83,17 +83,23 @@ export class ApprovalFlow {
     // and two people submitting from it get two request cards. The post @mentions the known approvers.
     const here = { ...TurnContext.getConversationReference(t.ctx.activity), activityId: undefined } as Record<string, unknown>;
     const pending = await this.rememberCard(result.request.id, undefined, checks);
-    const location = await this.updater.post(here, this.firstPost(pending, here, t));
+    const location = await this.updater.post(here, await this.firstPost(pending, here, t));
     const request = await this.rememberCard(result.request.id, location, checks);
     // The submitter's own copy of the request, in place of the form they filled on their device.
     return this.card(request, 'base', t);
   }
 
-  /** The card of a request's first post in `where`: its audience is that conversation's, with the approvers @mentioned. */
-  private firstPost(request: UserRequest, where: Record<string, unknown>, t: ActionTurn): AdaptiveCardJson {
+  /**
+   * The card of a request's first post in `where`: its audience is that conversation's, with the approvers
+   * @mentioned. Who could approve for this customer is read from the directory first (briefly: when it is slow or
+   * fails, the approvers seen acting here are named instead, and the post goes out regardless).
+   */
+  private async firstPost(request: UserRequest, where: Record<string, unknown>, t: ActionTurn): Promise<AdaptiveCardJson> {
     const conversationId = (where.conversation as { id?: string } | undefined)?.id;
+    const customerId = request.customer.id;
+    await this.audience?.learnApprovers(customerId, () => this.deps.preflight.approversOf(customerId, this.settings.approverGroupId, { correlationId: request.correlationId }));
     const card = this.views.approvalRequest(request, 'base', this.refreshIds({ ...request, card: { conversation: where, activityId: '' } }, t));
-    return withApproverMentions(card, this.audience?.approversOf(conversationId, [request.requester.teamsId]) ?? []);
+    return withApproverMentions(card, this.audience?.approversOf(conversationId, [request.requester.teamsId], undefined, customerId) ?? []);
   }
 
   /**

@@ -3,8 +3,8 @@ import type { AdaptiveCardJson } from './cards/card-templates';
 import type { KnownApprover } from './refresh-audience';
 
 /**
- * The new request's channel post @mentions the approvers known for that conversation (refresh-audience.ts), so
- * Teams notifies them; none known, no mention. An Adaptive Card mention is a `<at>name</at>` text in the body
+ * The new request's channel post @mentions its approvers in that conversation (found in the directory, or seen
+ * acting there: refresh-audience.ts), so Teams notifies them; none known, no mention. An Adaptive Card mention is a `<at>name</at>` text in the body
  * matched by an `msteams.entities` entry naming the person's Teams id (Microsoft Learn, "Mention support within
  * Adaptive Cards"). Only a new message notifies; later updates of the card drop the line.
  */

@@ -39,11 +39,11 @@ export class OutcomeDelivery {
 
   private readonly handover: PasswordHandover;
 
-  /** Who gets their own view on refresh: the requester, the person acting, the decider, then the team (at most 60). */
+  /** Who gets their own view on refresh: the requester, the person acting, the decider, the approvers, then the team (at most 60). */
   refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
     const s = request.state as { by?: { teamsId?: string } };
     const conversation = (request.card?.conversation as { conversation?: { id?: string } } | undefined)?.conversation?.id;
-    return this.audience.idsFor(conversation, [request.requester.teamsId, actorTeamsId, s.by?.teamsId]);
+    return this.audience.idsFor(conversation, [request.requester.teamsId, actorTeamsId, s.by?.teamsId], request.customer.id);
   }
 
   /** The shared channel card as everyone sees it now. */

@@ -1,6 +1,6 @@
 import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
-import type { AccessAssignment, Clock, Customer, CustomerDomain, DelegatedAdminRelationship, Directory, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
+import type { AccessAssignment, Clock, Customer, CustomerDomain, DelegatedAdminRelationship, Directory, DirectoryPerson, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import { TtlCache } from '../ttl-cache';
 import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
@@ -43,6 +43,7 @@ export class Preflight {
   private readonly assignments: TtlCache<AccessAssignment[]>;
   private readonly membership: TtlCache<string[]>;
   private readonly domains: TtlCache<CustomerDomain[]>;
+  private readonly approvers: TtlCache<DirectoryPerson[]>;
 
   constructor(
     private readonly deps: PreflightDeps,
@@ -52,6 +53,32 @@ export class Preflight {
     this.assignments = new TtlCache(deps.clock, cacheTtlMs);
     this.membership = new TtlCache(deps.clock, cacheTtlMs);
     this.domains = new TtlCache(deps.clock, cacheTtlMs);
+    this.approvers = new TtlCache(deps.clock, cacheTtlMs, 200);
+  }
+
+  /**
+   * Everyone who could approve a request for this customer, found in full in the partner tenant (as the app):
+   * the transitive members of `approverGroupId` when set (approval.ts requires it), otherwise of every group an
+   * active access assignment of a usable relationship gives User Administrator or Directory Writers. A hint of who
+   * to notify, never a permission: approving still re-checks the approver's own token.
+   */
+  async approversOf(customerId: string, approverGroupId: string | undefined, opts: { correlationId: string }): Promise<DirectoryPerson[]> {
+    const appToken = async () => (await this.deps.tokens.partnerGraphApp()).token;
+    return this.approvers.getOrLoad(`${customerId}:${approverGroupId ?? ''}`, async () => {
+      let groups: string[];
+      if (approverGroupId) {
+        groups = [approverGroupId];
+      } else {
+        const relationships = await this.relationships.getOrLoad(customerId, async () => this.deps.directory.listRelationships(await appToken(), customerId, opts));
+        const usable = relationships.filter((r) => r.status === 'active' || r.status === 'expiring');
+        const assignments = new Map<string, AccessAssignment[]>();
+        await Promise.all(usable.map(async (r) => assignments.set(r.id, await this.assignments.getOrLoad(r.id, async () => this.deps.directory.listAccessAssignments(await appToken(), r.id, opts)))));
+        groups = candidateGroups(relationships, assignments);
+      }
+      const lists = await Promise.all(groups.map(async (g) => this.deps.directory.listGroupUsers(await appToken(), g, opts)));
+      const seen = new Set<string>();
+      return lists.flat().filter((p) => !seen.has(p.id.toLowerCase()) && seen.add(p.id.toLowerCase()));
+    });
   }
 
   async run(input: PreflightInput): Promise<PreflightResult> {

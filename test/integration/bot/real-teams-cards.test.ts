@@ -36,6 +36,9 @@ describe('channel cards: automatic refresh, its audience, approver mentions, one
     // 84 members on four pages of 25 (Teams pages its members API): the approvers are on the last page.
     bot.connector.rosterPageLimit = 25;
     bot.connector.members = [...fillers, ...[ben, erin, cleo, ada].map((u) => ({ id: u.teamsId, name: u.name, aadObjectId: u.aadObjectId }))];
+    // Here the directory cannot be read (Graph fails every group-member read): who could approve is then only
+    // known from people acting, and the request is posted regardless. approvers-in-full.test.ts has the readable case.
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'GET', path: '/v1.0/groups/*/transitiveMembers/microsoft.graph.user', kind: 'status', status: 503, count: 10_000 });
   });
   afterAll(() => bot.stop());
 
@@ -48,6 +51,7 @@ describe('channel cards: automatic refresh, its audience, approver mentions, one
 
   it('reads every page of the roster; the requester comes first; at most 60; no mention while no approver is known', async () => {
     const { card, posted } = await raise(ben, 'paged.roster', 'tc-1');
+    expect((await bot.sandboxState()).requests.some((r) => r.path.endsWith('/transitiveMembers/microsoft.graph.user') && r.status === 503)).toBe(true);
     const rosterReads = bot.connector.calls.filter((c) => c.method === 'GET' && c.conversationId === HELPDESK_CHANNEL);
     expect(rosterReads.map((c) => c.body.from)).toEqual([0, 25, 50, 75]);
     const ids = card.refresh.userIds as string[];

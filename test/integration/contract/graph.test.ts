@@ -100,6 +100,25 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
     expect(litware.upstreamCode).toBe('AADSTS65001');
   });
 
+  it("lists a role group's users in full, nested groups expanded, app-only; an unknown group is refused", async () => {
+    const token = await appToken();
+    const groups = (await activeAssignments(token, CUSTOMERS.fabrikam)).filter((a) => a.roleDefinitionIds.includes(ROLES.userAdministrator)).map((a) => a.groupId);
+    const people = await h.graph.listGroupUsers(token, groups[0], call());
+    const ids = people.map((p) => p.id);
+    expect(ids).toContain(ada.user.oid);
+    // Cleo holds the role through a nested group only; Ben holds none.
+    expect(ids).toContain((await h.signIn(USERS.cleo)).user.oid);
+    expect(ids).not.toContain((await h.signIn(USERS.ben)).user.oid);
+    expect(people.every((p) => typeof p.displayName === 'string')).toBe(true);
+    const req = (await h.state()).requests.find((r) => r.path === `/v1.0/groups/${groups[0]}/transitiveMembers/microsoft.graph.user`)!;
+    expect(req.query).toEqual(expect.objectContaining({ $select: 'id,displayName' }));
+    expect(Number(req.query.$top)).toBeLessThanOrEqual(999);
+    const unknown = await failure(h.graph.listGroupUsers(token, randomUUID(), call()));
+    expect(unknown.httpStatus).toBe(404);
+    expect(unknown.upstreamCode).toBe('Request_ResourceNotFound');
+    expect((await failure(h.graph.listGroupUsers(token, 'not-a-guid', call()))).code).toBe('VALIDATION_FAILED');
+  });
+
   it("lists a customer's domains with a customer-tenant token", async () => {
     const fabrikam = await h.graph.listDomains((await h.tokens.customerGraph(ada, CUSTOMERS.fabrikam)).token, call());
     expect(fabrikam).toEqual(

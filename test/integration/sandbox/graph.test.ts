@@ -111,9 +111,9 @@ describe('GDAP reads as Graph answers them per caller (microsoft-graph-docs-cont
     expect(assignments.body.value).toEqual([]);
   });
 
-  it('an app-only token carries the application permission in roles, and only the GDAP reads take it', async () => {
+  it('an app-only token carries the application permissions in roles, and only the GDAP and group-member reads take it', async () => {
     const claims = JSON.parse(Buffer.from(appGraph.split('.')[1], 'base64url').toString('utf8'));
-    expect(claims).toEqual(expect.objectContaining({ idtyp: 'app', roles: ['DelegatedAdminRelationship.Read.All'], tid: PARTNER_TENANT }));
+    expect(claims).toEqual(expect.objectContaining({ idtyp: 'app', roles: ['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All'], tid: PARTNER_TENANT }));
     expect(claims.scp).toBeUndefined();
     const me = await client.graph(appGraph, 'POST', '/v1.0/me/checkMemberGroups', { groupIds: [GROUPS.userAdmins] });
     expect(me.status).toBe(403);
@@ -219,5 +219,54 @@ describe('Graph token checks', () => {
   it('names the partner tenant in every partner token it accepts', async () => {
     const payload = JSON.parse(Buffer.from(adaPartner.split('.')[1], 'base64url').toString());
     expect(payload.tid).toBe(PARTNER_TENANT);
+  });
+});
+
+describe("a group's users, nested groups expanded (transitiveMembers/microsoft.graph.user)", () => {
+  const members = (group: string, query = '') => `/v1.0/groups/${group}/transitiveMembers/microsoft.graph.user${query}`;
+
+  it('lists direct and nested members with $select, app-only (GroupMember.Read.All)', async () => {
+    const r = await client.graph(appGraph, 'GET', members(GROUPS.userAdmins, '?$select=id,displayName'));
+    expect(r.status).toBe(200);
+    const names = r.body.value.map((u: { displayName: string }) => u.displayName).sort();
+    // Ada, Dan and Grace directly; Cleo through Night Shift, a member group of it.
+    expect(names).toEqual(['Ada Lovelace', 'Cleo Park', 'Dan Brooks', 'Grace Hopper']);
+    expect(Object.keys(r.body.value[0]).sort()).toEqual(['@odata.type', 'displayName', 'id']);
+    expect(r.body.value.every((u: { '@odata.type': string }) => u['@odata.type'] === '#microsoft.graph.user')).toBe(true);
+    expect(r.body['@odata.nextLink']).toBeUndefined();
+  });
+
+  it('pages with $top through absolute @odata.nextLink that keeps $select, to the end', async () => {
+    const seen: string[] = [];
+    let next: string | undefined = members(GROUPS.userAdmins, '?$select=id,displayName&$top=1');
+    let pages = 0;
+    while (next) {
+      const r = await client.graph(appGraph, 'GET', next.replace(sandbox.url, ''));
+      expect(r.status).toBe(200);
+      expect(r.body.value.length).toBeLessThanOrEqual(1);
+      seen.push(...r.body.value.map((u: { id: string }) => u.id));
+      next = r.body['@odata.nextLink'];
+      if (next) expect(next.startsWith(`${sandbox.url}/v1.0/groups/`)).toBe(true);
+      pages++;
+    }
+    expect(pages).toBe(4);
+    expect(new Set(seen).size).toBe(4);
+    expect((await client.graph(appGraph, 'GET', members(GROUPS.userAdmins, '?$top=1000'))).status).toBe(400);
+  });
+
+  it('404 Request_ResourceNotFound for a group that does not exist; 400 for an id that is no GUID', async () => {
+    const missing = await client.graph(appGraph, 'GET', members(randomUUID()));
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('Request_ResourceNotFound');
+    const bad = await client.graph(appGraph, 'GET', members('not-a-group'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('Request_BadRequest');
+  });
+
+  it("refuses an app-only token of a customer tenant (the permission is the partner tenant's)", async () => {
+    const customerApp = await client.tokenEndpoint(CUSTOMERS.fabrikam, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE });
+    const r = await client.graph(customerApp.body.access_token as string, 'GET', members(GROUPS.userAdmins));
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe('Authorization_RequestDenied');
   });
 });

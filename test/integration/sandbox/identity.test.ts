@@ -288,7 +288,7 @@ describe('SANDBOX_APP_REGISTRATION=single-tenant (the AzureADMyOrg app of docs/d
         expect({ tenant, status: r.status, error: r.body.error, codes: r.body.error_codes }).toEqual({ tenant, status: 400, error: 'unauthorized_client', codes: [700016] });
       }
       const app = await c.tokenEndpoint(PARTNER_TENANT, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE });
-      expect(claimsOf(app.body.access_token).roles).toEqual(['DelegatedAdminRelationship.Read.All']);
+      expect(claimsOf(app.body.access_token).roles).toEqual(['DelegatedAdminRelationship.Read.All', 'GroupMember.Read.All']);
     } finally {
       await single.close();
     }

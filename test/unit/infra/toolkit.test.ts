@@ -90,7 +90,7 @@ describe('aad.manifest.json (the Entra app)', () => {
   };
   const PARTNER_CENTER_USER_IMPERSONATION = '1cebfa2a-fb4d-419e-b5f9-839b4383e05a';
   /** The one application permission (app role): GDAP relationships and assignments, read app-only (issue 15). */
-  const GRAPH_APP_ROLES: Record<string, string> = { 'DelegatedAdminRelationship.Read.All': 'f6e9e124-4586-492f-adc0-c6f96e4823fd' };
+  const GRAPH_APP_ROLES: Record<string, string> = { 'DelegatedAdminRelationship.Read.All': 'f6e9e124-4586-492f-adc0-c6f96e4823fd', 'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6' };
 
   it('is the bot app and exposes access_as_user on api://botid-<bot id>, as the Teams manifest expects', () => {
     expect(aad.appId).toBe('${{BOT_ID}}');

@@ -87,6 +87,7 @@ function ports(w: World): { partnerCenter: PartnerCenter; directory: Directory; 
       assignLicenses: unused,
     },
     directory: {
+      listGroupUsers: unused,
       listRelationships: async (t) => {
         w.calls.push(`listRelationships:${t}`);
         return w.relationships;
