@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
-import type { Directory, TokenProvider, UserCredential } from '../ports';
+import type { AccessAssignment, Directory, TokenProvider, UserCredential } from '../ports';
+import { isUsableRelationship, roleGrants } from '../preflight/gdap-role';
 
 /**
  * Who may connect a customer, i.e. consent the bot's app in the customer's tenant through Partner Center's
@@ -13,8 +14,6 @@ export const CONNECT_ROLES: Readonly<Record<string, string>> = {
   'e8611ab8-c189-46e8-94e1-60213ab1f814': 'Privileged Role Administrator',
   '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
 };
-
-const USABLE = new Set(['active', 'expiring']);
 
 export interface ConnectPermissionDeps {
   directory: Directory;
@@ -43,15 +42,11 @@ export async function checkConnectPermission(
   const appToken = (await deps.tokens.partnerGraphApp()).token;
   const relationships = await deps.directory.listRelationships(appToken, customerId, opts);
   if (relationships.length === 0) return undefined;
-  const usable = relationships.filter((r) => USABLE.has(r.status));
+  const usable = relationships.filter(isUsableRelationship);
   if (usable.length === 0) throw new AppError('RELATIONSHIP_EXPIRED', 'no active GDAP relationship with the customer', { correlationId });
-  const grants = new Map<string, string>();
-  for (const rel of usable) {
-    for (const a of await deps.directory.listAccessAssignments(appToken, rel.id, opts)) {
-      const role = a.status === 'active' ? a.roleDefinitionIds.find((id) => id in CONNECT_ROLES) : undefined;
-      if (role) grants.set(a.groupId, CONNECT_ROLES[role]);
-    }
-  }
+  const assignments = new Map<string, AccessAssignment[]>();
+  for (const rel of usable) assignments.set(rel.id, await deps.directory.listAccessAssignments(appToken, rel.id, opts));
+  const grants = roleGrants(usable, assignments, CONNECT_ROLES);
   const memberOf = grants.size ? await deps.directory.checkMemberGroups(token, [...grants.keys()], opts) : [];
   const group = memberOf.find((g) => grants.has(g));
   if (!group) throw new AppError('CONNECT_ROLE_MISSING', 'no GDAP role that may consent apps in this customer', { correlationId });

@@ -9,6 +9,8 @@ export const USER_CREATION_ROLES: Record<string, string> = {
 
 /** Relationships in these states grant their roles (an `expiring` one is still active until its end date). */
 const USABLE_STATUSES = new Set(['active', 'expiring']);
+
+export const isUsableRelationship = (r: DelegatedAdminRelationship): boolean => USABLE_STATUSES.has(r.status);
 const WARN_WITHIN_DAYS = 14;
 
 export interface GdapEvidence {
@@ -19,15 +21,24 @@ export interface GdapEvidence {
   memberOf: Set<string>;
 }
 
-/** Groups that grant a user-creation role through an active assignment of a usable relationship. */
-export function candidateGroups(relationships: DelegatedAdminRelationship[], assignments: Map<string, AccessAssignment[]>): string[] {
-  const groups = new Set<string>();
-  for (const rel of relationships.filter((r) => USABLE_STATUSES.has(r.status))) {
+/**
+ * The groups that hold one of `roles` through an active assignment of a usable relationship, each with the name of
+ * the (first) such role it holds: the one resolution behind "may create users" and "may connect the customer".
+ */
+export function roleGrants(relationships: DelegatedAdminRelationship[], assignments: Map<string, AccessAssignment[]>, roles: Readonly<Record<string, string>>): Map<string, string> {
+  const grants = new Map<string, string>();
+  for (const rel of relationships.filter(isUsableRelationship)) {
     for (const a of assignments.get(rel.id) ?? []) {
-      if (a.status === 'active' && a.roleDefinitionIds.some((id) => id in USER_CREATION_ROLES)) groups.add(a.groupId);
+      const role = a.status === 'active' ? a.roleDefinitionIds.find((id) => id in roles) : undefined;
+      if (role && !grants.has(a.groupId)) grants.set(a.groupId, roles[role]);
     }
   }
-  return [...groups];
+  return grants;
+}
+
+/** Groups that grant a user-creation role through an active assignment of a usable relationship. */
+export function candidateGroups(relationships: DelegatedAdminRelationship[], assignments: Map<string, AccessAssignment[]>): string[] {
+  return [...roleGrants(relationships, assignments, USER_CREATION_ROLES).keys()];
 }
 
 /**
