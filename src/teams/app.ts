@@ -68,6 +68,12 @@ export interface TeamsAppOptions {
 
 const AFTER_RESPONSE = Symbol('afterResponse');
 
+/** Runs `work` once this turn's answer is written (outside a turn runner: on the next tick). */
+function queueAfterResponse(ctx: TurnContext, work: () => void): void {
+  const queue = ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined;
+  (queue ?? setImmediate)(work);
+}
+
 /**
  * The Teams edge: the only place (with the rest of src/teams/) that knows botbuilder and teams-ai. It parses
  * every inbound activity, signs the person in, calls the flow, and turns every error into a card through the
@@ -129,12 +135,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared, signInResource: tokenService && ((ctx) => tokenService.signInResource(ctx)) });
   /** Runs `work` in a new turn on the same conversation once this turn's answer is written. */
   const afterResponse = (ctx: TurnContext, work: (later: TurnContext) => Promise<void>): void => {
-    const queue = ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined;
     const reference = TurnContext.getConversationReference(ctx.activity);
-    const run = () =>
-      background.run('after-sign-in', {}, () => adapter.continueConversationAsync(botId, reference, async (later) => work(later)));
-    if (queue) queue(() => void run());
-    else setImmediate(() => void run());
+    queueAfterResponse(ctx, () => void background.run('after-sign-in', {}, () => adapter.continueConversationAsync(botId, reference, async (later) => work(later))));
   };
   /**
    * What a person asked for before they had to sign in, resumed right after the token exchange (which may reach
@@ -201,7 +203,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
     const cred = await signIn.credentialFor(ctx).catch(() => undefined);
     await sendCard(ctx, views.welcome(cred?.user.upn));
   });
-  const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: (ctx, work) => ((ctx.turnState.get(AFTER_RESPONSE) as ((w: () => void) => void) | undefined) ?? setImmediate)(work) });
+  const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: queueAfterResponse });
   // `customers [name]`: connection state of each customer, with Connect; `customers log`: who connected what.
   app.message(/^\s*customers\b/i, async (ctx) => {
     const correlationId = randomUUID();
@@ -280,14 +282,13 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       const started = Date.now();
       try {
         if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'sign-in without MFA');
-        const afterResponse = ctx.turnState.get(AFTER_RESPONSE) as ((work: () => void) => void) | undefined;
         const turn: ActionTurn = {
           ctx,
           cred,
           actor: actorOf(ctx, cred.user),
           data: action.data,
           correlationId,
-          afterResponse: afterResponse ?? ((work) => setImmediate(work)),
+          afterResponse: (work) => queueAfterResponse(ctx, work),
         };
         const card = await { ...flow.handlers, ...history.handlers }[verb](turn);
         await replyWithCard(ctx, card);
