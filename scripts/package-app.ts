@@ -17,8 +17,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { decodePng } from './lib/png';
-import { writeZip } from './lib/zip';
+import { PNG } from 'pngjs';
+import { ZipFile } from 'yazl';
 
 export const ROOT = resolve(__dirname, '..');
 export const TEAMS_CLIENT_DOMAIN = 'token.botframework.com';
@@ -195,7 +195,8 @@ export function checkIcons(appPackageDir: string, icons: { color?: string; outli
       continue;
     }
     try {
-      const img = decodePng(readFileSync(path));
+      // pngjs decodes every colour type and bit depth to 8-bit RGBA, so the checks below see what Teams renders.
+      const img = PNG.sync.read(readFileSync(path));
       const size = ICON_RULES[kind];
       if (img.width !== size || img.height !== size) problems.push(`icons.${kind}: ${file} is ${img.width}×${img.height}, must be ${size}×${size}`);
       if (kind === 'outline') {
@@ -211,6 +212,23 @@ export function checkIcons(appPackageDir: string, icons: { color?: string; outli
     }
   }
   return problems;
+}
+
+/**
+ * A zip of `files` at the archive root, every entry stamped with `mtime` (the same inputs and time give the
+ * same bytes). yazl deflates each entry and writes a plain PKWARE archive, which is what Teams accepts.
+ */
+export function zipFiles(files: Array<{ name: string; data: Buffer }>, mtime: Date): Promise<Buffer> {
+  const zip = new ZipFile();
+  const done = new Promise<Buffer>((resolveZip, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolveZip(Buffer.concat(chunks)));
+  });
+  for (const f of files) zip.addBuffer(f.data, f.name, { mtime, mode: 0o100644 });
+  zip.end();
+  return done;
 }
 
 export interface BuildOptions {
@@ -266,13 +284,13 @@ export async function buildAppPackage(opts: BuildOptions): Promise<BuildResult> 
 
   const icons = (manifest as ManifestShape).icons as { color: string; outline: string };
   const manifestJson = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-  const zip = writeZip(
+  const zip = await zipFiles(
     [
       { name: 'manifest.json', data: manifestJson },
       { name: icons.color, data: readFileSync(join(dir, icons.color)) },
       { name: icons.outline, data: readFileSync(join(dir, icons.outline)) },
     ],
-    { mtime: opts.mtime },
+    opts.mtime ?? new Date(),
   );
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `appPackage.${opts.envName}.zip`);

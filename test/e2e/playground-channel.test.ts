@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { FABRIKAM, cardText } from '../support/bot-harness';
+import { errorCodeOf } from '../support/card-error-code';
 import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 
@@ -52,7 +53,7 @@ describe('Agents Playground: approval in a team channel', () => {
     const requestId = (card.actions as any[]).find((a) => a.verb === 'approve').data.requestId as string;
 
     const self = await driver.execute(thread, ben, picker.id, 'approve', { requestId });
-    expect(cardText(self?.value ?? self)).toContain('Approval by someone else needed');
+    expect(errorCodeOf(self?.value ?? self)).toBe('SELF_APPROVAL_REFUSED');
 
     const approved = await driver.execute(thread, cleo, picker.id, 'approve', { requestId });
     expect(cardText(approved?.value ?? approved)).toContain('approved by Cleo');

@@ -1,5 +1,5 @@
 import type { UserRequest } from '../../core/approval/user-request';
-import type { AppError, FieldIssue } from '../../core/errors';
+import type { AppError, ErrorCode, FieldIssue } from '../../core/errors';
 import type { CustomerChoice, DomainChoice } from '../../core/use-cases/customers';
 import type { CustomerConnection } from '../../core/use-cases/connection-state';
 import type { Customer } from '../../core/ports';
@@ -32,6 +32,12 @@ const showCustomer = (c: { id: string; companyName: string; tenantId?: string; d
 });
 const showName = (name: string | undefined) => md(name, TEXT_LIMITS.name);
 const showTicket = (ticket: string | undefined) => (ticket ? md(ticket, TEXT_LIMITS.name) : '—');
+
+/**
+ * The element id of an error card's title: `error.<CODE>`. Adaptive Cards never show an id, so the stable code
+ * travels in the card itself for tests and tools, while people read only the words from error-text.ts.
+ */
+export const errorTitleId = (code: ErrorCode): string => `error.${code}`;
 
 /**
  * Template data for each card. Every binding a template uses gets a value here (an unbound `${x}` would be shown
@@ -162,6 +168,7 @@ export class CardViews {
     if (state.kind !== 'failed') throw new Error(`request ${request.id} is ${state.kind}`);
     const t = errorText(state.failure.code);
     return this.templates.render('failed', {
+      titleId: errorTitleId(state.failure.code),
       requestId: request.id,
       title: `${t.title}: ${md(request.user.userPrincipalName)} was not created`,
       text: t.text,
@@ -198,11 +205,13 @@ export class CardViews {
   error(error: AppError, reference?: string): AdaptiveCardJson {
     const t = errorText(error.code);
     const refs = [error.upstreamCode && `Partner Center code ${md(error.upstreamCode, 64)}`, (error.correlationId ?? reference) && `correlation id ${md(error.correlationId ?? reference, 64)}`].filter(Boolean);
-    return this.notice({ title: t.title, text: t.text, todo: t.todo, reference: refs.join(' · '), color: 'Attention', offerNewUser: error.code !== 'TENANT_NOT_ALLOWED' });
+    return this.notice({ title: t.title, text: t.text, todo: t.todo, reference: refs.join(' · '), color: 'Attention', offerNewUser: error.code !== 'TENANT_NOT_ALLOWED', code: error.code });
   }
 
-  notice(n: { title: string; text: string; todo?: string; reference?: string; color?: string; offerNewUser?: boolean; buttons?: NoticeButton[] }): AdaptiveCardJson {
+  /** `code`: set on error notices only; it becomes the title's element id (see errorTitleId), never text. */
+  notice(n: { title: string; text: string; todo?: string; reference?: string; color?: string; offerNewUser?: boolean; buttons?: NoticeButton[]; code?: ErrorCode }): AdaptiveCardJson {
     return this.templates.render('notice', {
+      titleId: n.code ? errorTitleId(n.code) : 'notice',
       title: n.title,
       text: n.text,
       todo: n.todo ?? '',

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * Channel approvals over HTTP: a requester raises the request in a channel, an approver who holds the GDAP role
@@ -63,8 +64,8 @@ describe('channel approvals', () => {
 
   it('the requester cannot approve their own request', async () => {
     const { requestId } = await raise(ada, 'self.approve', 'ch-2');
-    const card = cardText(invokeCard(await bot.executeInChannel(ada, 'approve', { requestId }, 'ch-2')));
-    expect(card).toContain('Approval by someone else needed');
+    const card = invokeCard(await bot.executeInChannel(ada, 'approve', { requestId }, 'ch-2'));
+    expect(errorCodeOf(card)).toBe('SELF_APPROVAL_REFUSED');
     expect(await createsFor('self.approve')).toHaveLength(0);
   });
 
@@ -132,14 +133,16 @@ describe('channel approvals', () => {
 
   it('a rejection needs a reason', async () => {
     const { requestId } = await raise(ben, 'no.reason', 'ch-7');
-    const card = cardText(invokeCard(await bot.executeInChannel(ada, 'reject', { requestId, reason: '  ' }, 'ch-7')));
-    expect(card).toContain('Some fields need attention');
+    const card = invokeCard(await bot.executeInChannel(ada, 'reject', { requestId, reason: '  ' }, 'ch-7'));
+    expect(errorCodeOf(card)).toBe('VALIDATION_FAILED');
   });
 
   it('only the requester can cancel', async () => {
     const { requestId } = await raise(ben, 'cancel.me', 'ch-8');
-    expect(cardText(invokeCard(await bot.executeInChannel(ada, 'cancel', { requestId }, 'ch-8')))).toContain('Not your request');
-    const card = cardText(invokeCard(await bot.executeInChannel(ben, 'cancel', { requestId }, 'ch-8')));
+    expect(errorCodeOf(invokeCard(await bot.executeInChannel(ada, 'cancel', { requestId }, 'ch-8')))).toBe('NOT_REQUESTER');
+    const cancelled = invokeCard(await bot.executeInChannel(ben, 'cancel', { requestId }, 'ch-8'));
+    expect(errorCodeOf(cancelled)).toBeUndefined();
+    const card = cardText(cancelled);
     expect(card).toContain('Cancelled by');
   });
 

@@ -1,8 +1,8 @@
 import { SANDBOX_IDENTITY } from '../../../src/config';
-import { ERROR_TEXT } from '../../../src/teams/error-text';
 import { BotHarness, cardText, cardVerbs, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { CUSTOMERS } from '../../support/sandbox-network';
+import { errorCodeOf } from '../../support/card-error-code';
 
 jest.setTimeout(90_000);
 
@@ -66,15 +66,15 @@ describe('connect a customer', () => {
 
   it('an engineer without the roles is refused with the reason, and nothing reaches Partner Center', async () => {
     const before = (await consentPosts()).length;
-    const byAda = cardText(invokeCard(await bot.execute(ada, 'connectCustomer', { customerId: ADATUM })));
-    expect(byAda).toContain(ERROR_TEXT.ADMIN_AGENT_REQUIRED.title);
-    const onLitware = cardText(invokeCard(await bot.execute(grace, 'connectCustomer', { customerId: CUSTOMERS.litware })));
-    expect(onLitware).toContain(ERROR_TEXT.CONNECT_ROLE_MISSING.title);
+    const byAda = invokeCard(await bot.execute(ada, 'connectCustomer', { customerId: ADATUM }));
+    expect(errorCodeOf(byAda)).toBe('ADMIN_AGENT_REQUIRED');
+    const onLitware = invokeCard(await bot.execute(grace, 'connectCustomer', { customerId: CUSTOMERS.litware }));
+    expect(errorCodeOf(onLitware)).toBe('CONNECT_ROLE_MISSING');
     // A request named on the card must be the clicker's: checked before anything is consented or audited.
     const gracesDraft = (await review(grace, 'not.yours').then((c) => c.actions as Array<{ verb?: string; data?: { requestId?: string } }>)).find((a) => a.verb === 'edit')!.data!.requestId!;
-    const notYours = cardText(invokeCard(await bot.execute(ada, 'connectCustomer', { customerId: ADATUM, requestId: gracesDraft })));
+    const notYours = invokeCard(await bot.execute(ada, 'connectCustomer', { customerId: ADATUM, requestId: gracesDraft }));
     // Another person's request is not even found from here (requests are reached through their conversation).
-    expect(notYours).toContain(ERROR_TEXT.REQUEST_NOT_FOUND.title);
+    expect(errorCodeOf(notYours)).toBe('REQUEST_NOT_FOUND');
     expect((await consentPosts()).length).toBe(before);
     expect(await adatumConsents()).toEqual({});
   });

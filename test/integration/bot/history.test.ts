@@ -1,8 +1,8 @@
 import type { UserRequest } from '../../../src/core/approval/user-request';
-import { ERROR_TEXT } from '../../../src/teams/error-text';
 import { FILE_CONSENT_CARD, FILE_INFO_CARD } from '../../../src/teams/file-consent';
 import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, invokeCard, PARTNER_TENANT, type TeamsUser } from '../../support/bot-harness';
 import { cardOf, teamsMessageSize, TEAMS_MESSAGE_LIMIT_BYTES, type ConnectorCall } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /** "User Desk Approvers" in the sandbox (Ada, Cleo, Erin; not Ben): the auditor group for this suite. */
 const AUDITORS = '44444444-0000-4000-8000-000000000005';
@@ -78,6 +78,8 @@ describe('history: scoped to where it is asked, exported as a file', () => {
   };
   const names = ['hist.one@', 'hist.two@', 'hist.ben@', 'hist.chan@', 'hist.group@'];
   const seen = (text: string) => names.filter((n) => text.includes(n));
+  /** The error codes of the cards among `calls`, in order. */
+  const codesOf = (calls: ConnectorCall[]) => calls.map((c) => errorCodeOf(cardOf(c))).filter((c) => c !== undefined);
 
   /** Accepts a file offer like Teams does: an upload session in the person's OneDrive, then fileConsent/invoke. */
   async function accept(user: TeamsUser, offer: { name: string; content: { acceptContext: { offerId: string } } }, uploadUrl?: string) {
@@ -119,13 +121,13 @@ describe('history: scoped to where it is asked, exported as a file', () => {
 
     it('everything: only auditors, only in a 1:1 chat', async () => {
       expect(seen(await historyText(ada, 'history all'))).toEqual(names);
-      expect(await historyText(ben, 'history all')).toContain(ERROR_TEXT.NOT_AUDITOR.title);
+      expect(codesOf(await ask(ben, 'history all'))).toEqual(['NOT_AUDITOR']);
       expect(seen(await historyText(ben, 'history all fabrikam'))).toEqual([]);
       for (const where of ['group', 'channel'] as const) {
-        const text = await historyText(ada, 'history all', where);
-        expect(text).toContain(ERROR_TEXT.PERSONAL_CHAT_ONLY.title);
-        expect(seen(text)).toEqual([]);
-        expect(await historyText(ada, 'history all csv', where)).toContain(ERROR_TEXT.PERSONAL_CHAT_ONLY.title);
+        const calls = await ask(ada, 'history all', where);
+        expect(codesOf(calls)).toEqual(['PERSONAL_CHAT_ONLY']);
+        expect(seen(textOf(calls))).toEqual([]);
+        expect(codesOf(await ask(ada, 'history all csv', where))).toEqual(['PERSONAL_CHAT_ONLY']);
       }
       const membership = (await bot.sandboxState()).requests.filter((r) => r.path === '/v1.0/me/checkMemberGroups' && JSON.stringify(r.body).includes(AUDITORS));
       expect(membership.length).toBeGreaterThanOrEqual(2);
@@ -161,7 +163,7 @@ describe('history: scoped to where it is asked, exported as a file', () => {
       expect(shown).toContain('Requests raised in this conversation');
       expect(seen(shown)).toEqual(['hist.chan@']);
       // The scope comes from where the click is, not from the card: "all" on a forged card is still refused.
-      expect(cardText(invokeCard(await bot.executeInChannel(erin, 'showHistory', { command: 'history all' }, 'hist-prompt')))).toContain(ERROR_TEXT.PERSONAL_CHAT_ONLY.title);
+      expect(errorCodeOf(invokeCard(await bot.executeInChannel(erin, 'showHistory', { command: 'history all' }, 'hist-prompt')))).toBe('PERSONAL_CHAT_ONLY');
     });
   });
 
@@ -211,7 +213,7 @@ describe('history: scoped to where it is asked, exported as a file', () => {
       const elsewhere = consentOf(await ask(ada, 'history csv')).attachment!;
       const off = await accept(ada, elsewhere, 'https://attacker.example/collect');
       expect(off.uploads).toHaveLength(0);
-      expect(textOf(off.replies)).toContain(ERROR_TEXT.FILE_UPLOAD_FAILED.title);
+      expect(codesOf(off.replies)).toEqual(['FILE_UPLOAD_FAILED']);
 
       expect((await bot.invoke(ada, 'fileConsent/invoke', { action: 'accept', context: { offerId: 'not-a-guid' } })).status).toBe(400);
     });

@@ -1,5 +1,6 @@
 import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * The personal-chat flow end to end over HTTP: real Bot Framework activities into the bot, the real MSAL
@@ -139,8 +140,8 @@ describe('personal chat: create a customer user', () => {
     const update = await bot.connector.waitFor(() => bot.connector.updates('act-dup-1').find((u) => cardText(cardOf(u)).includes('was not created')));
     const card = cardOf(update)!;
     const text = cardText(card);
-    expect(text).toContain('User name already taken');
-    expect(text).toContain('UPN_TAKEN');
+    expect(errorCodeOf(card)).toBe('UPN_TAKEN');
+    expect(text).toContain('UPN_TAKEN'); // the visible "Error code" fact a person can quote
     expect(text).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(cardVerbs(card)).toEqual(['edit', 'openForm']);
     // The final check caught it: the doomed request never reached Partner Center.
@@ -153,7 +154,7 @@ describe('personal chat: create a customer user', () => {
     const cardId = 'act-retry';
     await bot.execute(ada, 'create', { requestId }, cardId);
     const failed = await bot.connector.waitFor(() => bot.connector.updates(cardId).find((u) => cardText(cardOf(u)).includes('was not created')), 30_000);
-    expect(cardText(cardOf(failed))).toContain('PARTNER_CENTER_UNAVAILABLE');
+    expect(errorCodeOf(cardOf(failed))).toBe('PARTNER_CENTER_UNAVAILABLE');
     expect(cardVerbs(cardOf(failed))).toContain('retry');
 
     await bot.sandbox('DELETE', '/_sandbox/faults');
@@ -181,13 +182,13 @@ describe('personal chat: create a customer user', () => {
     const { requestId } = await creates('not.yours');
     const ben = await bot.teamsUser('ben@contoso-partner.example');
     await bot.signIn(ben);
-    const card = cardText(invokeCard(await bot.execute(ben, 'create', { requestId })));
-    expect(card).toContain('Request not found');
+    const card = invokeCard(await bot.execute(ben, 'create', { requestId }));
+    expect(errorCodeOf(card)).toBe('REQUEST_NOT_FOUND');
   });
 
   it('an unknown verb gets an explicit answer, not a silent 200', async () => {
-    const card = cardText(invokeCard(await bot.execute(ada, 'dropTables', {})));
-    expect(card).toContain('Unknown action');
+    const card = invokeCard(await bot.execute(ada, 'dropTables', {}));
+    expect(errorCodeOf(card)).toBe('UNKNOWN_ACTION');
   });
 
   it('an activity from another tenant is refused', async () => {

@@ -1,6 +1,7 @@
 import { BotHarness, cardText, cardVerbs, FABRIKAM, NORTHWIND, PARTNER_TENANT, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { CUSTOMERS } from '../../support/sandbox-network';
+import { errorCodeOf } from '../../support/card-error-code';
 
 const { tailspin: TAILSPIN, wideWorld: WIDE_WORLD, adatum: ADATUM, litware: LITWARE } = CUSTOMERS;
 
@@ -116,8 +117,8 @@ describe('pre-flight checklist on the confirmation card', () => {
     await bot.app.teams.signIn.forget(`aad:${PARTNER_TENANT}:${cleoNoMfa.aadObjectId}`);
     await bot.signIn(cleoNoMfa, { mfa: false });
     const before = (await bot.sandboxState()).requests.filter((r) => r.path.startsWith('/v1/')).length;
-    const card = cardText(invokeCard(await bot.execute(cleoNoMfa, 'submitForm', { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'no.mfa', domain: 'fabrikam.example', usageLocation: 'US' })));
-    expect(card).toContain('Multi-factor sign-in required');
+    const card = invokeCard(await bot.execute(cleoNoMfa, 'submitForm', { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'no.mfa', domain: 'fabrikam.example', usageLocation: 'US' }));
+    expect(errorCodeOf(card)).toBe('MFA_REQUIRED');
     expect((await bot.sandboxState()).requests.filter((r) => r.path.startsWith('/v1/')).length).toBe(before);
   });
 });

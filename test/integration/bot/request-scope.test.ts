@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BotHarness, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, cardText, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * Attacks on request ids: a request id is not a capability. Ben, in a conversation where a request does not live,
@@ -67,7 +68,10 @@ describe('request ids from another conversation', () => {
     expect(after?.etag).toBe(before?.etag);
     expect(await upstreamWrites()).toBe(writes);
     // Ada herself, in her own 1:1 chat, still sees and uses it.
-    expect(cardText(invokeCard(await bot.execute(ada, 'edit', { requestId })))).not.toContain('Request not found');
+    const own = invokeCard(await bot.execute(ada, 'edit', { requestId }));
+    expect(errorCodeOf(own)).toBeUndefined();
+    expect(cardText(own)).toContain('ada.private'); // the form, filled with her request as she left it
+    expect(cardText(own)).not.toContain('stolen.edit');
   });
 
   it('Ben in another team, with the id of a helpdesk channel request: refresh, approve and retry neither show it nor move its card', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotHarness, cardText, cardVerbs, FABRIKAM } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * A bot that dies during the Partner Center call, and a new one started on the same data folder: the request is
@@ -52,7 +53,7 @@ describe('restart during a creation', () => {
       const created = await first.connector.waitFor(() => first.connector.updates('act-restart').find((u) => cardText(cardOf(u)).includes('User created')));
       expect(JSON.stringify(cardOf(created))).toMatch(/codeSnippet/); // the password, shown once, to Ada only
     } else {
-      const interrupted = await first.connector.waitFor(() => first.connector.updates('act-restart').find((u) => cardText(cardOf(u)).includes('Interrupted')));
+      const interrupted = await first.connector.waitFor(() => first.connector.updates('act-restart').find((u) => errorCodeOf(cardOf(u)) === 'CREATION_INTERRUPTED'));
       expect(cardVerbs(cardOf(interrupted))).toContain('retry');
       await second.signIn(ada);
       await second.execute(ada, 'retry', { requestId }, 'act-restart');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BotHarness, cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { BotProcess } from '../../support/bot-process';
 import { freePort } from '../../support/free-port';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * `npm start` as a newcomer runs it (issue 11): the bot process with its embedded sandbox, the embedded SQLite
@@ -55,7 +56,7 @@ class NpmStart extends BotHarness {
   async create(user: TeamsUser, userName: string): Promise<void> {
     const requestId = await this.reviewNewUser(user, userName);
     const card = invokeCard(await this.execute(user, 'create', { requestId }));
-    expect(cardText(card)).not.toContain('Sign-in did not work');
+    expect(errorCodeOf(card)).toBeUndefined();
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const state = await this.sandboxState();

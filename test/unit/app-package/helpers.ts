@@ -1,6 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
+import * as yauzl from 'yauzl';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 export const APP_PACKAGE = join(REPO, 'appPackage');
@@ -28,4 +30,41 @@ export function editJson(path: string, edit: (json: Record<string, unknown>) => 
   const json = JSON.parse(readFileSync(path, 'utf8'));
   edit(json);
   writeFileSync(path, JSON.stringify(json, null, 2));
+}
+
+export interface ZipEntryRead {
+  name: string;
+  data: Buffer;
+  /** 0 stored, 8 deflated. */
+  compressionMethod: number;
+}
+
+/**
+ * Reads a zip with yauzl, a reader that shares no code with the writer (yazl), and checks what yauzl leaves to
+ * its caller: every entry's CRC-32 (node:zlib) against the central directory. Entry sizes yauzl checks itself.
+ */
+export function readZip(buf: Buffer): Promise<ZipEntryRead[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
+      if (err) return reject(err);
+      const entries: ZipEntryRead[] = [];
+      zip.on('error', reject);
+      zip.on('end', () => resolve(entries));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            const data = Buffer.concat(chunks);
+            if (crc32(data) !== entry.crc32) return reject(new Error(`zip: ${entry.fileName} fails its CRC-32`));
+            entries.push({ name: entry.fileName, data, compressionMethod: entry.compressionMethod });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
 }

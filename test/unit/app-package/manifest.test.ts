@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BOT_COMMANDS } from '../../../src/teams/commands';
-import { ACCENT } from '../../../scripts/draw-icons';
 import { fillPlaceholders, placeholdersIn, shippedSchemaPath, validateManifest } from '../../../scripts/package-app';
 import { APP_PACKAGE, EXAMPLE_ENV, REPO } from './helpers';
 
@@ -113,7 +112,6 @@ describe('appPackage/manifest.json', () => {
       privacyUrl: EXAMPLE_ENV.DEVELOPER_PRIVACY_URL,
       termsOfUseUrl: EXAMPLE_ENV.DEVELOPER_TERMS_URL,
     });
-    expect(filled.accentColor).toBe(ACCENT);
     expect(filled.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
   });
 });

@@ -1,7 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng, encodePng } from '../../../scripts/lib/png';
-import { readZip } from '../../../scripts/lib/zip';
+import { PNG } from 'pngjs';
 import {
   PackageError,
   buildAppPackage,
@@ -12,7 +12,16 @@ import {
   parseArgs,
   parseDotEnv,
 } from '../../../scripts/package-app';
-import { EXAMPLE_ENV, editJson, tempAppPackage } from './helpers';
+import { EXAMPLE_ENV, editJson, readZip, tempAppPackage } from './helpers';
+
+const hasUnzip = spawnSync('sh', ['-c', 'command -v unzip'], { encoding: 'utf8' }).status === 0;
+
+/** An RGBA PNG of the given size, every pixel `rgba`. */
+function solidPng(width: number, height: number, rgba: [number, number, number, number]): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i += 4) png.data.set(rgba, i);
+  return PNG.sync.write(png);
+}
 
 async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
   try {
@@ -37,14 +46,46 @@ describe('scripts/package-app.ts', () => {
   it('writes a zip with exactly manifest.json, color.png and outline.png at the root, readable back', async () => {
     const result = await build();
     expect(result.zipPath).toBe(join(tmp.dir, 'build', 'appPackage.test.zip'));
-    const entries = readZip(readFileSync(result.zipPath));
+    const entries = await readZip(readFileSync(result.zipPath));
     expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
     expect(manifest.id).toBe(EXAMPLE_ENV.TEAMS_APP_ID);
     expect(JSON.stringify(manifest)).not.toContain('${{');
+    expect(entries.find((e) => e.name === 'manifest.json')!.compressionMethod).toBe(8); // deflated
     expect(entries.find((e) => e.name === 'color.png')!.data.equals(readFileSync(join(tmp.dir, 'color.png')))).toBe(true);
-    expect(decodePng(entries.find((e) => e.name === 'outline.png')!.data).width).toBe(32);
     expect(JSON.parse(readFileSync(result.manifestPath, 'utf8'))).toEqual(manifest);
+  });
+
+  it('packs icons Teams accepts: color 192×192, outline 32×32 with transparency', async () => {
+    const entries = await readZip(readFileSync((await build()).zipPath));
+    const color = PNG.sync.read(entries.find((e) => e.name === 'color.png')!.data);
+    const outline = PNG.sync.read(entries.find((e) => e.name === 'outline.png')!.data);
+    expect([color.width, color.height]).toEqual([192, 192]);
+    expect([outline.width, outline.height, outline.alpha]).toEqual([32, 32, true]);
+    expect(outline.data.some((v, i) => i % 4 === 3 && v === 0)).toBe(true);
+  });
+
+  it('is byte-identical for the same inputs and timestamp', async () => {
+    const first = readFileSync((await build()).zipPath);
+    expect(readFileSync((await build()).zipPath).equals(first)).toBe(true);
+  });
+
+  it('the test reader refuses a corrupted archive: damaged data, or a CRC-32 that does not match', async () => {
+    const zip = readFileSync((await build()).zipPath);
+    const damaged = Buffer.from(zip);
+    damaged[zip.indexOf('manifest.json') + 'manifest.json'.length + 40] ^= 0xff; // inside the first entry's data
+    await expect(readZip(damaged)).rejects.toThrow();
+    const wrongCrc = Buffer.from(zip);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // first central directory record
+    wrongCrc[central + 16] ^= 0xff;
+    await expect(readZip(wrongCrc)).rejects.toThrow(/manifest\.json fails its CRC-32/);
+    await expect(readZip(zip)).resolves.toHaveLength(3);
+  });
+
+  (hasUnzip ? it : it.skip)('is accepted by Info-ZIP unzip (test and list)', async () => {
+    const { zipPath } = await build();
+    expect(execFileSync('unzip', ['-t', zipPath], { encoding: 'utf8' })).toMatch(/No errors detected/);
+    expect(execFileSync('unzip', ['-Z1', zipPath], { encoding: 'utf8' }).trim().split('\n')).toEqual(['manifest.json', 'color.png', 'outline.png']);
   });
 
   it('refuses an unfilled placeholder, naming each one, and writes nothing', async () => {
@@ -85,9 +126,8 @@ describe('scripts/package-app.ts', () => {
   });
 
   it('refuses icons of the wrong size, and an outline icon that is not white on transparent', async () => {
-    const red = { width: 32, height: 32, data: new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 0 || i % 4 === 3 ? 255 : 0)) };
-    writeFileSync(join(tmp.dir, 'outline.png'), encodePng(red));
-    writeFileSync(join(tmp.dir, 'color.png'), encodePng({ ...red, width: 16, height: 64 }));
+    writeFileSync(join(tmp.dir, 'outline.png'), solidPng(32, 32, [255, 0, 0, 255]));
+    writeFileSync(join(tmp.dir, 'color.png'), solidPng(16, 64, [255, 0, 0, 255]));
     const problems = await problemsOf(build());
     expect(problems).toEqual([
       'icons.color: color.png is 16×64, must be 192×192',
@@ -118,7 +158,7 @@ describe('scripts/package-app.ts', () => {
     const single = await build();
     expect((single.manifest.webApplicationInfo as { resource: string }).resource).toBe(`api://botid-${EXAMPLE_ENV.BOT_ID}`);
     const multi = await build({ ...EXAMPLE_ENV, SSO_RESOURCE_DOMAIN: 'contoso-partner.example' });
-    const written = JSON.parse(readZip(readFileSync(multi.zipPath)).find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    const written = JSON.parse((await readZip(readFileSync(multi.zipPath))).find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
     expect(written.webApplicationInfo).toEqual({ id: EXAMPLE_ENV.BOT_ID, resource: `api://contoso-partner.example/botid-${EXAMPLE_ENV.BOT_ID}` });
     expect(await problemsOf(build({ ...EXAMPLE_ENV, SSO_RESOURCE_DOMAIN: 'https://contoso-partner.example/' }))).toEqual([expect.stringMatching(/^SSO_RESOURCE_DOMAIN: .* must be a bare domain name/)]);
     const id = EXAMPLE_ENV.BOT_ID;

@@ -1,0 +1,122 @@
+import { dueKeys } from '../../../../src/core/approval/due-work';
+import { submitNewUserForm } from '../../../../src/core/use-cases/submit-form';
+import { FABRIKAM, codeOf, engineer, useCaseWorld } from '../../../support/use-case-world';
+
+const ada = engineer('ada');
+const ben = engineer('ben');
+const PASSWORD = 'Typed!Passw0rd#1';
+
+const form = (extra: Record<string, string> = {}) => ({
+  customerId: FABRIKAM,
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  userName: 'grace.hopper',
+  domain: 'fabrikam.example',
+  usageLocation: 'us',
+  passwordMode: 'manual',
+  password: PASSWORD,
+  forceChangePassword: 'true',
+  ...extra,
+});
+
+describe('submitNewUserForm', () => {
+  it('an invalid form comes back field by field, without the password, and nothing is stored or sent', async () => {
+    const w = useCaseWorld();
+    const result = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: '.bad', usageLocation: 'XX', password: 'short' }), { mode: 'personal' });
+    if (result.kind !== 'invalid') throw new Error(`expected invalid, got ${result.kind}`);
+    expect(result.issues.map((i) => i.field).sort()).toEqual(['password', 'usageLocation', 'userName']);
+    expect(result.values.userName).toBe('.bad');
+    expect(result.values).not.toHaveProperty('password');
+    expect(await w.requests.list({ limit: 10 })).toEqual([]);
+    expect(w.world.calls).toEqual([]);
+    expect(w.ciphertexts.dump()).toEqual([]);
+  });
+
+  it('a valid form becomes a stored draft; the password is only in the vault, encrypted, with its erasure scheduled', async () => {
+    const w = useCaseWorld();
+    const result = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (result.kind !== 'ready') throw new Error(`expected ready, got ${result.kind}`);
+    const stored = (await w.requests.get(result.request.id))!.value;
+    expect(stored).toEqual(result.request);
+    expect(stored.state).toEqual({ kind: 'draft' });
+    expect(stored.requester.oid).toBe('oid-ada');
+    expect(stored.customer).toEqual({ id: FABRIKAM, companyName: 'Fabrikam, Inc.', defaultDomain: 'fabrikam.example' });
+    expect(stored.user).toMatchObject({ userPrincipalName: 'grace.hopper@fabrikam.example', usageLocation: 'US', displayName: 'Grace Hopper', passwordGenerated: false });
+    expect(stored.msRequestId).not.toBe(stored.correlationId);
+    expect(stored.createdAt).toBe(w.clock.now().toISOString());
+    expect(stored.history).toEqual([{ at: stored.createdAt, event: 'drafted', actor: { oid: 'oid-ada', name: 'Ada' }, correlationId: stored.correlationId }]);
+
+    expect(await w.deps.vault.get(stored.id)).toBe(PASSWORD);
+    expect(JSON.stringify(stored)).not.toContain(PASSWORD);
+    expect(w.ciphertexts.dump().join('\n')).not.toContain(PASSWORD);
+    expect(w.logger.text()).not.toContain(PASSWORD);
+    const due = await w.dueWork.claimDue(new Date(w.clock.now().getTime() + w.deps.settings.passwordRetentionMs), 'test', 1000, 10);
+    expect(due.map((d) => [d.key, d.kind])).toEqual([[dueKeys.erasePassword(stored.id), 'erase-password']]);
+
+    // The pre-flight ran on the stored request, as Ada, with her own Partner Center token.
+    expect(result.checklist.blocked).toBe(false);
+    expect(result.checklist.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['customer:ok', 'gdap-role:ok', 'domain:ok', 'upn-free:ok', 'mfa:ok', 'input-rules:ok']);
+    expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada', 'pc:oid-ada']);
+  });
+
+  it('the checklist carries the code of what blocks: a taken user name is UPN_TAKEN, yet the draft is kept for an edit', async () => {
+    const w = useCaseWorld();
+    const result = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: 'alice.smith' }), { mode: 'personal' });
+    if (result.kind !== 'ready') throw new Error(`expected ready, got ${result.kind}`);
+    expect(result.checklist).toMatchObject({ blocked: true, blockingCode: 'UPN_TAKEN' });
+    expect((await w.requests.get(result.request.id))?.value.state.kind).toBe('draft');
+  });
+
+  it('an unknown customer fails as Partner Center answers (TENANT_NOT_FOUND) before anything is stored', async () => {
+    const w = useCaseWorld();
+    const unknown = '22222222-0000-4000-8000-0000000000ff';
+    expect(await codeOf(() => submitNewUserForm(w.deps, ada.cred, ada.actor, form({ customerId: unknown }), { mode: 'personal' }))).toBe('TENANT_NOT_FOUND');
+    expect(await w.requests.list({ limit: 10 })).toEqual([]);
+    expect(w.ciphertexts.dump()).toEqual([]);
+  });
+
+  it('an edit by the requester keeps the request, moves it back to draft, and gives the next create a new MS-RequestId', async () => {
+    const w = useCaseWorld();
+    const first = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (first.kind !== 'ready') throw new Error('not ready');
+    w.clock.advance(60_000);
+    const edited = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: 'grace.h', password: 'An0ther!Passw0rd' }), { mode: 'personal', requestId: first.request.id });
+    if (edited.kind !== 'ready') throw new Error('not ready');
+    expect(edited.request.id).toBe(first.request.id);
+    expect(edited.request.user.userPrincipalName).toBe('grace.h@fabrikam.example');
+    expect(edited.request.msRequestId).not.toBe(first.request.msRequestId);
+    expect(edited.request.correlationId).toBe(first.request.correlationId);
+    expect(edited.request.history.map((h) => h.event)).toEqual(['drafted', 'edited']);
+    expect(edited.request.updatedAt).toBe(w.clock.now().toISOString());
+    expect(await w.deps.vault.get(first.request.id)).toBe('An0ther!Passw0rd');
+    expect(await w.requests.list({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('an edit of a failed request makes it a draft again', async () => {
+    const w = useCaseWorld();
+    const first = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (first.kind !== 'ready') throw new Error('not ready');
+    const { value, etag } = (await w.requests.get(first.request.id))!;
+    await w.requests.update({ ...value, state: { kind: 'failed', by: ada.actor, at: value.createdAt, attempt: 1, failure: { code: 'DOMAIN_FEDERATED', retryable: false } } }, etag);
+    const edited = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ domain: 'fabrikamcorp.onmicrosoft.com' }), { mode: 'personal', requestId: first.request.id });
+    if (edited.kind !== 'ready') throw new Error('not ready');
+    expect((await w.requests.get(first.request.id))?.value.state).toEqual({ kind: 'draft' });
+  });
+
+  it("someone else's request cannot be edited (NOT_REQUESTER), an unknown one is REQUEST_NOT_FOUND, a final one ILLEGAL_TRANSITION; nothing changes", async () => {
+    const w = useCaseWorld();
+    const first = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (first.kind !== 'ready') throw new Error('not ready');
+    const before = (await w.requests.get(first.request.id))!;
+
+    expect(await codeOf(() => submitNewUserForm(w.deps, ben.cred, ben.actor, form({ userName: 'stolen' }), { mode: 'personal', requestId: first.request.id }))).toBe('NOT_REQUESTER');
+    expect(await codeOf(() => submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal', requestId: '00000000-0000-4000-8000-999999999999' }))).toBe('REQUEST_NOT_FOUND');
+    expect(await w.requests.get(first.request.id)).toEqual(before);
+    expect(await w.deps.vault.get(first.request.id)).toBe(PASSWORD);
+
+    await w.requests.update({ ...before.value, state: { kind: 'cancelled', by: ada.actor, at: before.value.createdAt } }, before.etag);
+    const cancelled = (await w.requests.get(first.request.id))!;
+    expect(await codeOf(() => submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal', requestId: first.request.id }))).toBe('ILLEGAL_TRANSITION');
+    expect(await w.requests.get(first.request.id)).toEqual(cancelled);
+  });
+});

@@ -1,0 +1,45 @@
+import type { UserRequest } from '../../../src/core/approval/user-request';
+import { AppError, ERROR_CODES } from '../../../src/core/errors';
+import { CardTemplates, defaultCardsDir } from '../../../src/teams/cards/card-templates';
+import { CardViews } from '../../../src/teams/cards/views';
+import { ERROR_TEXT } from '../../../src/teams/error-text';
+import { cardText } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
+
+/**
+ * Error cards carry their stable code where a machine can read it and a person never sees it (the title's element
+ * id), so tests and tools assert codes while error-text.ts alone decides the words.
+ */
+const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: false, defaultUsageLocation: 'US' });
+
+const failedRequest = (code: AppError['code']): UserRequest => ({
+  id: '4a1f4c8e-6f7e-4d7a-9a4b-2f9b1f3a8c11',
+  mode: 'personal',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  updatedAt: '2026-01-01T10:00:00.000Z',
+  requester: { oid: 'oid-ada', name: 'Ada' },
+  customer: { id: 'cust-1', companyName: 'Fabrikam, Inc.' },
+  user: { firstName: 'G', lastName: 'H', displayName: 'G H', userName: 'gh', domain: 'fabrikam.example', userPrincipalName: 'gh@fabrikam.example', usageLocation: 'US', forceChangePassword: true, passwordGenerated: true },
+  msRequestId: 'ms-1',
+  correlationId: 'corr-1',
+  state: { kind: 'failed', by: { oid: 'oid-ada', name: 'Ada' }, at: '2026-01-01T10:01:00.000Z', attempt: 1, failure: { code, retryable: false } },
+  history: [],
+});
+
+describe('error cards carry their code', () => {
+  it.each(ERROR_CODES.map((c) => [c]))('%s: the error notice and the failed card name it; the words are the table\'s', (code) => {
+    const notice = views.error(new AppError(code, 'a message nobody sees', { correlationId: 'corr-9' }));
+    expect(errorCodeOf(notice)).toBe(code);
+    expect(cardText(notice)).toContain(ERROR_TEXT[code].title);
+    expect(cardText(notice)).not.toContain(`error.${code}`);
+    const failed = views.failed(failedRequest(code));
+    expect(errorCodeOf(failed)).toBe(code);
+    expect(cardText(failed)).not.toContain(`error.${code}`);
+  });
+
+  it('cards that are not errors carry none', () => {
+    expect(errorCodeOf(views.notice({ title: 'Request cancelled', text: 'Nothing was created.' }))).toBeUndefined();
+    const cancelled: UserRequest = { ...failedRequest('INTERNAL'), state: { kind: 'cancelled', by: { oid: 'oid-ada', name: 'Ada' }, at: '2026-01-01T10:01:00.000Z' } };
+    expect(errorCodeOf(views.current(cancelled))).toBeUndefined();
+  });
+});
