@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
-import type { UserRequest } from '../core/approval/user-request';
+import type { Actor } from '../core/approval/request-state';
+import type { CardLocation, UserRequest } from '../core/approval/user-request';
 import { AppError, type FieldIssue } from '../core/errors';
 import { approve, authorizeDecision, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
 import { cancelRequest, startCreate } from '../core/use-cases/create-user';
@@ -7,13 +8,12 @@ import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest, updateRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
 import type { UserCredential } from '../core/ports';
-import { dataString } from './action-invoke';
+import type { ActionTurn } from './action-turn';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
-import type { ActionTurn } from './personal-flow';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { assertInScope, scopeOfLocation } from './request-scope';
 import type { RefreshAudience } from './refresh-audience';
@@ -42,15 +42,17 @@ export class ApprovalFlow {
     private readonly audience?: RefreshAudience,
   ) {}
 
-  /** The form was submitted in a channel: store the request, send it for approval, and become its card. */
+  /**
+   * The form was submitted for approval (in a channel, or from a 1:1 chat with `postTo` the approvers' channel):
+   * store the request, send it for approval, and become its card. `t.request` is the request being edited, if any.
+   */
   async submit(
-    t: ActionTurn,
-    requestId: string | undefined,
+    t: ActionTurn<{ requestId?: string }>,
     invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>,
     postTo?: Record<string, unknown>,
   ): Promise<AdaptiveCardJson> {
-    const before = requestId ? (await loadRequest(this.deps, requestId)).value : undefined;
-    const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'approval' });
+    const before = t.request;
+    const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId: before?.id, mode: 'approval' });
     if (result.kind === 'invalid') return invalidForm(result.values, result.issues);
     await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
     const checks = result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text }));
@@ -110,56 +112,56 @@ export class ApprovalFlow {
     t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.delivery.syncCard(request)));
   }
 
-  readonly handlers = {
-    approve: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const requestId = this.requestId(t);
-      const outcome = await approve(this.deps, t.cred, t.actor, requestId, this.settings, this.location(t));
-      if (!outcome.changed) return this.card(outcome.request, 'base', t);
-      this.noteApprover(t);
-      this.createInBackground(t, outcome.request);
-      return this.card(outcome.request, 'base', t);
-    },
-    reject: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const outcome = await reject(this.deps, t.cred, t.actor, this.requestId(t), dataString(t.data, 'reason') ?? '', this.settings);
-      if (outcome.changed) this.noteApprover(t);
-      if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
-      return this.card(outcome.request, 'base', t);
-    },
-    cancel: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const request = await cancelRequest(this.deps, t.actor, this.requestId(t));
-      this.broadcast(t, request);
-      return this.card(request, 'base', t);
-    },
-    retry: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const { value } = await loadRequest(this.deps, this.requestId(t));
-      if (value.state.kind !== 'failed') return this.card(value, 'base', t);
-      await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
-      const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, this.location(t));
-      if (outcome.started) this.createInBackground(t, outcome.request);
-      return this.card(outcome.request, 'base', t);
-    },
-    /** `refresh`: the acting person's own view. Never asks anyone to sign in just to look at a card. */
-    refreshRequest: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const { value } = await loadRequest(this.deps, this.requestId(t));
-      const view = await this.viewFor(t.cred, value);
-      if (view === 'approver') this.noteApprover(t);
-      return this.card(value, view, t);
-    },
-  };
+  /** Approve: the approver's own identity creates the user, once the invoke is answered. */
+  async approve(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const outcome = await approve(this.deps, t.cred, t.actor, t.request.id, this.settings, t.location);
+    if (!outcome.changed) return this.card(outcome.request, 'base', t);
+    this.noteApprover(t);
+    this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    return this.card(outcome.request, 'base', t);
+  }
+
+  async reject(t: ActionTurn<{ requestId: string }>, reason: string): Promise<AdaptiveCardJson> {
+    const outcome = await reject(this.deps, t.cred, t.actor, t.request.id, reason, this.settings);
+    if (outcome.changed) this.noteApprover(t);
+    if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
+    return this.card(outcome.request, 'base', t);
+  }
+
+  async cancel(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const request = await cancelRequest(this.deps, t.actor, t.request.id);
+    this.broadcast(t, request);
+    return this.card(request, 'base', t);
+  }
+
+  /** Retry of a failed approval request: whoever clicks must be allowed to approve it, and creates it with their identity. */
+  async retry(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const value = t.request;
+    if (value.state.kind !== 'failed') return this.card(value, 'base', t);
+    await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
+    const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, t.location);
+    if (outcome.started) this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    return this.card(outcome.request, 'base', t);
+  }
+
+  /** `refresh`: the acting person's own view. Never asks anyone to sign in just to look at a card. */
+  async refresh(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const view = await this.viewFor(t.cred, t.request);
+    if (view === 'approver') this.noteApprover(t);
+    return this.card(t.request, view, t);
+  }
 
   /**
    * Completes an approval whose approver had to sign in privately (silent SSO was not available where they
    * clicked): the same checks and compare-and-swap as a click, then the shared card is updated in place.
    */
-  async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
+  async approveAfterSignIn(cred: UserCredential, approver: Actor, requestId: string, location: CardLocation): Promise<UserRequest> {
     // The click that asked for the sign-in is judged like any click: from where it came, not what it carried.
     assertInScope((await loadRequest(this.deps, requestId)).value, scopeOfLocation(location), approver);
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
     this.syncQuietly({ ...outcome.request, card: outcome.request.card ?? location });
-    if (outcome.changed) {
-      const turn = { cred, actor: approver, afterResponse: (work: () => void) => setImmediate(work) } as unknown as ActionTurn;
-      this.createInBackground(turn, outcome.request);
-    }
+    // No invoke to answer first here (this runs in the turn after the sign-in): the creation starts on the next tick.
+    if (outcome.changed) this.createInBackground(cred, outcome.request, setImmediate);
     return outcome.request;
   }
 
@@ -192,9 +194,8 @@ export class ApprovalFlow {
     });
   }
 
-  private createInBackground(t: ActionTurn, request: UserRequest): void {
-    const cred = t.cred;
-    t.afterResponse(() =>
+  private createInBackground(cred: UserCredential, request: UserRequest, afterResponse: (work: () => void) => void): void {
+    afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
         // Everyone sees "Creating… (approved by …)" first, then the outcome: the card updater writes one card's
         // versions in order and drops a "Creating…" still waiting for a retry once the outcome is queued. The
@@ -220,19 +221,8 @@ export class ApprovalFlow {
     return this.delivery.refreshIds(request, t?.actor.teamsId);
   }
 
-  private location(t: ActionTurn): UserRequest['card'] {
-    const activityId = t.ctx.activity.replyToId;
-    return activityId ? { conversation: { ...TurnContext.getConversationReference(t.ctx.activity) }, activityId } : undefined;
-  }
-
   private async rememberCard(requestId: string, location: UserRequest['card'], checks: UserRequest['checksAtSubmit']): Promise<UserRequest> {
     const { request } = await updateRequest(this.deps, requestId, (current) => ({ ...current, card: location ?? current.card, checksAtSubmit: checks }));
     return request;
-  }
-
-  private requestId(t: ActionTurn): string {
-    const id = dataString(t.data, 'requestId');
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('REQUEST_NOT_FOUND', 'the card carries no request id');
-    return id;
   }
 }
