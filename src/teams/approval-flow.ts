@@ -1,23 +1,20 @@
-import { TurnContext } from 'botbuilder';
 import type { Actor } from '../core/approval/request-state';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
-import { AppError, type FieldIssue } from '../core/errors';
-import { approve, authorizeDecision, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
+import { AppError } from '../core/errors';
+import { approve, authorizeDecision, reject, type ApprovalPolicy } from '../core/use-cases/approval';
 import { cancelRequest, startCreate } from '../core/use-cases/create-user';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { loadRequest, updateRequest } from '../core/use-cases/request-access';
-import { submitNewUserForm } from '../core/use-cases/submit-form';
+import { loadRequest } from '../core/use-cases/request-access';
 import type { UserCredential } from '../core/ports';
 import type { ActionTurn } from './action-turn';
+import { ApprovalSubmission } from './approval-submission';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { assertInScope, scopeOfLocation } from './request-scope';
 import type { RefreshAudience } from './refresh-audience';
-import { withApproverMentions } from './approver-mentions';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -40,69 +37,17 @@ export class ApprovalFlow {
     private readonly delivery: OutcomeDelivery,
     private readonly settings: ApprovalSettings,
     private readonly audience?: RefreshAudience,
-  ) {}
-
-  /**
-   * The form was submitted for approval (in a channel, or from a 1:1 chat with `postTo` the approvers' channel):
-   * store the request, send it for approval, and become its card. `t.request` is the request being edited, if any.
-   */
-  async submit(
-    t: ActionTurn<{ requestId?: string }>,
-    invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>,
-    postTo?: Record<string, unknown>,
-  ): Promise<AdaptiveCardJson> {
-    const before = t.request;
-    const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId: before?.id, mode: 'approval' });
-    if (result.kind === 'invalid') return invalidForm(result.values, result.issues);
-    await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
-    const checks = result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text }));
-    if (before?.mode === 'approval' && before.card) {
-      // An edited approval request (failed, then edited, wherever the edit happened) goes back to its approvers on
-      // its own card, which shows it waiting again; nothing is created until someone approves it anew.
-      const request = await this.rememberCard(result.request.id, before.card, checks);
-      this.broadcast(t, request);
-      if (t.ctx.activity.conversation.conversationType !== 'personal') return this.card(request, 'base', t);
-      return this.views.notice({
-        title: 'Sent for approval again',
-        text: `Your edited request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting for an approver on its card in the team. You will hear here when it is decided.`,
-        reference: `Request ${request.id}`,
-        offerNewUser: true,
-      });
-    }
-    if (postTo) {
-      // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
-      const pending = await this.rememberCard(result.request.id, undefined, checks);
-      const location = await this.updater.post(postTo, await this.firstPost(pending, postTo, t));
-      const request = await this.rememberCard(result.request.id, location, checks);
-      return this.views.notice({
-        title: 'Sent for approval',
-        text: `Your request for ${markdownText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
-        reference: `Request ${request.id}`,
-        offerNewUser: true,
-      });
-    }
-    // Its own message, never the clicked one: the shared "Open the form" card stays as it was for the next person,
-    // and two people submitting from it get two request cards. The post @mentions the known approvers.
-    const here = { ...TurnContext.getConversationReference(t.ctx.activity), activityId: undefined } as Record<string, unknown>;
-    const pending = await this.rememberCard(result.request.id, undefined, checks);
-    const location = await this.updater.post(here, await this.firstPost(pending, here, t));
-    const request = await this.rememberCard(result.request.id, location, checks);
-    // The submitter's own copy of the request, in place of the form they filled on their device.
-    return this.card(request, 'base', t);
+  ) {
+    const submission = new ApprovalSubmission(deps, views, updater, settings, audience, {
+      card: (request, t) => this.card(request, 'base', t),
+      broadcast: (t, request) => this.broadcast(t, request),
+      refreshIds: (request, t) => this.refreshIds(request, t),
+    });
+    this.submit = (t, invalidForm, postTo) => submission.submit(t, invalidForm, postTo);
   }
 
-  /**
-   * The card of a request's first post in `where`: its audience is that conversation's, with the approvers
-   * @mentioned. Who could approve for this customer is read from the directory first (briefly: when it is slow or
-   * fails, the approvers seen acting here are named instead, and the post goes out regardless).
-   */
-  private async firstPost(request: UserRequest, where: Record<string, unknown>, t: ActionTurn): Promise<AdaptiveCardJson> {
-    const conversationId = (where.conversation as { id?: string } | undefined)?.id;
-    const customerId = request.customer.id;
-    await this.audience?.learnApprovers(customerId, () => this.deps.preflight.approversOf(customerId, this.settings.approverGroupId, { correlationId: request.correlationId }));
-    const card = this.views.approvalRequest(request, 'base', this.refreshIds({ ...request, card: { conversation: where, activityId: '' } }, t));
-    return withApproverMentions(card, this.audience?.approversOf(conversationId, [request.requester.teamsId], undefined, customerId) ?? []);
-  }
+  /** A form submitted for approval (approval-submission.ts). */
+  readonly submit: ApprovalSubmission['submit'];
 
   /**
    * Every state change also updates the shared message for everyone: the invoke's answer reaches only the person
@@ -219,10 +164,5 @@ export class ApprovalFlow {
 
   private refreshIds(request: UserRequest, t?: ActionTurn): string[] {
     return this.delivery.refreshIds(request, t?.actor.teamsId);
-  }
-
-  private async rememberCard(requestId: string, location: UserRequest['card'], checks: UserRequest['checksAtSubmit']): Promise<UserRequest> {
-    const { request } = await updateRequest(this.deps, requestId, (current) => ({ ...current, card: location ?? current.card, checksAtSubmit: checks }));
-    return request;
   }
 }
