@@ -1,17 +1,9 @@
 import { z } from 'zod';
 
-/** The card verbs the bot answers. Anything else gets an explicit UNKNOWN_ACTION answer, never a silent 200. */
-export const VERBS = ['openForm', 'pickCustomer', 'submitForm', 'cancelForm', 'create', 'edit', 'cancel', 'retry', 'restoreUser', 'confirmRestore', 'approve', 'reject', 'refreshRequest', 'showHistory', 'connectCustomer'] as const;
-export type Verb = (typeof VERBS)[number];
-/** Verbs answered by the history route (history-route.ts); the request flows answer the others. */
-export type HistoryVerb = Extract<Verb, 'showHistory'>;
-export type FlowVerb = Exclude<Verb, HistoryVerb>;
-
-export function isVerb(v: string): v is Verb {
-  return (VERBS as readonly string[]).includes(v);
-}
-
-/** `adaptiveCard/action` invoke value, parsed before anything reads it. Card data itself stays `unknown`. */
+/**
+ * `adaptiveCard/action` invoke value, parsed before anything reads it. `action.data` stays a plain record here:
+ * each verb parses it with its own schema (src/teams/verbs/).
+ */
 export const actionInvokeSchema = z.object({
   action: z.object({
     type: z.literal('Action.Execute'),
@@ -24,14 +16,6 @@ export const actionInvokeSchema = z.object({
   state: z.string().optional(),
 });
 export type ActionInvoke = z.infer<typeof actionInvokeSchema>;
-
-/** A request id from card data: a GUID or nothing. */
-export const requestIdSchema = z.string().uuid();
-
-export function dataString(data: Record<string, unknown>, key: string): string | undefined {
-  const v = data[key];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
 
 // The `signin/*` invoke values are parsed in sign-in-routes.ts.
 

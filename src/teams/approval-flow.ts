@@ -1,23 +1,20 @@
-import { TurnContext } from 'botbuilder';
-import type { UserRequest } from '../core/approval/user-request';
-import { AppError, type FieldIssue } from '../core/errors';
-import { approve, authorizeDecision, reject, submitForApproval, type ApprovalPolicy } from '../core/use-cases/approval';
+import type { Actor } from '../core/approval/request-state';
+import type { CardLocation, UserRequest } from '../core/approval/user-request';
+import { AppError } from '../core/errors';
+import { approve, authorizeDecision, reject, type ApprovalPolicy } from '../core/use-cases/approval';
 import { cancelRequest, startCreate } from '../core/use-cases/create-user';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { loadRequest, updateRequest } from '../core/use-cases/request-access';
-import { submitNewUserForm } from '../core/use-cases/submit-form';
+import { loadRequest } from '../core/use-cases/request-access';
 import type { UserCredential } from '../core/ports';
-import { dataString } from './action-invoke';
+import type { ActionTurn } from './action-turn';
+import { ApprovalSubmission } from './approval-submission';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { ApprovalView, CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import type { OutcomeDelivery } from './outcome-delivery';
-import type { ActionTurn } from './personal-flow';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { assertInScope, scopeOfLocation } from './request-scope';
 import type { RefreshAudience } from './refresh-audience';
-import { withApproverMentions } from './approver-mentions';
 
 export interface ApprovalSettings extends ApprovalPolicy {
   /** Also send the temporary password privately to the approver who created the user. */
@@ -40,67 +37,17 @@ export class ApprovalFlow {
     private readonly delivery: OutcomeDelivery,
     private readonly settings: ApprovalSettings,
     private readonly audience?: RefreshAudience,
-  ) {}
-
-  /** The form was submitted in a channel: store the request, send it for approval, and become its card. */
-  async submit(
-    t: ActionTurn,
-    requestId: string | undefined,
-    invalidForm: (values: Record<string, string>, issues: FieldIssue[]) => Promise<AdaptiveCardJson>,
-    postTo?: Record<string, unknown>,
-  ): Promise<AdaptiveCardJson> {
-    const before = requestId ? (await loadRequest(this.deps, requestId)).value : undefined;
-    const result = await submitNewUserForm(this.deps, t.cred, t.actor, t.data, { requestId, mode: 'approval' });
-    if (result.kind === 'invalid') return invalidForm(result.values, result.issues);
-    await submitForApproval(this.deps, t.actor, result.request.id, this.settings);
-    const checks = result.checklist.checks.map((c) => ({ id: c.id, status: c.status, text: c.text }));
-    if (before?.mode === 'approval' && before.card) {
-      // An edited approval request (failed, then edited, wherever the edit happened) goes back to its approvers on
-      // its own card, which shows it waiting again; nothing is created until someone approves it anew.
-      const request = await this.rememberCard(result.request.id, before.card, checks);
-      this.broadcast(t, request);
-      if (t.ctx.activity.conversation.conversationType !== 'personal') return this.card(request, 'base', t);
-      return this.views.notice({
-        title: 'Sent for approval again',
-        text: `Your edited request for ${request.user.userPrincipalName} in ${request.customer.companyName} is waiting for an approver on its card in the team. You will hear here when it is decided.`,
-        reference: `Request ${request.id}`,
-        offerNewUser: true,
-      });
-    }
-    if (postTo) {
-      // Raised from a 1:1 chat: the request card is posted in the approvers' channel, and the 1:1 form says where.
-      const pending = await this.rememberCard(result.request.id, undefined, checks);
-      const location = await this.updater.post(postTo, await this.firstPost(pending, postTo, t));
-      const request = await this.rememberCard(result.request.id, location, checks);
-      return this.views.notice({
-        title: 'Sent for approval',
-        text: `Your request for ${markdownText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
-        reference: `Request ${request.id}`,
-        offerNewUser: true,
-      });
-    }
-    // Its own message, never the clicked one: the shared "Open the form" card stays as it was for the next person,
-    // and two people submitting from it get two request cards. The post @mentions the known approvers.
-    const here = { ...TurnContext.getConversationReference(t.ctx.activity), activityId: undefined } as Record<string, unknown>;
-    const pending = await this.rememberCard(result.request.id, undefined, checks);
-    const location = await this.updater.post(here, await this.firstPost(pending, here, t));
-    const request = await this.rememberCard(result.request.id, location, checks);
-    // The submitter's own copy of the request, in place of the form they filled on their device.
-    return this.card(request, 'base', t);
+  ) {
+    const submission = new ApprovalSubmission(deps, views, updater, settings, audience, {
+      card: (request, t) => this.card(request, 'base', t),
+      broadcast: (t, request) => this.broadcast(t, request),
+      refreshIds: (request, t) => this.refreshIds(request, t),
+    });
+    this.submit = (t, invalidForm, postTo) => submission.submit(t, invalidForm, postTo);
   }
 
-  /**
-   * The card of a request's first post in `where`: its audience is that conversation's, with the approvers
-   * @mentioned. Who could approve for this customer is read from the directory first (briefly: when it is slow or
-   * fails, the approvers seen acting here are named instead, and the post goes out regardless).
-   */
-  private async firstPost(request: UserRequest, where: Record<string, unknown>, t: ActionTurn): Promise<AdaptiveCardJson> {
-    const conversationId = (where.conversation as { id?: string } | undefined)?.id;
-    const customerId = request.customer.id;
-    await this.audience?.learnApprovers(customerId, () => this.deps.preflight.approversOf(customerId, this.settings.approverGroupId, { correlationId: request.correlationId }));
-    const card = this.views.approvalRequest(request, 'base', this.refreshIds({ ...request, card: { conversation: where, activityId: '' } }, t));
-    return withApproverMentions(card, this.audience?.approversOf(conversationId, [request.requester.teamsId], undefined, customerId) ?? []);
-  }
+  /** A form submitted for approval (approval-submission.ts). */
+  readonly submit: ApprovalSubmission['submit'];
 
   /**
    * Every state change also updates the shared message for everyone: the invoke's answer reaches only the person
@@ -110,56 +57,56 @@ export class ApprovalFlow {
     t.afterResponse(() => this.background.run('broadcast-card', { requestId: request.id }, () => this.delivery.syncCard(request)));
   }
 
-  readonly handlers = {
-    approve: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const requestId = this.requestId(t);
-      const outcome = await approve(this.deps, t.cred, t.actor, requestId, this.settings, this.location(t));
-      if (!outcome.changed) return this.card(outcome.request, 'base', t);
-      this.noteApprover(t);
-      this.createInBackground(t, outcome.request);
-      return this.card(outcome.request, 'base', t);
-    },
-    reject: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const outcome = await reject(this.deps, t.cred, t.actor, this.requestId(t), dataString(t.data, 'reason') ?? '', this.settings);
-      if (outcome.changed) this.noteApprover(t);
-      if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
-      return this.card(outcome.request, 'base', t);
-    },
-    cancel: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const request = await cancelRequest(this.deps, t.actor, this.requestId(t));
-      this.broadcast(t, request);
-      return this.card(request, 'base', t);
-    },
-    retry: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const { value } = await loadRequest(this.deps, this.requestId(t));
-      if (value.state.kind !== 'failed') return this.card(value, 'base', t);
-      await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
-      const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, this.location(t));
-      if (outcome.started) this.createInBackground(t, outcome.request);
-      return this.card(outcome.request, 'base', t);
-    },
-    /** `refresh`: the acting person's own view. Never asks anyone to sign in just to look at a card. */
-    refreshRequest: async (t: ActionTurn): Promise<AdaptiveCardJson> => {
-      const { value } = await loadRequest(this.deps, this.requestId(t));
-      const view = await this.viewFor(t.cred, value);
-      if (view === 'approver') this.noteApprover(t);
-      return this.card(value, view, t);
-    },
-  };
+  /** Approve: the approver's own identity creates the user, once the invoke is answered. */
+  async approve(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const outcome = await approve(this.deps, t.cred, t.actor, t.request.id, this.settings, t.location);
+    if (!outcome.changed) return this.card(outcome.request, 'base', t);
+    this.noteApprover(t);
+    this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    return this.card(outcome.request, 'base', t);
+  }
+
+  async reject(t: ActionTurn<{ requestId: string }>, reason: string): Promise<AdaptiveCardJson> {
+    const outcome = await reject(this.deps, t.cred, t.actor, t.request.id, reason, this.settings);
+    if (outcome.changed) this.noteApprover(t);
+    if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
+    return this.card(outcome.request, 'base', t);
+  }
+
+  async cancel(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const request = await cancelRequest(this.deps, t.actor, t.request.id);
+    this.broadcast(t, request);
+    return this.card(request, 'base', t);
+  }
+
+  /** Retry of a failed approval request: whoever clicks must be allowed to approve it, and creates it with their identity. */
+  async retry(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const value = t.request;
+    if (value.state.kind !== 'failed') return this.card(value, 'base', t);
+    await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
+    const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, t.location);
+    if (outcome.started) this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    return this.card(outcome.request, 'base', t);
+  }
+
+  /** `refresh`: the acting person's own view. Never asks anyone to sign in just to look at a card. */
+  async refresh(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
+    const view = await this.viewFor(t.cred, t.request);
+    if (view === 'approver') this.noteApprover(t);
+    return this.card(t.request, view, t);
+  }
 
   /**
    * Completes an approval whose approver had to sign in privately (silent SSO was not available where they
    * clicked): the same checks and compare-and-swap as a click, then the shared card is updated in place.
    */
-  async approveAfterSignIn(cred: UserCredential, approver: ActionTurn['actor'], requestId: string, location: NonNullable<UserRequest['card']>): Promise<UserRequest> {
+  async approveAfterSignIn(cred: UserCredential, approver: Actor, requestId: string, location: CardLocation): Promise<UserRequest> {
     // The click that asked for the sign-in is judged like any click: from where it came, not what it carried.
     assertInScope((await loadRequest(this.deps, requestId)).value, scopeOfLocation(location), approver);
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
     this.syncQuietly({ ...outcome.request, card: outcome.request.card ?? location });
-    if (outcome.changed) {
-      const turn = { cred, actor: approver, afterResponse: (work: () => void) => setImmediate(work) } as unknown as ActionTurn;
-      this.createInBackground(turn, outcome.request);
-    }
+    // No invoke to answer first here (this runs in the turn after the sign-in): the creation starts on the next tick.
+    if (outcome.changed) this.createInBackground(cred, outcome.request, setImmediate);
     return outcome.request;
   }
 
@@ -192,9 +139,8 @@ export class ApprovalFlow {
     });
   }
 
-  private createInBackground(t: ActionTurn, request: UserRequest): void {
-    const cred = t.cred;
-    t.afterResponse(() =>
+  private createInBackground(cred: UserCredential, request: UserRequest, afterResponse: (work: () => void) => void): void {
+    afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
         // Everyone sees "Creating… (approved by …)" first, then the outcome: the card updater writes one card's
         // versions in order and drops a "Creating…" still waiting for a retry once the outcome is queued. The
@@ -218,21 +164,5 @@ export class ApprovalFlow {
 
   private refreshIds(request: UserRequest, t?: ActionTurn): string[] {
     return this.delivery.refreshIds(request, t?.actor.teamsId);
-  }
-
-  private location(t: ActionTurn): UserRequest['card'] {
-    const activityId = t.ctx.activity.replyToId;
-    return activityId ? { conversation: { ...TurnContext.getConversationReference(t.ctx.activity) }, activityId } : undefined;
-  }
-
-  private async rememberCard(requestId: string, location: UserRequest['card'], checks: UserRequest['checksAtSubmit']): Promise<UserRequest> {
-    const { request } = await updateRequest(this.deps, requestId, (current) => ({ ...current, card: location ?? current.card, checksAtSubmit: checks }));
-    return request;
-  }
-
-  private requestId(t: ActionTurn): string {
-    const id = dataString(t.data, 'requestId');
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('REQUEST_NOT_FOUND', 'the card carries no request id');
-    return id;
   }
 }

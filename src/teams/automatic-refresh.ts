@@ -3,7 +3,7 @@ import { AppError, toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest } from '../core/use-cases/request-access';
-import { requestIdSchema } from './action-invoke';
+import { requestIdSchema } from './card-data';
 import type { ApprovalFlow } from './approval-flow';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';

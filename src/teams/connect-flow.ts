@@ -1,16 +1,14 @@
 import type { UserRequest } from '../core/approval/user-request';
 import { connectionAuditCsv } from '../core/audit/connection-audit';
-import { AppError } from '../core/errors';
 import type { UserCredential } from '../core/ports';
 import { connectCustomer } from '../core/use-cases/connect-customer';
 import { connectionStates } from '../core/use-cases/connection-state';
 import { listCustomers, searchCustomers } from '../core/use-cases/customers';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { assertRequester, loadRequest } from '../core/use-cases/request-access';
-import { dataString, requestIdSchema } from './action-invoke';
+import type { ActionTurn } from './action-turn';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
-import type { ActionTurn } from './personal-flow';
 
 /** The `customers` card lists this many at most; a filter narrows a long list. */
 const CUSTOMERS_SHOWN = 25;
@@ -30,14 +28,10 @@ export class ConnectFlow {
    * Connects, then shows what the click was about again: the confirmation of the engineer's draft for that customer
    * (its checklist re-run, now full), or a plain "connected" notice from the `customers` card.
    */
-  async connect(t: ActionTurn): Promise<AdaptiveCardJson> {
-    const customerId = dataString(t.data, 'customerId');
-    if (!customerId || !requestIdSchema.safeParse(customerId).success) throw new AppError('CUSTOMER_NOT_FOUND', 'no customer id on the card');
-    const rawRequestId = dataString(t.data, 'requestId');
-    if (rawRequestId && !requestIdSchema.safeParse(rawRequestId).success) throw new AppError('REQUEST_NOT_FOUND', 'malformed request id on the card');
-
+  async connect(t: ActionTurn<{ customerId: string }>): Promise<AdaptiveCardJson> {
+    const { customerId } = t.data;
     // A request named on the card is checked before anything is consented: it must be this person's.
-    const named = rawRequestId ? (await loadRequest(this.deps, rawRequestId)).value : undefined;
+    const named = t.request;
     if (named) assertRequester(named, t.actor);
     const { customer, record } = await connectCustomer(this.deps, t.cred, t.actor, customerId, t.correlationId);
     const draft = await this.draftFor(t, customer.id, named);
@@ -77,7 +71,7 @@ export class ConnectFlow {
    * engineer's newest draft for that customer. Someone else's request, another customer's, or one that moved on is
    * never re-shown as a confirmation.
    */
-  private async draftFor(t: ActionTurn, customerId: string, named: UserRequest | undefined): Promise<UserRequest | undefined> {
+  private async draftFor(t: Pick<ActionTurn, 'actor'>, customerId: string, named: UserRequest | undefined): Promise<UserRequest | undefined> {
     if (named) {
       // Re-read after the consent: it may have moved on meanwhile.
       const request = (await loadRequest(this.deps, named.id)).value;

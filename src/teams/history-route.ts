@@ -1,23 +1,23 @@
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
-import { ActivityTypes, CardFactory, TurnContext, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Attachment, type CloudAdapter } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
 import { auditCsv } from '../core/audit/audit-export';
 import { historyScope, type HistoryScope } from '../core/audit/history-scope';
-import { AppError, toAppError } from '../core/errors';
+import { toAppError } from '../core/errors';
 import type { Logger, UserCredential } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { authorizeHistory, HISTORY_LIMITS, HISTORY_ROWS, listHistory, type HistoryResult } from '../core/use-cases/history';
-import { dataString, type HistoryVerb } from './action-invoke';
 import type { BackgroundWork } from './background';
 import type { CardUpdater } from './card-updater';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { parseHistoryArgs, type HistoryArgs } from './commands';
-import { fileConsentSchema, fileInfoCard, FileOffers, uploadFile, type UploadPolicy } from './file-consent';
-import { sendInvokeResponse } from './invoke-response';
-import type { ActionTurn } from './personal-flow';
+import { FileOffers, type UploadPolicy } from './file-consent';
+import { sendCard } from './invoke-response';
+import { registerFileConsentRoute } from './routes/file-consent-route';
 import { SignIn, type SharedState } from './sign-in';
+import type { VerbServices } from './verbs/verb';
 
 export interface HistorySettings {
   /** Members of this Entra group (partner tenant) may export every team's requests (`history all`), in a 1:1 chat. */
@@ -52,10 +52,9 @@ const MAX_COMMAND = 200;
  * Action.Execute signs them in (Universal Actions) and answers with the history; a CSV always goes to the person's
  * 1:1 chat as a file offer, the only place Teams lets a bot send files.
  */
-export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryRouteDeps): { handlers: Record<HistoryVerb, (t: ActionTurn) => Promise<AdaptiveCardJson>> } {
+export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryRouteDeps): VerbServices['history'] {
   const { views, signIn } = deps;
   const offers = new FileOffers(deps.shared);
-  const sendCard = (ctx: TurnContext, card: AdaptiveCardJson) => ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
 
   /** The answer to one `history` command by a signed-in person, here; undefined when it was already sent. */
   const answer = async (ctx: TurnContext, cred: UserCredential, args: HistoryArgs, from: 'message' | 'action'): Promise<AdaptiveCardJson | undefined> => {
@@ -123,62 +122,14 @@ export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryR
     }
   });
 
-  // The person answered a file offer (1:1 chat). Answered at once; the upload runs after the answer.
-  app.addRoute(
-    async (ctx) => ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'fileConsent/invoke',
-    async (ctx) => {
-      const parsed = fileConsentSchema.safeParse(ctx.activity.value);
-      if (!parsed.success) {
-        deps.logger.warn({ issues: parsed.error.issues.length }, 'malformed fileConsent/invoke');
-        await sendInvokeResponse(ctx, 400);
-        return;
-      }
-      const consent = parsed.data;
-      const userKey = SignIn.userKey(ctx);
-      if (!userKey) {
-        // An offer is only ever made to an Entra user: an answer naming nobody answers no offer.
-        deps.logger.warn({}, 'fileConsent/invoke without an Entra user');
-        await sendInvokeResponse(ctx, 400);
-        return;
-      }
-      const offer = await offers.take(consent.context.offerId, userKey);
-      await sendInvokeResponse(ctx, 200);
-      if (!offer) {
-        await sendCard(ctx, views.notice({ title: 'File offer expired', text: 'This file offer is no longer available.', todo: 'Send "history csv" again for a new one.' }));
-        return;
-      }
-      if (consent.action === 'decline' || !consent.uploadInfo) {
-        await sendCard(ctx, views.notice({ title: 'No file saved', text: 'You declined the file; nothing was saved to your OneDrive.' }));
-        return;
-      }
-      const upload = consent.uploadInfo;
-      const reference = TurnContext.getConversationReference(ctx.activity);
-      deps.afterResponse(ctx, () =>
-        deps.background.run('upload-history-csv', { file: offer.name }, async () => {
-          let reply: Partial<import('botbuilder').Activity>;
-          try {
-            await uploadFile(upload.uploadUrl, offer.text, deps.settings.uploads);
-            reply = { text: `Saved **${markdownText(upload.name, TEXT_LIMITS.name)}** to your OneDrive. ${offer.summary}`, attachments: [fileInfoCard(upload)] };
-          } catch (e) {
-            reply = { attachments: [CardFactory.adaptiveCard(deps.reportError(e, randomUUID(), { turn: 'history file upload' }))] };
-          }
-          await deps.adapter.continueConversationAsync(deps.botId, reference as Partial<ConversationReference>, async (c) => {
-            await c.sendActivity(reply);
-          });
-        }),
-      );
-    },
-    true,
-  );
+  registerFileConsentRoute(app, { ...deps, offers });
 
   return {
-    handlers: {
-      /** The "Show the history" button: the click signed the person in; the command is parsed again. */
-      showHistory: async (t) => {
-        const args = parseHistoryArgs(dataString(t.data, 'command')?.slice(0, MAX_COMMAND) ?? 'history');
-        if ('error' in args) return views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' });
-        return (await answer(t.ctx, t.cred, args, 'action')) ?? views.notice({ title: 'Request history', text: 'Sent.' });
-      },
+    /** The "Show the history" button (verb showHistory): the click signed the person in; the command is parsed again. */
+    fromButton: async (t, command) => {
+      const args = parseHistoryArgs(command?.slice(0, MAX_COMMAND) ?? 'history');
+      if ('error' in args) return views.notice({ title: "I didn't understand those dates", text: args.error, color: 'Attention' });
+      return (await answer(t.ctx, t.cred, args, 'action')) ?? views.notice({ title: 'Request history', text: 'Sent.' });
     },
   };
 }

@@ -1,17 +1,9 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from './cards/card-templates';
 
 /** Universal Actions answers (`adaptiveCard/action`): the HTTP status is always 200, the outcome is in the body. */
 export async function replyWithCard(ctx: TurnContext, card: AdaptiveCardJson): Promise<void> {
   await sendInvokeResponse(ctx, 200, { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card });
-}
-
-export async function replyWithMessage(ctx: TurnContext, text: string): Promise<void> {
-  await sendInvokeResponse(ctx, 200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text });
-}
-
-export async function replyWithError(ctx: TurnContext, statusCode: 400 | 500, code: string, message: string): Promise<void> {
-  await sendInvokeResponse(ctx, 200, { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
 }
 
 /** Asks Teams for the user's SSO token: Teams repeats the invoke with `value.authentication.token`. */
@@ -26,4 +18,9 @@ export async function replyPreconditionFailed(ctx: TurnContext, message: string)
 /** The raw invoke response (`signin/*` invokes use the HTTP status itself). */
 export async function sendInvokeResponse(ctx: TurnContext, status: number, body?: unknown): Promise<void> {
   await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
+}
+
+/** A card as a new message in the turn's conversation (not an invoke answer). */
+export async function sendCard(ctx: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
 }

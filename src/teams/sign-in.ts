@@ -147,12 +147,7 @@ export class SignIn {
     return true;
   }
 
-  async signOut(ctx: TurnContext): Promise<void> {
-    const key = SignIn.userKey(ctx);
-    if (key) await this.forget(key);
-  }
-
-  /** Drops a person's session (sign-out, or a token that stopped working). */
+  /** Drops a person's session (a token that stopped working; tests sign people out with it). */
   async forget(userKey: string): Promise<void> {
     this.sessions.delete(userKey);
     await this.opts.sharedSessions?.delete(sessionName(userKey)).catch(() => undefined);

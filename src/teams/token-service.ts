@@ -2,7 +2,6 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { Logger, UserCredential } from '../core/ports';
-import type { SignIn } from './sign-in';
 import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 
 /**
@@ -105,7 +104,13 @@ const magicCodeSchema = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/);
  * kept the same way. Undefined when the code yields no token (the caller answers invalidAuthCode); throws when the
  * token is refused or a service does not answer in time (the caller answers as for a failed SSO exchange).
  */
-export async function signInWithMagicCode(ctx: TurnContext, state: string, tokens: TokenService, signIn: SignIn): Promise<UserCredential | undefined> {
+export async function signInWithMagicCode(
+  ctx: TurnContext,
+  state: string,
+  tokens: TokenService,
+  /** SignIn.exchange, passed in: sign-in.ts already imports this file's types (no import cycle). */
+  signIn: { exchange(ctx: TurnContext, assertion: string): Promise<UserCredential> },
+): Promise<UserCredential | undefined> {
   const code = magicCodeSchema.safeParse(state);
   if (!code.success) return undefined;
   const token = await tokens.tokenFromMagicCode(ctx, code.data);

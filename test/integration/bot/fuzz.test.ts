@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { VERBS } from '../../../src/teams/action-invoke';
+import { VERBS } from '../../../src/teams/verbs/verb-table';
 import { BotHarness, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, type TeamsUser } from '../../support/bot-harness';
 
 /**
