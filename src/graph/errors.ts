@@ -37,6 +37,8 @@ export const GRAPH_ERROR_TABLE: readonly Rule[] = [
   { status: 403, resource: ['customer-tenant', 'group', 'customer-user'], to: 'GDAP_ROLE_MISSING' },
   // Distribution lists and mail-enabled security groups are Exchange's: Graph answers 400 with this sentence.
   { status: 400, message: /mail-enabled security group|distribution list/i, to: 'GROUP_NEEDS_EXCHANGE' },
+  // A value Graph does not take (e.g. a usage location that is no ISO 3166 country code).
+  { status: 400, message: /invalid value specified for property/i, to: 'INVALID_FIELD' },
   { status: 404, resource: ['group'], to: 'GROUP_NOT_FOUND' },
   { status: 404, resource: ['customer-user'], to: 'USER_NOT_FOUND' },
   { status: 403, to: 'ACCESS_DENIED' },
