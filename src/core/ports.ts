@@ -363,3 +363,13 @@ export interface CustomerDirectory {
   /** USER_NOT_FOUND when there is no such (active) user. */
   getUserToCopy(token: string, userId: string, opts: CallOptions): Promise<UserToCopy>;
 }
+
+/**
+ * The customer-tenant Graph token for the onboarding's writes. The scopes are named (`User.ReadWrite.All`,
+ * `GroupMember.ReadWrite.All`), so a tenant where the app was consented without them answers AADSTS65001 at once
+ * (CUSTOMER_CONSENT_MISSING: "connect again"), instead of a token that Graph then refuses with a 403 that reads
+ * like a missing GDAP role. A tenant where the app is absent: CUSTOMER_NOT_CONNECTED, as for the read token.
+ */
+export interface OnboardingTokens {
+  customerGraphForOnboarding(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_AUTHORITY_HOST, SANDBOX_IDENTITY } from '../../../src/config';
 import { AppError } from '../../../src/core/errors';
-import type { CallOptions, CustomerDirectory, Directory, Licences, PartnerCenter, TokenProvider, UserCredential } from '../../../src/core/ports';
+import type { CallOptions, CustomerDirectory, Directory, Licences, OnboardingTokens, PartnerCenter, TokenProvider, UserCredential } from '../../../src/core/ports';
 import { createCustomerDirectoryClient } from '../../../src/graph/customer-directory-client';
 import { createGraphClient } from '../../../src/graph/client';
 import { createUpstreamHttp, type UpstreamHttpOptions } from '../../../src/http/upstream-http';
@@ -50,7 +50,7 @@ export interface Fault {
 export interface Harness {
   url: string;
   logger: RecordingLogger;
-  tokens: TokenProvider;
+  tokens: TokenProvider & OnboardingTokens;
   partnerCenter: PartnerCenter & Licences;
   graph: Directory;
   /** Graph in a customer tenant (onboarding: groups, manager, profile, users). */

@@ -20,7 +20,7 @@ afterAll(() => h.close());
 beforeEach(async () => {
   await h.reset();
   ada = await h.signIn(USERS.ada);
-  graphToken = (await h.tokens.customerGraph(ada, CUSTOMERS.fabrikam)).token;
+  graphToken = (await h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.fabrikam)).token;
   const pc = (await h.tokens.partnerCenter(ada)).token;
   const u: NewCustomerUser = { usageLocation: 'US', userPrincipalName: 'onboarded.hire@fabrikam.example', firstName: 'Onboarded', lastName: 'Hire', displayName: 'Onboarded Hire', password: 'Str0ng!Passw0rd', forceChangePassword: true };
   newUserId = (await h.partnerCenter.createUser(pc, CUSTOMERS.fabrikam, u, call())).id;
@@ -31,7 +31,7 @@ type User = { id: string; userPrincipalName: string; managerId?: string; profile
 const fabrikam = async () => (await h.state()).customers.find((c) => c.id === CUSTOMERS.fabrikam) as unknown as { groups: Group[] };
 const groupNamed = async (name: string) => (await fabrikam()).groups.find((g) => g.displayName === name)!;
 const userNamed = async (upn: string) => ((await h.state()).users[CUSTOMERS.fabrikam] as unknown as User[]).find((u) => u.userPrincipalName === upn)!;
-const graphTokenOf = async (upn: string) => (await h.tokens.customerGraph(await h.signIn(upn), CUSTOMERS.fabrikam)).token;
+const graphTokenOf = async (upn: string) => (await h.tokens.customerGraphForOnboarding(await h.signIn(upn), CUSTOMERS.fabrikam)).token;
 const memberPosts = async () => (await h.state()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/members/$ref'));
 
 describe('groups (CustomerDirectory ↔ sandbox)', () => {
@@ -169,9 +169,13 @@ describe('manager, profile and users (CustomerDirectory ↔ sandbox)', () => {
     expect((await failure(h.customerDirectory.getUserToCopy(graphToken, '00000000-0000-4000-8000-000000000000', call()))).code).toBe('USER_NOT_FOUND');
   });
 
-  it('is unavailable for a customer that is not connected: no token, so no Graph call at all', async () => {
-    const e = await failure(h.tokens.customerGraph(ada, CUSTOMERS.adatum));
+  it('is unavailable for a customer that is not connected (no token, so no Graph call at all), and asks to reconnect one consented without the write permissions', async () => {
+    const e = await failure(h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.adatum));
     expect(e.code).toBe('CUSTOMER_NOT_CONNECTED');
+    const readOnly = await failure(h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.woodgrove));
+    expect([readOnly.code, readOnly.upstreamCode]).toEqual(['CUSTOMER_CONSENT_MISSING', 'AADSTS65001']);
+    const scp = JSON.parse(Buffer.from(graphToken.split('.')[1], 'base64url').toString('utf8')).scp.split(' ');
+    expect(scp).toEqual(expect.arrayContaining(['User.ReadWrite.All', 'GroupMember.ReadWrite.All']));
     expect((await h.state()).requests.filter((r) => r.auth?.tid === CUSTOMERS.adatum)).toEqual([]);
   });
 });
