@@ -46,10 +46,14 @@ export function groupRefusal(group: CustomerGroup): 'GROUP_ROLE_ASSIGNABLE' | 'G
  */
 export function createCustomerDirectoryClient(options: CustomerDirectoryClientOptions): CustomerDirectory {
   const t = createGraphTransport(options);
+  // encodeURIComponent, not URLSearchParams: a space must travel as %20 (URLSearchParams writes `+`, which an OData
+  // parser may take literally inside a $search phrase).
   const url = (path: string, query: Record<string, string | undefined> = {}) => {
-    const u = new URL(`${t.base}/v1.0/${path}`);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, v);
-    return u.toString();
+    const q = Object.entries(query)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
+    return `${t.base}/v1.0/${path}${q ? `?${q}` : ''}`;
   };
 
   async function getGroup(token: string, groupId: string, opts: CallOptions): Promise<CustomerGroup | null> {
