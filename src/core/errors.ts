@@ -43,6 +43,14 @@ export const ERROR_CODES = [
   'CONNECT_ROLE_MISSING',
   'APP_NOT_MULTI_TENANT',
   'ALREADY_CONNECTED',
+  // Onboarding after creation: licences (Partner Center) and groups (Graph in the customer tenant)
+  'NO_FREE_SEAT',
+  'USAGE_LOCATION_MISSING',
+  'LICENCE_GROUPS_MIXED',
+  'LICENCE_UNKNOWN',
+  'GROUP_NOT_FOUND',
+  'GROUP_ROLE_ASSIGNABLE',
+  'GROUP_NEEDS_EXCHANGE',
   // The request and who acts on it
   'REQUEST_NOT_FOUND',
   'ILLEGAL_TRANSITION',

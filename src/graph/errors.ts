@@ -9,7 +9,11 @@ import { graphErrorSchema } from './schemas';
  * short (GDAP_ROLE_MISSING).
  */
 
-export type GraphResource = 'partner-tenant' | 'relationship' | 'customer-tenant';
+/**
+ * What the failed call was about: a 403 means a different thing in the partner tenant and in a customer's; a 404
+ * names a group or a user of the customer (`group`, `customer-user`: customer-tenant calls too).
+ */
+export type GraphResource = 'partner-tenant' | 'relationship' | 'customer-tenant' | 'group' | 'customer-user';
 
 export interface GraphFailure {
   status: number;
@@ -30,7 +34,13 @@ export const GRAPH_ERROR_TABLE: readonly Rule[] = [
   // Conditional Access asking for MFA (AADSTS50076/50079), UNCONFIRMED wording: recognised by its text.
   { status: (s) => s === 401 || s === 403, message: /AADSTS5007[69]|multi-?factor|\bmfa\b/i, to: 'MFA_REQUIRED' },
   { status: 401, to: 'UNAUTHENTICATED' },
-  { status: 403, resource: ['customer-tenant'], to: 'GDAP_ROLE_MISSING' },
+  { status: 403, resource: ['customer-tenant', 'group', 'customer-user'], to: 'GDAP_ROLE_MISSING' },
+  // Distribution lists and mail-enabled security groups are Exchange's: Graph answers 400 with this sentence.
+  { status: 400, message: /mail-enabled security group|distribution list/i, to: 'GROUP_NEEDS_EXCHANGE' },
+  // A value Graph does not take (e.g. a usage location that is no ISO 3166 country code).
+  { status: 400, message: /invalid value specified for property/i, to: 'INVALID_FIELD' },
+  { status: 404, resource: ['group'], to: 'GROUP_NOT_FOUND' },
+  { status: 404, resource: ['customer-user'], to: 'USER_NOT_FOUND' },
   { status: 403, to: 'ACCESS_DENIED' },
   { status: 404, resource: ['relationship'], to: 'NO_RELATIONSHIP' },
   { status: 408, to: 'UPSTREAM_TIMEOUT' },

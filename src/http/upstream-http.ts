@@ -15,7 +15,7 @@ import { backoffMs, isNetworkFailure, isRetryableStatus, parseRetryAfterMs } fro
  */
 
 export type UpstreamService = 'partner-center' | 'graph';
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface UpstreamHttpOptions {
   /** Per attempt: a hang is cut off after this long. */

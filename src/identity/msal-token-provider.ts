@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import { BoundedMap } from '../core/bounded-map';
 import { AppError } from '../core/errors';
-import type { AccessToken, Logger, TokenProvider, UserCredential } from '../core/ports';
+import type { AccessToken, Logger, OnboardingTokens, TokenProvider, UserCredential } from '../core/ports';
 import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
 import { createLoopbackNetworkClient, type LoopbackRewrite } from './loopback-network-client';
 import { msalToAppError, type TokenPurpose } from './msal-errors';
@@ -14,6 +14,8 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
  * would read as a missing GDAP role.
  */
 export const CUSTOMER_GRAPH_SCOPES = ['https://graph.microsoft.com/Domain.Read.All', 'https://graph.microsoft.com/User.Read.All'];
+/** The onboarding's writes in a customer tenant (groups, manager, profile), named for the same reason. */
+export const CUSTOMER_ONBOARDING_SCOPES = ['https://graph.microsoft.com/User.ReadWrite.All', 'https://graph.microsoft.com/GroupMember.ReadWrite.All'];
 
 export interface MsalTokenProviderOptions {
   clientId: string;
@@ -45,7 +47,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * reached through GDAP), each with its own in-memory cache keyed by the assertion, so a repeat is served without a
  * network call until the token nears expiry.
  */
-export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider {
+export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider & OnboardingTokens {
   const authorityHost = options.authorityHost.replace(/\/+$/, '');
   const host = new URL(authorityHost).host;
   const networkClient = options.loopbackRewrite ? createLoopbackNetworkClient(options.loopbackRewrite) : undefined;
@@ -110,6 +112,14 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     };
   }
 
+  /** The id becomes part of the authority URL: only a tenant GUID may. */
+  function customerTenant(customerTenantId: string): string {
+    if (!GUID.test(customerTenantId)) {
+      throw new AppError('VALIDATION_FAILED', 'customerTenantId is not a GUID', { fields: [{ field: 'customerTenantId', message: 'must be a tenant id (GUID)' }] });
+    }
+    return customerTenantId;
+  }
+
   return {
     partnerCenter: (cred) => onBehalfOf(cred, options.partnerTenantId, PARTNER_CENTER_SCOPE, 'partner-center'),
     partnerGraph: (cred) => onBehalfOf(cred, options.partnerTenantId, GRAPH_SCOPE, 'partner-graph'),
@@ -127,11 +137,10 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       return { token: result.accessToken, expiresOn: result.expiresOn ?? new Date(Date.now() + 5 * 60_000), mfa: false };
     },
     async customerGraph(cred, customerTenantId) {
-      // The id becomes part of the authority URL: only a tenant GUID may.
-      if (!GUID.test(customerTenantId)) {
-        throw new AppError('VALIDATION_FAILED', 'customerTenantId is not a GUID', { fields: [{ field: 'customerTenantId', message: 'must be a tenant id (GUID)' }] });
-      }
-      return onBehalfOf(cred, customerTenantId, CUSTOMER_GRAPH_SCOPES, 'customer-graph');
+      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_GRAPH_SCOPES, 'customer-graph');
+    },
+    async customerGraphForOnboarding(cred, customerTenantId) {
+      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_ONBOARDING_SCOPES, 'customer-graph');
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
-import type { ApplicationConsent, CallOptions, Customer, CustomerUser, NewCustomerUser, Page, PartnerCenter, SubscribedSku } from '../core/ports';
+import type { ApplicationConsent, AssignedLicence, CallOptions, Customer, CustomerUser, Licences, NewCustomerUser, Page, PartnerCenter, SkuAvailability, SubscribedSku } from '../core/ports';
 import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
 import { partnerCenterError, type PartnerCenterResource } from './errors';
 import {
@@ -9,7 +9,9 @@ import {
   customerSchema,
   customerUserSchema,
   applicationConsentSchema,
+  assignedLicenceSchema,
   licenseUpdateSchema,
+  skuAvailabilitySchema,
   subscribedSkuSchema,
 } from './schemas';
 
@@ -42,7 +44,7 @@ interface CallSpec<S extends z.ZodTypeAny | undefined> {
  * token, the headers Partner Center requires, retries (through UpstreamHttp) that reuse one MS-RequestId per
  * logical call, zod-parsed answers and errors mapped by one table (./errors.ts).
  */
-export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenter {
+export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenter & Licences {
   const base = options.baseUrl.replace(/\/+$/, '');
   const locale = options.locale ?? 'en-US';
 
@@ -81,6 +83,12 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const customers = collectionSchema(customerSchema);
   const users = collectionSchema(customerUserSchema);
   const skus = collectionSchema(subscribedSkuSchema);
+  const availability = collectionSchema(skuAvailabilitySchema);
+  const userLicences = collectionSchema(assignedLicenceSchema);
+  const licenceUpdate = (skuIds: string[]) => ({
+    LicensesToAssign: skuIds.map((SkuId) => ({ SkuId, ExcludedPlans: [] })),
+    Attributes: { ObjectType: 'LicenseUpdate' },
+  });
 
   return {
     async listCustomers(token, page, opts): Promise<Page<Customer>> {
@@ -141,11 +149,21 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     },
 
     async assignLicenses(token, customerId, userId, skuIds, opts): Promise<void> {
-      const body = {
-        LicensesToAssign: skuIds.map((SkuId) => ({ SkuId, ExcludedPlans: [] })),
-        Attributes: { ObjectType: 'LicenseUpdate' },
-      };
-      await call(token, { method: 'POST', segments: ['customers', customerId, 'users', userId, 'licenseupdates'], body, resource: 'user', schema: licenseUpdateSchema }, opts);
+      await call(token, { method: 'POST', segments: ['customers', customerId, 'users', userId, 'licenseupdates'], body: licenceUpdate(skuIds), resource: 'user', schema: licenseUpdateSchema }, opts);
+    },
+
+    async listSkuAvailability(token, customerId, opts): Promise<SkuAvailability[]> {
+      return (await call(token, { method: 'GET', segments: ['customers', customerId, 'subscribedskus'], resource: 'customer', schema: availability }, opts)).items;
+    },
+
+    async listUserLicences(token, customerId, userId, opts): Promise<AssignedLicence[]> {
+      return (await call(token, { method: 'GET', segments: ['customers', customerId, 'users', userId, 'licenses'], resource: 'user', schema: userLicences }, opts)).items;
+    },
+
+    async assignLicences(token, customerId, userId, skuIds, opts): Promise<void> {
+      if (skuIds.length === 0) throw new AppError('VALIDATION_FAILED', 'no licence to assign', { correlationId: opts.correlationId });
+      // opts.requestId, when the step stores one, makes a repeat after a crash the same logical call.
+      await call(token, { method: 'POST', segments: ['customers', customerId, 'users', userId, 'licenseupdates'], body: licenceUpdate(skuIds), resource: 'licence', schema: licenseUpdateSchema }, opts);
     },
 
     async createApplicationConsent(token, customerId, consent: ApplicationConsent, opts): Promise<void> {

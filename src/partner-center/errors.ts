@@ -12,7 +12,7 @@ import { errorBodySchema } from './schemas';
  */
 
 /** What the failed call was about: a 404 means a different thing for a user and for a customer. */
-export type PartnerCenterResource = 'customers' | 'customer' | 'user' | 'consent';
+export type PartnerCenterResource = 'customers' | 'customer' | 'user' | 'consent' | 'licence';
 
 export interface PartnerCenterFailure {
   status: number;
@@ -80,7 +80,8 @@ export const PARTNER_CENTER_ERROR_TABLE: readonly Rule[] = [
   { status: 404, codes: ['60002'], to: 'USER_NOT_FOUND' },
   { status: 404, codes: ['1000'], resource: ['user'], to: 'USER_NOT_FOUND' },
   { status: 404, resource: ['user'], description: /\buser\b/i, to: 'USER_NOT_FOUND' },
-  { status: 404, resource: ['customer', 'user', 'consent'], to: 'CUSTOMER_NOT_FOUND' },
+  { status: 404, codes: ['1000'], resource: ['licence'], to: 'USER_NOT_FOUND' },
+  { status: 404, resource: ['customer', 'user', 'consent', 'licence'], to: 'CUSTOMER_NOT_FOUND' },
   // Transient.
   { status: 408, to: 'UPSTREAM_TIMEOUT' },
   { status: 429, to: 'THROTTLED' },
@@ -90,9 +91,14 @@ export const PARTNER_CENTER_ERROR_TABLE: readonly Rule[] = [
   { status: clientError, description: /federated/i, to: 'DOMAIN_FEDERATED' },
   { status: clientError, description: /domain portion|verified domain|domain.{0,80}(?:not verified|unverified|invalid|not found)/i, to: 'DOMAIN_NOT_VERIFIED' },
   { status: clientError, description: /password.{0,80}(?:complexity|requirements|policy|too (?:short|long|weak|simple)|weak|strength)/i, to: 'INVALID_PASSWORD' },
-  // No error code fits a licence that is unknown or used up; the port has no licence-specific code (yet), and
-  // "not allowed for this customer" is the closest truthful one. Wording UNCONFIRMED, hence the loose pattern.
-  { status: clientError, description: /licen[cs]e.{0,80}not available|no licen[cs]es.{0,80}available|insufficient licen[cs]es/i, to: 'ACTION_NOT_ALLOWED' },
+  // Licences. No free seat is documented ("Assign licenses to a user": 400, code 60012, "…you've run out of
+  // licenses…", data "LicenseQuotaExceededException …"); the others are UNCONFIRMED texts, matched loosely: the
+  // usage-location sentence partners report, the one-licence-group rule, a sku the customer does not have.
+  { status: clientError, codes: ['60012'], to: 'NO_FREE_SEAT' },
+  { status: clientError, description: /run out of licen[cs]es|LicenseQuotaExceeded|no licen[cs]es.{0,80}available|insufficient licen[cs]es|does not have any available licen[cs]es/i, to: 'NO_FREE_SEAT' },
+  { status: clientError, description: /licen[cs]e assignment.{0,80}usage ?location|usage ?location.{0,80}(?:required|missing|not set)/i, to: 'USAGE_LOCATION_MISSING' },
+  { status: clientError, description: /(?:single|one|same) licen[cs]e group|multiple licen[cs]e groups/i, to: 'LICENCE_GROUPS_MIXED' },
+  { status: clientError, description: /licen[cs]e.{0,80}not available|unknown (?:sku|licen[cs]e)|sku.{0,40}not found/i, to: 'LICENCE_UNKNOWN' },
   { status: clientError, description: INVALID_PROPERTY, to: invalidProperty },
 ];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Customer, CustomerUser, SubscribedSku } from '../core/ports';
+import type { AssignedLicence, Customer, CustomerUser, LicenceGroupId, SkuAvailability, SubscribedSku } from '../core/ports';
 
 /**
  * Partner Center response shapes, parsed with zod and turned into the port's types at once. Unknown properties are
@@ -137,3 +137,31 @@ export const errorBodySchema = z
 
 /** The consent Partner Center answers with: the body is not documented (UNCONFIRMED), so only "an object" is checked. */
 export const applicationConsentSchema = z.object({}).passthrough();
+
+/** `group1` / `Group1`: Partner Center's licence group of a product sku; absent means the default, group1. */
+const licenceGroup = z
+  .string()
+  .nullish()
+  .transform((g): LicenceGroupId => (g?.toLowerCase() === 'group2' ? 'group2' : 'group1'));
+
+const productSkuSchema = z.object({ id: z.string().min(1), name: optionalString, skuPartNumber: optionalString, licenseGroupId: licenceGroup });
+
+/** A subscribed sku with its seats; free seats are computed (active − consumed), not trusted from availableUnits. */
+export const skuAvailabilitySchema = z
+  .object({ activeUnits: units, consumedUnits: units, productSku: productSkuSchema })
+  .transform(
+    (s): SkuAvailability => ({
+      skuId: s.productSku.id,
+      skuPartNumber: s.productSku.skuPartNumber ?? '',
+      productName: s.productSku.name ?? s.productSku.skuPartNumber ?? s.productSku.id,
+      licenceGroupId: s.productSku.licenseGroupId,
+      activeUnits: s.activeUnits,
+      consumedUnits: s.consumedUnits,
+      availableUnits: Math.max(0, s.activeUnits - s.consumedUnits),
+    }),
+  );
+
+/** A licence assigned to a user (`License` resource: productSku, servicePlans). */
+export const assignedLicenceSchema = z.object({ productSku: productSkuSchema }).transform(
+  (l): AssignedLicence => ({ skuId: l.productSku.id, skuPartNumber: l.productSku.skuPartNumber ?? '', productName: l.productSku.name ?? l.productSku.skuPartNumber ?? l.productSku.id }),
+);

@@ -76,3 +76,47 @@ export function userAccess(world: SandboxWorld, oid: string, customer: SandboxCu
   if (WRITE_ROLES.some((r) => roles.has(r))) return 'write';
   return roles.size > 0 ? 'read' : 'none';
 }
+
+export const LICENSE_ADMINISTRATOR = '4d6ac14f-3453-41d0-bef9-a3e0c569773a';
+export const GROUPS_ADMINISTRATOR = 'fdd7a751-b60b-444a-984c-02652fe8fa1c';
+export const PRIVILEGED_ROLE_ADMINISTRATOR = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
+export const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+export const IDENTITY_GOVERNANCE_ADMINISTRATOR = '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e';
+export const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+export const SHAREPOINT_ADMINISTRATOR = 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c';
+export const TEAMS_ADMINISTRATOR = '69091246-20e8-4a56-aa4d-066075b2a7a8';
+export const INTUNE_ADMINISTRATOR = '3a2c62db-5318-420d-8d74-23affee5d9d5';
+
+/**
+ * The GDAP roles each onboarding call takes, as Microsoft documents them, written here independently of the bot's
+ * own table (src/core/onboarding/step-roles.ts) so that a mistake there is caught rather than mirrored:
+ * - `listSkus`: "Get a list of available licenses" (learn.microsoft.com/partner-center/developer/get-a-list-of-available-licenses);
+ * - `userLicenses`: "Get licenses assigned to a user within a customer account" (…/check-which-licenses-are-assigned-to-a-user);
+ * - `assignLicenses`: "Assign licenses to a user" (…/assign-licenses-to-a-user);
+ * - `addMember*`: Graph "Add members" (learn.microsoft.com/graph/api/group-post-members): Directory Writers, Groups
+ *   Administrator, Identity Governance Administrator, User Administrator for every group except role-assignable
+ *   ones; Exchange, SharePoint and Teams Administrator only for Microsoft 365 groups; Intune Administrator only for
+ *   security groups; a role-assignable group needs Privileged Role Administrator;
+ * - `manager`, `updateUser`: User Administrator or Directory Writers (../shared/partner-center-contract.md;
+ *   Graph's "Update user" and "Assign manager" pages name no narrower role);
+ * - `readDirectory`: reading groups and users of the customer (UNCONFIRMED: Microsoft names no list for GDAP reads;
+ *   these are the built-in roles that include directory read).
+ */
+export const ONBOARDING_ROLES = {
+  listSkus: [DIRECTORY_READERS, GLOBAL_READER, USER_ADMINISTRATOR, LICENSE_ADMINISTRATOR],
+  userLicenses: [DIRECTORY_READERS, LICENSE_ADMINISTRATOR, USER_ADMINISTRATOR, DIRECTORY_WRITERS],
+  assignLicenses: [LICENSE_ADMINISTRATOR, USER_ADMINISTRATOR, DIRECTORY_WRITERS],
+  addMemberAnyGroup: [DIRECTORY_WRITERS, GROUPS_ADMINISTRATOR, IDENTITY_GOVERNANCE_ADMINISTRATOR, USER_ADMINISTRATOR],
+  addMemberMicrosoft365Only: [EXCHANGE_ADMINISTRATOR, SHAREPOINT_ADMINISTRATOR, TEAMS_ADMINISTRATOR],
+  addMemberSecurityOnly: [INTUNE_ADMINISTRATOR],
+  addMemberRoleAssignable: [PRIVILEGED_ROLE_ADMINISTRATOR],
+  manager: [USER_ADMINISTRATOR, DIRECTORY_WRITERS],
+  updateUser: [USER_ADMINISTRATOR, DIRECTORY_WRITERS],
+  readDirectory: [DIRECTORY_READERS, GLOBAL_READER, DIRECTORY_WRITERS, USER_ADMINISTRATOR, GROUPS_ADMINISTRATOR, LICENSE_ADMINISTRATOR, HELPDESK_ADMINISTRATOR],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Whether the caller holds, in that customer right now, one of `anyOf`. */
+export function holdsAny(world: SandboxWorld, oid: string, customer: SandboxCustomer, anyOf: readonly string[], now = new Date()): boolean {
+  const roles = rolesIn(world, oid, customer, now);
+  return anyOf.some((r) => roles.has(r));
+}

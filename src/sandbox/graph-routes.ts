@@ -4,13 +4,13 @@ import { BAD_BODY, GUID, type Router, type SandboxRequest, type SandboxResponse 
 import type { SandboxState } from './state';
 import { bearerOf, GRAPH_APP_ID, GRAPH_RESOURCE, TokenRejected, type SandboxClaims, type TokenIssuer } from './tokens';
 
-type GraphHandler = (req: SandboxRequest, params: Record<string, string>, caller: SandboxClaims & { oid: string; tid: string }) => Promise<SandboxResponse> | SandboxResponse;
+export type GraphHandler = (req: SandboxRequest, params: Record<string, string>, caller: SandboxClaims & { oid: string; tid: string }) => Promise<SandboxResponse> | SandboxResponse;
 
 const MAX_TOP = 300;
 const MAX_MEMBER_GROUP_IDS = 20;
 
 /** Where a route answers (the partner's own tenant or a customer's, reached through GDAP) and what it needs in `scp`. */
-interface GraphRouteRule {
+export interface GraphRouteRule {
   tenant: 'partner' | 'customer';
   /** Any one of these delegated permissions. */
   anyOf: readonly string[];
@@ -21,11 +21,15 @@ interface GraphRouteRule {
 /** Partner Center's Admin agent security group in the partner tenant has this name (Partner Center creates it). */
 const ADMIN_AGENTS_GROUP = 'AdminAgents';
 
-const insufficient = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+export const insufficient = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
-/** Microsoft Graph: GDAP relationships and group membership in the partner tenant, domains and users in a customer's. */
-export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIssuer): void {
-  const guarded =
+/**
+ * The checks every Graph route makes before it acts: a Graph token from this sandbox (else 401
+ * InvalidAuthenticationToken), app-only tokens only where the rule takes them, one of the rule's delegated
+ * permissions in `scp`, and the token's tenant (the partner's own, or a customer's reached through GDAP).
+ */
+export function graphGuard(state: SandboxState, tokens: TokenIssuer) {
+  return (
     (rule: GraphRouteRule, handler: GraphHandler) =>
     async (req: SandboxRequest, params: Record<string, string>): Promise<SandboxResponse> => {
       let caller: SandboxClaims;
@@ -51,7 +55,13 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
       if (!rule.anyOf.some((s) => scopes.includes(s))) return insufficient();
       if (rule.tenant === 'partner' ? !isPartner : isPartner || !state.customer(caller.tid)) return insufficient();
       return handler(req, params, { ...caller, oid: caller.oid, tid: caller.tid });
-    };
+    }
+  );
+}
+
+/** Microsoft Graph: GDAP relationships and group membership in the partner tenant, domains in a customer's. */
+export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIssuer): void {
+  const guarded = graphGuard(state, tokens);
 
   /**
    * Graph answers a delegated GDAP read by a user outside the Admin agent group with 200 and an empty list, by
@@ -164,13 +174,5 @@ export function graphRoutes(router: Router, state: SandboxState, tokens: TokenIs
   router.add('GET', '/v1.0/domains', guarded({ tenant: 'customer', anyOf: ['Domain.Read.All', 'Directory.Read.All'] }, (_req, _p, caller) => {
     const c = state.customer(caller.tid)!;
     return { status: 200, body: { value: c.domains.map((d) => ({ id: d.name, authenticationType: d.authenticationType, isVerified: d.isVerified, isDefault: d.isDefault, isInitial: d.isInitial, isRoot: true, supportedServices: d.isVerified ? ['Email', 'OfficeCommunicationsOnline'] : [] })) } };
-  }));
-
-  router.add('GET', '/v1.0/users/:upn', guarded({ tenant: 'customer', anyOf: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'] }, (_req, { upn }, caller) => {
-    const c = state.customer(caller.tid)!;
-    // Soft-deleted users are not under /users (they are in /directory/deletedItems), so they read as 404 here.
-    const u = c.users.find((x) => x.state === 'active' && (x.userPrincipalName.toLowerCase() === upn.toLowerCase() || x.id === upn.toLowerCase()));
-    if (!u) return graphError(404, 'Request_ResourceNotFound', `Resource '${upn}' does not exist or one of its queried reference-property objects are not present.`);
-    return { status: 200, body: { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, givenName: u.firstName, surname: u.lastName, usageLocation: u.usageLocation, accountEnabled: true } };
   }));
 }

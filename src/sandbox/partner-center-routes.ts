@@ -4,6 +4,7 @@ import { mayListUsers, userAccess } from './gdap';
 import { BAD_BODY, type Router, type SandboxRequest, type SandboxResponse } from './http';
 import { collectionPage, pageRequest } from './paging';
 import { partnerCenterGuard } from './partner-center-guard';
+import { licenceRoutes } from './licence-routes';
 import { checkNewUser, newUserBody } from './rules';
 import type { SandboxState } from './state';
 import type { TokenIssuer } from './tokens';
@@ -126,6 +127,7 @@ export function partnerCenterRoutes(router: Router, state: SandboxState, tokens:
       state: 'active',
       createdAt: new Date().toISOString(),
       licenses: [],
+      profile: {},
     };
     c.users.push(user);
     // Like the real service, the answer echoes the password profile (the production client must drop it). It
@@ -167,44 +169,5 @@ export function partnerCenterRoutes(router: Router, state: SandboxState, tokens:
     return { status: 200, body: userJson(u, c) };
   }, { idempotent: true }));
 
-  router.add('GET', '/v1/customers/:id/subscribedskus', guarded((_req, { id }, caller) => {
-    const c = customerFor(id, caller.oid, 'read');
-    if (isAnswer(c)) return c;
-    const items = c.skus.map((s) => ({
-      availableUnits: s.total - s.consumed,
-      activeUnits: s.total,
-      consumedUnits: s.consumed,
-      suspendedUnits: 0,
-      totalUnits: s.total,
-      warningUnits: 0,
-      productSku: { id: s.id, name: s.name, skuPartNumber: s.skuPartNumber, targetType: 'User' },
-      servicePlans: [],
-      capabilityStatus: 'Enabled',
-      attributes: { objectType: 'SubscribedSku' },
-    }));
-    return { status: 200, body: { totalCount: items.length, items, links: {}, attributes: { objectType: 'Collection' } } };
-  }));
-
-  router.add('POST', '/v1/customers/:id/users/:userId/licenseupdates', guarded((req, { id, userId }, caller) => {
-    const c = customerFor(id, caller.oid, 'write');
-    if (isAnswer(c)) return c;
-    const body = jsonBody(req);
-    if (isAnswer(body)) return body;
-    const u = userOf(c, userId);
-    if (!u || u.state !== 'active') return pcError(404, '60002', PC_TEXT.userNotFound);
-    const wanted = Array.isArray(body.LicensesToAssign) ? (body.LicensesToAssign as Array<{ SkuId?: unknown }>) : undefined;
-    if (!wanted || wanted.length === 0) return pcError(400, '2000', "Invalid value specified for property 'LicensesToAssign' of resource 'LicenseUpdate'.");
-    const skus = wanted.map((l) => c.skus.find((s) => s.id.toLowerCase() === String(l?.SkuId ?? '').toLowerCase()));
-    const unknown = wanted.find((_l, i) => !skus[i]);
-    if (unknown) return pcError(400, '2000', `License ${String(unknown?.SkuId)} is not available for this customer.`);
-    const exhausted = skus.find((s) => s && !u.licenses.includes(s.id) && s.consumed >= s.total);
-    if (exhausted) return pcError(400, '2000', `No licenses of ${exhausted.skuPartNumber} are available.`);
-    for (const sku of skus) {
-      if (sku && !u.licenses.includes(sku.id)) {
-        u.licenses.push(sku.id);
-        sku.consumed += 1;
-      }
-    }
-    return { status: 201, body: { licensesToAssign: wanted, licenseWarnings: [], attributes: { objectType: 'LicenseUpdate' } } };
-  }, { idempotent: true }));
+  licenceRoutes(router, state, guarded, { userOf, jsonBody });
 }

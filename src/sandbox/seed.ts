@@ -10,7 +10,7 @@ import { z } from 'zod';
  */
 
 const guid = z.string().uuid();
-export const roleNameSchema = z.enum(['userAdministrator', 'directoryWriters', 'directoryReaders', 'helpdeskAdministrator', 'cloudApplicationAdministrator']);
+export const roleNameSchema = z.enum(['userAdministrator', 'directoryWriters', 'directoryReaders', 'helpdeskAdministrator', 'cloudApplicationAdministrator', 'licenseAdministrator']);
 const assignmentSeed = z.object({ groupId: guid, roles: z.array(roleNameSchema).min(1) });
 const country = z.string().regex(/^[A-Z]{2}$/);
 
@@ -20,9 +20,36 @@ const userSeed = z.object({
   domain: z.string().optional(),
   firstName: z.string().min(1),
   lastName: z.string().min(1),
-  usageLocation: country,
+  /** Absent: a user with no usage location (one created outside Partner Center), who cannot be licensed. */
+  usageLocation: country.optional(),
   /** Soft-deleted that many days ago (restorable for 30 days). */
   deletedDaysAgo: z.number().min(0).max(30).optional(),
+  /** Profile attributes, as Graph's user resource names them. */
+  jobTitle: z.string().optional(),
+  department: z.string().optional(),
+  officeLocation: z.string().optional(),
+  companyName: z.string().optional(),
+  employeeId: z.string().optional(),
+  mobilePhone: z.string().optional(),
+  /** The manager's `userName` (same customer). */
+  manager: z.string().optional(),
+  /** Display names of the customer's groups this user is a direct member of. */
+  memberOf: z.array(z.string()).optional(),
+  /** Part numbers of the customer's skus assigned to this user (counted in the sku's `consumed`). */
+  licenses: z.array(z.string()).optional(),
+});
+
+/**
+ * A group in the customer's tenant, by kind (Graph's flags follow from it, see world.ts): `security`,
+ * `microsoft365` (Unified), `role-assignable` (security, isAssignableToRole), `distribution` (mail-enabled, not
+ * security) and `mail-enabled-security` (both); the last two are Exchange's to change, not Graph's.
+ */
+const customerGroupSeed = z.object({
+  displayName: z.string().min(1),
+  kind: z.enum(['security', 'microsoft365', 'role-assignable', 'distribution', 'mail-enabled-security']),
+  description: z.string().optional(),
+  /** The mail nickname of a mail-enabled group (the address is on the default domain). */
+  mailNickname: z.string().optional(),
 });
 
 /** Many users from a few name parts: `first.last`, each combination once. */
@@ -47,7 +74,12 @@ const customerSeed = z.object({
   relationship: z.object({ status: z.string(), endInDays: z.number(), assignments: z.union([z.literal('healthy'), z.array(assignmentSeed)]) }).nullable(),
   users: z.array(userSeed),
   generatedUsers: generatedUsersSeed.optional(),
-  skus: z.array(z.object({ skuPartNumber: z.string(), name: z.string(), total: z.number().int().min(0), consumed: z.number().int().min(0) })),
+  /**
+   * `consumed` counts every seat in use, the seeded users' `licenses` included. `licenseGroupId`: Partner Center's
+   * licence group (`group1` Entra-managed products, the default; `group2` Minecraft).
+   */
+  skus: z.array(z.object({ skuPartNumber: z.string(), name: z.string(), total: z.number().int().min(0), consumed: z.number().int().min(0), licenseGroupId: z.enum(['group1', 'group2']).default('group1') })),
+  groups: z.array(customerGroupSeed).optional(),
   /**
    * The delegated Microsoft Graph permissions (plain names, e.g. `Domain.Read.All`) consented in this customer's
    * tenant for the bot's app, which gives the app a service principal there. Absent: the app is not in the tenant
@@ -58,7 +90,7 @@ const customerSeed = z.object({
 
 export const seedSchema = z.object({
   partnerTenant: z.object({ id: guid, domain: z.string(), name: z.string() }),
-  roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid, cloudApplicationAdministrator: guid }),
+  roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid, cloudApplicationAdministrator: guid, licenseAdministrator: guid }),
   /** A group named `AdminAgents` is Partner Center's Admin agent group (see graph-routes: delegated GDAP reads). */
   groups: z.array(z.object({ id: guid, name: z.string(), memberOfGroups: z.array(guid) })),
   partnerUsers: z.array(z.object({ oid: guid, upn: z.string().email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),
@@ -74,6 +106,7 @@ export const seedSchema = z.object({
 export type SeedData = z.infer<typeof seedSchema>;
 export type CustomerSeed = z.infer<typeof customerSeed>;
 export type UserSeed = z.infer<typeof userSeed>;
+export type CustomerGroupSeed = z.infer<typeof customerGroupSeed>;
 
 /** Next to this file; when running the compiled dist/, the JSON stays in src/ (tsc does not copy it). */
 export const DEFAULT_SEED_PATH = [join(__dirname, 'seed-data.json'), join(__dirname, '..', '..', '..', 'src', 'sandbox', 'seed-data.json')].find((p) => existsSync(p)) ?? join(__dirname, 'seed-data.json');

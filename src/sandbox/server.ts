@@ -4,6 +4,7 @@ import { SANDBOX_AUTHORITY_HOST, SANDBOX_IDENTITY } from '../config';
 import { controlAllowed, controlRoutes } from './control-routes';
 import { controlError, faceOf, injectedStatus, internalError, routeNotFound, unreadable, type Face } from './errors';
 import type { FaultSpec } from './faults';
+import { customerGraphRoutes } from './customer-graph-routes';
 import { graphRoutes } from './graph-routes';
 import { BAD_BODY, Router, type SandboxRequest, type SandboxResponse } from './http';
 import { identityRoutes } from './identity-routes';
@@ -78,6 +79,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   partnerCenterRoutes(router, state, tokens);
   consentRoutes(router, state, tokens, { botAppId });
   graphRoutes(router, state, tokens);
+  customerGraphRoutes(router, state, tokens);
   controlRoutes(router, state, tokens, botAppId);
   const sockets = new Set<Socket>();
   let port = opts.port ?? 3979;

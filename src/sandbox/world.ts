@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SANDBOX_IDENTITY } from '../config';
-import type { CustomerSeed, SeedData, UserSeed } from './seed';
+import type { CustomerGroupSeed, CustomerSeed, SeedData, UserSeed } from './seed';
 
 /** The world the seed describes, as the sandbox serves and changes it (one copy per start or reset). */
 
@@ -18,13 +18,36 @@ export interface SandboxUser {
   firstName: string;
   lastName: string;
   displayName: string;
-  usageLocation: string;
+  /** Absent for a user created outside Partner Center without one: such a user cannot be licensed. */
+  usageLocation?: string;
   immutableId?: string;
   state: 'active' | 'inactive';
   softDeletionTime?: string;
   createdAt: string;
   /** Sku ids assigned. There is deliberately no password field: the sandbox never keeps one. */
   licenses: string[];
+  /** Profile attributes Graph's `PATCH /users/{id}` sets (absent: null in Graph's answers). */
+  profile: Partial<Record<ProfileField, string>>;
+  /** The manager's user id (Graph `PUT /users/{id}/manager/$ref`). */
+  managerId?: string;
+}
+
+/** The user properties the onboarding writes through Graph (besides usageLocation, kept on the user itself). */
+export const PROFILE_FIELDS = ['jobTitle', 'department', 'officeLocation', 'companyName', 'employeeId', 'mobilePhone'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/** A group in a customer's tenant, with Graph's flags; `members` are user ids (direct members). */
+export interface SandboxCustomerGroup {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mail: string | null;
+  mailNickname: string;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  isAssignableToRole: boolean;
+  members: string[];
 }
 
 export interface SandboxAssignment {
@@ -51,6 +74,8 @@ export interface SandboxSku {
   name: string;
   total: number;
   consumed: number;
+  /** Partner Center's licence group: `group1` (Entra-managed products) or `group2` (Minecraft). */
+  licenseGroupId: 'group1' | 'group2';
 }
 
 export interface SandboxCustomer {
@@ -62,6 +87,7 @@ export interface SandboxCustomer {
   relationships: SandboxRelationship[];
   users: SandboxUser[];
   skus: SandboxSku[];
+  groups: SandboxCustomerGroup[];
   /**
    * Which apps have a service principal in this customer's tenant, by app id, with the delegated Microsoft Graph
    * permissions consented there (plain names such as `Domain.Read.All`; see docs/sandbox-api.md). No entry for an
@@ -147,11 +173,12 @@ export function buildWorld(seed: SeedData, now: Date, app: { botAppId: string; a
     softDeletionTime: u.deletedDaysAgo === undefined ? undefined : days(now, -u.deletedDaysAgo),
     createdAt: days(now, -400),
     licenses: [],
+    profile: Object.fromEntries(PROFILE_FIELDS.filter((f) => u[f] !== undefined).map((f) => [f, u[f] as string])),
   });
   const customer = (c: CustomerSeed): SandboxCustomer => {
     const defaultDomain = c.domains.find((d) => d.isDefault)!.name;
     const users = [...c.users, ...(c.generatedUsers ? generatedUsers(c.generatedUsers) : [])];
-    return {
+    const built: SandboxCustomer = {
       id: c.id,
       companyName: c.companyName,
       situation: c.situation,
@@ -159,9 +186,12 @@ export function buildWorld(seed: SeedData, now: Date, app: { botAppId: string; a
       domains: c.domains.map((d) => ({ ...d })),
       relationships: c.relationship ? [relationshipFor(c.id, c.companyName, c.relationship)] : [],
       users: users.map((u) => user(c.id, defaultDomain, u)),
-      skus: c.skus.map((s) => ({ id: stableGuid(c.id, 'sku', s.skuPartNumber), skuPartNumber: s.skuPartNumber, name: s.name, total: s.total, consumed: s.consumed })),
+      skus: c.skus.map((s) => ({ id: stableGuid(c.id, 'sku', s.skuPartNumber), skuPartNumber: s.skuPartNumber, name: s.name, total: s.total, consumed: s.consumed, licenseGroupId: s.licenseGroupId })),
+      groups: (c.groups ?? []).map((g) => customerGroup(c.id, defaultDomain, g)),
       appConsents: new Map(c.appConsent ? [[app.botAppId, [...c.appConsent]]] : []),
     };
+    linkDirectory(built, c.users);
+    return built;
   };
   const filler = (name: string, i: number): CustomerSeed => ({
     id: `${seed.fillerCustomers.idPrefix}${String(i).padStart(2, '0')}`,
@@ -185,4 +215,45 @@ export function buildWorld(seed: SeedData, now: Date, app: { botAppId: string; a
     customers: [...seed.customers, ...seed.fillerCustomers.names.map(filler)].map(customer),
     missingTenantId: seed.missingTenantId,
   };
+}
+
+/** Graph's flags for each kind of group the seed names. */
+function customerGroup(customerId: string, defaultDomain: string, g: CustomerGroupSeed): SandboxCustomerGroup {
+  const mailEnabled = g.kind === 'microsoft365' || g.kind === 'distribution' || g.kind === 'mail-enabled-security';
+  const nickname = g.mailNickname ?? g.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return {
+    id: stableGuid(customerId, 'group', g.displayName),
+    displayName: g.displayName,
+    description: g.description ?? null,
+    mail: mailEnabled ? `${nickname}@${defaultDomain}` : null,
+    mailNickname: nickname,
+    mailEnabled,
+    securityEnabled: g.kind === 'security' || g.kind === 'role-assignable' || g.kind === 'mail-enabled-security',
+    groupTypes: g.kind === 'microsoft365' ? ['Unified'] : [],
+    isAssignableToRole: g.kind === 'role-assignable',
+    members: [],
+  };
+}
+
+/** Managers, memberships and licences of the seeded users, by name; a name the seed does not define fails loudly. */
+function linkDirectory(c: SandboxCustomer, seeds: UserSeed[]): void {
+  const byName = (userName: string) => c.users.find((u) => u.userPrincipalName.toLowerCase().startsWith(`${userName.toLowerCase()}@`));
+  for (const s of seeds) {
+    const u = byName(s.userName)!;
+    if (s.manager) {
+      const m = byName(s.manager);
+      if (!m) throw new Error(`seed: ${s.userName}'s manager ${s.manager} is not a user of ${c.companyName}`);
+      u.managerId = m.id;
+    }
+    for (const name of s.memberOf ?? []) {
+      const g = c.groups.find((x) => x.displayName === name);
+      if (!g) throw new Error(`seed: ${s.userName} is in ${name}, which is not a group of ${c.companyName}`);
+      g.members.push(u.id);
+    }
+    for (const part of s.licenses ?? []) {
+      const sku = c.skus.find((x) => x.skuPartNumber === part);
+      if (!sku) throw new Error(`seed: ${s.userName} has ${part}, which ${c.companyName} does not subscribe to`);
+      u.licenses.push(sku.id);
+    }
+  }
 }

@@ -34,6 +34,8 @@ export const ENGINEERS = {
   cleo: 'cleo@contoso-partner.example',
   dan: 'dan@contoso-partner.example',
   erin: 'erin@contoso-partner.example',
+  grace: 'grace@contoso-partner.example',
+  hana: 'hana@contoso-partner.example',
 } as const;
 
 export function sandboxNetworkClient(sandboxUrl: string, host = SANDBOX_HOST): INetworkModule {

@@ -157,16 +157,16 @@ describe('Partner Center contract (production client ↔ sandbox)', () => {
     expect(req.body).toEqual({ LicensesToAssign: [{ SkuId: sku.skuId, ExcludedPlans: [] }], Attributes: { ObjectType: 'LicenseUpdate' } });
   });
 
-  it('refuses a licence that is used up or unknown as ACTION_NOT_ALLOWED', async () => {
+  it('refuses a licence that is used up (NO_FREE_SEAT, Microsoft\'s 60012) or unknown (LICENCE_UNKNOWN)', async () => {
     const skus = await h.partnerCenter.listSubscribedSkus(token, CUSTOMERS.fabrikam, call());
     const usedUp = skus.find((s) => s.availableUnits === 0)!;
     expect(usedUp).toBeDefined();
     const created = await h.partnerCenter.createUser(token, CUSTOMERS.fabrikam, newUser('unlicensed.person'), call());
     const none = await failure(h.partnerCenter.assignLicenses(token, CUSTOMERS.fabrikam, created.id, [usedUp.skuId], call()));
-    expect(none.code).toBe('ACTION_NOT_ALLOWED');
-    expect(none.upstreamCode).toBe('2000');
+    expect(none.code).toBe('NO_FREE_SEAT');
+    expect(none.upstreamCode).toBe('60012');
     const unknown = await failure(h.partnerCenter.assignLicenses(token, CUSTOMERS.fabrikam, created.id, ['00000000-0000-4000-8000-000000000000'], call()));
-    expect(unknown.code).toBe('ACTION_NOT_ALLOWED');
+    expect(unknown.code).toBe('LICENCE_UNKNOWN');
   });
 
   it('never logs the token or the password', async () => {

@@ -208,7 +208,7 @@ describe('Graph token checks', () => {
   });
 
   it('answers unknown Graph routes and methods in Graph’s shape', async () => {
-    const unknown = await client.graph(adaPartner, 'GET', '/v1.0/groups');
+    const unknown = await client.graph(adaPartner, 'GET', '/v1.0/devices');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('Request_ResourceNotFound');
     const method = await client.graph(adaPartner, 'DELETE', '/v1.0/domains');

@@ -29,8 +29,15 @@ describe('Partner Center error table', () => {
     [400, '2000', 'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.', 'DOMAIN_NOT_VERIFIED'],
     [400, '2000', 'The specified password does not comply with password complexity requirements. Please provide a different password.', 'INVALID_PASSWORD'],
     [400, '2000', 'Password is too short.', 'INVALID_PASSWORD'],
-    [400, '2000', 'License 6fd2c87f-b296-42f0-b197-1e91e994b900 is not available for this customer.', 'ACTION_NOT_ALLOWED'],
-    [400, '2000', 'No licenses of EXCHANGESTANDARD are available.', 'ACTION_NOT_ALLOWED'],
+    [400, '2000', 'License 6fd2c87f-b296-42f0-b197-1e91e994b900 is not available for this customer.', 'LICENCE_UNKNOWN'],
+    [400, '2000', 'No licenses of EXCHANGESTANDARD are available.', 'NO_FREE_SEAT'],
+    // "Assign licenses to a user", the documented "license isn't available" answer (code is a JSON number there).
+    [400, 60012, "We&#39;re sorry, it looks like you've run out of licenses. Buy more licenses, and then try again.", 'NO_FREE_SEAT'],
+    [400, '400', "We're sorry, it looks like you've run out of licenses. Buy more licenses, and then try again.", 'NO_FREE_SEAT'],
+    [400, '2000', 'License assignment cannot be done for user with invalid usage location.', 'USAGE_LOCATION_MISSING'],
+    [400, '2000', 'A license assignment request must contain licenses from a single license group.', 'LICENCE_GROUPS_MIXED'],
+    // A bad usage location on create stays a field problem, not the licence refusal.
+    [400, '2000', "Invalid value specified for property 'usageLocation' of resource 'User'.", 'INVALID_FIELD'],
     [400, '400', 'The request is missing the required header MS-RequestId.', 'INTERNAL'],
     [400, '400', 'The request body is not valid JSON.', 'INTERNAL'],
   ])('%i %s %j → %s', (status, code, description, expected) => {

@@ -14,10 +14,11 @@ const customer: SandboxCustomer = {
   relationships: [],
   appConsents: new Map(),
   users: [
-    { id: 'u1', userPrincipalName: 'taken@managed.example', firstName: 'T', lastName: 'T', displayName: 'T T', usageLocation: 'US', state: 'active', createdAt: '', licenses: [] },
-    { id: 'u2', userPrincipalName: 'deleted@managed.example', firstName: 'D', lastName: 'D', displayName: 'D D', usageLocation: 'US', state: 'inactive', softDeletionTime: '2026-01-01T00:00:00Z', createdAt: '', licenses: [] },
+    { id: 'u1', userPrincipalName: 'taken@managed.example', firstName: 'T', lastName: 'T', displayName: 'T T', usageLocation: 'US', state: 'active', createdAt: '', licenses: [], profile: {} },
+    { id: 'u2', userPrincipalName: 'deleted@managed.example', firstName: 'D', lastName: 'D', displayName: 'D D', usageLocation: 'US', state: 'inactive', softDeletionTime: '2026-01-01T00:00:00Z', createdAt: '', licenses: [], profile: {} },
   ],
   skus: [],
+  groups: [],
 };
 
 const body = (o: Partial<NewUserBody> = {}): NewUserBody => ({

@@ -119,3 +119,44 @@ describe('parsing a seed with zod', () => {
     expect(() => parseSeed(bad)).toThrow(/domains/);
   });
 });
+
+describe('the onboarding seed (Fabrikam)', () => {
+  const world = buildWorld(loadSeed(), NOW);
+  const fabrikam = world.customers.find((c) => c.id === '22222222-0000-4000-8000-000000000001')!;
+  const user = (local: string) => fabrikam.users.find((u) => u.userPrincipalName.startsWith(`${local}@`))!;
+
+  it('has a group of every kind, Graph flags to match', () => {
+    const flags = Object.fromEntries(fabrikam.groups.map((g) => [g.displayName, [g.groupTypes.join(','), g.mailEnabled, g.securityEnabled, g.isAssignableToRole]]));
+    expect(flags).toEqual({
+      'All Staff': ['', false, true, false],
+      Engineering: ['', false, true, false],
+      'Sales Team': ['Unified', true, false, false],
+      'Project Phoenix': ['Unified', true, false, false],
+      'Finance Approvers': ['', false, true, true],
+      'Fabrikam Announcements': ['', true, false, false],
+      'Building Access': ['', true, true, false],
+    });
+    expect(fabrikam.groups.find((g) => g.displayName === 'Sales Team')!.mail).toBe('sales@fabrikam.example');
+  });
+
+  it('has at least three users to copy from, with manager, groups and licences; seats counted once', () => {
+    const withAll = fabrikam.users.filter((u) => u.managerId && u.licenses.length > 0 && fabrikam.groups.some((g) => g.members.includes(u.id)));
+    expect(withAll.length).toBeGreaterThanOrEqual(2);
+    expect(user('carol.white').managerId).toBe(user('alice.smith').id);
+    expect(user('dave.green').managerId).toBe(user('priya.raman').id);
+    for (const sku of fabrikam.skus) expect(fabrikam.users.filter((u) => u.licenses.includes(sku.id)).length).toBeLessThanOrEqual(sku.consumed);
+    expect(fabrikam.skus.map((s) => [s.skuPartNumber, s.total - s.consumed, s.licenseGroupId])).toEqual([
+      ['O365_BUSINESS_PREMIUM', 22, 'group1'],
+      ['EXCHANGESTANDARD', 0, 'group1'],
+      ['MEE_FACULTY', 5, 'group2'],
+    ]);
+    expect(user('kiosk.lobby').usageLocation).toBeUndefined();
+  });
+
+  it('refuses a seed whose manager, group or licence names nothing', () => {
+    const raw = JSON.parse(readFileSync(DEFAULT_SEED_PATH, 'utf8'));
+    raw.customers[0].users[1].manager = 'nobody.here';
+    expect(() => buildWorld(parseSeed(raw), NOW)).toThrow(/manager nobody\.here/);
+  });
+});
+
