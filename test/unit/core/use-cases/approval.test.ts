@@ -6,6 +6,7 @@ import { Creation } from '../../../../src/core/creation/creation';
 import { AppError } from '../../../../src/core/errors';
 import { approve, expireIfDue, reject } from '../../../../src/core/use-cases/approval';
 import { updateRequest } from '../../../../src/core/use-cases/request-access';
+import { FABRIKAM } from '../../../support/use-case-world';
 import { ben, cleo, credOf, creationWorld } from './creation-world';
 
 const policy = { allowSelfApproval: false, expireAfterMs: 86_400_000 };
@@ -28,7 +29,7 @@ describe('approve', () => {
     expect(outcome.changed && outcome.checked?.checks.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     await new Creation(w.deps, w.presenter, { passwordToApprover: false }).run(credOf(cleo), r.id, { checked: outcome.changed ? outcome.checked : undefined });
     expect((await w.stored(r.id)).state.kind).toBe('created');
-    expect(w.up.lookups).toEqual(['relationships']); // one pre-flight for the approval and the creation together
+    expect(w.preflights()).toBe(1); // one pre-flight for the approval and the creation together
   });
 
   it('without the approval\'s result (a personal create, a finish after a crash) the final check runs itself', async () => {
@@ -38,13 +39,13 @@ describe('approve', () => {
     expect(outcome.changed).toBe(true);
     await new Creation(w.deps, w.presenter, { passwordToApprover: false }).finish(r.id);
     expect((await w.stored(r.id)).state.kind).toBe('created');
-    expect(w.up.lookups).toEqual(['relationships', 'relationships']);
+    expect(w.preflights()).toBe(2);
   });
 
   it('a user name taken by the time of the approval: approved, then failed UPN_TAKEN without calling Partner Center to create', async () => {
     const w = creationWorld();
     const r = await w.request('approval');
-    w.up.users.push({ id: 'someone', userPrincipalName: 'grace.hopper@fabrikam.example', displayName: 'Someone else', state: 'active' });
+    w.world.users[FABRIKAM].push({ id: 'someone', userPrincipalName: 'grace.hopper@fabrikam.example', displayName: 'Someone else', state: 'active' });
     const outcome = await approve(w.deps, credOf(cleo), cleo, r.id, policy);
     await new Creation(w.deps, w.presenter, { passwordToApprover: false }).run(credOf(cleo), r.id, { checked: outcome.changed ? outcome.checked : undefined });
     const req = await w.stored(r.id);
@@ -55,12 +56,13 @@ describe('approve', () => {
   it('refuses with a code and changes nothing: not in the approver group, own request, no GDAP role, no MFA', async () => {
     const w = creationWorld();
     const r = await w.request('approval');
-    w.up.groups[dan.oid] = ['grp-admins'];
+    w.world.groupsOf[dan.oid] = ['grp-user-admins'];
     expect(await codeOf(approve(w.deps, credOf(dan), dan, r.id, { ...policy, approverGroupId: 'grp-approvers' }))).toBe('NOT_APPROVER');
     expect(await codeOf(approve(w.deps, credOf(ben), ben, r.id, policy))).toBe('SELF_APPROVAL_REFUSED');
-    w.up.groups[dan.oid] = [];
+    w.world.groupsOf[dan.oid] = [];
     expect(await codeOf(approve(w.deps, credOf(dan), dan, r.id, policy))).toBe('GDAP_ROLE_MISSING');
-    expect(await codeOf(approve(w.deps, credOf(cleo, false), cleo, r.id, policy))).toBe('MFA_REQUIRED');
+    w.world.withoutMfa.add(cleo.oid);
+    expect(await codeOf(approve(w.deps, credOf(cleo), cleo, r.id, policy))).toBe('MFA_REQUIRED');
     const req = await w.stored(r.id);
     expect(req.state.kind).toBe('pending-approval');
     expect(req.steps).toBeUndefined();
@@ -70,7 +72,7 @@ describe('approve', () => {
   it('two approvers at once: one claims the creation, the other sees its state', async () => {
     const w = creationWorld();
     const r = await w.request('approval');
-    w.up.groups[dan.oid] = ['grp-admins'];
+    w.world.groupsOf[dan.oid] = ['grp-user-admins'];
     const [a, b] = await Promise.all([approve(w.deps, credOf(cleo), cleo, r.id, policy), approve(w.deps, credOf(dan), dan, r.id, policy)]);
     expect([a.changed, b.changed].sort()).toEqual([false, true]);
     const req = await w.stored(r.id);

@@ -54,7 +54,7 @@ describe('creation sequence (create → present → settle)', () => {
     expect(w.due().some((i) => i.key === dueKeys.finish(r.id))).toBe(true);
 
     const runner = new DueWorkRunner(w.dueWork, dueWorkHandlers(w.deps, creation, w.presenter), { owner: 'me', pollMs: 1e9, leaseMs: 60_000, clock: w.clock, logger: w.logger });
-    w.advance(61_000);
+    w.advance(w.deps.settings.creationLeaseMs + 1_000);
     await runner.runDue();
     req = await w.stored(r.id);
     expect(req.steps?.map((s) => s.status)).toEqual(['done', 'done']);
@@ -89,7 +89,7 @@ describe('creation sequence (create → present → settle)', () => {
     const done = await w.stored(r.id);
     expect(done.state.kind).toBe('created');
     expect(new Set(w.up.creates.map((c) => c.requestId))).toEqual(new Set([req.msRequestId]));
-    expect(w.up.users).toHaveLength(1);
+    expect(w.world.users[req.customer.id].filter((u) => u.userPrincipalName === req.user.userPrincipalName)).toHaveLength(1);
     expect(w.presenter.passwords()).toEqual([{ to: ben.teamsId, password: r.password }]);
   });
 
@@ -153,7 +153,7 @@ describe('creation sequence (create → present → settle)', () => {
     w.advance(30_000);
     await creation.finish(r.id);
     const finish = w.due().find((i) => i.key === dueKeys.finish(r.id));
-    expect(Date.parse(finish!.dueAt)).toBe(w.clock.now().getTime() + 60_000);
+    expect(Date.parse(finish!.dueAt)).toBe(w.clock.now().getTime() + w.deps.settings.creationLeaseMs);
     release();
     await running;
     expect(w.up.creates).toHaveLength(1);
