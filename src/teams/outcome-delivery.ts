@@ -1,6 +1,7 @@
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
 import { Creation } from '../core/creation/creation';
-import type { CreationPresenter, PasswordRecipient, PasswordShown, UserCredential } from '../core/ports';
+import type { CreationPresenter, PasswordRecipient, PasswordShown } from '../core/creation/presenter';
+import type { UserCredential } from '../core/ports';
 import type { Checklist } from '../core/preflight/checks';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';

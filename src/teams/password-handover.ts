@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import type { UserRequest } from '../core/approval/user-request';
 import { handOverWaiting } from '../core/creation/password-delivery';
-import type { PasswordRecipient } from '../core/ports';
+import type { PasswordRecipient } from '../core/creation/presenter';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import type { CardUpdater } from './card-updater';
 import { markdownText, TEXT_LIMITS } from '../core/text/people-text';

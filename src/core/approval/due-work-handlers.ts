@@ -1,6 +1,6 @@
 import type { Creation } from '../creation/creation';
 import { hideShownPassword } from '../creation/password-delivery';
-import type { CreationPresenter } from '../ports';
+import type { CreationPresenter } from '../creation/presenter';
 import { expireIfDue } from '../use-cases/approval';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { erasePasswordAtItsEnd } from '../use-cases/password-lifetime';

@@ -1,4 +1,5 @@
-import type { CreationPresenter, UserCredential } from '../ports';
+import type { UserCredential } from '../ports';
+import type { CreationPresenter } from './presenter';
 import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { creationSettled, holdCreationLease, scheduleFinish } from './in-flight';

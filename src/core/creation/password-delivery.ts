@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dueKeys, type DueItem } from '../approval/due-work';
 import type { CardLocation, UserRequest } from '../approval/user-request';
-import type { CreationPresenter, PasswordRecipient } from '../ports';
+import type { CreationPresenter, PasswordRecipient } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { passwordDelivered, passwordHidden } from '../use-cases/password-lifetime';
 import { loadRequest, updateRequest } from '../use-cases/request-access';

@@ -1,5 +1,5 @@
 import type { UserRequest } from '../approval/user-request';
-import type { CreationPresenter } from '../ports';
+import type { CreationPresenter } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { passwordDelivered } from '../use-cases/password-lifetime';
 import { updateRequest } from '../use-cases/request-access';

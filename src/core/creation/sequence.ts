@@ -1,5 +1,5 @@
 import type { StepProgress } from '../approval/user-request';
-import type { CreationPresenter } from '../ports';
+import type { CreationPresenter } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { CREATE_USER, createUserStep } from './create-step';
 import type { DeliverySettings } from './password-delivery';
