@@ -9,14 +9,14 @@ import { toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { DueWorkRunner } from '../core/approval/due-work-runner';
-import { finishOrphansNow } from '../core/use-cases/in-flight';
+import { finishOrphansNow } from '../core/creation/in-flight';
 import { ApprovalFlow, type ApprovalSettings } from './approval-flow';
 import { BackgroundWork } from './background';
 import { CardUpdater } from './card-updater';
 import type { CardViews } from './cards/views';
 import { ChannelRegistry } from './channel-registry';
 import { ConnectFlow } from './connect-flow';
-import { dueWorkHandlers } from './due-work-handlers';
+import { dueWorkHandlers } from '../core/approval/due-work-handlers';
 import { registerHistoryRoute, type HistorySettings } from './history-route';
 import { botFrameworkAuthConfig } from './inbound-activity';
 import { OutcomeDelivery } from './outcome-delivery';
@@ -88,7 +88,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const channels = new ChannelRegistry(shared, opts.approvals.channelId);
   const personal = new PersonalFlow(useCases, views, delivery, background, opts.cacheTtlMs, channels.configured);
   const connect = new ConnectFlow(useCases, views);
-  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery), {
+  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, delivery), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,
     // A claim outlives the longest handler: finishing a creation runs one Partner Center call to its deadline.

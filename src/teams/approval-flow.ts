@@ -6,6 +6,7 @@ import { cancelRequest, startCreate } from '../core/use-cases/create-user';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { loadRequest } from '../core/use-cases/request-access';
 import type { UserCredential } from '../core/ports';
+import type { Checklist } from '../core/preflight/checks';
 import type { ActionTurn } from './action-turn';
 import { ApprovalSubmission } from './approval-submission';
 import type { BackgroundWork } from './background';
@@ -62,14 +63,14 @@ export class ApprovalFlow {
     const outcome = await approve(this.deps, t.cred, t.actor, t.request.id, this.settings, t.location);
     if (!outcome.changed) return this.card(outcome.request, 'base', t);
     this.noteApprover(t);
-    this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    this.createInBackground(t.cred, outcome.request, t.afterResponse, outcome.checked);
     return this.card(outcome.request, 'base', t);
   }
 
   async reject(t: ActionTurn<{ requestId: string }>, reason: string): Promise<AdaptiveCardJson> {
     const outcome = await reject(this.deps, t.cred, t.actor, t.request.id, reason, this.settings);
     if (outcome.changed) this.noteApprover(t);
-    if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.show(outcome.request)));
+    if (outcome.changed) t.afterResponse(() => this.background.run('show-rejected', { requestId: outcome.request.id }, () => this.delivery.showOutcome(outcome.request)));
     return this.card(outcome.request, 'base', t);
   }
 
@@ -83,9 +84,9 @@ export class ApprovalFlow {
   async retry(t: ActionTurn<{ requestId: string }>): Promise<AdaptiveCardJson> {
     const value = t.request;
     if (value.state.kind !== 'failed') return this.card(value, 'base', t);
-    await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
+    const checked = await authorizeDecision(this.deps, t.cred, value, this.settings, 'approve');
     const outcome = await startCreate(this.deps, t.actor, value.id, 'retry', t.cred, t.location);
-    if (outcome.started) this.createInBackground(t.cred, outcome.request, t.afterResponse);
+    if (outcome.started) this.createInBackground(t.cred, outcome.request, t.afterResponse, checked);
     return this.card(outcome.request, 'base', t);
   }
 
@@ -106,7 +107,7 @@ export class ApprovalFlow {
     const outcome = await approve(this.deps, cred, approver, requestId, this.settings, location);
     this.syncQuietly({ ...outcome.request, card: outcome.request.card ?? location });
     // No invoke to answer first here (this runs in the turn after the sign-in): the creation starts on the next tick.
-    if (outcome.changed) this.createInBackground(cred, outcome.request, setImmediate);
+    if (outcome.changed) this.createInBackground(cred, outcome.request, setImmediate, outcome.checked);
     return outcome.request;
   }
 
@@ -139,14 +140,14 @@ export class ApprovalFlow {
     });
   }
 
-  private createInBackground(cred: UserCredential, request: UserRequest, afterResponse: (work: () => void) => void): void {
+  private createInBackground(cred: UserCredential, request: UserRequest, afterResponse: (work: () => void) => void, checked?: Checklist): void {
     afterResponse(() =>
       this.background.run('create-user-approved', { requestId: request.id }, async () => {
         // Everyone sees "Creating… (approved by …)" first, then the outcome: the card updater writes one card's
         // versions in order and drops a "Creating…" still waiting for a retry once the outcome is queued. The
         // creation does not wait for that update: a throttled or refused card never delays or skips it.
         this.syncQuietly(request);
-        await this.delivery.createAndShow(cred, request.id);
+        await this.delivery.createAndShow(cred, request.id, checked);
       }),
     );
   }

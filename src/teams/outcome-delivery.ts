@@ -1,43 +1,44 @@
-import type { DueItem } from '../core/approval/due-work';
-import { dueKeys } from '../core/approval/due-work';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
+import { Creation } from '../core/creation/creation';
+import type { CreationPresenter, PasswordRecipient, PasswordShown } from '../core/creation/presenter';
 import type { UserCredential } from '../core/ports';
-import { performCreate } from '../core/use-cases/create-user';
-import { creationSettled, holdCreationLease, scheduleFinish } from '../core/use-cases/creation-guard';
-import { finishInterrupted } from '../core/use-cases/in-flight';
+import type { Checklist } from '../core/preflight/checks';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { loadRequest } from '../core/use-cases/request-access';
-import { passwordDelivered, passwordHidden } from '../core/use-cases/recover';
+import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
-import type { RefreshAudience } from './refresh-audience';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
 import { isPrivateChatRefused, PasswordHandover } from './password-handover';
+import type { RefreshAudience } from './refresh-audience';
 import type { SharedState } from './sign-in';
 import type { TurnContext } from 'botbuilder';
 
 /**
- * Brings what people see in line with a request's stored state: the card (personal result card, or the shared
- * channel card), the requester's private notices, and the temporary password, handed over privately once and
- * removed from its message at its stored time. Used right after a creation and, identically, by whichever
- * instance finishes a request whose process died, so a crash at any step ends in the same messages.
+ * The Teams side of a request's outcome: draws and sends what the core's creation sequence (core/creation)
+ * decides to show, to whom. The card (personal result card, or the shared channel card), the requester's private
+ * notices, the temporary password privately or on a 1:1 card, and its removal later. Nothing here decides who is
+ * entitled to a password, when it is erased, or when a creation is settled.
  */
-export class OutcomeDelivery {
-  /** Requests whose creation (or finishing) runs in this process right now. */
-  private readonly running = new Set<string>();
+export class OutcomeDelivery implements CreationPresenter {
+  /** The creation sequence over this presenter: one per app, so a request never runs twice in this process. */
+  readonly creation: Creation;
+  private readonly handover: PasswordHandover;
 
   constructor(
     private readonly deps: UseCaseDeps,
     private readonly views: CardViews,
     private readonly updater: CardUpdater,
-    private readonly settings: { passwordToApprover: boolean },
+    settings: { passwordToApprover: boolean },
     private readonly audience: RefreshAudience,
     shared: SharedState,
   ) {
     this.handover = new PasswordHandover(deps, views, updater, shared);
+    this.creation = new Creation(deps, this, settings);
   }
 
-  private readonly handover: PasswordHandover;
+  /** Runs a claimed creation after its invoke was answered; `checked`: the approval's own pre-flight. */
+  createAndShow(cred: UserCredential, requestId: string, checked?: Checklist): Promise<void> {
+    return this.creation.run(cred, requestId, { checked });
+  }
 
   /** Who gets their own view on refresh: the requester, the person acting, the decider, the approvers, then the team (at most 60). */
   refreshIds(request: UserRequest, actorTeamsId?: string): string[] {
@@ -53,102 +54,43 @@ export class OutcomeDelivery {
     await this.updater.update(request.card, card);
   }
 
-  /**
-   * The outcome reaches people. With `password` (a user was just created), it goes to the result card in a 1:1
-   * chat, or privately to the requester (and the approver, when configured) for a channel request, never to the
-   * channel; then the stored copy is erased.
-   */
-  async show(request: UserRequest, password?: string): Promise<void> {
-    const withPassword = request.state.kind === 'created' ? password : undefined;
-    let delivered = false;
+  async showOutcome(request: UserRequest): Promise<void> {
     if (request.mode === 'personal') {
-      // Created and already delivered, its password still on the card until the hide item: showing the result
-      // again (a late duplicate finish item) would take the password away early.
-      const stillShown = request.state.kind === 'created' && request.passwordRevealUntil && Date.parse(request.passwordRevealUntil) > this.deps.clock.now().getTime();
-      if (request.card && (withPassword || !stillShown)) {
-        // The removal is stored before the password is shown: a process that dies right after the update must not
-        // leave the password on the card for good. A removal whose update never happened only redraws the card.
-        if (withPassword) await this.scheduleHide(request, 'card', request.card);
-        await this.updater.update(request.card, withPassword ? this.views.created(request, withPassword) : this.views.current(request));
-        if (withPassword) delivered = true;
-      }
-    } else {
-      let current = request;
-      if (withPassword && request.state.kind === 'created') {
-        const recipients = [request.requester];
-        const approver = request.state.by;
-        if (this.settings.passwordToApprover && approver.teamsId && approver.teamsId !== request.requester.teamsId) recipients.push(approver);
-        // Person by person; the card then says truthfully where the password went.
-        current = await this.handover.deliver(request, recipients, withPassword);
-      } else {
-        await this.notifyRequester(request);
-      }
-      await this.syncCard(current);
+      if (request.card) await this.updater.update(request.card, this.views.current(request));
       return;
     }
-    // Only a password that reached someone is done with; one that reached nobody stays (encrypted) for a later
-    // delivery, until its stored end (PASSWORD_RETENTION_HOURS).
-    if (withPassword && delivered) await passwordDelivered(this.deps, request.id);
-    else if (withPassword) this.deps.logger.warn({ requestId: request.id, correlationId: request.correlationId }, 'the password of a created user reached nobody yet');
+    await this.notifyRequester(request);
+    await this.syncCard(request);
+  }
+
+  async showPasswordOnCard(request: UserRequest, password: string): Promise<boolean> {
+    if (!request.card) return false;
+    await this.updater.update(request.card, this.views.created(request, password));
+    return true;
+  }
+
+  async showPasswordTo(request: UserRequest, person: PasswordRecipient, password: string): Promise<PasswordShown> {
+    if (!request.card) return { shown: false, unreachable: false };
+    try {
+      const location = await this.updater.sendPrivate(person.teamsId, request.card.conversation, this.views.created(request, password));
+      return location ? { shown: true, location } : { shown: false, unreachable: false };
+    } catch (e) {
+      if (isPrivateChatRefused(e)) return { shown: false, unreachable: true };
+      throw e;
+    }
+  }
+
+  askToOpenChat(request: UserRequest, person: PasswordRecipient): Promise<void> {
+    return this.handover.askToOpenChat(request, person);
+  }
+
+  async hidePassword(request: UserRequest, location: CardLocation): Promise<void> {
+    await this.updater.update(location, this.views.created(request));
   }
 
   /** A 1:1 turn: passwords waiting for this person (Teams refused to message them earlier) are handed over now. */
   async onPersonalTurn(ctx: TurnContext): Promise<void> {
-    for (const request of await this.handover.onPersonalTurn(ctx)) {
-      const { value } = await loadRequest(this.deps, request.id);
-      await this.syncCard(value);
-    }
-  }
-
-  /**
-   * Runs a claimed creation (after its invoke was answered), shows the outcome, and only then settles it: if the
-   * process dies before the end, the request's finish item does the rest.
-   */
-  async createAndShow(cred: UserCredential, requestId: string): Promise<void> {
-    const ran = await this.exclusively(requestId, async () => {
-      const result = await performCreate(this.deps, cred, requestId);
-      await this.show(result.request, result.ok ? result.password : undefined);
-    });
-    if (ran) await creationSettled(this.deps, requestId);
-  }
-
-  /**
-   * `finish-request` due work: a creation whose process stopped (or whose outcome never reached people) is
-   * finished with the same MS-RequestId. A creation this process is still running is left alone: its lease is
-   * pushed on instead, so there is never a second creation beside the live one.
-   */
-  async finish(requestId: string): Promise<void> {
-    if (this.running.has(requestId)) {
-      await scheduleFinish(this.deps, requestId, new Date(this.deps.clock.now().getTime() + this.deps.settings.creationLeaseMs));
-      return;
-    }
-    const ran = await this.exclusively(requestId, async () => {
-      const finished = await finishInterrupted(this.deps, requestId);
-      await this.show(finished.request, finished.password);
-    });
-    if (ran) await creationSettled(this.deps, requestId);
-  }
-
-  /** Runs one request's creation and delivery with its lease held, never two at once in this process. */
-  private async exclusively(requestId: string, work: () => Promise<void>): Promise<boolean> {
-    if (this.running.has(requestId)) return false;
-    this.running.add(requestId);
-    const lease = holdCreationLease(this.deps, requestId);
-    try {
-      await work();
-      return true;
-    } finally {
-      await lease.release();
-      this.running.delete(requestId);
-    }
-  }
-
-  /** `hide-password` due work: the message keeps the result, without the password. */
-  async hide(item: DueItem): Promise<void> {
-    const location = JSON.parse(item.payload?.location ?? 'null') as CardLocation | null;
-    const { value: request } = await loadRequest(this.deps, item.requestId);
-    if (location) await this.updater.update(location, this.views.created(request));
-    await passwordHidden(this.deps, request.id);
+    for (const request of await this.handover.onPersonalTurn(ctx)) await this.syncCard(request);
   }
 
   /** The requester hears about every decision privately (the password goes through the hand-over instead). */
@@ -174,12 +116,5 @@ export class OutcomeDelivery {
       if (!isPrivateChatRefused(e)) throw e;
       this.deps.logger.warn({ requestId: request.id }, 'Teams refused a private notice (app not installed for the requester)');
     }
-  }
-
-  private async scheduleHide(request: UserRequest, where: string, location: CardLocation): Promise<void> {
-    const dueAt = request.passwordRevealUntil;
-    if (!dueAt) return;
-    // One item per message: two messages that carried the password (to one person or two) are both hidden.
-    await this.deps.dueWork.schedule({ key: dueKeys.hide(request.id, `${where}:${location.activityId}`), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
   }
 }

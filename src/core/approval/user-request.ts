@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors';
 import type { UserCredential } from '../ports';
 import type { Actor, RequestState } from './request-state';
 
@@ -58,6 +59,20 @@ export interface UserRequest {
    * the app is not installed for them) and gets it on their next 1:1 turn. Never a password.
    */
   passwordDelivery?: { sentTo: string[]; waitingFor: Array<{ teamsId: string; oid: string; name: string }> };
+  /**
+   * Progress of the creation sequence (src/core/creation/sequence.ts), reset by every claim (create, approve,
+   * retry): a restarted or other instance resumes at the first step not done. Absent on requests never claimed
+   * and on those stored before steps existed; a missing entry counts as pending.
+   */
+  steps?: StepProgress[];
+}
+
+/** One step of the creation sequence as stored. `code` says why a step failed; `at` when it ended. */
+export interface StepProgress {
+  name: string;
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  code?: ErrorCode;
+  at?: string;
 }
 
 /** A value with the eTag it was read at; writes compare it (optimistic concurrency). */

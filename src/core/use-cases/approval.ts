@@ -4,7 +4,9 @@ import { AppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
 import { dueKeys } from '../approval/due-work';
-import { guardCreation } from './creation-guard';
+import { guardCreation } from '../creation/in-flight';
+import { freshProgress } from '../creation/sequence';
+import type { Checklist } from '../preflight/checks';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 
 /** Who may approve, from configuration. */
@@ -47,6 +49,10 @@ export async function submitForApproval(deps: UseCaseDeps, actor: Actor, request
  * user themselves, so a rejection needs the role as much as an approval does. Decisions check uncached; the view a
  * card shows may use the cache (`useCache`). Throws NOT_APPROVER, SELF_APPROVAL_REFUSED or the GDAP check's code;
  * nothing changes when it does.
+ *
+ * An uncached approval runs the full pre-flight once, with the stored password, under the approver's identity, and
+ * returns it: the same result is the creation's final check (final-check.ts), so an approval does not run the
+ * same uncached look-ups twice.
  */
 export async function authorizeDecision(
   deps: UseCaseDeps,
@@ -55,7 +61,7 @@ export async function authorizeDecision(
   policy: ApprovalPolicy,
   decision: 'approve' | 'reject',
   opts: { useCache?: boolean } = {},
-): Promise<void> {
+): Promise<Checklist | undefined> {
   const useCache = opts.useCache ?? false;
   if (policy.approverGroupId) {
     const member = await deps.preflight.memberOf(cred, [policy.approverGroupId], { useCache, correlationId: request.correlationId });
@@ -68,27 +74,33 @@ export async function authorizeDecision(
     // A view, not a decision: the role from cached look-ups only. Deciding re-checks everything uncached.
     const role = await deps.preflight.gdapRole({ cred, customerId: request.customer.id, useCache: true, correlationId: request.correlationId });
     if (role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the person does not hold a suitable GDAP role');
-    return;
+    return undefined;
   }
-  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, useCache: false, correlationId: request.correlationId });
+  // Approving also checks the password against the rules, as the final check does; rejecting has no need of it.
+  const password = decision === 'approve' ? await deps.vault.get(request.id) : undefined;
+  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId });
   const role = checklist.checks.find((c) => c.id === 'gdap-role');
   if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve') {
     const mfa = checklist.checks.find((c) => c.id === 'mfa');
     if (mfa && mfa.status === 'blocked') throw new AppError('MFA_REQUIRED', 'the approver signed in without MFA');
   }
+  return checklist;
 }
 
 export type DecisionOutcome = { changed: true; request: UserRequest } | { changed: false; request: UserRequest };
+
+/** An approval that claimed the creation carries the pre-flight it ran: the creation's final check (`Creation.run`). */
+export type ApprovalOutcome = { changed: true; request: UserRequest; checked?: Checklist } | { changed: false; request: UserRequest };
 
 /**
  * Approves and claims the creation in one compare-and-swap (`pending-approval → approved → creating`), so two
  * approvers clicking together produce one creation: the loser gets `changed: false` and the current state.
  */
-export async function approve(deps: UseCaseDeps, cred: UserCredential, approver: Actor, requestId: string, policy: ApprovalPolicy, card?: UserRequest['card']): Promise<DecisionOutcome> {
+export async function approve(deps: UseCaseDeps, cred: UserCredential, approver: Actor, requestId: string, policy: ApprovalPolicy, card?: UserRequest['card']): Promise<ApprovalOutcome> {
   const { value } = await loadRequest(deps, requestId);
   if (value.state.kind !== 'pending-approval') return { changed: false, request: value };
-  await authorizeDecision(deps, cred, value, policy, 'approve');
+  const checked = await authorizeDecision(deps, cred, value, policy, 'approve');
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'pending-approval') return undefined;
@@ -97,6 +109,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
       ...current,
       card: cardAfterClick(current.card, card),
       state: transition(approved, { type: 'start-create', by: approver }, deps.clock.now()),
+      steps: freshProgress(),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
   });
@@ -104,7 +117,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
     await deps.credentials.keep(requestId, cred);
     await deps.dueWork.cancel(dueKeys.expire(requestId));
   }
-  return changed ? { changed: true, request } : { changed: false, request };
+  return changed ? { changed: true, request, checked } : { changed: false, request };
 }
 
 /** Rejects with a reason; approvers only (the requester cancels instead). */
@@ -130,8 +143,11 @@ export async function reject(deps: UseCaseDeps, cred: UserCredential, approver: 
   return changed ? { changed: true, request } : { changed: false, request };
 }
 
-/** Expires an undecided request whose time has come; anything else is left alone. */
-export async function expireIfDue(deps: UseCaseDeps, requestId: string): Promise<DecisionOutcome> {
+/**
+ * `expire-request` due work (due at `dueAt`): expires an undecided request whose time has come. One still undecided
+ * whose expiry has since moved gets its item at that time instead; anything else is left alone.
+ */
+export async function expireIfDue(deps: UseCaseDeps, requestId: string, dueAt?: string): Promise<DecisionOutcome> {
   const now = deps.clock.now();
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     const due = current.expiresAt && new Date(current.expiresAt).getTime() <= now.getTime();
@@ -139,5 +155,8 @@ export async function expireIfDue(deps: UseCaseDeps, requestId: string): Promise
     return { ...current, state: transition(current.state, { type: 'expire' }, now), history: [...current.history, { at: now.toISOString(), event: 'expired' }] };
   });
   if (changed) await deps.vault.erase(requestId);
+  else if (request.state.kind === 'pending-approval' && request.expiresAt && request.expiresAt !== dueAt) {
+    await deps.dueWork.schedule({ key: dueKeys.expire(request.id), kind: 'expire-request', requestId: request.id, dueAt: request.expiresAt });
+  }
   return changed ? { changed: true, request } : { changed: false, request };
 }

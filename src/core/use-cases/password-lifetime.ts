@@ -1,5 +1,6 @@
 import { dueKeys } from '../approval/due-work';
 import type { UseCaseDeps } from './deps';
+import { updateRequest } from './request-access';
 
 /**
  * Every stored password has an end. Most end with their request (created and delivered, rejected, expired,
@@ -25,4 +26,15 @@ export async function erasePasswordAtItsEnd(deps: UseCaseDeps, requestId: string
   }
   await deps.vault.erase(requestId);
   if (found) deps.logger.info({ requestId, state: kind }, 'stored password reached its end and was erased');
+}
+
+/** The password has been removed from its message: nothing is due any more. */
+export async function passwordHidden(deps: UseCaseDeps, requestId: string): Promise<void> {
+  await updateRequest(deps, requestId, (current) => (current.passwordRevealUntil ? { ...current, passwordRevealUntil: undefined } : undefined));
+}
+
+/** The password reached the people entitled to it: the stored copy has no further use. */
+export async function passwordDelivered(deps: UseCaseDeps, requestId: string): Promise<void> {
+  await deps.vault.erase(requestId);
+  await deps.dueWork.cancel(dueKeys.erasePassword(requestId));
 }

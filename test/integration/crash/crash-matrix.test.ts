@@ -84,13 +84,18 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     await expectOneUserAndTruthfulCards(h, ben, 'crash.submit', card1, 'Cleo');
   }, 90_000);
 
-  it('after approval, before the Partner Center call: the restarted bot finishes the creation', async () => {
+  it('after approval, before Partner Center acts on the call: the restarted bot finishes the creation', async () => {
     const requestId = await raise(h, ben, 'crash.approved', 'cm-2');
     const card2 = h.requestMessage(requestId); // the request's own message in the channel
+    // The approval's own uncached pre-flight is the creation's final check, so the create call follows the approval
+    // at once: it is held before Partner Center acts on it, and the process dies with the approval stored, nothing
+    // created, and "Creating…" not yet on the card.
+    await h.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'hang', when: 'before', count: 1 });
     const held = h.connector.hold(isCard(card2, 'Creating'));
     await h.executeInChannel(cleo, 'approve', { requestId }, card2);
-    await held; // the bot is waiting on Teams to show "Creating…": it has not called Partner Center yet
-    expect(await createsFor(h, 'crash.approved')).toHaveLength(0);
+    await held;
+    for (let i = 0; i < 200 && (await createsFor(h, 'crash.approved')).length === 0; i++) await sleep(50);
+    expect((await h.sandboxState()).users[FABRIKAM].filter((u) => u.userPrincipalName === 'crash.approved@fabrikam.example')).toHaveLength(0);
     await restart('after-approval');
     await expectOneUserAndTruthfulCards(h, ben, 'crash.approved', card2, 'Cleo');
   }, 90_000);

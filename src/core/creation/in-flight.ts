@@ -1,11 +1,15 @@
 import { dueKeys } from '../approval/due-work';
-import type { UseCaseDeps } from './deps';
+import { transition } from '../approval/request-state';
+import type { UserRequest } from '../approval/user-request';
+import type { UseCaseDeps } from '../use-cases/deps';
+import { updateRequest } from '../use-cases/request-access';
 
 /**
  * A creation in flight survives the death of the process running it. Before the compare-and-swap that starts a
  * creation, a `finish-request` item is scheduled for when the creation's lease runs out; the creator's identity
- * is kept encrypted while it runs; and when the outcome has reached people, both are removed. If the process dies
- * anywhere in between, the item comes due and one instance (this one restarted, or another) finishes the request.
+ * is kept encrypted while it runs; and when the outcome has reached people, both are removed (settled). If the
+ * process dies anywhere in between, the item comes due and one instance (this one restarted, or another)
+ * finishes the request (creation.ts, `finish`), or marks it interrupted when it cannot.
  */
 
 /** Called before the compare-and-swap that may start a creation: whoever wins it, the creation is covered. */
@@ -54,4 +58,34 @@ export function holdCreationLease(deps: UseCaseDeps, requestId: string): HeldLea
       await inFlight;
     },
   };
+}
+
+/**
+ * A creation whose outcome is unknown and that cannot be finished now (no identity to finish it with) becomes
+ * `failed` with CREATION_INTERRUPTED, retryable: "Retry" repeats the call with the same MS-RequestId, which
+ * Partner Center answers with the first result instead of creating a second user.
+ */
+export async function markInterrupted(deps: UseCaseDeps, requestId: string, detail: string): Promise<UserRequest> {
+  const { request, changed } = await updateRequest(deps, requestId, (current) =>
+    current.state.kind !== 'creating'
+      ? undefined
+      : {
+          ...current,
+          state: transition(current.state, { type: 'fail', failure: { code: 'CREATION_INTERRUPTED', correlationId: current.correlationId, retryable: true } }, deps.clock.now()),
+          history: [...current.history, { at: deps.clock.now().toISOString(), event: 'interrupted', correlationId: current.correlationId, detail }],
+        },
+  );
+  if (changed) deps.logger.warn({ requestId, correlationId: request.correlationId }, 'creation interrupted; marked for retry');
+  return request;
+}
+
+/**
+ * After a restart on a store only this process uses (SQLite, memory): creations left `creating` have certainly
+ * lost their process, so they are finished now rather than when their lease runs out.
+ */
+export async function finishOrphansNow(deps: UseCaseDeps): Promise<number> {
+  const orphans = await deps.requests.inState('creating');
+  for (const r of orphans) await scheduleFinish(deps, r.id, deps.clock.now());
+  if (orphans.length) deps.logger.warn({ count: orphans.length, requestIds: orphans.map((r) => r.id) }, 'creations interrupted by a restart will be finished');
+  return orphans.length;
 }

@@ -1,0 +1,23 @@
+import type { Creation } from '../creation/creation';
+import { hideShownPassword } from '../creation/password-delivery';
+import type { CreationPresenter } from '../creation/presenter';
+import { expireIfDue } from '../use-cases/approval';
+import type { UseCaseDeps } from '../use-cases/deps';
+import { erasePasswordAtItsEnd } from '../use-cases/password-lifetime';
+import type { DueWorkHandlers } from './due-work-runner';
+
+/**
+ * What each kind of due work does: a use case decides and stores, the presenter only redraws. Every handler
+ * re-reads the request and is safe to run twice.
+ */
+export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter: Pick<CreationPresenter, 'showOutcome' | 'hidePassword'>): DueWorkHandlers {
+  return {
+    'expire-request': async (item) => {
+      const outcome = await expireIfDue(deps, item.requestId, item.dueAt);
+      if (outcome.changed) await presenter.showOutcome(outcome.request);
+    },
+    'hide-password': (item) => hideShownPassword(deps, presenter, item),
+    'finish-request': (item) => creation.finish(item.requestId),
+    'erase-password': (item) => erasePasswordAtItsEnd(deps, item.requestId),
+  };
+}
