@@ -7,9 +7,8 @@ const FABRIKAM = '22222222-0000-4000-8000-000000000001';
 const SEED_BY = { oid: '00000000-0000-4000-8000-000000005eed', name: 'Sandbox seed' };
 
 /**
- * The sample templates `npm start` shows: one for Fabrikam (its Business Standard SKU as the sandbox publishes it,
- * two groups, a ticket required) and a partner-wide default. The group ids are fixed sample ids; the sandbox does
- * not model customer groups yet (the onboarding steps add them).
+ * The sample templates `npm start` shows: one for Fabrikam (its Business Standard SKU and its "All Staff" and
+ * "Sales Team" groups, with the ids the sandbox gives them, and a ticket required) and a partner-wide default.
  */
 export const SANDBOX_TEMPLATES: UserTemplate[] = [
   {
@@ -21,8 +20,8 @@ export const SANDBOX_TEMPLATES: UserTemplate[] = [
     usageLocation: 'US',
     licences: [{ skuId: stableGuid(FABRIKAM, 'sku', 'O365_BUSINESS_PREMIUM'), name: 'Microsoft 365 Business Standard' }],
     groups: [
-      { id: '77777777-0000-4000-8000-000000000001', name: 'All Fabrikam staff' },
-      { id: '77777777-0000-4000-8000-000000000002', name: 'Fabrikam Sales' },
+      { id: stableGuid(FABRIKAM, 'group', 'All Staff'), name: 'All Staff' },
+      { id: stableGuid(FABRIKAM, 'group', 'Sales Team'), name: 'Sales Team' },
     ],
     jobTitle: 'Sales Associate',
     department: 'Sales',
