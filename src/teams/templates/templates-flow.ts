@@ -7,10 +7,10 @@ import { deleteTemplate, loadTemplate, resolveNewScope, saveTemplate, templateRi
 import { cleanText, TEXT_LIMITS } from '../../core/text/people-text';
 import type { AdaptiveCardJson } from '../cards/card-templates';
 import type { ActionTurn } from '../action-turn';
+import type { TemplateViews } from './template-views';
 
 /** Who acts, as a template handler needs it. */
 type Turn = Pick<ActionTurn, 'cred' | 'actor' | 'correlationId'>;
-import { TemplateViews } from './template-views';
 
 /** How many audit entries `templates log` shows. */
 const LOG_ROWS = 200;
