@@ -56,6 +56,8 @@ const envSchema = z.object({
   AUDITOR_GROUP_ID: optionalGuid,
   /** The partner tenant's AdminAgents group (Partner Center "Admin agent"): "Connect" is refused up front for others. */
   ADMIN_AGENTS_GROUP_ID: optionalGuid,
+  /** Members of this Entra group (partner tenant) manage user templates; unset: a customer's templates by whoever holds the GDAP role to create its users, partner-wide ones by AdminAgents. */
+  TEMPLATE_ADMIN_GROUP_ID: optionalGuid,
   ALLOW_SELF_APPROVAL: bool(false),
   APPROVAL_EXPIRE_HOURS: z.coerce.number().positive().default(24),
   PASSWORD_TO_APPROVER: bool(false),
@@ -117,6 +119,8 @@ export interface Config {
   adminAgentsGroupId?: string;
   approvals: { approverGroupId?: string; allowSelfApproval: boolean; expireAfterHours: number; passwordToApprover: boolean; channelId?: string };
   auditorGroupId?: string;
+  /** TEMPLATE_ADMIN_GROUP_ID (core/templates/template-permission.ts). */
+  templateAdminGroupId?: string;
   /** Bot Framework identity; inbound activities are authenticated when `botId` is set. */
   bot: { id?: string; password?: string; tenantId?: string; openIdMetadataUrl: string; oauthUrl?: string };
   /** The Entra app used for SSO and on-behalf-of; `tenantId` is the partner tenant. */
@@ -235,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminAgentsGroupId: e.ADMIN_AGENTS_GROUP_ID ?? (sandbox ? SANDBOX_IDENTITY.adminAgentsGroupId : undefined),
     approvals: { approverGroupId: e.APPROVER_GROUP_ID, allowSelfApproval: e.ALLOW_SELF_APPROVAL, expireAfterHours: e.APPROVAL_EXPIRE_HOURS, passwordToApprover: e.PASSWORD_TO_APPROVER, channelId: e.APPROVAL_CHANNEL_ID },
     auditorGroupId: e.AUDITOR_GROUP_ID,
+    templateAdminGroupId: e.TEMPLATE_ADMIN_GROUP_ID,
     bot: { id: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID ?? e.AAD_APP_TENANT_ID, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL, oauthUrl: e.BOT_OAUTH_URL },
     aad,
     partnerCenterBaseUrl: e.PARTNER_CENTER_BASE_URL,

@@ -93,6 +93,11 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
         : { kind: 'memory' },
   );
   stops.push(() => stores.close());
+  if (config.sandbox) {
+    // The sample templates `npm start` shows (a Fabrikam one and a partner-wide default), into an empty store only.
+    const { seedSandboxTemplates } = await import('./sandbox/seed-templates');
+    await seedSandboxTemplates(stores.templates, new Date());
+  }
 
   const clock = { now: () => new Date() };
   const useCases: UseCaseDeps = {
@@ -101,6 +106,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     tokens,
     preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
     connections: new KeyValueConnectionLog(stores.keyValues),
+    templates: stores.templates,
     requests: stores.requests,
     vault: new EncryptedPasswordVault(key, stores.ciphertexts),
     credentials: new EncryptedCredentialVault(key, stores.ciphertexts),
@@ -117,6 +123,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       creationLeaseMs: config.creationLeaseMs,
       app: { id: config.aad.clientId, displayName: config.http.appName },
       adminAgentsGroupId: config.adminAgentsGroupId,
+      templateAdminGroupId: config.templateAdminGroupId,
     },
   };
   const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });

@@ -64,6 +64,10 @@ export const ERROR_CODES = [
   'NOT_AUDITOR',
   'PERSONAL_CHAT_ONLY',
   'FILE_UPLOAD_FAILED',
+  // User templates (who may change them; a template named on a card that is gone) and what they require
+  'TEMPLATE_NOT_FOUND',
+  'NOT_TEMPLATE_ADMIN',
+  'TICKET_REQUIRED',
   // The bot's own storage
   'STORAGE_UNAVAILABLE',
   // The edge
@@ -77,6 +81,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldIssue {
   field: string;
   message: string;
+  /** The stable code of a rule with one (TICKET_REQUIRED, TEMPLATE_NOT_FOUND), shown on the form beside the message. */
+  code?: ErrorCode;
 }
 
 export interface AppErrorDetails {

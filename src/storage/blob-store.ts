@@ -4,6 +4,7 @@ import { DEFAULT_BLOB_PIPELINE, openContainer } from './blob/container';
 import { BlobDueWorkStore } from './blob/due-work-store';
 import { BlobKeyValueStore } from './blob/key-value-store';
 import { BlobRequestStore } from './blob/request-store';
+import { BlobTemplateStore } from './blob/template-store';
 import type { Stores } from './stores';
 
 /**
@@ -19,6 +20,7 @@ import type { Stores } from './stores';
  *   secrets/<id>                                   the vault's ciphertexts
  *   due/<key>                                      due work, claim state in the metadata
  *   kv/<key>                                       generic key/value items
+ *   templates/<id>                                 user templates; template-audit/<invertedTime>_<entryId> their audit
  */
 export { BlobRequestStore } from './blob/request-store';
 export { BlobCiphertextStore } from './blob/ciphertext-store';
@@ -41,6 +43,7 @@ export async function openBlobStores(options: BlobStoreOptions): Promise<Stores>
     ciphertexts: new BlobCiphertextStore(container),
     dueWork: new BlobDueWorkStore(container),
     keyValues: new BlobKeyValueStore(container),
+    templates: new BlobTemplateStore(container),
     // Nothing to release: the SDK's HTTP agent keeps no state of ours.
     close: async () => undefined,
   };

@@ -3,6 +3,7 @@ import { MemoryKeyValueStore } from './key-value-store';
 import { MemoryDueWorkStore } from './memory-due-work-store';
 import { MemoryRequestStore } from './memory-request-store';
 import { openSqliteStores } from './sqlite-store';
+import { MemoryTemplateStore } from './memory-template-store';
 import type { Stores } from './stores';
 import { AppError } from '../core/errors';
 
@@ -27,6 +28,7 @@ export async function createStores(config: StorageConfig): Promise<Stores> {
     ciphertexts: storageErrorsAsAppErrors(stores.ciphertexts),
     dueWork: storageErrorsAsAppErrors(stores.dueWork),
     keyValues: storageErrorsAsAppErrors(stores.keyValues),
+    templates: storageErrorsAsAppErrors(stores.templates),
     close: () => stores.close(),
   };
 }
@@ -61,6 +63,7 @@ async function openStores(config: StorageConfig): Promise<Stores> {
         ciphertexts: new MemoryCiphertextStore(),
         dueWork: new MemoryDueWorkStore(),
         keyValues: new MemoryKeyValueStore(),
+        templates: new MemoryTemplateStore(),
         close: async () => undefined,
       };
     case 'sqlite':

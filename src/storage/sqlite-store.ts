@@ -4,6 +4,7 @@ import { SqliteCiphertextStore } from './sqlite/ciphertext-store';
 import { SqliteDueWorkStore } from './sqlite/due-work-store';
 import { SqliteKeyValueStore } from './sqlite/key-value-store';
 import { SqliteRequestStore } from './sqlite/request-store';
+import { SqliteTemplateStore } from './sqlite/template-store';
 import type { Stores } from './stores';
 
 /**
@@ -28,6 +29,7 @@ export function openSqliteStores(dataDir: string): Stores {
     ciphertexts: new SqliteCiphertextStore(db),
     dueWork: new SqliteDueWorkStore(db),
     keyValues: new SqliteKeyValueStore(db),
+    templates: new SqliteTemplateStore(db),
     close: async () => db.close(),
   };
 }

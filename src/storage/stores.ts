@@ -1,5 +1,6 @@
 import type { DueWorkStore } from '../core/approval/due-work';
 import type { RequestStore } from '../core/approval/user-request';
+import type { TemplateStore } from '../core/templates/template-store';
 import type { CiphertextStore } from './encrypted-password-vault';
 import type { KeyValueStore } from './key-value-store';
 
@@ -11,5 +12,7 @@ export interface Stores {
   dueWork: DueWorkStore;
   /** Generic eTag key/value (to wrap as botbuilder `Storage` for turn state or SSO sessions). */
   keyValues: KeyValueStore;
+  /** User templates and the audit of their changes. */
+  templates: TemplateStore;
   close(): Promise<void>;
 }

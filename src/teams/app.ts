@@ -18,6 +18,9 @@ import { ChannelRegistry } from './channel-registry';
 import { ConnectFlow } from './connect-flow';
 import { dueWorkHandlers } from '../core/approval/due-work-handlers';
 import { registerHistoryRoute, type HistorySettings } from './history-route';
+import { TemplatesFlow } from './templates/templates-flow';
+import { registerTemplatesRoute } from './templates/templates-route';
+import { TemplateViews } from './templates/template-views';
 import { botFrameworkAuthConfig } from './inbound-activity';
 import { OutcomeDelivery } from './outcome-delivery';
 import { PersonalFlow } from './personal-flow';
@@ -88,6 +91,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const channels = new ChannelRegistry(shared, opts.approvals.channelId);
   const personal = new PersonalFlow(useCases, views, delivery, background, opts.cacheTtlMs, channels.configured);
   const connect = new ConnectFlow(useCases, views);
+  const templates = new TemplatesFlow(useCases, new TemplateViews(views));
   const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, delivery), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,
@@ -115,8 +119,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   // Routes, in the order teams-ai tries them: text commands, then the fallback message; invokes, then the catch-all.
   registerMessageRoutes(app, { signIn, views, connect, startNewUser: newUser, reportError });
   const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: queueAfterResponse });
+  registerTemplatesRoute(app, { templates, signIn, reportError });
   registerFallbackMessage(app, views);
-  const verbs: VerbServices = { deps: useCases, views, personal, approvals, connect, history, approvalChannel: channels, signInPrivately: (ctx, p) => signInResume.askPrivately(ctx, p) };
+  const verbs: VerbServices = { deps: useCases, views, personal, approvals, connect, templates, history, approvalChannel: channels, signInPrivately: (ctx, p) => signInResume.askPrivately(ctx, p) };
   registerActionRoute(app, { signIn, tokenService, logger, verbs, updater, background, reportError });
   registerCustomerSearch(app, { signIn, personal, logger, reportError });
   signInResume.register(app);

@@ -6,6 +6,7 @@ export const BOT_COMMANDS = [
   { title: 'new user', description: 'Create a user in a customer tenant through Partner Center' },
   { title: 'history', description: 'List recent user requests, optionally for one customer' },
   { title: 'customers', description: 'List customers with their connection state, and connect them' },
+  { title: 'templates', description: 'List the user templates; template administrators edit them' },
   { title: 'help', description: 'What this bot does and how to use it' },
 ] as const;
 

@@ -11,6 +11,7 @@ import { requestIdSchema } from './card-data';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import type { OutcomeDelivery } from './outcome-delivery';
+import { onboardingFormValues, prefillFromTemplate, typedFormValues } from '../core/templates/template-prefill';
 
 /**
  * The steps of a request in a 1:1 chat: pick a customer, fill the form, create. The verb handlers
@@ -44,10 +45,35 @@ export class PersonalFlow {
     return searchCustomers(await this.customers(cred, correlationId), query, limit);
   }
 
-  /** The form for a customer: empty, or with `values` (an edit) and `issues` (a submission refused). */
-  async form(t: Pick<ActionTurn, 'cred' | 'correlationId'>, customerId: string, filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string } = {}): Promise<AdaptiveCardJson> {
+  /**
+   * The form for a customer: empty, or with `values` (an edit) and `issues` (a submission refused). It offers the
+   * customer's templates and the partner-wide ones, read from the store each time (an edit shows at once).
+   */
+  async form(
+    t: Pick<ActionTurn, 'cred' | 'correlationId'>,
+    customerId: string,
+    filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string; templateNotes?: string[] } = {},
+  ): Promise<AdaptiveCardJson> {
     const form = await this.formContext(t.cred, customerId, t.correlationId);
-    return this.views.form({ customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable), offerApproval: this.offerApproval, ...filled });
+    const templates = await this.deps.templates.list({ customerId: form.customer.id });
+    return this.views.form({ customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable), offerApproval: this.offerApproval, templates, ...filled });
+  }
+
+  /**
+   * "Apply template" on the form: the chosen template is re-read from the store (the card names it, nothing more)
+   * and fills the form; what the person typed is kept where the template sets nothing (never the password).
+   */
+  async applyTemplate(t: Pick<ActionTurn, 'cred' | 'correlationId'>, customerId: string, raw: unknown, requestId: string | undefined): Promise<AdaptiveCardJson> {
+    const form = await this.formContext(t.cred, customerId, t.correlationId);
+    const typed = typedFormValues(raw);
+    const chosenId = typed.templateId?.trim().toLowerCase() ?? '';
+    if (!chosenId) return this.form(t, customerId, { values: typed, requestId, templateNotes: ['Choose a template first.'] });
+    const chosen = (await this.deps.templates.list({ customerId: form.customer.id })).find((x) => x.id === chosenId);
+    if (!chosen) {
+      return this.form(t, customerId, { values: { ...typed, templateId: '' }, requestId, issues: [{ field: 'templateId', code: 'TEMPLATE_NOT_FOUND', message: 'This template no longer exists or is not for this customer.' }] });
+    }
+    const { values, notes } = prefillFromTemplate(chosen, typed, form.domains.map((d) => d.name));
+    return this.form(t, customerId, { values, requestId, templateNotes: notes });
   }
 
   /** The form again, filled with a stored request's values (Edit). */
@@ -63,6 +89,7 @@ export class PersonalFlow {
       immutableId: u.immutableId ?? '',
       forceChangePassword: String(u.forceChangePassword),
       ticket: request.ticket ?? '',
+      ...onboardingFormValues(request),
     };
     return this.form(t, request.customer.id, { values, requestId: request.id });
   }

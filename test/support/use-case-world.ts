@@ -21,6 +21,7 @@ import { EncryptedPasswordVault, MemoryCiphertextStore } from '../../src/storage
 import { MemoryKeyValueStore } from '../../src/storage/key-value-store';
 import { MemoryDueWorkStore } from '../../src/storage/memory-due-work-store';
 import { MemoryRequestStore } from '../../src/storage/memory-request-store';
+import { MemoryTemplateStore } from '../../src/storage/memory-template-store';
 import { RecordingLogger } from './recording-logger';
 
 /**
@@ -330,6 +331,7 @@ export function useCaseWorld(opts: { world?: World; settings?: Partial<UseCaseSe
     credentials: new EncryptedCredentialVault(key, ciphertexts),
     dueWork,
     connections: new KeyValueConnectionLog(new MemoryKeyValueStore()),
+    templates: new MemoryTemplateStore(),
     clock,
     ids: { newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
     logger,

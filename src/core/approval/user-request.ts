@@ -16,6 +16,14 @@ export interface RequestedUser {
   passwordGenerated: boolean;
 }
 
+/** Licences, groups and profile attributes to apply after creation (see UserRequest.onboarding). */
+export interface RequestedOnboarding {
+  licences: Array<{ skuId: string; name: string }>;
+  groups: Array<{ id: string; name: string }>;
+  /** Only the attributes that were filled in. */
+  profile: { jobTitle?: string; department?: string; officeLocation?: string; companyName?: string };
+}
+
 /** One line of the audit trail. Never a password or a token. */
 export interface AuditEntry {
   at: string;
@@ -48,6 +56,14 @@ export interface UserRequest {
   state: RequestState;
   history: AuditEntry[];
   card?: CardLocation;
+  /** The template the form was filled from, when one was chosen (its name as it was then). */
+  template?: { id: string; name: string };
+  /**
+   * What the onboarding steps apply once the user exists: the licences and groups chosen on the form (a subset of
+   * the template's) and the profile attributes. Stored with the request now; assigning them is the onboarding
+   * steps' work (issue 18), not the creation's.
+   */
+  onboarding?: RequestedOnboarding;
   /** The pre-flight checks as the requester saw them when submitting, shown on the approval card. */
   checksAtSubmit?: Array<{ id: string; status: 'ok' | 'warning' | 'blocked' | 'not-checked'; text: string }>;
   /** When an undecided approval request expires (ISO time). */

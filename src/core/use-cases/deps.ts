@@ -2,6 +2,7 @@ import type { DueWorkStore } from '../approval/due-work';
 import type { CredentialVault, PasswordVault, RequestStore } from '../approval/user-request';
 import type { Clock, ConnectionLog, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
+import type { TemplateStore } from '../templates/template-store';
 
 /** What every use case may use: ports only, plus the settings that change behaviour. */
 export interface UseCaseDeps {
@@ -17,6 +18,8 @@ export interface UseCaseDeps {
   preflight: Preflight;
   /** The audit of customer connections (application consents). */
   connections: ConnectionLog;
+  /** User templates (per customer and partner-wide) and the audit of their changes. */
+  templates: TemplateStore;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -46,4 +49,6 @@ export interface UseCaseSettings {
   app: { id: string; displayName: string };
   /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
   adminAgentsGroupId?: string;
+  /** TEMPLATE_ADMIN_GROUP_ID: who may manage templates (core/templates/template-permission.ts). */
+  templateAdminGroupId?: string;
 }

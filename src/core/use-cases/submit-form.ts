@@ -1,12 +1,15 @@
 import { transition, type Actor } from '../approval/request-state';
 import type { UserRequest } from '../approval/user-request';
-import type { FieldIssue } from '../errors';
-import { parseNewUserForm } from '../new-user';
+import { AppError, type FieldIssue } from '../errors';
+import { newUserFormSchema, parseNewUserForm } from '../new-user';
+import { parseTemplateInputs, readTemplateInputs } from '../templates/template-prefill';
+import { appliesTo, type UserTemplate } from '../templates/user-template';
 import type { Customer, UserCredential } from '../ports';
 import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from './deps';
 import { keepPassword } from './password-lifetime';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
+import { loadTemplate } from './templates';
 
 export type SubmitResult =
   | { kind: 'invalid'; issues: FieldIssue[]; values: Record<string, string> }
@@ -24,9 +27,25 @@ export async function submitNewUserForm(
   raw: unknown,
   opts: { requestId?: string; mode: UserRequest['mode'] },
 ): Promise<SubmitResult> {
-  const parsed = parseNewUserForm(raw, { ticketRequired: deps.settings.ticketRequired });
-  if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues, values: parsed.values };
+  // The template is re-read from the store (the card carries only its id): it decides whether a ticket is required
+  // and which licences and groups may be chosen.
+  const form = newUserFormSchema.safeParse(raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
+  const customerId = form.success ? form.data.customerId.trim() : '';
+  const { template, templateIssue } = await chosenTemplate(deps, readTemplateInputs(raw).templateId, customerId);
+  const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
+  const parsed = parseNewUserForm(raw, { ticketRequired });
+  const chosen = parseTemplateInputs(raw, template);
+  if (!parsed.ok || chosen.issues.length > 0 || templateIssue) {
+    const issues = [...(templateIssue ? [templateIssue] : []), ...(parsed.ok ? [] : parsed.issues), ...chosen.issues].map((i) =>
+      // A missing ticket where one is required gets its own code (the form shows it), whoever requires it.
+      i.field === 'ticket' && ticketRequired && !(form.success && form.data.ticket.trim()) ? { ...i, code: 'TICKET_REQUIRED' as const } : i,
+    );
+    const typed: Record<string, string> = parsed.ok ? { ...(form.success ? form.data : {}) } : parsed.values;
+    delete typed.password;
+    return { kind: 'invalid', issues, values: { ...typed, ...chosen.values } };
+  }
   const draft = parsed.value;
+  const templateRef = template ? { id: template.id, name: template.name } : undefined;
 
   const correlationId = deps.ids.newId();
   const pcToken = (await deps.tokens.partnerCenter(cred)).token;
@@ -57,6 +76,8 @@ export async function submitNewUserForm(
       customer: customerInfo,
       user,
       ticket: draft.ticket,
+      template: templateRef,
+      onboarding: chosen.onboarding,
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -73,6 +94,8 @@ export async function submitNewUserForm(
         customer: customerInfo,
         user,
         ticket: draft.ticket,
+        ...(templateRef ? { template: templateRef } : {}),
+        ...(chosen.onboarding ? { onboarding: chosen.onboarding } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },
@@ -84,4 +107,16 @@ export async function submitNewUserForm(
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
   const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId });
   return { kind: 'ready', request, customer, checklist };
+}
+
+/** The template named on the form, if any: it must still exist and be for this customer (or partner-wide). */
+async function chosenTemplate(deps: UseCaseDeps, templateId: string, customerId: string): Promise<{ template?: UserTemplate; templateIssue?: FieldIssue }> {
+  if (!templateId.trim()) return {};
+  try {
+    const { value } = await loadTemplate(deps, templateId.trim());
+    if (appliesTo(value, customerId)) return { template: value };
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'TEMPLATE_NOT_FOUND')) throw e;
+  }
+  return { templateIssue: { field: 'templateId', code: 'TEMPLATE_NOT_FOUND', message: 'This template no longer exists or is not for this customer: choose another one, or none.' } };
 }

@@ -84,6 +84,24 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const oid of decidersOf({ history: Array.isArray(request.history) ? request.history : [] })) addDecider.run(row.id, oid, row.created_at);
     }
   },
+
+  // 4: user templates (customer_id '' for a partner-wide default) and the audit of their changes, newest first by
+  //    insertion order (seq), written in the same transaction as the change.
+  (db) =>
+    db.exec(`CREATE TABLE templates (
+       id TEXT PRIMARY KEY,
+       etag TEXT NOT NULL,
+       customer_id TEXT NOT NULL,
+       body TEXT NOT NULL
+     );
+     CREATE INDEX templates_by_customer ON templates (customer_id);
+     CREATE TABLE template_audit (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT,
+       id TEXT NOT NULL UNIQUE,
+       at TEXT NOT NULL,
+       template_id TEXT NOT NULL,
+       body TEXT NOT NULL
+     );`),
 ];
 
 /**

@@ -2,6 +2,7 @@ import { approve, refreshRequest, reject } from './approval-verbs';
 import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
 import { cancel, confirmRestore, create, restoreUser, retry } from './request-verbs';
+import { applyTemplate, confirmDeleteTemplate, deleteTemplate, editTemplate, listTemplates, newTemplate, saveTemplate } from './template-verbs';
 import type { VerbRoute } from './verb';
 
 /**
@@ -25,6 +26,13 @@ export const VERB_TABLE = {
   refreshRequest,
   connectCustomer,
   showHistory,
+  applyTemplate,
+  listTemplates,
+  newTemplate,
+  editTemplate,
+  saveTemplate,
+  deleteTemplate,
+  confirmDeleteTemplate,
 } satisfies Record<string, VerbRoute>;
 
 export type Verb = keyof typeof VERB_TABLE;

@@ -10,6 +10,7 @@ import type { AdaptiveCardJson } from '../cards/card-templates';
 import type { CardViews } from '../cards/views';
 import type { ConnectFlow } from '../connect-flow';
 import type { PersonalFlow } from '../personal-flow';
+import type { TemplatesFlow } from '../templates/templates-flow';
 import type { ApprovalPending } from '../routes/pending-sign-ins';
 import { assertInScope, scopeOfActivity } from '../request-scope';
 
@@ -20,6 +21,8 @@ export interface VerbServices {
   personal: PersonalFlow;
   approvals: ApprovalFlow;
   connect: ConnectFlow;
+  /** The `templates` cards (src/teams/templates/). */
+  templates: TemplatesFlow;
   /** The answer to a `history` command given by its button (history-route.ts). */
   history: { fromButton(t: ActionTurn, command: string | undefined): Promise<AdaptiveCardJson> };
   /** The team channel 1:1 requests are sent to, once the bot has seen it (channel-registry.ts). */

@@ -6,6 +6,8 @@ import { AppError } from '../../../src/core/errors';
 import { CARD_NAMES, CardTemplates, defaultCardsDir, type CardName } from '../../../src/teams/cards/card-templates';
 import { CardViews } from '../../../src/teams/cards/views';
 import { VERBS } from '../../../src/teams/verbs/verb-table';
+import { TemplateViews } from '../../../src/teams/templates/template-views';
+import { SANDBOX_TEMPLATES } from '../../../src/sandbox/seed-templates';
 
 /**
  * The cards and the verb table name the same verbs: every action a card can send is answered, every verb the bot
@@ -133,6 +135,11 @@ describe('cards and verbs', () => {
       ['approval-request (failed)', () => views.approvalRequest(failed, 'base', ['29:ada'])],
       ['history', () => views.history('Requests', 'The last 2', [created, failed])],
       ['history (prompt)', () => views.historyPrompt('Request history', 'Sign in', 'history csv')],
+      ['new-user-form (templates)', () => views.form({ customer, domains: [{ name: 'fabrikam.example', federated: false, isDefault: true }], templates: SANDBOX_TEMPLATES, values: { templateId: SANDBOX_TEMPLATES[0].id }, issues: [{ field: 'ticket', message: 'Enter it.', code: 'TICKET_REQUIRED' }], templateNotes: ['A note.'] })],
+      ['confirm (onboarding)', () => views.confirm({ ...draft, template: { id: SANDBOX_TEMPLATES[0].id, name: 'T' }, onboarding: { licences: SANDBOX_TEMPLATES[0].licences, groups: SANDBOX_TEMPLATES[0].groups, profile: { jobTitle: 'Rep' } } }, customer, checklist)],
+      ['templates', () => new TemplateViews(views).list({ rows: SANDBOX_TEMPLATES.map((template, i) => ({ template, canManage: i === 0 })), scopes: [{ title: 'Every customer', value: 'partner' }], notice: { text: 'Saved.', color: 'Good' }, confirmDelete: SANDBOX_TEMPLATES[0] })],
+      ['template-form', () => new TemplateViews(views).form({ scope: SANDBOX_TEMPLATES[0].scope, scopeValue: '', template: SANDBOX_TEMPLATES[0], etag: 'e1', issues: [{ field: 'name', message: 'x' }] })],
+      ['template-form (new)', () => new TemplateViews(views).form({ scope: { kind: 'partner' }, scopeValue: 'partner' })],
       ['customers', () => views.customers('Customers', 'Connected or not', [{ id: customer.id, name: 'Fabrikam', domain: 'fabrikam.example', state: 'not-connected', code: 'CUSTOMER_NOT_CONNECTED' }])],
     ];
 

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { RequestedOnboarding, UserRequest } from '../approval/user-request';
+import type { FieldIssue } from '../errors';
+import { CONTROL } from '../new-user/chars';
+import { NEW_USER_FIELDS } from '../new-user/new-user-form';
+import { applyUserNameFormat } from './user-name-format';
+import { PROFILE_LIMITS, type UserTemplate } from './user-template';
+
+/** The new-user form's inputs that templates add (beside NEW_USER_FIELDS). */
+export const TEMPLATE_INPUTS = ['templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups'] as const;
+type TemplateInput = (typeof TEMPLATE_INPUTS)[number];
+
+const cardText = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
+const inputsSchema = z.object(Object.fromEntries(TEMPLATE_INPUTS.map((f) => [f, cardText])) as Record<TemplateInput, typeof cardText>);
+
+/** The template inputs of a submitted form, as text (missing: ""). */
+export function readTemplateInputs(raw: unknown): Record<TemplateInput, string> {
+  const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  return inputsSchema.parse(Object.fromEntries(TEMPLATE_INPUTS.map((k) => [k, source[k]])));
+}
+
+/**
+ * The form's values after "Apply template": the person's names (and anything the template does not set) kept,
+ * the user name made from the template's format when both names are there, the template's domain when the customer
+ * has it, and its usage location, profile attributes, password flag, licences and groups. Everything stays
+ * editable. `note` says what could not be applied (a domain the customer lacks, names that give no user name).
+ */
+export function prefillFromTemplate(template: UserTemplate, current: Record<string, string>, customerDomains: string[]): { values: Record<string, string>; notes: string[] } {
+  const values: Record<string, string> = { ...current, templateId: template.id };
+  const notes: string[] = [];
+  const first = (current.firstName ?? '').trim();
+  const last = (current.lastName ?? '').trim();
+  if (first && last) {
+    const made = applyUserNameFormat(template.userNameFormat, { firstName: first, lastName: last });
+    if (made.ok) values.userName = made.userName;
+    else notes.push(`User name not filled in: ${made.problem}`);
+  } else notes.push(`Type the first and last name, then apply the template again to get the user name (${template.userNameFormat}).`);
+  if (template.domain) {
+    if (customerDomains.includes(template.domain)) values.domain = template.domain;
+    else notes.push(`The template's domain ${template.domain} is not one of this customer's domains; choose one.`);
+  }
+  if (template.usageLocation) values.usageLocation = template.usageLocation;
+  values.jobTitle = template.jobTitle;
+  values.department = template.department;
+  values.officeLocation = template.officeLocation;
+  values.companyName = template.companyName;
+  values.forceChangePassword = String(template.forceChangePassword);
+  values.licences = template.licences.map((l) => l.skuId).join(',');
+  values.groups = template.groups.map((g) => g.id).join(',');
+  return { values, notes };
+}
+
+/** The form values of a stored request's template and onboarding fields (to edit it). */
+export function onboardingFormValues(request: Pick<UserRequest, 'template' | 'onboarding'>): Record<string, string> {
+  const o = request.onboarding;
+  return {
+    templateId: request.template?.id ?? '',
+    jobTitle: o?.profile.jobTitle ?? '',
+    department: o?.profile.department ?? '',
+    officeLocation: o?.profile.officeLocation ?? '',
+    companyName: o?.profile.companyName ?? '',
+    licences: (o?.licences ?? []).map((l) => l.skuId).join(','),
+    groups: (o?.groups ?? []).map((g) => g.id).join(','),
+  };
+}
+
+const ids = (text: string) => [...new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+
+/**
+ * The template inputs of a submitted form, checked against the stored template (re-read by the caller: the card's
+ * id is all that is trusted). Licences and groups can only be ones the template lists (their names come from the
+ * template); profile attributes follow Graph's limits. Issues are keyed by input id.
+ */
+export function parseTemplateInputs(raw: unknown, template: UserTemplate | undefined): { issues: FieldIssue[]; values: Record<string, string>; onboarding?: RequestedOnboarding } {
+  const f = readTemplateInputs(raw);
+  const issues: FieldIssue[] = [];
+  const profile: RequestedOnboarding['profile'] = {};
+  for (const field of ['jobTitle', 'department', 'officeLocation', 'companyName'] as const) {
+    const value = f[field].trim();
+    if (value.length > PROFILE_LIMITS[field]) issues.push({ field, message: `At most ${PROFILE_LIMITS[field]} characters (it has ${value.length}).` });
+    else if (CONTROL.test(value)) issues.push({ field, message: 'No control characters.' });
+    else if (value) profile[field] = value;
+  }
+  const licences = ids(f.licences).map((id) => template?.licences.find((l) => l.skuId === id));
+  const groups = ids(f.groups).map((id) => template?.groups.find((g) => g.id === id));
+  if (licences.some((l) => !l)) issues.push({ field: 'licences', message: 'Choose licences from the template\'s list.' });
+  if (groups.some((g) => !g)) issues.push({ field: 'groups', message: 'Choose groups from the template\'s list.' });
+  const values = { ...f };
+  if (issues.length) return { issues, values };
+  const chosen = { licences: licences.filter((l) => l !== undefined), groups: groups.filter((g) => g !== undefined) };
+  const empty = !chosen.licences.length && !chosen.groups.length && Object.keys(profile).length === 0;
+  return { issues, values, onboarding: empty ? undefined : { ...chosen, profile } };
+}
+
+/** What the person typed on the new-user form (every input but the password, which is never echoed), as text. */
+export function typedFormValues(raw: unknown): Record<string, string> {
+  const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, string> = {};
+  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS]) {
+    if (key === 'password' || key === 'customerId') continue;
+    const v = source[key];
+    if (typeof v === 'string') out[key] = v;
+  }
+  return out;
+}
