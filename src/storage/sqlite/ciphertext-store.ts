@@ -6,7 +6,8 @@ export class SqliteCiphertextStore implements CiphertextStore {
   constructor(readonly store: SqliteStore) {}
 
   async put(key: string, value: string): Promise<void> {
-    this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    // Durably: a password or the creator's identity must still be there after a power cut to finish a creation.
+    this.store.durably(() => this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -82,13 +82,16 @@ export class SqliteRequestStore implements RequestStore {
    * write landed, so a lost compare-and-swap leaves nothing behind.
    */
   private write(request: UserRequest, guarded: () => number): number {
-    return this.store.db.transaction(() => {
-      const changes = guarded();
-      if (changes === 0) return 0;
-      this.store.statement(CLEAR_DECIDERS).run(request.id);
-      for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
-      return changes;
-    }).immediate();
+    // Durably (database.ts): a request's state is what exactly-once rests on, before any Partner Center call.
+    return this.store.durably(() =>
+      this.store.db.transaction(() => {
+        const changes = guarded();
+        if (changes === 0) return 0;
+        this.store.statement(CLEAR_DECIDERS).run(request.id);
+        for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
+        return changes;
+      }).immediate(),
+    );
   }
 
   /** Every request in one state, oldest first (through the state index). */
