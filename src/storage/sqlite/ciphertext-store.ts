@@ -16,7 +16,8 @@ export class SqliteCiphertextStore implements CiphertextStore {
 
   async delete(key: string): Promise<void> {
     const { changes } = this.store.statement('DELETE FROM secrets WHERE key = ?').run(key);
-    // secure_delete zeroed the row in the file; the checkpoint removes the WAL's older copies of its page.
-    if (changes > 0) this.store.checkpoint();
+    // secure_delete zeroed the row in the file; the checkpoint removes the WAL's older copies of its page (one
+    // checkpoint for the erases of the next few milliseconds; the erase is done when it has run).
+    if (changes > 0) await this.store.checkpointSoon();
   }
 }
