@@ -113,7 +113,7 @@ export type Step = (typeof STEPS)[number];
  * background creation until the result card replaces the confirmation card. `between` runs after each step (the
  * CPU sampler of the one-at-a-time phase).
  */
-export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step | 'creation') => void): Promise<RequestTiming> {
+export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step | 'creation') => void | Promise<void>): Promise<RequestTiming> {
   const t0 = performance.now();
   const lap = (() => {
     let last = t0;
@@ -127,24 +127,24 @@ export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step
   const said = await d.say(e, 'new user');
   if (said.status !== 200) throw new Error(`new user: answered ${said.status}`);
   const message = lap();
-  between?.('message');
+  await between?.('message');
   cardOfAnswer(await d.execute(e, 'pickCustomer', { customerId: FABRIKAM }, `picker-${randomUUID()}`), 'pickCustomer');
   const pickCustomer = lap();
-  between?.('pickCustomer');
+  await between?.('pickCustomer');
   const confirm = cardOfAnswer(await d.execute(e, 'submitForm', form(userName('bench')), `form-${randomUUID()}`), 'submitForm');
   const submitForm = lap();
-  between?.('submitForm');
+  await between?.('submitForm');
   const requestId = createButtonRequestId(confirm);
   if (!requestId) throw new Error(`no Create button on the confirmation card: ${JSON.stringify(confirm).slice(0, 400)}`);
   const cardId = `confirm-${randomUUID()}`;
   cardOfAnswer(await d.execute(e, 'create', { requestId }, cardId), 'create');
   const create = lap();
-  between?.('create');
+  await between?.('create');
   await d.results.wait(cardId, 60_000).catch(() => {
     throw new Error(`request ${requestId}: no result card after 60 s: ${JSON.stringify(d.connector.updates(cardId).map((u) => u.body)).slice(0, 600)}`);
   });
   const creation = lap();
-  between?.('creation');
+  await between?.('creation');
   return { message, pickCustomer, submitForm, create, creation, total: performance.now() - t0 };
 }
 

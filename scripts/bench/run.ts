@@ -95,7 +95,9 @@ async function main(): Promise<void> {
     startCpu.push(bot.cpuMs());
     const logTail: string[] = [];
     let logSink: ((entry: Record<string, unknown>) => void) | undefined;
+    let logLines = 0;
     bot.onLine = (l) => {
+      logLines++;
       logTail.push(l);
       if (logTail.length > 100) logTail.shift();
       if (logSink && (l.includes('"upstream call"') || l.includes('"pre-flight checks"'))) logSink(JSON.parse(l) as Record<string, unknown>);
@@ -154,6 +156,30 @@ async function main(): Promise<void> {
       const r = avg(stepCpu[step]) / echoTurn;
       report.add(`CPU: ${label}, × echo turn`, r, '≤ 1.5×', r <= 1.5, '×', `${avg(stepCpu[step]).toFixed(2)} ms`);
     }
+
+    // What each step reads, writes, seals, verifies, renders and logs: a pass of its own (counting costs CPU).
+    type Snapshot = Record<string, number>;
+    const snapshot = async (): Promise<Snapshot> => {
+      await new Promise((r) => setTimeout(r, 50)); // the step's log lines arrive
+      return { ...(await bot.ask<{ counts: Snapshot }>('counts')).counts, 'log lines': logLines, 'calls to the Teams connector': connector.calls.length };
+    };
+    const perStep: Record<string, Snapshot> = {};
+    const COUNTED = 5;
+    for (let i = 0; i < COUNTED; i++) {
+      let last = await snapshot();
+      await wholeRequest(d, soloist, async (step) => {
+        const now = await snapshot();
+        for (const k of Object.keys(now)) {
+          const delta = now[k] - (last[k] ?? 0);
+          if (delta) (perStep[k] ??= {})[step] = (perStep[k][step] ?? 0) + delta / COUNTED;
+        }
+        last = now;
+      });
+    }
+    const columns = [...STEPS, 'creation'];
+    say(`\nWhat one request does, per step (mean of ${COUNTED}; SQLite statements by verb and table):`);
+    say(`  ${''.padEnd(44)}${columns.map((c) => c.padStart(13)).join('')}`);
+    for (const k of Object.keys(perStep).sort()) say(`  ${k.slice(0, 44).padEnd(44)}${columns.map((c) => (perStep[k][c] ? perStep[k][c].toFixed(1) : '·').padStart(13)).join('')}`);
 
     // 3. Load: every engineer raises EACH requests at once, no think time.
     const memBefore = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');

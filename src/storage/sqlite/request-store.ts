@@ -7,6 +7,8 @@ import type { SqliteStore } from './database';
 
 type Row = { body: string; etag: string };
 
+const DURABLE_STATES: ReadonlySet<UserRequest['state']['kind']> = new Set(['creating', 'created', 'failed']);
+
 const INSERT = `INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, conversation_id, body)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
 const SWAP = `UPDATE requests SET etag = ?, created_at = ?, customer_id = ?, requester_oid = ?, state_kind = ?, conversation_id = ?, body = ?
@@ -82,16 +84,16 @@ export class SqliteRequestStore implements RequestStore {
    * write landed, so a lost compare-and-swap leaves nothing behind.
    */
   private write(request: UserRequest, guarded: () => number): number {
-    // Durably (database.ts): a request's state is what exactly-once rests on, before any Partner Center call.
-    return this.store.durably(() =>
-      this.store.db.transaction(() => {
-        const changes = guarded();
-        if (changes === 0) return 0;
-        this.store.statement(CLEAR_DECIDERS).run(request.id);
-        for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
-        return changes;
-      }).immediate(),
-    );
+    const transaction = this.store.db.transaction(() => {
+      const changes = guarded();
+      if (changes === 0) return 0;
+      this.store.statement(CLEAR_DECIDERS).run(request.id);
+      for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
+      return changes;
+    });
+    // Durably (database.ts) the move that precedes a Partner Center call and the outcome of one: exactly-once rests
+    // on them, and the fsync covers every earlier commit too (the draft, its password, the finish item).
+    return DURABLE_STATES.has(request.state.kind) ? this.store.durably(() => transaction.immediate()) : transaction.immediate();
   }
 
   /** Every request in one state, oldest first (through the state index). */
