@@ -6,8 +6,10 @@ export class SqliteCiphertextStore implements CiphertextStore {
   constructor(readonly store: SqliteStore) {}
 
   async put(key: string, value: string): Promise<void> {
-    // Durably: a password or the creator's identity must still be there after a power cut to finish a creation.
-    this.store.durably(() => this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
+    this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    // On disk before the caller goes on: a password or the creator's identity must still be there after a power cut
+    // to finish a creation (database.ts, syncWal).
+    await this.store.syncWal();
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, readVersion, runMigrations, type Migration } from './migrations';
@@ -16,10 +16,11 @@ export class SqliteStore {
     this.db = new Database(file);
     try {
       // WAL: readers never wait for the writer. NORMAL: a commit survives the process dying (SIGKILL, the crash
-      // matrix) without an fsync; `durably` commits with FULL, fsyncing the WAL, for what must survive a power cut
-      // too (requests' states, secrets). The WAL is synced in order, so one FULL commit also makes every commit
-      // before it durable: the state saved right before Partner Center is called is on disk with all it depends
-      // on. An fsync per commit cost ≈ 2.5 ms of blocked event loop on this machine, ~20 times a request (issue 16).
+      // matrix) without an fsync; what must survive a power cut too (a request's move to creating and its outcome,
+      // secrets) awaits `syncWal`, which syncs the WAL off the event loop. The WAL is synced as a whole, so that
+      // also makes every commit before it durable: the state saved right before Partner Center is called is on
+      // disk with all it depends on. FULL's fsync in every commit blocked the event loop ≈ 2.5 ms on a quiet
+      // machine (far longer on a busy disk), ~20 times a request (issue 16).
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       // Another process on the same file (a second instance, a CLI) holds the write lock only briefly.
@@ -51,19 +52,38 @@ export class SqliteStore {
     return s;
   }
 
+  private walFd?: number;
+  private syncing?: Promise<void>;
+  private nextSync?: Promise<void>;
+
   /**
-   * Runs `write` (one statement or one transaction) with `synchronous = FULL`: when it returns, its commit and every
-   * earlier one is on disk, power cut or not.
+   * Makes every commit so far durable, power cut or not: an fdatasync of the WAL (what `synchronous = FULL` does
+   * after each commit), run on libuv's thread pool instead of blocking the event loop, and shared by every caller
+   * that asks while one is running (group commit). Callers await it before anything that relies on the write.
    */
-  durably<T>(write: () => T): T {
-    // (Inside an outer transaction the setting cannot change; that transaction's own commit decides.)
-    if (this.db.memory || this.db.inTransaction) return write();
-    this.statement('PRAGMA synchronous = FULL').run();
-    try {
-      return write();
-    } finally {
-      this.statement('PRAGMA synchronous = NORMAL').run();
+  syncWal(): Promise<void> {
+    if (this.db.memory || !this.db.open) return Promise.resolve();
+    if (this.nextSync) return this.nextSync;
+    if (this.syncing) {
+      const next = this.syncing.catch(() => undefined).then(() => {
+        this.nextSync = undefined;
+        return this.runSync();
+      });
+      this.nextSync = next;
+      return next;
     }
+    return this.runSync();
+  }
+
+  private runSync(): Promise<void> {
+    const run = new Promise<void>((resolve, reject) => {
+      this.walFd ??= openSync(`${this.db.name}-wal`, 'r');
+      fdatasync(this.walFd, (e) => (e ? reject(e) : resolve()));
+    }).finally(() => {
+      if (this.syncing === run) this.syncing = undefined;
+    });
+    this.syncing = run;
+    return run;
   }
 
   /**
@@ -98,6 +118,8 @@ export class SqliteStore {
 
   /** Idempotent: the composition root and a test may both close it. */
   close(): void {
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
     if (this.db.open) this.db.close();
   }
 }
