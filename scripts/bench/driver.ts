@@ -3,7 +3,8 @@ import type { RecordingConnector } from '../../test/support/recording-connector'
 import { CUSTOMERS, PARTNER_TENANT } from '../../test/support/sandbox-network';
 
 export const FABRIKAM = CUSTOMERS.fabrikam;
-export const HELPDESK_CHANNEL = '19:bench-helpdesk@thread.tacv2';
+/** A team channel per engineer: Teams allows a bot 50 messages a conversation per 30 s, and the bot paces itself so. */
+export const helpdeskChannel = (e: Engineer) => `19:bench-helpdesk-${e.oid.slice(-4)}@thread.tacv2`;
 
 export interface Engineer {
   upn: string;
@@ -48,8 +49,8 @@ export class Driver {
       timestamp: new Date().toISOString(),
       from: { id: e.teamsId, aadObjectId: e.oid, name: e.name },
       recipient: { id: '28:bot', name: 'Partner User Desk' },
-      conversation: channel ? { id: HELPDESK_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: PARTNER_TENANT } : { id: e.conversation, conversationType: 'personal', tenantId: PARTNER_TENANT },
-      channelData: channel ? { tenant: { id: PARTNER_TENANT }, team: { id: HELPDESK_CHANNEL }, channel: { id: HELPDESK_CHANNEL } } : { tenant: { id: PARTNER_TENANT } },
+      conversation: channel ? { id: helpdeskChannel(e), conversationType: 'channel', isGroup: true, tenantId: PARTNER_TENANT } : { id: e.conversation, conversationType: 'personal', tenantId: PARTNER_TENANT },
+      channelData: channel ? { tenant: { id: PARTNER_TENANT }, team: { id: helpdeskChannel(e) }, channel: { id: helpdeskChannel(e) } } : { tenant: { id: PARTNER_TENANT } },
       locale: 'en-US',
       ...fields,
     };
