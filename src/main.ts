@@ -1,6 +1,6 @@
 import './compile-cache';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type pino from 'pino';
+import pino from 'pino';
 import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';
 import type { Logger } from './core/ports';
 import type { UseCaseDeps } from './core/use-cases/deps';
@@ -263,7 +263,17 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const running = await startApplication(config);
+  // Log lines go out asynchronously (written off the event loop, several per write under load), not with one
+  // blocking write each (issue 16); what is still buffered is written when the process exits.
+  const logDestination = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => {
+    try {
+      logDestination.flushSync();
+    } catch {
+      // nothing left to write, or stdout already gone
+    }
+  });
+  const running = await startApplication(config, { logDestination });
   let playground: { url: string; stop(): Promise<void> } | undefined;
   if (config.sandbox) {
     if (config.playground) playground = await startDevPlayground(running);

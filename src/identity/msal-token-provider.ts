@@ -37,6 +37,8 @@ export interface MsalTokenProviderOptions {
    */
   maxAppAgeMs?: number;
   now?: () => number;
+  /** Delegated tokens kept in front of MSAL's cache, per application, at most (least recently used first out; default 5,000). */
+  maxCachedTokens?: number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,16 +54,21 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   const host = new URL(authorityHost).host;
   const networkClient = options.loopbackRewrite ? createLoopbackNetworkClient(options.loopbackRewrite) : undefined;
   const log = options.logger.child({ component: 'msal' });
-  type Built = { app: ConfidentialClientApplication; at: number };
+  /** An application with its MSAL cache and the tokens already taken from it (dropped and rebuilt together). */
+  type Built = { app: ConfidentialClientApplication; at: number; issued: BoundedMap<string, Promise<AccessToken>> };
   const apps = new BoundedMap<string, Built>(options.maxTenantApps ?? 200);
   let partnerApp: Built | undefined;
   const now = options.now ?? Date.now;
   const maxAge = options.maxAppAgeMs ?? 3_600_000;
 
   function appFor(tenantId: string): ConfidentialClientApplication {
-    const built = tenantId === options.partnerTenantId ? partnerApp : apps.get(tenantId);
-    let app = built && now() - built.at < maxAge ? built.app : undefined;
-    if (!app) {
+    return builtFor(tenantId).app;
+  }
+
+  function builtFor(tenantId: string): Built {
+    const kept = tenantId === options.partnerTenantId ? partnerApp : apps.get(tenantId);
+    let built = kept && now() - kept.at < maxAge ? kept : undefined;
+    if (!built) {
       const config: Configuration = {
         auth: {
           clientId: options.clientId,
@@ -86,14 +93,42 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
           ...(networkClient ? { networkClient } : {}),
         },
       };
-      app = new ConfidentialClientApplication(config);
-      if (tenantId === options.partnerTenantId) partnerApp = { app, at: now() };
-      else apps.set(tenantId, { app, at: now() });
+      built = { app: new ConfidentialClientApplication(config), at: now(), issued: new BoundedMap(options.maxCachedTokens ?? 5_000) };
+      if (tenantId === options.partnerTenantId) partnerApp = built;
+      else apps.set(tenantId, built);
     }
-    return app;
+    return built;
   }
 
-  async function onBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
+  /**
+   * Tokens already exchanged, by tenant, scopes and assertion, until MSAL itself would renew them (5 minutes
+   * before expiry). A turn asks for the same few tokens many times (the session check, each pre-flight check, the
+   * creation): MSAL answers every repeat from its cache too, but only after building a request, resolving the
+   * authority and scanning and copying its cache, ≈ 0.2 ms each, 16 times a request (issue 16). Concurrent asks
+   * for a token not yet held share one exchange. Failures are never kept. Kept with the application, so they go
+   * when it is dropped or rebuilt (maxTenantApps, maxAppAgeMs), as MSAL's cache does.
+   */
+  const RENEW_BEFORE_MS = 5 * 60_000;
+
+  function onBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
+    const issued = builtFor(tenantId).issued;
+    const key = `${Array.isArray(scope) ? scope.join(' ') : scope} ${cred.assertion}`;
+    const held = issued.get(key);
+    // Expiry on the real clock, as MSAL judges it (`now` only ages the applications).
+    if (held) return held.then((token) => (token.expiresOn.getTime() - RENEW_BEFORE_MS > Date.now() ? token : renew()));
+    return renew();
+
+    function renew(): Promise<AccessToken> {
+      const exchange = exchangeOnBehalfOf(cred, tenantId, scope, purpose);
+      issued.set(key, exchange);
+      exchange.catch(() => {
+        if (issued.get(key) === exchange) issued.delete(key);
+      });
+      return exchange;
+    }
+  }
+
+  async function exchangeOnBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
     let result;
     try {
       result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: Array.isArray(scope) ? scope : [scope] });

@@ -26,6 +26,8 @@ export interface PreflightInput {
    */
   useCache: boolean;
   correlationId: string;
+  /** The customer, when the caller is reading it anyway: the check uses that read instead of a second one. */
+  customer?: Promise<Customer>;
 }
 
 export interface PreflightResult {
@@ -83,7 +85,7 @@ export class Preflight {
 
   async run(input: PreflightInput): Promise<PreflightResult> {
     const opts = { correlationId: input.correlationId };
-    const customerP = this.customer(input, opts);
+    const customerP = input.customer ?? this.customer(input, opts);
     const [customer, gdap, domain, upn, mfa] = await Promise.all([
       customerP.then(
         (c) => c,

@@ -47,10 +47,10 @@ export async function submitNewUserForm(
   const draft = parsed.value;
   const templateRef = template ? { id: template.id, name: template.name } : undefined;
 
-  const correlationId = deps.ids.newId();
-  const pcToken = (await deps.tokens.partnerCenter(cred)).token;
-  const customer = await deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
-
+  // An edit keeps its request's correlation id (every call made for a request carries the same one).
+  const editing = opts.requestId ? (await loadRequest(deps, opts.requestId)).value : undefined;
+  if (editing) assertRequester(editing, actor);
+  const correlationId = editing?.correlationId ?? deps.ids.newId();
   const user = {
     firstName: draft.firstName,
     lastName: draft.lastName,
@@ -63,13 +63,18 @@ export async function submitNewUserForm(
     forceChangePassword: draft.forceChangePassword,
     passwordGenerated: draft.passwordGenerated,
   };
+  // The pre-flight starts at once, beside the customer read it shares: the confirmation waits for the slowest
+  // upstream call, not for the customer read and then the checks (issue 16).
+  const pcToken = (await deps.tokens.partnerCenter(cred)).token;
+  const customerRead = deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
+  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId });
+  preflight.catch(() => undefined); // awaited below, unless the customer read fails first
+  const customer = await customerRead;
   const now = deps.clock.now().toISOString();
   const customerInfo = { id: customer.id, companyName: customer.companyName, defaultDomain: customer.defaultDomain };
 
   let request: UserRequest;
   if (opts.requestId) {
-    const existing = (await loadRequest(deps, opts.requestId)).value;
-    assertRequester(existing, actor);
     const result = await updateRequest(deps, opts.requestId, (current) => ({
       ...current,
       state: transition(current.state, { type: 'edit' }, deps.clock.now()),
@@ -105,7 +110,7 @@ export async function submitNewUserForm(
   }
   await keepPassword(deps, request.id, draft.password);
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
-  const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId });
+  const { checklist } = await preflight;
   return { kind: 'ready', request, customer, checklist };
 }
 

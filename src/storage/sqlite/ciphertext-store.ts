@@ -7,6 +7,9 @@ export class SqliteCiphertextStore implements CiphertextStore {
 
   async put(key: string, value: string): Promise<void> {
     this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    // On disk before the caller goes on: a password or the creator's identity must still be there after a power cut
+    // to finish a creation (database.ts, syncWal).
+    await this.store.syncWal();
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -15,7 +18,8 @@ export class SqliteCiphertextStore implements CiphertextStore {
 
   async delete(key: string): Promise<void> {
     const { changes } = this.store.statement('DELETE FROM secrets WHERE key = ?').run(key);
-    // secure_delete zeroed the row in the file; the checkpoint removes the WAL's older copies of its page.
-    if (changes > 0) this.store.checkpoint();
+    // secure_delete zeroed the row in the file; the checkpoint removes the WAL's older copies of its page (one
+    // checkpoint for the erases of the next few milliseconds; the erase is done when it has run).
+    if (changes > 0) await this.store.checkpointSoon();
   }
 }

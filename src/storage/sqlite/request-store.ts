@@ -7,6 +7,8 @@ import type { SqliteStore } from './database';
 
 type Row = { body: string; etag: string };
 
+const DURABLE_STATES: ReadonlySet<UserRequest['state']['kind']> = new Set(['creating', 'created', 'failed']);
+
 const INSERT = `INSERT INTO requests (id, etag, created_at, customer_id, requester_oid, state_kind, conversation_id, body)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
 const SWAP = `UPDATE requests SET etag = ?, created_at = ?, customer_id = ?, requester_oid = ?, state_kind = ?, conversation_id = ?, body = ?
@@ -32,6 +34,7 @@ export class SqliteRequestStore implements RequestStore {
       this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, JSON.stringify(request)).changes,
     );
     if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
+    await this.durable(request);
     return { value: structuredClone(request), etag };
   }
 
@@ -47,6 +50,7 @@ export class SqliteRequestStore implements RequestStore {
       if (!exists) throw new AppError('REQUEST_NOT_FOUND', `request ${request.id} not found`);
       throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
     }
+    await this.durable(request);
     return { value: structuredClone(request), etag: next };
   }
 
@@ -81,14 +85,24 @@ export class SqliteRequestStore implements RequestStore {
    * One guarded write and the request's deciders, in one transaction: the deciders are replaced only when the
    * write landed, so a lost compare-and-swap leaves nothing behind.
    */
+  /**
+   * The move that precedes a Partner Center call and the outcome of one are on disk before the caller goes on:
+   * exactly-once rests on them, and the WAL sync covers every earlier commit too (the draft, its password, the
+   * finish item). database.ts, syncWal.
+   */
+  private async durable(request: UserRequest): Promise<void> {
+    if (DURABLE_STATES.has(request.state.kind)) await this.store.syncWal();
+  }
+
   private write(request: UserRequest, guarded: () => number): number {
-    return this.store.db.transaction(() => {
+    const transaction = this.store.db.transaction(() => {
       const changes = guarded();
       if (changes === 0) return 0;
       this.store.statement(CLEAR_DECIDERS).run(request.id);
       for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
       return changes;
-    }).immediate();
+    });
+    return transaction.immediate();
   }
 
   /** Every request in one state, oldest first (through the state index). */

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * The benchmark's child processes (bot, echo bot, sandbox) and what the kernel says they used: CPU time of every
+ * thread (nanoseconds, /proc/<pid>/task/<tid>/schedstat) and resident memory, read from outside so measuring costs
+ * the measured process nothing.
+ */
+export class Child {
+  readonly lines: string[] = [];
+  private exited: Promise<number | null>;
+  private pending = new Map<number, (m: Record<string, unknown>) => void>();
+  private nextId = 1;
+  private partial = '';
+  /** Called for each JSON log line the process prints (the bot's pino lines). */
+  onLine?: (line: string) => void;
+
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+    proc.stdout?.on('data', (d: Buffer) => {
+      const text = this.partial + d.toString('utf8');
+      const parts = text.split('\n');
+      this.partial = parts.pop() ?? '';
+      for (const l of parts) {
+        if (this.onLine) this.onLine(l);
+        else this.keep(l);
+      }
+    });
+    proc.stderr?.on('data', (d: Buffer) => this.keep(d.toString('utf8')));
+    proc.on('message', (m: Record<string, unknown>) => {
+      const resolve = this.pending.get(m.id as number);
+      this.pending.delete(m.id as number);
+      resolve?.(m);
+    });
+  }
+
+  private keep(l: string): void {
+    this.lines.push(l);
+    if (this.lines.length > 200) this.lines.shift();
+  }
+
+  static start(name: string, args: string[], env: NodeJS.ProcessEnv, ipc = false): Child {
+    const proc = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
+    return new Child(name, proc);
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Waits for `GET url` to answer 200; returns the milliseconds since `since`. */
+  async waitReady(url: string, since: number, timeoutMs = 60_000): Promise<number> {
+    for (;;) {
+      if (!this.alive) throw new Error(`${this.name} exited while starting:\n${this.lines.slice(-20).join('\n')}`);
+      if (performance.now() - since > timeoutMs) throw new Error(`${this.name} did not answer ${url} in ${timeoutMs} ms`);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return performance.now() - since;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The `listening <url>` line the fixtures print. */
+  async listeningUrl(timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.lines.find((l) => l.startsWith('listening '));
+      if (line) return line.slice('listening '.length).trim();
+      if (!this.alive || Date.now() > deadline) throw new Error(`${this.name} did not start:\n${this.lines.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** A question to the bench preload over IPC. */
+  ask<T>(cmd: string): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, (m) => resolve(m as T));
+      this.proc.send({ cmd, id });
+    });
+  }
+
+  /** CPU time of all the process's threads, in milliseconds (nanosecond resolution). */
+  cpuMs(): number {
+    return cpuMs(this.pid);
+  }
+
+  rssMb(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export function cpuMs(pid: number): number {
+  const dir = `/proc/${pid}/task`;
+  if (!existsSync(dir)) return Number.NaN;
+  let ns = 0;
+  for (const tid of readdirSync(dir)) {
+    try {
+      ns += Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
+}
