@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError, ERROR_CODES } from '../errors';
 import type { RequestState } from './request-state';
 import { STORED_REQUEST_UPGRADES, type StoredRecord } from './stored-request-upgrades';
@@ -18,7 +18,7 @@ import type { UserRequest } from './user-request';
  *   instance (a rolling deploy on the Blob store) must not drop what it does not understand, such as a creation's
  *   stored progress, and repeat work because of it.
  *
- * Unknown fields: every object the request owns is `.strict()`. A stored version names exactly the fields it may
+ * Unknown fields: every object the request owns is strict (`z.strictObject`). A stored version names exactly the fields it may
  * hold, so a field the schema does not name means a record this version does not describe (a writer that forgot
  * to bump the version, or damage): it is refused (STORED_REQUEST_INVALID) rather than stripped (the next write
  * would silently lose it) or passed through (it would ride along unchecked and untyped). Writes are checked
@@ -29,75 +29,66 @@ import type { UserRequest } from './user-request';
 /** The version every write carries: one more than the last upgrade's input. */
 export const STORED_REQUEST_VERSION = STORED_REQUEST_UPGRADES.length;
 
-const actor = z.object({ oid: z.string(), name: z.string(), upn: z.string().optional(), teamsId: z.string().optional() }).strict();
-const who = z.object({ oid: z.string(), name: z.string() }).strict();
+const actor = z.strictObject({ oid: z.string(), name: z.string(), upn: z.string().optional(), teamsId: z.string().optional() });
+const who = z.strictObject({ oid: z.string(), name: z.string() });
 
-const failure = z
-  .object({
-    // A code a later build no longer has reads as INTERNAL: the request stays readable, its card says "something
-    // went wrong" with its correlation id, and nothing else about the record is loosened.
-    code: z.enum(ERROR_CODES).catch('INTERNAL'),
-    upstreamCode: z.string().optional(),
-    httpStatus: z.number().int().optional(),
-    correlationId: z.string().optional(),
-    retryable: z.boolean(),
-  })
-  .strict();
+const failure = z.strictObject({
+  // A code a later build no longer has reads as INTERNAL: the request stays readable, its card says "something
+  // went wrong" with its correlation id, and nothing else about the record is loosened.
+  code: z.enum(ERROR_CODES).catch('INTERNAL'),
+  upstreamCode: z.string().optional(),
+  httpStatus: z.number().int().optional(),
+  correlationId: z.string().optional(),
+  retryable: z.boolean(),
+});
 
-const createdUser = z.object({ id: z.string(), userPrincipalName: z.string(), displayName: z.string(), state: z.string() }).strict();
+const createdUser = z.strictObject({ id: z.string(), userPrincipalName: z.string(), displayName: z.string(), state: z.string() });
 
 const state = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('draft') }).strict(),
-  z.object({ kind: z.literal('pending-approval'), submittedAt: z.string(), expiresAt: z.string() }).strict(),
-  z.object({ kind: z.literal('creating'), by: actor, startedAt: z.string(), attempt: z.number().int().positive() }).strict(),
-  z.object({ kind: z.literal('created'), by: actor, at: z.string(), user: createdUser, passwordRevealUntil: z.string().optional() }).strict(),
-  z.object({ kind: z.literal('failed'), by: actor, at: z.string(), failure, attempt: z.number().int().positive() }).strict(),
-  z.object({ kind: z.literal('rejected'), by: actor, at: z.string(), reason: z.string() }).strict(),
-  z.object({ kind: z.literal('cancelled'), by: actor, at: z.string() }).strict(),
-  z.object({ kind: z.literal('expired'), at: z.string() }).strict(),
+  z.strictObject({ kind: z.literal('draft') }),
+  z.strictObject({ kind: z.literal('pending-approval'), submittedAt: z.string(), expiresAt: z.string() }),
+  z.strictObject({ kind: z.literal('creating'), by: actor, startedAt: z.string(), attempt: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('created'), by: actor, at: z.string(), user: createdUser, passwordRevealUntil: z.string().optional() }),
+  z.strictObject({ kind: z.literal('failed'), by: actor, at: z.string(), failure, attempt: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('rejected'), by: actor, at: z.string(), reason: z.string() }),
+  z.strictObject({ kind: z.literal('cancelled'), by: actor, at: z.string() }),
+  z.strictObject({ kind: z.literal('expired'), at: z.string() }),
 ]);
 
-const requestedUser = z
-  .object({
-    firstName: z.string(),
-    lastName: z.string(),
-    displayName: z.string(),
-    userName: z.string(),
-    domain: z.string(),
-    userPrincipalName: z.string(),
-    usageLocation: z.string(),
-    immutableId: z.string().optional(),
-    forceChangePassword: z.boolean(),
-    passwordGenerated: z.boolean(),
-  })
-  .strict();
+const requestedUser = z.strictObject({
+  firstName: z.string(),
+  lastName: z.string(),
+  displayName: z.string(),
+  userName: z.string(),
+  domain: z.string(),
+  userPrincipalName: z.string(),
+  usageLocation: z.string(),
+  immutableId: z.string().optional(),
+  forceChangePassword: z.boolean(),
+  passwordGenerated: z.boolean(),
+});
 
-const auditEntry = z.object({ at: z.string(), event: z.string(), actor: who.optional(), correlationId: z.string().optional(), detail: z.string().optional() }).strict();
+const auditEntry = z.strictObject({ at: z.string(), event: z.string(), actor: who.optional(), correlationId: z.string().optional(), detail: z.string().optional() });
 
 /** The current stored shape: `UserRequest` plus its version. */
-export const storedRequestSchema = z
-  .object({
-    schemaVersion: z.literal(STORED_REQUEST_VERSION),
-    id: z.string().min(1),
-    mode: z.enum(['personal', 'approval']),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    requester: actor,
-    customer: z.object({ id: z.string(), companyName: z.string(), defaultDomain: z.string().optional() }).strict(),
-    user: requestedUser,
-    ticket: z.string().optional(),
-    msRequestId: z.string(),
-    correlationId: z.string(),
-    state,
-    history: z.array(auditEntry),
-    card: z.object({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).strict().optional(),
-    checksAtSubmit: z.array(z.object({ id: z.string(), status: z.enum(['ok', 'warning', 'blocked', 'not-checked']), text: z.string() }).strict()).optional(),
-    passwordDelivery: z
-      .object({ sentTo: z.array(z.string()), waitingFor: z.array(z.object({ teamsId: z.string(), oid: z.string(), name: z.string() }).strict()) })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const storedRequestSchema = z.strictObject({
+  schemaVersion: z.literal(STORED_REQUEST_VERSION),
+  id: z.string().min(1),
+  mode: z.enum(['personal', 'approval']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  requester: actor,
+  customer: z.strictObject({ id: z.string(), companyName: z.string(), defaultDomain: z.string().optional() }),
+  user: requestedUser,
+  ticket: z.string().optional(),
+  msRequestId: z.string(),
+  correlationId: z.string(),
+  state,
+  history: z.array(auditEntry),
+  card: z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).optional(),
+  checksAtSubmit: z.array(z.strictObject({ id: z.string(), status: z.enum(['ok', 'warning', 'blocked', 'not-checked']), text: z.string() })).optional(),
+  passwordDelivery: z.strictObject({ sentTo: z.array(z.string()), waitingFor: z.array(z.strictObject({ teamsId: z.string(), oid: z.string(), name: z.string() })) }).optional(),
+});
 
 // The schema and the types the core works with must describe the same thing: this fails to compile when a field
 // is added to (or changed in) one and not the other, optional fields included.
