@@ -73,7 +73,7 @@ const auditEntry = z.strictObject({ at: z.string(), event: z.string(), actor: wh
 /** The current stored shape: `UserRequest` plus its version. */
 export const storedRequestSchema = z.strictObject({
   schemaVersion: z.literal(STORED_REQUEST_VERSION),
-  id: z.string().min(1),
+  id: z.string(),
   mode: z.enum(['personal', 'approval']),
   createdAt: z.string(),
   updatedAt: z.string(),
