@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
 import { STORED_REQUEST_VERSION } from '../../../src/core/approval/stored-request';
 import type { SqliteStore } from '../../../src/storage/sqlite-store';
-import { ERROR_TEXT } from '../../../src/teams/error-text';
 import { BotHarness, cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
 import { cardOf } from '../../support/recording-connector';
 
 /**
  * The bot after an upgrade, over HTTP: a channel request whose stored record is in the shape builds before the
  * stored-request schema wrote (no `schemaVersion`, the expiry beside the state) is shown, approved and created
  * like any other, and its next write is the current version. A stored record this build cannot read answers the
- * click with its error code's words (invoke 200), sends nothing to Partner Center, and is logged by id.
+ * click with an error card carrying its code (invoke 200), sends nothing to Partner Center, and is logged by id.
  */
 describe('requests stored by an older build', () => {
   const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false } });
@@ -60,7 +60,7 @@ describe('requests stored by an older build', () => {
     expect(stored.state.kind).toBe('created');
   });
 
-  it('a record no version describes: the click gets STORED_REQUEST_INVALID words with status 200, nothing is created, the log names the id only', async () => {
+  it('a record no version describes: the click gets a STORED_REQUEST_INVALID card with status 200, nothing is created, the log names the id only', async () => {
     const requestId = await raise('legacy.damaged', 'ch-legacy-2');
     const body = raw(requestId);
     // An `approved` state: never stored by any build.
@@ -68,7 +68,7 @@ describe('requests stored by an older build', () => {
 
     const res = await bot.executeInChannel(cleo, 'approve', { requestId }, 'ch-legacy-2');
     expect(res.status).toBe(200);
-    expect(cardText(invokeCard(res))).toContain(ERROR_TEXT.STORED_REQUEST_INVALID.title);
+    expect(errorCodeOf(invokeCard(res))).toBe('STORED_REQUEST_INVALID');
     await bot.app.teams.background.drain();
     expect(await createsFor('legacy.damaged')).toHaveLength(0);
 
@@ -85,6 +85,6 @@ describe('requests stored by an older build', () => {
     rewrite(requestId, { ...body, schemaVersion: STORED_REQUEST_VERSION + 1 });
     const newer = await bot.executeInChannel(cleo, 'refreshRequest', { requestId }, 'ch-legacy-2');
     expect(newer.status).toBe(200);
-    expect(cardText(invokeCard(newer))).toContain(ERROR_TEXT.STORED_REQUEST_TOO_NEW.title);
+    expect(errorCodeOf(invokeCard(newer))).toBe('STORED_REQUEST_TOO_NEW');
   });
 });
