@@ -85,11 +85,18 @@ export const hiddenV0 = {
   history: [{ at: '2026-03-01T09:01:00.000Z', event: 'created', correlationId: 'corr-legacy-hidden', detail: 'object id obj-2' }],
 };
 
-/** A creation in flight when the old build stopped (the recovery query must find it), expiry left over. */
+/**
+ * A creation in flight when the old build stopped (the recovery query must find it), expiry left over, with the
+ * creation sequence's progress that the last build before versions already stored.
+ */
 export const creatingV0 = {
   ...base('legacy-creating', '2026-03-01T12:00:00.000Z'),
   mode: 'approval',
   state: { kind: 'creating', by: cleo, startedAt: '2026-03-01T12:04:00.000Z', attempt: 1 },
+  steps: [
+    { name: 'create-user', status: 'pending' },
+    { name: 'present-outcome', status: 'pending' },
+  ],
   history: [{ at: '2026-03-01T12:04:00.000Z', event: 'approved', actor: { oid: 'oid-cleo', name: 'Cleo Approver' } }],
   expiresAt: '2026-03-02T12:00:05.000Z',
 };

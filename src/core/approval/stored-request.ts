@@ -68,6 +68,14 @@ const requestedUser = z.strictObject({
   passwordGenerated: z.boolean(),
 });
 
+/** A step of the creation sequence (src/core/creation/sequence.ts); a failed step's code is read like a failure's. */
+const stepProgress = z.strictObject({
+  name: z.string(),
+  status: z.enum(['pending', 'done', 'failed', 'skipped']),
+  code: z.enum(ERROR_CODES).optional().catch('INTERNAL'),
+  at: z.string().optional(),
+});
+
 const auditEntry = z.strictObject({ at: z.string(), event: z.string(), actor: who.optional(), correlationId: z.string().optional(), detail: z.string().optional() });
 
 /** The current stored shape: `UserRequest` plus its version. */
@@ -88,6 +96,8 @@ export const storedRequestSchema = z.strictObject({
   card: z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).optional(),
   checksAtSubmit: z.array(z.strictObject({ id: z.string(), status: z.enum(['ok', 'warning', 'blocked', 'not-checked']), text: z.string() })).optional(),
   passwordDelivery: z.strictObject({ sentTo: z.array(z.string()), waitingFor: z.array(z.strictObject({ teamsId: z.string(), oid: z.string(), name: z.string() })) }).optional(),
+  // Builds before schema versions already wrote it (version 0 records may carry it): it needs no upgrade.
+  steps: z.array(stepProgress).optional(),
 });
 
 // The schema and the types the core works with must describe the same thing: this fails to compile when a field

@@ -105,6 +105,7 @@ describe.each([
 
     expect((await store.get(hiddenV0.id))!.value.state).toEqual(hiddenV0.state);
     expect((await store.get(creatingV0.id))!.value.state).toEqual(creatingV0.state);
+    expect((await store.get(creatingV0.id))!.value.steps).toEqual(creatingV0.steps);
     expect((await store.get(failedV0.id))!.value.state).toEqual(failedV0.state);
   });
 

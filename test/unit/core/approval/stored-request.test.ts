@@ -68,6 +68,10 @@ describe('stored request schema: the current version', () => {
       card: { conversation: { conversation: { id: '19:x@thread.tacv2', conversationType: 'channel' }, serviceUrl: 'https://smba.example/' }, activityId: 'a1' },
       checksAtSubmit: [{ id: 'gdap-role', status: 'ok', text: 'ok' }],
       passwordDelivery: { sentTo: ['29:ada'], waitingFor: [{ teamsId: '29:erin', oid: 'oid-erin', name: 'Erin' }] },
+      steps: [
+        { name: 'create-user', status: 'failed', code: 'THROTTLED', at },
+        { name: 'present-outcome', status: 'pending' },
+      ],
     });
     const text = encodeStoredRequest(request);
     expect(JSON.parse(text).schemaVersion).toBe(STORED_REQUEST_VERSION);
@@ -79,8 +83,8 @@ describe('stored request schema: the current version', () => {
 
   it('a field no version names is refused, on the request and inside its state, naming the field but not its value', () => {
     const stored = JSON.parse(encodeStoredRequest(current({ kind: 'draft' })));
-    expect(codeOf(() => decodeStoredRequest({ ...stored, steps: ['licence'] }))).toBe('STORED_REQUEST_INVALID');
-    expect(messageOf(() => decodeStoredRequest({ ...stored, steps: ['licence'] }))).toMatch(/unknown field\(s\) steps/);
+    expect(codeOf(() => decodeStoredRequest({ ...stored, licences: ['E3'] }))).toBe('STORED_REQUEST_INVALID');
+    expect(messageOf(() => decodeStoredRequest({ ...stored, licences: ['E3'] }))).toMatch(/unknown field\(s\) licences/);
     expect(codeOf(() => decodeStoredRequest({ ...stored, state: { kind: 'draft', note: 'x' } }))).toBe('STORED_REQUEST_INVALID');
     expect(codeOf(() => decodeStoredRequest({ ...stored, requester: { ...stored.requester, role: 'admin' } }))).toBe('STORED_REQUEST_INVALID');
   });
@@ -122,7 +126,7 @@ describe('stored request schema: the current version', () => {
   });
 
   it('refuses to write a shape it would refuse to read (INTERNAL), so nothing unreadable is ever stored', () => {
-    const bad = { ...current({ kind: 'draft' }), steps: ['licence'] } as unknown as UserRequest;
+    const bad = { ...current({ kind: 'draft' }), licences: ['E3'] } as unknown as UserRequest;
     expect(codeOf(() => encodeStoredRequest(bad))).toBe('INTERNAL');
     const noExpiry = current({ kind: 'pending-approval', submittedAt: at } as unknown as RequestState);
     expect(codeOf(() => encodeStoredRequest(noExpiry))).toBe('INTERNAL');
@@ -152,6 +156,7 @@ describe('stored request schema: version 0 (no schemaVersion) upgraded on read',
     expect(decodeStoredRequest(structuredClone(hiddenV0)).state).toEqual(hiddenV0.state);
     expect(decodeStoredRequest(structuredClone(hiddenV0)).user.immutableId).toBe('imm-7');
     expect(decodeStoredRequest(structuredClone(creatingV0)).state).toEqual(creatingV0.state);
+    expect(decodeStoredRequest(structuredClone(creatingV0)).steps).toEqual(creatingV0.steps);
     expect(decodeStoredRequest(structuredClone(failedV0)).state).toEqual(failedV0.state);
     for (const legacy of [hiddenV0, creatingV0, failedV0]) expect(decodeStoredRequest(structuredClone(legacy))).not.toHaveProperty('expiresAt');
   });
