@@ -96,7 +96,16 @@ export const storedRequestSchema = z.strictObject({
   card: z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).optional(),
   checksAtSubmit: z.array(z.strictObject({ id: z.string(), status: z.enum(['ok', 'warning', 'blocked', 'not-checked']), text: z.string() })).optional(),
   passwordDelivery: z.strictObject({ sentTo: z.array(z.string()), waitingFor: z.array(z.strictObject({ teamsId: z.string(), oid: z.string(), name: z.string() })) }).optional(),
-  // Builds before schema versions already wrote it (version 0 records may carry it): it needs no upgrade.
+  // These three were written by builds before schema versions too (version 0 records may carry them), so they
+  // need no upgrade.
+  template: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+  onboarding: z
+    .strictObject({
+      licences: z.array(z.strictObject({ skuId: z.string(), name: z.string() })),
+      groups: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+      profile: z.strictObject({ jobTitle: z.string().optional(), department: z.string().optional(), officeLocation: z.string().optional(), companyName: z.string().optional() }),
+    })
+    .optional(),
   steps: z.array(stepProgress).optional(),
 });
 
