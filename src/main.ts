@@ -91,6 +91,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       : config.storage === 'sqlite'
         ? { kind: 'sqlite', dataDir: config.dataDir }
         : { kind: 'memory' },
+    { log: logger },
   );
   stops.push(() => stores.close());
   if (config.sandbox) {

@@ -70,6 +70,10 @@ export const ERROR_CODES = [
   'TICKET_REQUIRED',
   // The bot's own storage
   'STORAGE_UNAVAILABLE',
+  // A stored request this build cannot read: damaged or in no known shape, or written by a newer build
+  // (src/core/approval/stored-request.ts).
+  'STORED_REQUEST_INVALID',
+  'STORED_REQUEST_TOO_NEW',
   // The edge
   'UNKNOWN_ACTION',
   'INTERNAL',

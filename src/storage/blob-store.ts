@@ -1,4 +1,5 @@
 import type { StoragePipelineOptions } from '@azure/storage-blob';
+import type { Logger } from '../core/ports';
 import { BlobCiphertextStore } from './blob/ciphertext-store';
 import { DEFAULT_BLOB_PIPELINE, openContainer } from './blob/container';
 import { BlobDueWorkStore } from './blob/due-work-store';
@@ -34,12 +35,14 @@ export interface BlobStoreOptions {
   container: string;
   /** Retries, timeouts, extra policies (tests count requests with one). */
   pipeline?: StoragePipelineOptions;
+  /** Where unreadable stored requests are reported (see RequestCodec). */
+  log?: Logger;
 }
 
 export async function openBlobStores(options: BlobStoreOptions): Promise<Stores> {
   const container = await openContainer(options.connectionString, options.container, options.pipeline ?? DEFAULT_BLOB_PIPELINE);
   return {
-    requests: new BlobRequestStore(container),
+    requests: new BlobRequestStore(container, undefined, options.log),
     ciphertexts: new BlobCiphertextStore(container),
     dueWork: new BlobDueWorkStore(container),
     keyValues: new BlobKeyValueStore(container),

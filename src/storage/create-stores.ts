@@ -6,6 +6,7 @@ import { openSqliteStores } from './sqlite-store';
 import { MemoryTemplateStore } from './memory-template-store';
 import type { Stores } from './stores';
 import { AppError } from '../core/errors';
+import type { Logger } from '../core/ports';
 
 export type { Stores } from './stores';
 
@@ -20,9 +21,12 @@ export type StorageConfig =
   | { kind: 'sqlite'; dataDir: string }
   | { kind: 'blob'; connectionString: string; container: string };
 
-/** Async because the Blob store checks (and creates) its container before the bot starts taking messages. */
-export async function createStores(config: StorageConfig): Promise<Stores> {
-  const stores = await openStores(config);
+/**
+ * Async because the Blob store checks (and creates) its container before the bot starts taking messages. `log`
+ * receives the stored requests that cannot be read (ids, codes and field paths; never a value).
+ */
+export async function createStores(config: StorageConfig, opts: { log?: Logger } = {}): Promise<Stores> {
+  const stores = await openStores(config, opts.log);
   return {
     requests: storageErrorsAsAppErrors(stores.requests),
     ciphertexts: storageErrorsAsAppErrors(stores.ciphertexts),
@@ -55,11 +59,11 @@ function storageErrorsAsAppErrors<T extends object>(store: T): T {
   });
 }
 
-async function openStores(config: StorageConfig): Promise<Stores> {
+async function openStores(config: StorageConfig, log: Logger | undefined): Promise<Stores> {
   switch (config.kind) {
     case 'memory':
       return {
-        requests: new MemoryRequestStore(),
+        requests: new MemoryRequestStore({ log }),
         ciphertexts: new MemoryCiphertextStore(),
         dueWork: new MemoryDueWorkStore(),
         keyValues: new MemoryKeyValueStore(),
@@ -67,11 +71,11 @@ async function openStores(config: StorageConfig): Promise<Stores> {
         close: async () => undefined,
       };
     case 'sqlite':
-      return openSqliteStores(config.dataDir);
+      return openSqliteStores(config.dataDir, log);
     case 'blob': {
       // Loaded only here: the Azure Storage SDK costs ≈ 0.4 s of start-up that sqlite and memory never need.
       const { openBlobStores } = await import('./blob-store');
-      return openBlobStores({ connectionString: config.connectionString, container: config.container });
+      return openBlobStores({ connectionString: config.connectionString, container: config.container, log });
     }
   }
 }

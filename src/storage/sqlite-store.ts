@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Logger } from '../core/ports';
 import { SqliteStore } from './sqlite/database';
 import { SqliteCiphertextStore } from './sqlite/ciphertext-store';
 import { SqliteDueWorkStore } from './sqlite/due-work-store';
@@ -22,10 +23,11 @@ export { SqliteKeyValueStore } from './sqlite/key-value-store';
 /** The file name inside DATA_DIR (the name the first release used, so existing files are picked up). */
 export const SQLITE_FILE_NAME = 'partner-user-desk.db';
 
-export function openSqliteStores(dataDir: string): Stores {
+/** `log`: where unreadable stored requests are reported (see RequestCodec). */
+export function openSqliteStores(dataDir: string, log?: Logger): Stores {
   const db = new SqliteStore(join(dataDir, SQLITE_FILE_NAME));
   return {
-    requests: new SqliteRequestStore(db),
+    requests: new SqliteRequestStore(db, log),
     ciphertexts: new SqliteCiphertextStore(db),
     dueWork: new SqliteDueWorkStore(db),
     keyValues: new SqliteKeyValueStore(db),

@@ -69,6 +69,8 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TICKET_REQUIRED: { title: 'Ticket required', text: 'The template you chose requires a ticket or reference number for every new user.', todo: 'Enter the ticket number and review again.' },
   UNKNOWN_ACTION: { title: 'Unknown action', text: 'This card sent an action the bot does not know.', todo: 'Send "new user" to start again.' },
   STORAGE_UNAVAILABLE: { title: 'Storage not reachable', text: 'The bot could not read or save this request in its storage just now.', todo: 'Try again in a minute; a step already done is not repeated. If it keeps happening, ask your administrator to check the bot\'s storage (the SQLite data folder or the Azure Storage account).' },
+  STORED_REQUEST_INVALID: { title: 'This request cannot be read', text: 'The bot\'s stored copy of this request is damaged or in a form this version of the bot does not know, so it cannot act on it. Nothing was sent to Partner Center.', todo: 'Start a new request with "new user". Your administrator can find the request id in the bot\'s log.' },
+  STORED_REQUEST_TOO_NEW: { title: 'Saved by a newer version of the bot', text: 'This request was saved by a newer version of the bot than the one that answered you, so this one leaves it alone.', todo: 'Try again in a few minutes (an update is probably being rolled out). If it keeps happening, ask your administrator to update every instance of the bot.' },
   INTERNAL: { title: 'Something went wrong', text: 'The bot hit an unexpected problem.', todo: 'Try again; if it persists, report the reference below to your administrator.' },
 };
 

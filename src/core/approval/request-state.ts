@@ -3,8 +3,15 @@ import { AppError, type ErrorCode } from '../errors';
 /**
  * The life of a new-user request as an explicit state machine. Personal chat goes
  * `draft → creating → created | failed`; a channel request goes
- * `pending-approval → approved → creating → created | failed`. `rejected`, `cancelled`, `expired` and `created`
+ * `draft → pending-approval → creating → created | failed`. `rejected`, `cancelled`, `expired` and `created`
  * are final. No boolean flags anywhere: what may happen next follows from `kind` alone.
+ *
+ * There is no `approved` state: an approval claims the creation in the same compare-and-swap (two approvers
+ * clicking together must produce one creation), so "approved but not yet creating" never exists in the store.
+ * The approval is recorded where it is read: `creating.by` / `failed.by` / `created.by` and the history.
+ *
+ * Times that only mean something in one state live in that state: the expiry of an undecided request in
+ * `pending-approval`, the end of the password's display in `created`. A state change drops them with it.
  */
 
 /** Who did something. `teamsId` is the Teams user id (for 1:1 messages); `oid` the Entra object id. */
@@ -33,10 +40,14 @@ export interface CreatedUserInfo {
 
 export type RequestState =
   | { kind: 'draft' }
-  | { kind: 'pending-approval'; submittedAt: string }
-  | { kind: 'approved'; by: Actor; at: string }
+  /** `expiresAt`: when the undecided request expires (ISO time); the expire-request due work is keyed to it. */
+  | { kind: 'pending-approval'; submittedAt: string; expiresAt: string }
   | { kind: 'creating'; by: Actor; startedAt: string; attempt: number }
-  | { kind: 'created'; by: Actor; at: string; user: CreatedUserInfo }
+  /**
+   * `passwordRevealUntil`: while the temporary password is still shown in a result message, when it must be
+   * removed (ISO time); absent once it has been removed.
+   */
+  | { kind: 'created'; by: Actor; at: string; user: CreatedUserInfo; passwordRevealUntil?: string }
   | { kind: 'failed'; by: Actor; at: string; failure: FailureInfo; attempt: number }
   | { kind: 'rejected'; by: Actor; at: string; reason: string }
   | { kind: 'cancelled'; by: Actor; at: string }
@@ -45,10 +56,11 @@ export type RequestState =
 export type RequestStateKind = RequestState['kind'];
 
 export type RequestEvent =
-  | { type: 'submit-for-approval' }
+  | { type: 'submit-for-approval'; expiresAt: string }
+  /** Approving starts the creation with the approver's identity (see above: no separate `approved` state). */
   | { type: 'approve'; by: Actor }
   | { type: 'start-create'; by: Actor }
-  | { type: 'succeed'; user: CreatedUserInfo }
+  | { type: 'succeed'; user: CreatedUserInfo; passwordRevealUntil: string }
   | { type: 'fail'; failure: FailureInfo }
   | { type: 'retry'; by: Actor }
   | { type: 'edit' }
@@ -75,21 +87,18 @@ export function transition(state: RequestState, event: RequestEvent, now: Date):
   switch (state.kind) {
     case 'draft':
       if (event.type === 'start-create') return { kind: 'creating', by: event.by, startedAt: at, attempt: 1 };
-      if (event.type === 'submit-for-approval') return { kind: 'pending-approval', submittedAt: at };
+      if (event.type === 'submit-for-approval') return { kind: 'pending-approval', submittedAt: at, expiresAt: event.expiresAt };
       if (event.type === 'edit') return { kind: 'draft' };
       if (event.type === 'cancel') return { kind: 'cancelled', by: event.by, at };
       return illegal(state, event);
     case 'pending-approval':
-      if (event.type === 'approve') return { kind: 'approved', by: event.by, at };
+      if (event.type === 'approve') return { kind: 'creating', by: event.by, startedAt: at, attempt: 1 };
       if (event.type === 'reject') return { kind: 'rejected', by: event.by, at, reason: event.reason };
       if (event.type === 'cancel') return { kind: 'cancelled', by: event.by, at };
       if (event.type === 'expire') return { kind: 'expired', at };
       return illegal(state, event);
-    case 'approved':
-      if (event.type === 'start-create') return { kind: 'creating', by: event.by, startedAt: at, attempt: 1 };
-      return illegal(state, event);
     case 'creating':
-      if (event.type === 'succeed') return { kind: 'created', by: state.by, at, user: event.user };
+      if (event.type === 'succeed') return { kind: 'created', by: state.by, at, user: event.user, passwordRevealUntil: event.passwordRevealUntil };
       if (event.type === 'fail') return { kind: 'failed', by: state.by, at, failure: event.failure, attempt: state.attempt };
       return illegal(state, event);
     case 'failed':
@@ -104,4 +113,15 @@ export function transition(state: RequestState, event: RequestEvent, now: Date):
     case 'expired':
       return illegal(state, event);
   }
+}
+
+/**
+ * A created request with its password display window moved (shown again later: a new window from now) or ended
+ * (`undefined`: the password has been removed from its message). Not a transition: the request stays `created`.
+ * Any other state is returned as it is: only a created user has a password on show.
+ */
+export function withPasswordRevealUntil(state: RequestState, until: string | undefined): RequestState {
+  if (state.kind !== 'created') return state;
+  const { passwordRevealUntil: _old, ...rest } = state;
+  return until === undefined ? rest : { ...rest, passwordRevealUntil: until };
 }

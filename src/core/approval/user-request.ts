@@ -40,6 +40,11 @@ export interface CardLocation {
   activityId: string;
 }
 
+/**
+ * A new-user request as the core works with it. What is stored is this plus a `schemaVersion`
+ * (src/core/approval/stored-request.ts): a field added, removed or moved here is a new stored version with an
+ * upgrade function, and the schema there must name it (a compile-time check fails until it does).
+ */
 export interface UserRequest {
   id: string;
   mode: 'personal' | 'approval';
@@ -66,10 +71,6 @@ export interface UserRequest {
   onboarding?: RequestedOnboarding;
   /** The pre-flight checks as the requester saw them when submitting, shown on the approval card. */
   checksAtSubmit?: Array<{ id: string; status: 'ok' | 'warning' | 'blocked' | 'not-checked'; text: string }>;
-  /** When an undecided approval request expires (ISO time). */
-  expiresAt?: string;
-  /** When the password must be removed from the result message (ISO time), while it is still shown. */
-  passwordRevealUntil?: string;
   /**
    * Who has had the password privately (Teams user ids), and who could not be reached (Teams refused a 1:1 chat:
    * the app is not installed for them) and gets it on their next 1:1 turn. Never a password.
@@ -89,6 +90,16 @@ export interface StepProgress {
   status: 'pending' | 'done' | 'failed' | 'skipped';
   code?: ErrorCode;
   at?: string;
+}
+
+/** When an undecided approval request expires (ISO time): only a `pending-approval` request has one. */
+export function expiresAtOf(request: Pick<UserRequest, 'state'>): string | undefined {
+  return request.state.kind === 'pending-approval' ? request.state.expiresAt : undefined;
+}
+
+/** When the temporary password must be removed from the result message, while it is still shown (ISO time). */
+export function passwordRevealUntilOf(request: Pick<UserRequest, 'state'>): string | undefined {
+  return request.state.kind === 'created' ? request.state.passwordRevealUntil : undefined;
 }
 
 /** A value with the eTag it was read at; writes compare it (optimistic concurrency). */

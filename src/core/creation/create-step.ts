@@ -97,8 +97,11 @@ export async function performCreate(
         ? undefined
         : {
             ...current,
-            state: transition(current.state, { type: 'succeed', user: { id: created.id, userPrincipalName: created.userPrincipalName, displayName: created.displayName, state: created.state } }, deps.clock.now()),
-            passwordRevealUntil: revealUntil,
+            state: transition(
+              current.state,
+              { type: 'succeed', user: { id: created.id, userPrincipalName: created.userPrincipalName, displayName: created.displayName, state: created.state }, passwordRevealUntil: revealUntil },
+              deps.clock.now(),
+            ),
             steps: withStep(current.steps, { name: CREATE_USER, status: 'done', at: now() }),
             history: [...current.history, { at: now(), event: 'created', correlationId: current.correlationId, detail: `object id ${created.id}` }],
           },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dueKeys, type DueItem } from '../approval/due-work';
-import type { CardLocation, UserRequest } from '../approval/user-request';
+import { withPasswordRevealUntil } from '../approval/request-state';
+import { passwordRevealUntilOf, type CardLocation, type UserRequest } from '../approval/user-request';
 import type { CreationPresenter, PasswordRecipient } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { passwordDelivered, passwordHidden } from '../use-cases/password-lifetime';
@@ -79,7 +80,7 @@ export async function handOverWaiting(deps: UseCaseDeps, requestId: string, oid:
     return undefined;
   }
   // Shown late: visible for the full time from now, like a result card shown after a restart.
-  const shown = { ...request, passwordRevealUntil: revealUntil(deps) };
+  const shown = { ...request, state: withPasswordRevealUntil(request.state, revealUntil(deps)) };
   const location = await show(shown, password);
   if (location) await scheduleHide(deps, shown, claimed, location);
   await erasePasswordIfEveryoneHasIt(deps, request);
@@ -97,7 +98,7 @@ export function revealUntil(deps: UseCaseDeps): string {
  * message: two messages that carried the password are both hidden.
  */
 export async function scheduleHide(deps: UseCaseDeps, request: UserRequest, where: string, location: CardLocation): Promise<void> {
-  const dueAt = request.passwordRevealUntil;
+  const dueAt = passwordRevealUntilOf(request);
   if (!dueAt) return;
   await deps.dueWork.schedule({ key: dueKeys.hide(request.id, `${where}:${location.activityId}`), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
 }

@@ -1,4 +1,5 @@
-import type { UserRequest } from '../approval/user-request';
+import { withPasswordRevealUntil } from '../approval/request-state';
+import { passwordRevealUntilOf, type UserRequest } from '../approval/user-request';
 import type { CreationPresenter } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { passwordDelivered } from '../use-cases/password-lifetime';
@@ -31,7 +32,7 @@ export function presentOutcomeStep(deps: UseCaseDeps, presenter: CreationPresent
       if (!ctx.memo.createdHere) {
         // Shown late (the process died before the result reached people): visible for the full time from now.
         const until = revealUntil(deps);
-        request = (await updateRequest(deps, request.id, (current) => ({ ...current, passwordRevealUntil: until }))).request;
+        request = (await updateRequest(deps, request.id, (current) => ({ ...current, state: withPasswordRevealUntil(current.state, until) }))).request;
       }
       if (request.mode === 'approval') {
         const current = await deliverPrivately(deps, presenter, request, password, settings);
@@ -57,5 +58,6 @@ export function presentOutcomeStep(deps: UseCaseDeps, presenter: CreationPresent
  * late duplicate finish) would take the password away early.
  */
 function stillShownOnItsCard(deps: UseCaseDeps, request: UserRequest): boolean {
-  return request.mode === 'personal' && request.state.kind === 'created' && Boolean(request.passwordRevealUntil) && Date.parse(request.passwordRevealUntil!) > deps.clock.now().getTime();
+  const until = passwordRevealUntilOf(request);
+  return request.mode === 'personal' && until !== undefined && Date.parse(until) > deps.clock.now().getTime();
 }

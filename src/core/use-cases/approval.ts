@@ -1,5 +1,5 @@
 import { transition, type Actor } from '../approval/request-state';
-import { cardAfterClick, type UserRequest } from '../approval/user-request';
+import { cardAfterClick, expiresAtOf, type UserRequest } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from './deps';
@@ -35,8 +35,7 @@ export async function submitForApproval(deps: UseCaseDeps, actor: Actor, request
       : {
           ...current,
           mode: 'approval',
-          state: transition(current.state, { type: 'submit-for-approval' }, deps.clock.now()),
-          expiresAt,
+          state: transition(current.state, { type: 'submit-for-approval', expiresAt }, deps.clock.now()),
           history: [...current.history, { at: at(deps), event: 'submitted-for-approval', actor: who(actor) }],
         },
   );
@@ -94,7 +93,7 @@ export type DecisionOutcome = { changed: true; request: UserRequest } | { change
 export type ApprovalOutcome = { changed: true; request: UserRequest; checked?: Checklist } | { changed: false; request: UserRequest };
 
 /**
- * Approves and claims the creation in one compare-and-swap (`pending-approval → approved → creating`), so two
+ * Approves and claims the creation in one compare-and-swap (`pending-approval → creating`), so two
  * approvers clicking together produce one creation: the loser gets `changed: false` and the current state.
  */
 export async function approve(deps: UseCaseDeps, cred: UserCredential, approver: Actor, requestId: string, policy: ApprovalPolicy, card?: UserRequest['card']): Promise<ApprovalOutcome> {
@@ -104,11 +103,10 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'pending-approval') return undefined;
-    const approved = transition(current.state, { type: 'approve', by: approver }, deps.clock.now());
     return {
       ...current,
       card: cardAfterClick(current.card, card),
-      state: transition(approved, { type: 'start-create', by: approver }, deps.clock.now()),
+      state: transition(current.state, { type: 'approve', by: approver }, deps.clock.now()),
       steps: freshProgress(),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
@@ -150,13 +148,14 @@ export async function reject(deps: UseCaseDeps, cred: UserCredential, approver: 
 export async function expireIfDue(deps: UseCaseDeps, requestId: string, dueAt?: string): Promise<DecisionOutcome> {
   const now = deps.clock.now();
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
-    const due = current.expiresAt && new Date(current.expiresAt).getTime() <= now.getTime();
+    const expiresAt = expiresAtOf(current);
+    const due = expiresAt && new Date(expiresAt).getTime() <= now.getTime();
     if (current.state.kind !== 'pending-approval' || !due) return undefined;
     return { ...current, state: transition(current.state, { type: 'expire' }, now), history: [...current.history, { at: now.toISOString(), event: 'expired' }] };
   });
   if (changed) await deps.vault.erase(requestId);
-  else if (request.state.kind === 'pending-approval' && request.expiresAt && request.expiresAt !== dueAt) {
-    await deps.dueWork.schedule({ key: dueKeys.expire(request.id), kind: 'expire-request', requestId: request.id, dueAt: request.expiresAt });
+  else if (request.state.kind === 'pending-approval' && request.state.expiresAt !== dueAt) {
+    await deps.dueWork.schedule({ key: dueKeys.expire(request.id), kind: 'expire-request', requestId: request.id, dueAt: request.state.expiresAt });
   }
   return changed ? { changed: true, request } : { changed: false, request };
 }

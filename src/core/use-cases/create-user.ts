@@ -1,4 +1,4 @@
-import { transition, type Actor } from '../approval/request-state';
+import { transition, type Actor, type RequestStateKind } from '../approval/request-state';
 import { cardAfterClick, type CardLocation, type UserRequest } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { UserCredential } from '../ports';
@@ -30,7 +30,7 @@ export async function startCreate(
   if (value.mode === 'personal') assertRequester(value, actor);
   // An approval request is only ever created after an approval: a draft of one (an edited failed request) must
   // go back to its approvers, never be created by whoever clicks Create.
-  const claimable = kind === 'retry' ? ['failed'] : value.mode === 'approval' ? ['approved'] : ['draft'];
+  const claimable: RequestStateKind[] = kind === 'retry' ? ['failed'] : value.mode === 'approval' ? [] : ['draft'];
   if (!claimable.includes(value.state.kind)) return { started: false, request: value };
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {

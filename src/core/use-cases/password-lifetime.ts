@@ -1,4 +1,6 @@
 import { dueKeys } from '../approval/due-work';
+import { withPasswordRevealUntil } from '../approval/request-state';
+import { passwordRevealUntilOf } from '../approval/user-request';
 import type { UseCaseDeps } from './deps';
 import { updateRequest } from './request-access';
 
@@ -30,7 +32,7 @@ export async function erasePasswordAtItsEnd(deps: UseCaseDeps, requestId: string
 
 /** The password has been removed from its message: nothing is due any more. */
 export async function passwordHidden(deps: UseCaseDeps, requestId: string): Promise<void> {
-  await updateRequest(deps, requestId, (current) => (current.passwordRevealUntil ? { ...current, passwordRevealUntil: undefined } : undefined));
+  await updateRequest(deps, requestId, (current) => (passwordRevealUntilOf(current) ? { ...current, state: withPasswordRevealUntil(current.state, undefined) } : undefined));
 }
 
 /** The password reached the people entitled to it: the stored copy has no further use. */

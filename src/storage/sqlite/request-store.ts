@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
 import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
+import type { Logger } from '../../core/ports';
+import { RequestCodec } from '../request-codec';
 import { canonicalIso } from '../time';
 import type { SqliteStore } from './database';
 
@@ -17,21 +19,30 @@ const CLEAR_DECIDERS = 'DELETE FROM request_deciders WHERE request_id = ?';
 const ADD_DECIDER = 'INSERT OR IGNORE INTO request_deciders (request_id, decider_oid, created_at) VALUES (?, ?, ?)';
 
 /**
- * Requests as JSON with the columns the queries need beside them. Every write is one statement guarded by the
- * eTag, so compare-and-swap holds across processes sharing the file.
+ * Requests as JSON (the stored-request schema, read and written through RequestCodec) with the columns the
+ * queries need beside them. Every write is one statement guarded by the eTag, so compare-and-swap holds across
+ * processes sharing the file.
  */
 export class SqliteRequestStore implements RequestStore {
-  constructor(readonly store: SqliteStore) {}
+  private readonly codec: RequestCodec;
+
+  constructor(
+    readonly store: SqliteStore,
+    log?: Logger,
+  ) {
+    this.codec = new RequestCodec(log);
+  }
 
   async get(id: string): Promise<Versioned<UserRequest> | undefined> {
     const row = this.store.statement('SELECT body, etag FROM requests WHERE id = ?').get(id) as Row | undefined;
-    return row && { value: JSON.parse(row.body) as UserRequest, etag: row.etag };
+    return row && { value: this.codec.decode(id, row.body), etag: row.etag };
   }
 
   async create(request: UserRequest): Promise<Versioned<UserRequest>> {
     const etag = randomUUID();
+    const body = this.codec.encode(request);
     const changes = this.write(request, () =>
-      this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, JSON.stringify(request)).changes,
+      this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body).changes,
     );
     if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
     await this.durable(request);
@@ -40,10 +51,11 @@ export class SqliteRequestStore implements RequestStore {
 
   async update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>> {
     const next = randomUUID();
+    const body = this.codec.encode(request);
     const changes = this.write(request, () =>
       this.store
         .statement(SWAP)
-        .run(next, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, JSON.stringify(request), request.id, etag).changes,
+        .run(next, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body, request.id, etag).changes,
     );
     if (changes === 0) {
       const exists = this.store.statement('SELECT 1 FROM requests WHERE id = ?').get(request.id);
@@ -77,8 +89,8 @@ export class SqliteRequestStore implements RequestStore {
     const time = decider ? 'd.created_at' : 'created_at';
     filter(`${time} >= ?`, query.since && canonicalIso(query.since, 'since'));
     filter(`${time} < ?`, query.before && canonicalIso(query.before, 'before'));
-    const rows = this.store.statement(listSql(where, { decider })).all(...args, Math.max(0, query.limit)) as Array<{ body: string }>;
-    return rows.map((r) => JSON.parse(r.body) as UserRequest);
+    const rows = this.store.statement(listSql(where, { decider })).all(...args, Math.max(0, query.limit)) as Array<{ id: string; body: string }>;
+    return this.codec.decodeAll(rows.map((r) => ({ id: r.id, text: r.body })));
   }
 
   /**
@@ -107,8 +119,8 @@ export class SqliteRequestStore implements RequestStore {
 
   /** Every request in one state, oldest first (through the state index). */
   async inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]> {
-    const rows = this.store.statement('SELECT body FROM requests WHERE state_kind = ? ORDER BY created_at, id').all(kind) as Array<{ body: string }>;
-    return rows.map((r) => JSON.parse(r.body) as UserRequest);
+    const rows = this.store.statement('SELECT id, body FROM requests WHERE state_kind = ? ORDER BY created_at, id').all(kind) as Array<{ id: string; body: string }>;
+    return this.codec.decodeAll(rows.map((r) => ({ id: r.id, text: r.body })));
   }
 }
 
@@ -116,9 +128,9 @@ export class SqliteRequestStore implements RequestStore {
 export function listSql(where: string[], opts: { decider?: boolean } = {}): string {
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   if (opts.decider) {
-    return `SELECT body FROM request_deciders d JOIN requests ON requests.id = d.request_id ${filter} ORDER BY d.created_at DESC, d.request_id LIMIT ?`;
+    return `SELECT requests.id AS id, body FROM request_deciders d JOIN requests ON requests.id = d.request_id ${filter} ORDER BY d.created_at DESC, d.request_id LIMIT ?`;
   }
-  return `SELECT body FROM requests ${filter} ORDER BY created_at DESC, id LIMIT ?`;
+  return `SELECT id, body FROM requests ${filter} ORDER BY created_at DESC, id LIMIT ?`;
 }
 
 function createdAt(request: UserRequest): string {

@@ -187,7 +187,7 @@ export class CardViews {
       password: password ?? '',
       // The fallback for clients without CodeBlock is a markdown TextBlock: there the password is escaped.
       passwordMarkdown: password ? md(password, 1024) : '',
-      revealUntil: request.passwordRevealUntil ? formatTime(request.passwordRevealUntil) : '',
+      revealUntil: state.passwordRevealUntil ? formatTime(state.passwordRevealUntil) : '',
       passwordNote: 'The temporary password was shown here once and has been removed from this message.',
     });
   }
@@ -389,9 +389,8 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
   const outcome: Array<{ title: string; value: string }> = [];
   switch (s.kind) {
     case 'pending-approval':
-      stateText = `An approver who holds User Administrator or Directory Writers for this customer creates the user with their own identity.${request.expiresAt ? ` Expires ${when(request.expiresAt)}.` : ''}`;
+      stateText = `An approver who holds User Administrator or Directory Writers for this customer creates the user with their own identity.${s.expiresAt ? ` Expires ${when(s.expiresAt)}.` : ''}`;
       break;
-    case 'approved':
     case 'creating':
       stateText = `Creating… (approved by ${showName(s.by.name)})`;
       break;

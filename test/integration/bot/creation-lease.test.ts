@@ -56,7 +56,7 @@ describe('a creation that outlives its lease', () => {
     expect(bot.connector.updates('act-slow').filter(hasPassword)).toHaveLength(1);
     const stored = (await bot.app.useCases.requests.get(requestId))!.value;
     expect(stored.state.kind).toBe('created');
-    expect(stored.passwordRevealUntil).toBeUndefined();
+    expect(stored.state.kind === 'created' && stored.state.passwordRevealUntil).toBeUndefined();
     expect(await bot.app.useCases.vault.get(requestId)).toBeUndefined();
     expect(await bot.app.useCases.dueWork.claimDue(new Date(Date.now() + 3_600_000), 'probe', 1000, 50)).toEqual([]);
   }, 40_000);

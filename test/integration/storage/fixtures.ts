@@ -23,7 +23,7 @@ export function request(id: string, createdAt: string, customerId = 'c1', reques
     },
     msRequestId: `ms-${id}`,
     correlationId: `corr-${id}`,
-    state: { kind: 'pending-approval', submittedAt: createdAt },
+    state: { kind: 'pending-approval', submittedAt: createdAt, expiresAt: new Date(Date.parse(createdAt) + 86_400_000).toISOString() },
     history: [{ at: createdAt, event: 'submitted', actor: { oid: requesterOid, name: requesterOid } }],
   };
 }

@@ -106,12 +106,11 @@ describe('cards and verbs', () => {
       state,
       history: [],
       checksAtSubmit: [{ id: 'domain', status: 'ok', text: 'Domain is managed' }],
-      passwordRevealUntil: '2026-01-01T12:00:00.000Z',
     });
     const at = '2026-01-01T11:00:00.000Z';
     const draft = request({ kind: 'draft' } as RequestState);
-    const pending = request({ kind: 'pending-approval', submittedAt: at });
-    const created = request({ kind: 'created', by: actor, at, user: { id: 'obj-1', userPrincipalName: 'kath@fabrikam.example', displayName: 'Kath Johnson', state: 'active' } });
+    const pending = request({ kind: 'pending-approval', submittedAt: at, expiresAt: '2026-01-02T11:00:00.000Z' });
+    const created = request({ kind: 'created', by: actor, at, user: { id: 'obj-1', userPrincipalName: 'kath@fabrikam.example', displayName: 'Kath Johnson', state: 'active' }, passwordRevealUntil: '2026-01-01T12:00:00.000Z' });
     const failed = request({ kind: 'failed', by: actor, at, attempt: 1, failure: { code: 'PARTNER_CENTER_UNAVAILABLE', upstreamCode: '500', retryable: true } });
     const checklist = {
       blocked: false,

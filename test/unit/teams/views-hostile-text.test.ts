@@ -42,7 +42,7 @@ function request(state: RequestState): UserRequest {
 
 const at = '2026-01-01T11:00:00.000Z';
 const states: Array<[string, RequestState]> = [
-  ['pending', { kind: 'pending-approval', submittedAt: at }],
+  ['pending', { kind: 'pending-approval', submittedAt: at, expiresAt: '2026-01-02T11:00:00.000Z' }],
   ['creating', { kind: 'creating', by: actor, startedAt: at, attempt: 1 }],
   ['created', { kind: 'created', by: actor, at, user: { id: 'obj-1', userPrincipalName: HOSTILE.upn, displayName: HOSTILE.name, state: 'active' } }],
   ['failed', { kind: 'failed', by: actor, at, attempt: 1, failure: { code: 'PARTNER_CENTER_UNAVAILABLE', upstreamCode: `${LINK}`, retryable: true } }],

@@ -1,15 +1,16 @@
 import { AppError } from '../../../../src/core/errors';
-import { isFinal, transition, type RequestEvent, type RequestState, type RequestStateKind } from '../../../../src/core/approval/request-state';
+import { isFinal, transition, withPasswordRevealUntil, type RequestEvent, type RequestState, type RequestStateKind } from '../../../../src/core/approval/request-state';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const ada = { oid: 'oid-ada', name: 'Ada' };
 const failure = { code: 'THROTTLED' as const, retryable: true };
 const user = { id: 'u1', userPrincipalName: 'x@y.example', displayName: 'X', state: 'active' };
+const expiresAt = '2026-11-29T12:00:00.000Z';
+const revealUntil = '2026-11-28T12:10:00.000Z';
 
 const states: Record<RequestStateKind, RequestState> = {
   draft: { kind: 'draft' },
-  'pending-approval': { kind: 'pending-approval', submittedAt: now.toISOString() },
-  approved: { kind: 'approved', by: ada, at: now.toISOString() },
+  'pending-approval': { kind: 'pending-approval', submittedAt: now.toISOString(), expiresAt },
   creating: { kind: 'creating', by: ada, startedAt: now.toISOString(), attempt: 1 },
   created: { kind: 'created', by: ada, at: now.toISOString(), user },
   failed: { kind: 'failed', by: ada, at: now.toISOString(), failure, attempt: 2 },
@@ -19,10 +20,10 @@ const states: Record<RequestStateKind, RequestState> = {
 };
 
 const events: Record<RequestEvent['type'], RequestEvent> = {
-  'submit-for-approval': { type: 'submit-for-approval' },
+  'submit-for-approval': { type: 'submit-for-approval', expiresAt },
   approve: { type: 'approve', by: ada },
   'start-create': { type: 'start-create', by: ada },
-  succeed: { type: 'succeed', user },
+  succeed: { type: 'succeed', user, passwordRevealUntil: revealUntil },
   fail: { type: 'fail', failure },
   retry: { type: 'retry', by: ada },
   edit: { type: 'edit' },
@@ -34,8 +35,7 @@ const events: Record<RequestEvent['type'], RequestEvent> = {
 /** Every legal move and where it leads; everything not listed must be refused. */
 const legal: Record<RequestStateKind, Partial<Record<RequestEvent['type'], RequestStateKind>>> = {
   draft: { 'start-create': 'creating', 'submit-for-approval': 'pending-approval', edit: 'draft', cancel: 'cancelled' },
-  'pending-approval': { approve: 'approved', reject: 'rejected', cancel: 'cancelled', expire: 'expired' },
-  approved: { 'start-create': 'creating' },
+  'pending-approval': { approve: 'creating', reject: 'rejected', cancel: 'cancelled', expire: 'expired' },
   creating: { succeed: 'created', fail: 'failed' },
   failed: { retry: 'creating', edit: 'draft', cancel: 'cancelled', expire: 'expired' },
   created: {},
@@ -67,9 +67,20 @@ describe('request state machine', () => {
     }
   }
 
-  it('stamps transitions with the injected time and keeps who acted', () => {
+  it('stamps transitions with the injected time and keeps who acted: approving starts the creation as the approver', () => {
     const next = transition(states['pending-approval'], { type: 'approve', by: ada }, now);
-    expect(next).toEqual({ kind: 'approved', by: ada, at: now.toISOString() });
+    expect(next).toEqual({ kind: 'creating', by: ada, startedAt: now.toISOString(), attempt: 1 });
+  });
+
+  it('an expiry lives in pending-approval and a password display window in created: a state change drops them', () => {
+    expect(transition(states.draft, { type: 'submit-for-approval', expiresAt }, now)).toEqual({ kind: 'pending-approval', submittedAt: now.toISOString(), expiresAt });
+    expect(transition(states['pending-approval'], { type: 'approve', by: ada }, now)).not.toHaveProperty('expiresAt');
+    const created = transition(states.creating, { type: 'succeed', user, passwordRevealUntil: revealUntil }, now);
+    expect(created).toMatchObject({ kind: 'created', passwordRevealUntil: revealUntil });
+    expect(withPasswordRevealUntil(created, undefined)).not.toHaveProperty('passwordRevealUntil');
+    expect(withPasswordRevealUntil(created, '2026-11-28T13:00:00.000Z')).toMatchObject({ kind: 'created', passwordRevealUntil: '2026-11-28T13:00:00.000Z' });
+    // Only a created user has a password on show: any other state is left as it is.
+    expect(withPasswordRevealUntil(states.failed, revealUntil)).toBe(states.failed);
   });
 
   it('counts attempts across retries', () => {
@@ -80,7 +91,7 @@ describe('request state machine', () => {
   });
 
   it('the creator of a created user is whoever started the creation', () => {
-    const created = transition(states.creating, { type: 'succeed', user }, now);
+    const created = transition(states.creating, { type: 'succeed', user, passwordRevealUntil: revealUntil }, now);
     expect(created).toMatchObject({ kind: 'created', by: ada, user });
   });
 

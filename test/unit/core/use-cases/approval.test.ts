@@ -1,3 +1,4 @@
+import { expiresAtOf, passwordRevealUntilOf } from '../../../../src/core/approval/user-request';
 import { dueKeys } from '../../../../src/core/approval/due-work';
 import { dueWorkHandlers } from '../../../../src/core/approval/due-work-handlers';
 import { DueWorkRunner } from '../../../../src/core/approval/due-work-runner';
@@ -103,7 +104,7 @@ describe('due work decided in the core', () => {
   it('an undecided request expires at its time: password erased, the outcome shown', async () => {
     const w = creationWorld();
     const r = await w.request('approval');
-    await w.deps.dueWork.schedule({ key: dueKeys.expire(r.id), kind: 'expire-request', requestId: r.id, dueAt: (await w.stored(r.id)).expiresAt! });
+    await w.deps.dueWork.schedule({ key: dueKeys.expire(r.id), kind: 'expire-request', requestId: r.id, dueAt: expiresAtOf(await w.stored(r.id))! });
     w.advance(86_400_000);
     await runner(w).runDue();
     expect((await w.stored(r.id)).state.kind).toBe('expired');
@@ -114,10 +115,10 @@ describe('due work decided in the core', () => {
   it('an expiry that moved: the item comes back at the new time, nothing expires early', async () => {
     const w = creationWorld();
     const r = await w.request('approval');
-    const first = (await w.stored(r.id)).expiresAt!;
+    const first = expiresAtOf(await w.stored(r.id))!;
     await w.deps.dueWork.schedule({ key: dueKeys.expire(r.id), kind: 'expire-request', requestId: r.id, dueAt: first });
     const later = new Date(Date.parse(first) + 3_600_000).toISOString();
-    await updateRequest(w.deps, r.id, (c) => ({ ...c, expiresAt: later }));
+    await updateRequest(w.deps, r.id, (c) => (c.state.kind === 'pending-approval' ? { ...c, state: { ...c.state, expiresAt: later } } : undefined));
     w.advance(86_400_000);
     await runner(w).runDue();
     expect((await w.stored(r.id)).state.kind).toBe('pending-approval');
@@ -135,6 +136,7 @@ describe('due work decided in the core', () => {
     w.advance(10 * 60_000);
     await runner(w).runDue();
     expect(w.presenter.events.filter((e) => e.kind === 'hide').map((e) => e.location)).toEqual([shownAt]);
-    expect((await w.stored(r.id)).passwordRevealUntil).toBeUndefined();
+    expect(passwordRevealUntilOf(await w.stored(r.id))).toBeUndefined();
+    expect((await w.stored(r.id)).state.kind).toBe('created');
   });
 });

@@ -147,8 +147,7 @@ export function creationWorld() {
       user: { firstName: 'Grace', lastName: 'Hopper', displayName: 'Grace Hopper', userName, domain: 'fabrikam.example', userPrincipalName: `${userName}@fabrikam.example`, usageLocation: 'US', forceChangePassword: true, passwordGenerated: true },
       msRequestId: `ms-${id}`,
       correlationId: `corr-${id}`,
-      state: mode === 'personal' ? { kind: 'draft' } : { kind: 'pending-approval', submittedAt: at },
-      expiresAt: mode === 'approval' ? new Date(clock.now().getTime() + 86_400_000).toISOString() : undefined,
+      state: mode === 'personal' ? { kind: 'draft' } : { kind: 'pending-approval', submittedAt: at, expiresAt: new Date(clock.now().getTime() + 86_400_000).toISOString() },
       history: [],
       card,
     });

@@ -1,3 +1,4 @@
+import { passwordRevealUntilOf } from '../../../../src/core/approval/user-request';
 import { dueWorkHandlers } from '../../../../src/core/approval/due-work-handlers';
 import { DueWorkRunner } from '../../../../src/core/approval/due-work-runner';
 import { Creation } from '../../../../src/core/creation/creation';
@@ -36,7 +37,7 @@ describe('creation sequence (create → present → settle)', () => {
     expect(await w.credentials.get(r.id)).toBeUndefined();
     // What is left: only the password's removal from the card, at its time.
     expect(w.due().map((i) => i.key)).toEqual([dueKeys.hide(r.id, `card:${req.card!.activityId}`)]);
-    expect(w.due()[0].dueAt).toBe(req.passwordRevealUntil);
+    expect(w.due()[0].dueAt).toBe(passwordRevealUntilOf(req));
     expect(w.up.creates).toHaveLength(1);
   });
 
@@ -64,7 +65,7 @@ describe('creation sequence (create → present → settle)', () => {
     expect(await w.credentials.get(r.id)).toBeUndefined();
     expect(w.due().some((i) => i.key === dueKeys.finish(r.id))).toBe(false);
     // Shown late: visible for the full time from the late showing.
-    expect(Date.parse(req.passwordRevealUntil!)).toBe(w.clock.now().getTime() + 10 * 60_000);
+    expect(Date.parse(passwordRevealUntilOf(req)!)).toBe(w.clock.now().getTime() + 10 * 60_000);
   });
 
   it('a duplicate finish after the outcome was shown neither creates again nor takes the password off its card early', async () => {

@@ -34,7 +34,7 @@ async function stored(w: UseCaseWorld, by: Actor, upn: string, extra: Partial<Us
   return (await w.requests.create(request)).value;
 }
 
-const inChannel = { mode: 'approval' as const, state: { kind: 'pending-approval' as const, submittedAt: '2026-11-28T09:00:00Z' }, card: { activityId: 'act-1', conversation: { conversation: { id: `${CHANNEL};messageid=42`, conversationType: 'channel' } } } };
+const inChannel = { mode: 'approval' as const, state: { kind: 'pending-approval' as const, submittedAt: '2026-11-28T09:00:00Z', expiresAt: '2026-11-29T09:00:00Z' }, card: { activityId: 'act-1', conversation: { conversation: { id: `${CHANNEL};messageid=42`, conversationType: 'channel' } } } };
 const upns = (rs: UserRequest[]) => rs.map((r) => r.user.userPrincipalName);
 
 describe('authorizeHistory', () => {
