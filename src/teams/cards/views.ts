@@ -12,6 +12,7 @@ import { decidedBy } from '../../core/audit/audit-export';
 import type { AdaptiveCardJson, CardName, CardTemplates } from './card-templates';
 import type { UserTemplate } from '../../core/templates/user-template';
 import { formTemplateData, onboardingView } from '../templates/form-template-data';
+import { onboardingLines } from '../../core/onboarding/step-outcome';
 import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 
 /**
@@ -145,6 +146,10 @@ export class CardViews {
       onboarding: onboardingView(request),
       checks: checklist.checks.map((c) => ({
         ...CHECK_MARKS[c.status],
+        // Invisible: the check's id, status and code for tests and tools (tests assert codes, not words).
+        checkId: c.id,
+        status: c.status,
+        code: c.code ?? '',
         title: CHECK_TITLES[c.id],
         // Check texts quote upstream values (domain names, role names, Partner Center messages).
         text: md(c.todo && c.status !== 'ok' ? `${c.text} ${c.todo}` : c.text, TEXT_LIMITS.reason),
@@ -189,6 +194,7 @@ export class CardViews {
       passwordMarkdown: password ? md(password, 1024) : '',
       revealUntil: state.passwordRevealUntil ? formatTime(state.passwordRevealUntil) : '',
       passwordNote: 'The temporary password was shown here once and has been removed from this message.',
+      ...stepsView(request),
     });
   }
 
@@ -448,5 +454,29 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     showRetry: retryable && (view === 'base' || view === 'approver'),
     // Anyone may ask for their own view while the request is open (Teams' automatic refresh is unreliable in channels).
     showRefresh: pending || s.kind === 'failed',
+  };
+}
+
+const STEP_MARKS = {
+  done: { icon: '✓', color: 'Good' },
+  failed: { icon: '✗', color: 'Attention' },
+  pending: { icon: '…', color: 'Default' },
+  skipped: { icon: '–', color: 'Default' },
+  'left-out': { icon: '–', color: 'Default' },
+} as const;
+
+/** The onboarding steps on the result card: each with ✓ / ✗ and the reason, and Retry when one failed. */
+function stepsView(request: UserRequest) {
+  const lines = onboardingLines(request);
+  return {
+    steps: lines.map((l) => ({
+      ...STEP_MARKS[l.status],
+      // Invisible: the step's name, status and code for tests and tools.
+      stepId: `step.${l.name}.${l.status}.${l.code ?? ''}`,
+      line: `${STEP_MARKS[l.status].icon} ${l.title}`,
+      text:
+        l.status === 'done' ? 'Done.' : l.status === 'failed' ? `${errorText(l.code ?? 'INTERNAL').title}. ${errorText(l.code ?? 'INTERNAL').todo ?? ''}`.trim() : l.status === 'left-out' ? 'Left out, as chosen before the creation.' : l.status === 'skipped' ? 'Not needed.' : 'Not done yet; it will be finished.',
+    })),
+    canRetrySteps: lines.some((l) => l.status === 'failed'),
   };
 }

@@ -1,0 +1,82 @@
+import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { cardOf } from '../../support/recording-connector';
+
+/**
+ * Issue #18 over HTTP: a request that asks for licences, groups, a manager and profile attributes is checked
+ * for every step before anything is created, and after Partner Center creates the user the steps run under the
+ * same engineer's identity; the sandbox's state then shows them on the user.
+ */
+interface World {
+  customers: Array<{ id: string; skus: Array<{ id: string; name: string; total: number; consumed: number }>; groups: Array<{ id: string; displayName: string; members: string[] }> }>;
+  users: Record<string, Array<{ id: string; userPrincipalName: string; licenses: string[]; managerId?: string; profile: Record<string, string> }>>;
+  requests: Array<{ method: string; path: string; status: number }>;
+}
+
+describe('onboarding steps: licences, groups, manager, profile', () => {
+  const bot = new BotHarness({ passwordRevealMinutes: 0.01 });
+  let ada: TeamsUser;
+  let world: World;
+  const fabrikam = () => world.customers.find((c) => c.id === FABRIKAM)!;
+  const sku = (name: string) => fabrikam().skus.find((s) => s.name.includes(name))!;
+  const group = (name: string) => fabrikam().groups.find((g) => g.displayName === name)!;
+  const user = (w: World, prefix: string) => w.users[FABRIKAM].find((u) => u.userPrincipalName.startsWith(prefix))!;
+
+  beforeAll(async () => {
+    await bot.start();
+    ada = await bot.teamsUser('ada@contoso-partner.example');
+    await bot.signIn(ada);
+    world = (await bot.sandboxState()) as unknown as World;
+  });
+  afterAll(() => bot.stop());
+
+  const form = (userName: string, extra: Record<string, string>) => ({
+    customerId: FABRIKAM, firstName: 'Nora', lastName: 'Quist', displayName: '', userName, domain: 'fabrikam.example', usageLocation: 'GB',
+    immutableId: '', passwordMode: 'generate', password: '', forceChangePassword: 'true', ticket: 'INC-18', ...extra,
+  });
+  /** `status.CODE` of one check on a confirmation card (its invisible element id `check.<id>.<status>.<code>`). */
+  const checkCode = (card: unknown, id: string): string | undefined => {
+    const m = JSON.stringify(card).match(new RegExp(`"check\\.${id}\\.([a-z-]+)\\.([A-Z_]*)"`));
+    return m ? `${m[1]}.${m[2]}` : undefined;
+  };
+
+  it('a licence, two groups, a manager and a profile: checked first, then on the user in the customer tenant', async () => {
+    const standard = sku('Business Standard');
+    const freeBefore = standard.total - standard.consumed;
+    const alice = user(world, 'alice.smith');
+    const confirm = invokeCard(
+      await bot.execute(ada, 'submitForm', form('nora.quist', { licences: standard.id, groups: `${group('All Staff').id},${group('Sales Team').id}`, manager: alice.id, jobTitle: 'Account Executive', department: 'Sales' })),
+    );
+    expect(cardVerbs(confirm)).toContain('create');
+    for (const id of ['licences', 'groups', 'manager', 'profile']) expect(checkCode(confirm, id)).toBe('ok.');
+    const text = cardText(confirm);
+    expect(text).toContain(`${freeBefore} of ${standard.total} free`);
+    expect(text).toContain('All Staff, Sales Team');
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+
+    const cardId = 'act-onboard-1';
+    await bot.execute(ada, 'create', { requestId }, cardId);
+    const result = await bot.connector.waitFor(() => bot.connector.updates(cardId).map(cardOf).find((c) => c && cardText(c).includes('User created')));
+    await bot.app.teams.background.drain();
+
+    const after = (await bot.sandboxState()) as unknown as World;
+    const nora = user(after, 'nora.quist@');
+    expect(nora.licenses).toEqual([standard.id]);
+    expect(after.customers.find((c) => c.id === FABRIKAM)!.groups.filter((g) => g.members.includes(nora.id)).map((g) => g.displayName).sort()).toEqual(['All Staff', 'Sales Team']);
+    expect(nora.managerId).toBe(alice.id);
+    expect(nora.profile).toMatchObject({ jobTitle: 'Account Executive', department: 'Sales' });
+
+    // The result card lists every step with its mark.
+    const steps = cardText(result);
+    for (const s of ['Licences', 'Groups', 'Manager', 'Profile']) expect(steps).toContain(`✓ ${s}`);
+  });
+
+  it('a licence with no free seat and a distribution list are caught on the checklist with their codes; nothing is created', async () => {
+    const exchange = sku('Exchange');
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form('nora.blocked', { licences: exchange.id, groups: group('Fabrikam Announcements').id })));
+    expect(cardVerbs(confirm)).not.toContain('create');
+    expect(checkCode(confirm, 'licences')).toBe('blocked.NO_FREE_SEAT');
+    expect(checkCode(confirm, 'groups')).toBe('blocked.GROUP_NEEDS_EXCHANGE');
+    const state = (await bot.sandboxState()) as unknown as World;
+    expect(state.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('nora.blocked@'))).toBe(false);
+  });
+});
