@@ -5,7 +5,8 @@ import { planWants, type OnboardingPlan } from '../onboarding/plan';
 import type { OnboardingStep } from '../onboarding/step-roles';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from '../use-cases/deps';
-import type { CreationStep } from './steps';
+import { updateRequest } from '../use-cases/request-access';
+import { withStep, type CreationStep, type StepOutcome } from './steps';
 
 /** What an onboarding step's effect gets: the created user's id, the acting identity, the stored plan. */
 export interface OnboardingEffect {
@@ -41,13 +42,24 @@ export function onboardingStep(deps: UseCaseDeps, name: string, step: Onboarding
       try {
         await effect({ deps, ob: deps.onboarding, cred, request, userId: request.state.user.id, plan: request.onboarding!, opts: { correlationId: request.correlationId } });
         log.info({ outcome: 'done' }, 'onboarding step done');
-        return { status: 'done', request };
+        return await settle(deps, request.id, name, 'done', undefined);
       } catch (e) {
         const error = toAppError(e);
         if (error.retryable) throw error;
         log.warn({ outcome: 'failed', code: error.code, upstreamCode: error.upstreamCode }, 'onboarding step failed');
-        return { status: 'failed', code: error.code, request };
+        return await settle(deps, request.id, name, 'failed', error);
       }
     },
   };
+}
+
+/** The step's progress and its line in the audit trail, stored in one write (the history and CSV show each step). */
+async function settle(deps: UseCaseDeps, requestId: string, name: string, status: 'done' | 'failed', error: ReturnType<typeof toAppError> | undefined): Promise<StepOutcome> {
+  const at = deps.clock.now().toISOString();
+  const { request } = await updateRequest(deps, requestId, (current) => ({
+    ...current,
+    steps: withStep(current.steps, { name, status, code: error?.code, at }),
+    history: [...current.history, { at, event: `${name} ${status}`, correlationId: current.correlationId, detail: error ? [error.code, error.upstreamCode].filter(Boolean).join(' ') : undefined }],
+  }));
+  return { status, code: error?.code, request };
 }

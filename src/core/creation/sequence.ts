@@ -26,13 +26,15 @@ export const CREATION_SEQUENCE = [
 /** The steps after the user exists: what "retry the failed steps" may run again. */
 export const ONBOARDING_SEQUENCE: readonly string[] = [ASSIGN_LICENCES, ADD_TO_GROUPS, SET_MANAGER, UPDATE_PROFILE];
 
+/** The onboarding steps alone, in order (retrying the failed ones from the result card). */
+export function onboardingSteps(deps: UseCaseDeps): CreationStep[] {
+  return [assignLicencesStep(deps), addToGroupsStep(deps), setManagerStep(deps), updateProfileStep(deps)];
+}
+
 export function creationSteps(deps: UseCaseDeps, presenter: CreationPresenter, settings: DeliverySettings): CreationStep[] {
   const steps: CreationStep[] = [
     createUserStep(deps),
-    assignLicencesStep(deps),
-    addToGroupsStep(deps),
-    setManagerStep(deps),
-    updateProfileStep(deps),
+    ...onboardingSteps(deps),
     presentOutcomeStep(deps, presenter, settings),
   ];
   return CREATION_SEQUENCE.map((name) => steps.find((s) => s.name === name)!);

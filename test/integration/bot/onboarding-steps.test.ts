@@ -1,5 +1,7 @@
 import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
 import { cardOf } from '../../support/recording-connector';
+import { sandboxClient } from '../../support/sandbox-network';
 
 /**
  * Issue #18 over HTTP: a request that asks for licences, groups, a manager and profile attributes is checked
@@ -78,5 +80,40 @@ describe('onboarding steps: licences, groups, manager, profile', () => {
     expect(checkCode(confirm, 'groups')).toBe('blocked.GROUP_NEEDS_EXCHANGE');
     const state = (await bot.sandboxState()) as unknown as World;
     expect(state.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('nora.blocked@'))).toBe(false);
+  });
+
+  it('a step that fails after the user exists shows ✗ with its code; Retry the failed steps finishes it without creating again', async () => {
+    const dave = user(world, 'dave.');
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form('nora.retry', { manager: dave.id })));
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    // The manager is removed after every check passed and the user was created, while the manager call is slow.
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'PUT', path: '/v1.0/users/*/manager/$ref', kind: 'latency', latencyMs: 1500, count: 1 });
+    const sb = sandboxClient(bot.sandboxUrl);
+    const pcToken = await sb.accessToken('ada@contoso-partner.example');
+    const cardId = 'act-onboard-retry';
+    await bot.execute(ada, 'create', { requestId }, cardId);
+    for (let i = 0; i < 200 && !((await bot.sandboxState()) as unknown as World).users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('nora.retry@')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await sb.pc(pcToken, 'DELETE', `/v1/customers/${FABRIKAM}/users/${dave.id}`)).status).toBe(204);
+
+    const failed = await bot.connector.waitFor(() => bot.connector.updates(cardId).map(cardOf).find((c) => c && JSON.stringify(c).includes('step.set-manager.failed')));
+    expect(JSON.stringify(failed)).toContain('"step.set-manager.failed.USER_NOT_FOUND"');
+    expect(cardVerbs(failed)).toContain('retrySteps');
+    await bot.app.teams.background.drain();
+
+    expect((await sb.pc(pcToken, 'PATCH', `/v1/customers/${FABRIKAM}/users/${dave.id}`, { body: { State: 'active', Attributes: { ObjectType: 'CustomerUser' } } })).status).toBe(200);
+    const creates = () => bot.sandboxState().then((st) => st.requests.filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users` && r.status === 201).length);
+    const createsBefore = await creates();
+    const retried = invokeCard(await bot.execute(ada, 'retrySteps', { requestId }, cardId));
+    expect(JSON.stringify(retried)).toContain('"step.set-manager.done."');
+    expect(cardVerbs(retried)).not.toContain('retrySteps');
+    const after = (await bot.sandboxState()) as unknown as World;
+    expect(user(after, 'nora.retry@').managerId).toBe(dave.id);
+    expect(await creates()).toBe(createsBefore);
+
+    // Someone else cannot retry another person's 1:1 request.
+    const erin = await bot.teamsUser('erin@contoso-partner.example');
+    await bot.signIn(erin);
+    const refused = await bot.execute(erin, 'retrySteps', { requestId });
+    expect(['NOT_REQUESTER', 'REQUEST_NOT_FOUND']).toContain(errorCodeOf(refused.body?.value ?? refused.body));
   });
 });
