@@ -452,6 +452,8 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     showReject: pending && (view === 'base' || view === 'approver'),
     showCancel: pending && (view === 'base' || view === 'requester'),
     showRetry: retryable && (view === 'base' || view === 'approver'),
+    ...stepsView(request),
+    showRetrySteps: stepsView(request).canRetrySteps && (view === 'base' || view === 'approver'),
     // Anyone may ask for their own view while the request is open (Teams' automatic refresh is unreliable in channels).
     showRefresh: pending || s.kind === 'failed',
   };
@@ -475,7 +477,7 @@ function stepsView(request: UserRequest) {
       stepId: `step.${l.name}.${l.status}.${l.code ?? ''}`,
       line: `${STEP_MARKS[l.status].icon} ${l.title}`,
       text:
-        l.status === 'done' ? 'Done.' : l.status === 'failed' ? `${errorText(l.code ?? 'INTERNAL').title}. ${errorText(l.code ?? 'INTERNAL').todo ?? ''}`.trim() : l.status === 'left-out' ? 'Left out, as chosen before the creation.' : l.status === 'skipped' ? 'Not needed.' : 'Not done yet; it will be finished.',
+        request.state.kind !== 'created' ? (l.status === 'left-out' ? 'Left out, as chosen.' : 'Planned: runs once the user is created.') : l.status === 'done' ? 'Done.' : l.status === 'failed' ? `${errorText(l.code ?? 'INTERNAL').title}. ${errorText(l.code ?? 'INTERNAL').todo ?? ''}`.trim() : l.status === 'left-out' ? 'Left out, as chosen before the creation.' : l.status === 'skipped' ? 'Not needed.' : 'Not done yet; it will be finished.',
     })),
     canRetrySteps: lines.some((l) => l.status === 'failed'),
   };
