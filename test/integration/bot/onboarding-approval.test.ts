@@ -68,7 +68,7 @@ describe('onboarding steps approved in a channel', () => {
     expect((await sb.pc(token, 'DELETE', `/v1/customers/${FABRIKAM}/users/${dave.id}`)).status).toBe(204);
     try {
       await bot.executeInChannel(cleo, 'approve', { requestId }, 'och-2');
-      const failed = await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).map(cardOf).find((c) => c && JSON.stringify(c).includes('error.USER_NOT_FOUND')));
+      const failed = await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).map(cardOf).find((c) => c && JSON.stringify(c).includes('Failed') && JSON.stringify(c).includes('USER_NOT_FOUND')));
       expect(failed).toBeDefined();
       await bot.app.teams.background.drain();
       expect(user(await state(), 'ida.blocked@')).toBeUndefined();
