@@ -1,4 +1,6 @@
-import type { StepProgress } from '../approval/user-request';
+import type { RequestedOnboarding, StepProgress } from '../approval/user-request';
+import { planAsks } from '../onboarding/plan';
+import type { OnboardingStep } from '../onboarding/step-roles';
 import type { CreationPresenter } from './presenter';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { ADD_TO_GROUPS, addToGroupsStep } from './add-to-groups-step';
@@ -40,7 +42,18 @@ export function creationSteps(deps: UseCaseDeps, presenter: CreationPresenter, s
   return CREATION_SEQUENCE.map((name) => steps.find((s) => s.name === name)!);
 }
 
-/** A claim (create, approve, retry) starts the sequence afresh: every step pending. */
-export function freshProgress(): StepProgress[] {
-  return CREATION_SEQUENCE.map((name) => ({ name, status: 'pending' }));
+/**
+ * A claim (create, approve, retry) starts the sequence afresh: every step pending. The onboarding steps are listed
+ * only when the request asks for them, so a plain creation's progress stays create → present.
+ */
+export function freshProgress(onboarding?: RequestedOnboarding): StepProgress[] {
+  const asked = new Set(ONBOARDING_STEP_OF.filter(([, step]) => onboarding && planAsks(onboarding, step)).map(([name]) => name));
+  return CREATION_SEQUENCE.filter((name) => !ONBOARDING_SEQUENCE.includes(name) || asked.has(name)).map((name) => ({ name, status: 'pending' }));
 }
+
+const ONBOARDING_STEP_OF: ReadonlyArray<[string, OnboardingStep]> = [
+  [ASSIGN_LICENCES, 'licences'],
+  [ADD_TO_GROUPS, 'groups'],
+  [SET_MANAGER, 'manager'],
+  [UPDATE_PROFILE, 'profile'],
+];

@@ -107,7 +107,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
       ...current,
       card: cardAfterClick(current.card, card),
       state: transition(current.state, { type: 'approve', by: approver }, deps.clock.now()),
-      steps: freshProgress(),
+      steps: freshProgress(current.onboarding),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
   });
