@@ -2,6 +2,7 @@ import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard, type TeamsUser }
 import { errorCodeOf } from '../../support/card-error-code';
 import { cardOf } from '../../support/recording-connector';
 import { sandboxClient } from '../../support/sandbox-network';
+import { SANDBOX_TEMPLATES } from '../../../src/sandbox/seed-templates';
 
 /**
  * Issue #18 over HTTP: a request that asks for licences, groups, a manager and profile attributes is checked
@@ -115,5 +116,30 @@ describe('onboarding steps: licences, groups, manager, profile', () => {
     await bot.signIn(erin);
     const refused = await bot.execute(erin, 'retrySteps', { requestId });
     expect(['NOT_REQUESTER', 'REQUEST_NOT_FOUND']).toContain(errorCodeOf(refused.body?.value ?? refused.body));
+  });
+
+  it('from the Fabrikam template: its licence and both groups flow into the steps, with a manager chosen on the form', async () => {
+    const template = SANDBOX_TEMPLATES.find((t) => t.name === 'Fabrikam office staff')!;
+    const carol = user(world, 'carol.');
+    const values = {
+      templateId: template.id,
+      licences: template.licences.map((l) => l.skuId).join(','),
+      groups: template.groups.map((g) => g.id).join(','),
+      manager: carol.id,
+      managerName: 'Carol',
+      jobTitle: template.jobTitle,
+      department: template.department,
+    };
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form('nora.template', values)));
+    for (const id of ['licences', 'groups', 'manager']) expect(checkCode(confirm, id)).toBe('ok.');
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    await bot.execute(ada, 'create', { requestId }, 'act-onboard-template');
+    await bot.connector.waitFor(() => bot.connector.updates('act-onboard-template').map(cardOf).find((c) => c && cardText(c).includes('✓ Manager')));
+    await bot.app.teams.background.drain();
+    const after = (await bot.sandboxState()) as unknown as World;
+    const nora = user(after, 'nora.template@');
+    expect(nora.licenses).toEqual(template.licences.map((l) => l.skuId));
+    expect(after.customers.find((c) => c.id === FABRIKAM)!.groups.filter((g) => g.members.includes(nora.id)).map((g) => g.id).sort()).toEqual(template.groups.map((g) => g.id).sort());
+    expect(nora.managerId).toBe(carol.id);
   });
 });
