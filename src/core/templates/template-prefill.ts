@@ -61,6 +61,9 @@ export function onboardingFormValues(request: Pick<UserRequest, 'template' | 'on
     companyName: o?.profile.companyName ?? '',
     licences: (o?.licences ?? []).map((l) => l.skuId).join(','),
     groups: (o?.groups ?? []).map((g) => g.id).join(','),
+    manager: o?.manager?.id ?? '',
+    employeeId: o?.profile.employeeId ?? '',
+    mobilePhone: o?.profile.mobilePhone ?? '',
   };
 }
 
@@ -100,7 +103,7 @@ export function parseTemplateInputs(raw: unknown, template: UserTemplate | undef
 export function typedFormValues(raw: unknown): Record<string, string> {
   const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const out: Record<string, string> = {};
-  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS]) {
+  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS, 'manager', 'employeeId', 'mobilePhone']) {
     if (key === 'password' || key === 'customerId') continue;
     const v = source[key];
     if (typeof v === 'string') out[key] = v;

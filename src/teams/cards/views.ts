@@ -13,6 +13,7 @@ import type { AdaptiveCardJson, CardName, CardTemplates } from './card-templates
 import type { UserTemplate } from '../../core/templates/user-template';
 import { formTemplateData, onboardingView } from '../templates/form-template-data';
 import { onboardingLines } from '../../core/onboarding/step-outcome';
+import type { OnboardingChoices } from '../../core/onboarding/form-choices';
 import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 
 /**
@@ -81,6 +82,8 @@ export class CardViews {
     /** The templates offered for this customer (its own, then partner-wide); `templateNotes`: what applying one left out. */
     templates?: UserTemplate[];
     templateNotes?: string[];
+    /** The customer's skus, groups and people for the onboarding (issue #18). */
+    onboarding?: OnboardingChoices;
   }): AdaptiveCardJson {
     const v = input.values ?? {};
     const errors: Record<string, string> = {};
@@ -90,7 +93,7 @@ export class CardViews {
       errors[issue.field] ??= issue.message;
       if (issue.code) codes[issue.field] ??= errorTitleId(issue.code);
     }
-    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups']);
+    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups', 'manager', 'employeeId', 'mobilePhone']);
     const templates = formTemplateData(input.templates, v.templateId, input.templateNotes);
     const ticketRequired = this.settings.ticketRequired || templates.ticketRequired;
     const otherIssues = (input.issues ?? []).filter((i) => !knownFields.has(i.field)).map((i) => i.message);
@@ -102,6 +105,7 @@ export class CardViews {
       domainsNote: input.domainsUnavailable ? "The customer's domains could not be read, so only the default domain is offered. The checks on the next card will say why." : null,
       errors,
       codes,
+      onboardingChoices: onboardingChoicesView(input.onboarding, templates),
       values: {
         firstName: v.firstName ?? '',
         lastName: v.lastName ?? '',
@@ -114,6 +118,9 @@ export class CardViews {
         forceChangePassword: v.forceChangePassword ?? 'true',
         ticket: v.ticket ?? '',
         templateId: templates.selectedId,
+        manager: v.manager ?? '',
+        employeeId: v.employeeId ?? '',
+        mobilePhone: v.mobilePhone ?? '',
         jobTitle: v.jobTitle ?? '',
         department: v.department ?? '',
         officeLocation: v.officeLocation ?? '',
@@ -480,5 +487,23 @@ function stepsView(request: UserRequest) {
         request.state.kind !== 'created' ? (l.status === 'left-out' ? 'Left out, as chosen.' : 'Planned: runs once the user is created.') : l.status === 'done' ? 'Done.' : l.status === 'failed' ? `${errorText(l.code ?? 'INTERNAL').title}. ${errorText(l.code ?? 'INTERNAL').todo ?? ''}`.trim() : l.status === 'left-out' ? 'Left out, as chosen before the creation.' : l.status === 'skipped' ? 'Not needed.' : 'Not done yet; it will be finished.',
     })),
     canRetrySteps: lines.some((l) => l.status === 'failed'),
+  };
+}
+
+/**
+ * The form's own onboarding lists: the customer's licences (with free seats) and groups when no template lists
+ * its own, and the manager from the customer's people. A list that could not be read says why instead.
+ */
+function onboardingChoicesView(choices: OnboardingChoices | undefined, templates: { licences: unknown[]; groups: unknown[] }) {
+  const c = choices ?? { licences: [], groups: [], people: [] };
+  const clean = (list: Array<{ value: string; title: string }>) => list.map((x) => ({ value: x.value, title: md(x.title, TEXT_LIMITS.reason) }));
+  return {
+    licences: templates.licences.length ? [] : clean(c.licences),
+    groups: templates.groups.length ? [] : clean(c.groups),
+    people: clean(c.people),
+    graphNote: c.graphUnavailable
+      ? `Groups and manager are not offered: ${c.graphUnavailable.code === 'CUSTOMER_NOT_CONNECTED' || c.graphUnavailable.code === 'CUSTOMER_CONSENT_MISSING' ? "this bot's app is not connected to the customer's tenant (or lacks the onboarding permissions); connect the customer to use them. Licences still work." : 'the customer\'s tenant could not be read right now.'}`
+      : '',
+    licencesNote: c.licencesUnavailable ? "The customer's licences could not be read (your GDAP roles may not allow it)." : '',
   };
 }

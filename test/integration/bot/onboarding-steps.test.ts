@@ -42,6 +42,17 @@ describe('onboarding steps: licences, groups, manager, profile', () => {
     return m ? `${m[1]}.${m[2]}` : undefined;
   };
 
+  it('the form offers the customer\'s licences with free seats, its groups (with those that cannot be used here marked) and a manager', async () => {
+    const form = invokeCard(await bot.execute(ada, 'pickCustomer', { customerId: FABRIKAM }));
+    const input = (id: string) => JSON.stringify(form).includes(`"id":"${id}"`);
+    for (const id of ['licences', 'groups', 'manager', 'employeeId', 'mobilePhone']) expect(input(id)).toBe(true);
+    const text = cardText(form);
+    const standard = sku('Business Standard');
+    expect(text).toContain(`${standard.name} — ${standard.total - standard.consumed} of ${standard.total} free`);
+    expect(text).toContain('Fabrikam Announcements (distribution list) — needs Exchange: not here');
+    expect(text).toContain('alice.smith@fabrikam.example');
+  });
+
   it('a licence, two groups, a manager and a profile: checked first, then on the user in the customer tenant', async () => {
     const standard = sku('Business Standard');
     const freeBefore = standard.total - standard.consumed;

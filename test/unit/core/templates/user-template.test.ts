@@ -146,6 +146,9 @@ describe('pre-filling the new-user form from a template', () => {
       companyName: '',
       licences: SKU,
       groups: GROUP,
+      manager: '',
+      employeeId: '',
+      mobilePhone: '',
     });
   });
 });
