@@ -168,6 +168,8 @@ export class CardViews {
       blockedText: checklist.blocked ? 'Nothing will be sent to Partner Center until every check passes. Fix what is marked ✗, then review again.' : '',
       notCheckedText: !checklist.blocked && checklist.checks.some((c) => c.status === 'not-checked') ? 'Checks marked – were not made; they do not stop the creation, and Partner Center still applies its own rules.' : '',
       canCreate: !checklist.blocked,
+      // "Continue without X" for each onboarding step a check blocked (the person may leave it out instead).
+      leaveOut: checklist.checks.filter((c) => c.status === 'blocked' && ['licences', 'groups', 'manager', 'profile'].includes(c.id)).map((c) => ({ step: c.id, title: CHECK_TITLES[c.id].toLowerCase() })),
       restorableUserId: checklist.checks.find((c) => c.restorableUserId)?.restorableUserId ?? '',
     });
   }

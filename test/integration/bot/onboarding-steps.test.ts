@@ -92,6 +92,21 @@ describe('onboarding steps: licences, groups, manager, profile', () => {
     expect(checkCode(confirm, 'groups')).toBe('blocked.GROUP_NEEDS_EXCHANGE');
     const state = (await bot.sandboxState()) as unknown as World;
     expect(state.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('nora.blocked@'))).toBe(false);
+
+    // "Continue without" each blocked step: the checks run again without it, and Create is offered.
+    const requestId = confirm.actions.find((a: any) => a.verb === 'edit').data.requestId as string;
+    const leaveOuts = (confirm.actions as any[]).filter((a) => a.verb === 'leaveOut').map((a) => a.data.step);
+    expect(leaveOuts.sort()).toEqual(['groups', 'licences']);
+    invokeCard(await bot.execute(ada, 'leaveOut', { requestId, step: 'licences' }));
+    const without = invokeCard(await bot.execute(ada, 'leaveOut', { requestId, step: 'groups' }));
+    expect(checkCode(without, 'licences')).toBeUndefined();
+    expect(cardVerbs(without)).toContain('create');
+    await bot.execute(ada, 'create', { requestId }, 'act-onboard-leave-out');
+    const done = await bot.connector.waitFor(() => bot.connector.updates('act-onboard-leave-out').map(cardOf).find((c) => c && cardText(c).includes('User created')));
+    expect(JSON.stringify(done)).toContain('"step.assign-licences.left-out."');
+    await bot.app.teams.background.drain();
+    const after = (await bot.sandboxState()) as unknown as World;
+    expect(user(after, 'nora.blocked@').licenses).toEqual([]);
   });
 
   it('a step that fails after the user exists shows ✗ with its code; Retry the failed steps finishes it without creating again', async () => {
