@@ -1,3 +1,4 @@
+import { createCustomerDirectoryClient } from './graph/customer-directory-client';
 import './compile-cache';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -101,11 +102,14 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   }
 
   const clock = { now: () => new Date() };
+  // The onboarding steps (issue #18): licences through Partner Center, groups / manager / profile through Graph in the customer tenant.
+  const onboarding = { licences: partnerCenter, customerDirectory: createCustomerDirectoryClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) }), tokens };
   const useCases: UseCaseDeps = {
+    onboarding,
     partnerCenter,
     directory,
     tokens,
-    preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger }, config.lookupCacheSeconds * 1000),
+    preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger, onboarding }, config.lookupCacheSeconds * 1000),
     connections: new KeyValueConnectionLog(stores.keyValues),
     templates: stores.templates,
     requests: stores.requests,

@@ -38,7 +38,7 @@ export class ConnectFlow {
     if (draft) {
       // Card data is untrusted: the stored request is re-read and must be this person's draft for this customer.
       const password = await this.deps.vault.get(draft.id);
-      const { checklist, customer: fresh } = await this.deps.preflight.run({ cred: t.cred, customerId: customer.id, user: draft.user, password, useCache: false, correlationId: draft.correlationId });
+      const { checklist, customer: fresh } = await this.deps.preflight.run({ cred: t.cred, customerId: customer.id, user: draft.user, password, useCache: false, correlationId: draft.correlationId, onboarding: draft.onboarding });
       return this.views.confirm(draft, fresh ?? customer, checklist);
     }
     return this.views.notice({

@@ -56,7 +56,7 @@ export class PersonalFlow {
   ): Promise<AdaptiveCardJson> {
     const form = await this.formContext(t.cred, customerId, t.correlationId);
     const templates = await this.deps.templates.list({ customerId: form.customer.id });
-    return this.views.form({ customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable), offerApproval: this.offerApproval, templates, ...filled });
+    return this.views.form({ customer: form.customer, domains: form.domains, domainsUnavailable: Boolean(form.domainsUnavailable), offerApproval: this.offerApproval, templates, onboarding: form.onboarding, ...filled });
   }
 
   /**

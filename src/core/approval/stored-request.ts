@@ -103,7 +103,17 @@ export const storedRequestSchema = z.strictObject({
     .strictObject({
       licences: z.array(z.strictObject({ skuId: z.string(), name: z.string() })),
       groups: z.array(z.strictObject({ id: z.string(), name: z.string() })),
-      profile: z.strictObject({ jobTitle: z.string().optional(), department: z.string().optional(), officeLocation: z.string().optional(), companyName: z.string().optional() }),
+      profile: z.strictObject({
+        jobTitle: z.string().optional(),
+        department: z.string().optional(),
+        officeLocation: z.string().optional(),
+        companyName: z.string().optional(),
+        employeeId: z.string().optional(),
+        mobilePhone: z.string().optional(),
+      }),
+      // Issue #18's additions are optional, so version-1 records without them stay valid: no upgrade needed.
+      manager: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+      leaveOut: z.array(z.enum(['licences', 'groups', 'manager', 'profile', 'temporary-access-pass'])).optional(),
     })
     .optional(),
   steps: z.array(stepProgress).optional(),

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors';
+import type { OnboardingStep } from '../onboarding/step-roles';
 import type { UserCredential } from '../ports';
 import type { Actor, RequestState } from './request-state';
 
@@ -16,12 +17,19 @@ export interface RequestedUser {
   passwordGenerated: boolean;
 }
 
-/** Licences, groups and profile attributes to apply after creation (see UserRequest.onboarding). */
+/**
+ * What the onboarding steps apply once the user exists (see UserRequest.onboarding): licences (Partner Center sku
+ * ids), groups and a manager (object ids in the customer's tenant), profile attributes. Names are kept beside the
+ * ids for the cards only; every check and step works from the ids.
+ */
 export interface RequestedOnboarding {
   licences: Array<{ skuId: string; name: string }>;
   groups: Array<{ id: string; name: string }>;
   /** Only the attributes that were filled in. */
-  profile: { jobTitle?: string; department?: string; officeLocation?: string; companyName?: string };
+  profile: { jobTitle?: string; department?: string; officeLocation?: string; companyName?: string; employeeId?: string; mobilePhone?: string };
+  manager?: { id: string; name: string };
+  /** Steps the person chose to leave out ("continue without"): neither checked nor run. */
+  leaveOut?: OnboardingStep[];
 }
 
 /** One line of the audit trail. Never a password or a token. */
@@ -65,8 +73,8 @@ export interface UserRequest {
   template?: { id: string; name: string };
   /**
    * What the onboarding steps apply once the user exists: the licences and groups chosen on the form (a subset of
-   * the template's) and the profile attributes. Stored with the request now; assigning them is the onboarding
-   * steps' work (issue 18), not the creation's.
+   * the template's, or any when no template was chosen), the manager and the profile attributes. Every step is
+   * checked before the creation and run after it (src/core/creation/*-step.ts).
    */
   onboarding?: RequestedOnboarding;
   /** The pre-flight checks as the requester saw them when submitting, shown on the approval card. */

@@ -1,4 +1,5 @@
 import type { UserRequest } from '../approval/user-request';
+import { stepsSummary } from '../onboarding/step-outcome';
 
 /** Who decided (approved, rejected, cancelled, created) a request, for lists and exports. */
 export function decidedBy(request: UserRequest): string | undefined {
@@ -6,7 +7,7 @@ export function decidedBy(request: UserRequest): string | undefined {
   return 'by' in s ? s.by.name : undefined;
 }
 
-const CSV_COLUMNS = ['request_id', 'created_at', 'state', 'customer_id', 'customer', 'user_principal_name', 'display_name', 'requester', 'decided_by', 'ticket', 'correlation_id', 'error_code', 'partner_center_code', 'user_object_id', 'events'] as const;
+const CSV_COLUMNS = ['request_id', 'created_at', 'state', 'customer_id', 'customer', 'user_principal_name', 'display_name', 'requester', 'decided_by', 'ticket', 'correlation_id', 'error_code', 'partner_center_code', 'user_object_id', 'onboarding_steps', 'events'] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */
 export function csvCell(value: string | undefined): string {
@@ -34,6 +35,7 @@ export function auditCsv(requests: UserRequest[]): string {
       s.kind === 'failed' ? s.failure.code : undefined,
       s.kind === 'failed' ? s.failure.upstreamCode : undefined,
       s.kind === 'created' ? s.user.id : undefined,
+      stepsSummary(r),
       r.history.map((h) => `${h.at} ${h.event}${h.actor ? ` by ${h.actor.name}` : ''}${h.detail ? ` (${h.detail})` : ''}`).join('; '),
     ].map(csvCell).join(',');
   });

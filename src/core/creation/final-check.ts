@@ -25,7 +25,7 @@ export async function finalCheck(
   // A resumed call may find the user name taken by its own first attempt, exactly like a retry.
   const attempt = opts.resumed ? Number.POSITIVE_INFINITY : request.state.kind === 'creating' ? request.state.attempt : 1;
   const checklist =
-    opts.checked ?? (await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId })).checklist;
+    opts.checked ?? (await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId, onboarding: request.onboarding })).checklist;
   const blocking = checklist.checks.filter((c) => c.status === 'blocked' && !(attempt > 1 && c.code === 'UPN_TAKEN'));
   if (blocking.length > 0) {
     const first = blocking[0];

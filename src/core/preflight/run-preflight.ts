@@ -5,6 +5,9 @@ import { TtlCache } from '../ttl-cache';
 import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
+import { checkOnboarding } from '../onboarding/onboarding-checks';
+import type { OnboardingDeps } from '../onboarding/onboarding-deps';
+import type { OnboardingPlan } from '../onboarding/plan';
 
 export interface PreflightDeps {
   partnerCenter: PartnerCenter;
@@ -12,6 +15,8 @@ export interface PreflightDeps {
   tokens: TokenProvider;
   clock: Clock;
   logger: Logger;
+  /** The onboarding ports (licences, the customer's directory): their steps' checks join the checklist. */
+  onboarding?: OnboardingDeps;
 }
 
 export interface PreflightInput {
@@ -28,6 +33,8 @@ export interface PreflightInput {
   correlationId: string;
   /** The customer, when the caller is reading it anyway: the check uses that read instead of a second one. */
   customer?: Promise<Customer>;
+  /** The onboarding the request asks for (licences, groups, manager, profile): each step is checked too, uncached. */
+  onboarding?: OnboardingPlan;
 }
 
 export interface PreflightResult {
@@ -86,7 +93,8 @@ export class Preflight {
   async run(input: PreflightInput): Promise<PreflightResult> {
     const opts = { correlationId: input.correlationId };
     const customerP = input.customer ?? this.customer(input, opts);
-    const [customer, gdap, domain, upn, mfa] = await Promise.all([
+    const onboardingP = checkOnboarding(this.deps, { cred: input.cred, customerId: input.customerId, user: input.user, plan: input.onboarding, correlationId: input.correlationId });
+    const [customer, gdap, domain, upn, mfa, onboarding] = await Promise.all([
       customerP.then(
         (c) => c,
         (e: unknown) => toAppError(e),
@@ -95,13 +103,14 @@ export class Preflight {
       this.guard('domain', () => this.domain(input)),
       this.guard('upn-free', () => this.upnFree(input)),
       this.guard('mfa', () => this.mfa(input)),
+      onboardingP,
     ]);
     const customerCheck: CheckResult =
       customer instanceof AppError
         ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined }
         : { id: 'customer', status: 'ok', text: `${customer.companyName}`, evidence: `tenant ${customer.tenantId} · default domain ${customer.defaultDomain}` };
     const rules = checkInputRules(input.user, input.password);
-    const checks = [customerCheck, gdap, domain, upn, mfa, rules];
+    const checks = [customerCheck, gdap, domain, upn, mfa, rules, ...onboarding];
     const result = checklist(checks);
     this.deps.logger.info({ correlationId: input.correlationId, customerId: input.customerId, cached: input.useCache, checks: checks.map((c) => `${c.id}:${c.status}`).join(' ') }, 'pre-flight checks');
     return { checklist: result, customer: customer instanceof AppError ? undefined : customer };

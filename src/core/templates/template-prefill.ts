@@ -61,9 +61,13 @@ export function onboardingFormValues(request: Pick<UserRequest, 'template' | 'on
     companyName: o?.profile.companyName ?? '',
     licences: (o?.licences ?? []).map((l) => l.skuId).join(','),
     groups: (o?.groups ?? []).map((g) => g.id).join(','),
+    manager: o?.manager?.id ?? '',
+    employeeId: o?.profile.employeeId ?? '',
+    mobilePhone: o?.profile.mobilePhone ?? '',
   };
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ids = (text: string) => [...new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
 
 /**
@@ -81,8 +85,11 @@ export function parseTemplateInputs(raw: unknown, template: UserTemplate | undef
     else if (CONTROL.test(value)) issues.push({ field, message: 'No control characters.' });
     else if (value) profile[field] = value;
   }
-  const licences = ids(f.licences).map((id) => template?.licences.find((l) => l.skuId === id));
-  const groups = ids(f.groups).map((id) => template?.groups.find((g) => g.id === id));
+  // With a template, its lists are the choice (their names come from it); without one, any customer sku or group
+  // id (from the form's own lists): the onboarding checks resolve them, and refuse what cannot be done.
+  const free = (id: string) => (GUID.test(id) ? id : undefined);
+  const licences = ids(f.licences).map((id) => (template ? template.licences.find((l) => l.skuId === id) : free(id) ? { skuId: id, name: '' } : undefined));
+  const groups = ids(f.groups).map((id) => (template ? template.groups.find((g) => g.id === id) : free(id) ? { id, name: '' } : undefined));
   if (licences.some((l) => !l)) issues.push({ field: 'licences', message: 'Choose licences from the template\'s list.' });
   if (groups.some((g) => !g)) issues.push({ field: 'groups', message: 'Choose groups from the template\'s list.' });
   const values = { ...f };
@@ -96,7 +103,7 @@ export function parseTemplateInputs(raw: unknown, template: UserTemplate | undef
 export function typedFormValues(raw: unknown): Record<string, string> {
   const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const out: Record<string, string> = {};
-  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS]) {
+  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS, 'manager', 'employeeId', 'mobilePhone']) {
     if (key === 'password' || key === 'customerId') continue;
     const v = source[key];
     if (typeof v === 'string') out[key] = v;

@@ -77,7 +77,7 @@ export async function authorizeDecision(
   }
   // Approving also checks the password against the rules, as the final check does; rejecting has no need of it.
   const password = decision === 'approve' ? await deps.vault.get(request.id) : undefined;
-  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId });
+  const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId, onboarding: request.onboarding });
   const role = checklist.checks.find((c) => c.id === 'gdap-role');
   if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve') {
@@ -107,7 +107,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
       ...current,
       card: cardAfterClick(current.card, card),
       state: transition(current.state, { type: 'approve', by: approver }, deps.clock.now()),
-      steps: freshProgress(),
+      steps: freshProgress(current.onboarding),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
   });

@@ -8,10 +8,12 @@ import type { UseCaseDeps } from './deps';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /**
- * The delegated Graph permissions the bot uses in a customer tenant (the pre-flight's domain and user-name checks).
- * Consent grants exactly these; the engineer's GDAP roles still decide what each call may do.
+ * The delegated Graph permissions the bot uses in a customer tenant: the pre-flight's domain and user-name checks,
+ * and the onboarding's writes (manager and profile: `User.ReadWrite.All`; group memberships:
+ * `GroupMember.ReadWrite.All`). Consent grants exactly these; the engineer's GDAP roles still decide what each call
+ * may do.
  */
-export const CUSTOMER_GRAPH_SCOPES: readonly string[] = ['Domain.Read.All', 'User.Read.All'];
+export const CUSTOMER_GRAPH_SCOPES: readonly string[] = ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All'];
 
 export interface ConnectResult {
   customer: Customer;

@@ -44,7 +44,7 @@ export async function startCreate(
       ...current,
       card: cardAfterClick(current.card, card),
       state: transition(current.state, event, deps.clock.now()),
-      steps: freshProgress(),
+      steps: freshProgress(current.onboarding),
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
   });

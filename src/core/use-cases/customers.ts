@@ -1,3 +1,4 @@
+import { loadOnboardingChoices, type OnboardingChoices } from '../onboarding/form-choices';
 import type { Customer, CustomerDomain, UserCredential } from '../ports';
 import { AppError } from '../errors';
 import type { UseCaseDeps } from './deps';
@@ -42,6 +43,8 @@ export interface CustomerForForm {
   domains: DomainChoice[];
   /** Set when the customer's domains could not be read (no GDAP access yet): only the default domain is offered. */
   domainsUnavailable?: AppError;
+  /** Licences, groups and people the onboarding may use (issue #18); absent without onboarding ports. */
+  onboarding?: OnboardingChoices;
 }
 
 /**
@@ -52,14 +55,15 @@ export interface CustomerForForm {
 export async function loadCustomerForForm(deps: UseCaseDeps, cred: UserCredential, customerId: string, correlationId: string): Promise<CustomerForForm> {
   const pcToken = (await deps.tokens.partnerCenter(cred)).token;
   const customer = await deps.partnerCenter.getCustomer(pcToken, customerId, { correlationId });
+  const onboarding = await loadOnboardingChoices(deps, cred, customer.id, correlationId);
   try {
     const graphToken = (await deps.tokens.customerGraph(cred, customer.tenantId)).token;
     const domains = await deps.directory.listDomains(graphToken, { correlationId });
-    return { customer, domains: toChoices(domains) };
+    return { customer, domains: toChoices(domains), onboarding };
   } catch (e) {
     const error = e instanceof AppError ? e : new AppError('GRAPH_UNAVAILABLE', 'domains could not be read', { cause: e });
     deps.logger.warn({ customerId, correlationId, code: error.code }, 'customer domains unavailable; offering the default domain');
-    return { customer, domains: [{ name: customer.defaultDomain, federated: false, isDefault: true }], domainsUnavailable: error };
+    return { customer, domains: [{ name: customer.defaultDomain, federated: false, isDefault: true }], domainsUnavailable: error, onboarding };
   }
 }
 

@@ -3,6 +3,7 @@ import type { CredentialVault, PasswordVault, RequestStore } from '../approval/u
 import type { Clock, ConnectionLog, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
 import type { TemplateStore } from '../templates/template-store';
+import type { OnboardingDeps } from '../onboarding/onboarding-deps';
 
 /** What every use case may use: ports only, plus the settings that change behaviour. */
 export interface UseCaseDeps {
@@ -24,6 +25,8 @@ export interface UseCaseDeps {
   ids: Ids;
   logger: Logger;
   settings: UseCaseSettings;
+  /** Licences and the customer's directory for the onboarding steps; absent: requests asking for them are refused in the checks. */
+  onboarding?: OnboardingDeps;
 }
 
 export interface UseCaseSettings {

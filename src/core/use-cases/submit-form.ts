@@ -4,6 +4,7 @@ import { AppError, type FieldIssue } from '../errors';
 import { newUserFormSchema, parseNewUserForm } from '../new-user';
 import { parseTemplateInputs, readTemplateInputs } from '../templates/template-prefill';
 import { appliesTo, type UserTemplate } from '../templates/user-template';
+import { parseOnboardingForm } from '../onboarding/plan';
 import type { Customer, UserCredential } from '../ports';
 import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from './deps';
@@ -46,6 +47,7 @@ export async function submitNewUserForm(
   }
   const draft = parsed.value;
   const templateRef = template ? { id: template.id, name: template.name } : undefined;
+  const onboarding = parseOnboardingForm(raw, chosen.onboarding);
 
   // An edit keeps its request's correlation id (every call made for a request carries the same one).
   const editing = opts.requestId ? (await loadRequest(deps, opts.requestId)).value : undefined;
@@ -67,7 +69,7 @@ export async function submitNewUserForm(
   // upstream call, not for the customer read and then the checks (issue 16).
   const pcToken = (await deps.tokens.partnerCenter(cred)).token;
   const customerRead = deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
-  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId });
+  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId, onboarding });
   preflight.catch(() => undefined); // awaited below, unless the customer read fails first
   const customer = await customerRead;
   const now = deps.clock.now().toISOString();
@@ -82,7 +84,7 @@ export async function submitNewUserForm(
       user,
       ticket: draft.ticket,
       template: templateRef,
-      onboarding: chosen.onboarding,
+      onboarding,
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -100,7 +102,7 @@ export async function submitNewUserForm(
         user,
         ticket: draft.ticket,
         ...(templateRef ? { template: templateRef } : {}),
-        ...(chosen.onboarding ? { onboarding: chosen.onboarding } : {}),
+        ...(onboarding ? { onboarding } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },

@@ -12,6 +12,8 @@ import { decidedBy } from '../../core/audit/audit-export';
 import type { AdaptiveCardJson, CardName, CardTemplates } from './card-templates';
 import type { UserTemplate } from '../../core/templates/user-template';
 import { formTemplateData, onboardingView } from '../templates/form-template-data';
+import { onboardingLines } from '../../core/onboarding/step-outcome';
+import type { OnboardingChoices } from '../../core/onboarding/form-choices';
 import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 
 /**
@@ -80,6 +82,8 @@ export class CardViews {
     /** The templates offered for this customer (its own, then partner-wide); `templateNotes`: what applying one left out. */
     templates?: UserTemplate[];
     templateNotes?: string[];
+    /** The customer's skus, groups and people for the onboarding (issue #18). */
+    onboarding?: OnboardingChoices;
   }): AdaptiveCardJson {
     const v = input.values ?? {};
     const errors: Record<string, string> = {};
@@ -89,7 +93,7 @@ export class CardViews {
       errors[issue.field] ??= issue.message;
       if (issue.code) codes[issue.field] ??= errorTitleId(issue.code);
     }
-    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups']);
+    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups', 'manager', 'employeeId', 'mobilePhone']);
     const templates = formTemplateData(input.templates, v.templateId, input.templateNotes);
     const ticketRequired = this.settings.ticketRequired || templates.ticketRequired;
     const otherIssues = (input.issues ?? []).filter((i) => !knownFields.has(i.field)).map((i) => i.message);
@@ -101,6 +105,7 @@ export class CardViews {
       domainsNote: input.domainsUnavailable ? "The customer's domains could not be read, so only the default domain is offered. The checks on the next card will say why." : null,
       errors,
       codes,
+      onboardingChoices: onboardingChoicesView(input.onboarding, templates),
       values: {
         firstName: v.firstName ?? '',
         lastName: v.lastName ?? '',
@@ -113,6 +118,9 @@ export class CardViews {
         forceChangePassword: v.forceChangePassword ?? 'true',
         ticket: v.ticket ?? '',
         templateId: templates.selectedId,
+        manager: v.manager ?? '',
+        employeeId: v.employeeId ?? '',
+        mobilePhone: v.mobilePhone ?? '',
         jobTitle: v.jobTitle ?? '',
         department: v.department ?? '',
         officeLocation: v.officeLocation ?? '',
@@ -145,6 +153,10 @@ export class CardViews {
       onboarding: onboardingView(request),
       checks: checklist.checks.map((c) => ({
         ...CHECK_MARKS[c.status],
+        // Invisible: the check's id, status and code for tests and tools (tests assert codes, not words).
+        checkId: c.id,
+        status: c.status,
+        code: c.code ?? '',
         title: CHECK_TITLES[c.id],
         // Check texts quote upstream values (domain names, role names, Partner Center messages).
         text: md(c.todo && c.status !== 'ok' ? `${c.text} ${c.todo}` : c.text, TEXT_LIMITS.reason),
@@ -156,6 +168,8 @@ export class CardViews {
       blockedText: checklist.blocked ? 'Nothing will be sent to Partner Center until every check passes. Fix what is marked ✗, then review again.' : '',
       notCheckedText: !checklist.blocked && checklist.checks.some((c) => c.status === 'not-checked') ? 'Checks marked – were not made; they do not stop the creation, and Partner Center still applies its own rules.' : '',
       canCreate: !checklist.blocked,
+      // "Continue without X" for each onboarding step a check blocked (the person may leave it out instead).
+      leaveOut: checklist.checks.filter((c) => c.status === 'blocked' && ['licences', 'groups', 'manager', 'profile'].includes(c.id)).map((c) => ({ step: c.id, title: CHECK_TITLES[c.id].toLowerCase() })),
       restorableUserId: checklist.checks.find((c) => c.restorableUserId)?.restorableUserId ?? '',
     });
   }
@@ -189,6 +203,7 @@ export class CardViews {
       passwordMarkdown: password ? md(password, 1024) : '',
       revealUntil: state.passwordRevealUntil ? formatTime(state.passwordRevealUntil) : '',
       passwordNote: 'The temporary password was shown here once and has been removed from this message.',
+      ...stepsView(request),
     });
   }
 
@@ -446,7 +461,51 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     showReject: pending && (view === 'base' || view === 'approver'),
     showCancel: pending && (view === 'base' || view === 'requester'),
     showRetry: retryable && (view === 'base' || view === 'approver'),
+    ...stepsView(request),
+    showRetrySteps: stepsView(request).canRetrySteps && (view === 'base' || view === 'approver'),
     // Anyone may ask for their own view while the request is open (Teams' automatic refresh is unreliable in channels).
     showRefresh: pending || s.kind === 'failed',
+  };
+}
+
+const STEP_MARKS = {
+  done: { icon: '✓', color: 'Good' },
+  failed: { icon: '✗', color: 'Attention' },
+  pending: { icon: '…', color: 'Default' },
+  skipped: { icon: '–', color: 'Default' },
+  'left-out': { icon: '–', color: 'Default' },
+} as const;
+
+/** The onboarding steps on the result card: each with ✓ / ✗ and the reason, and Retry when one failed. */
+function stepsView(request: UserRequest) {
+  const lines = onboardingLines(request);
+  return {
+    steps: lines.map((l) => ({
+      ...STEP_MARKS[l.status],
+      // Invisible: the step's name, status and code for tests and tools.
+      stepId: `step.${l.name}.${l.status}.${l.code ?? ''}`,
+      line: `${STEP_MARKS[l.status].icon} ${l.title}`,
+      text:
+        request.state.kind !== 'created' ? (l.status === 'left-out' ? 'Left out, as chosen.' : 'Planned: runs once the user is created.') : l.status === 'done' ? 'Done.' : l.status === 'failed' ? `${errorText(l.code ?? 'INTERNAL').title}. ${errorText(l.code ?? 'INTERNAL').todo ?? ''}`.trim() : l.status === 'left-out' ? 'Left out, as chosen before the creation.' : l.status === 'skipped' ? 'Not needed.' : 'Not done yet; it will be finished.',
+    })),
+    canRetrySteps: lines.some((l) => l.status === 'failed'),
+  };
+}
+
+/**
+ * The form's own onboarding lists: the customer's licences (with free seats) and groups when no template lists
+ * its own, and the manager from the customer's people. A list that could not be read says why instead.
+ */
+function onboardingChoicesView(choices: OnboardingChoices | undefined, templates: { licences: unknown[]; groups: unknown[] }) {
+  const c = choices ?? { licences: [], groups: [], people: [] };
+  const clean = (list: Array<{ value: string; title: string }>) => list.map((x) => ({ value: x.value, title: md(x.title, TEXT_LIMITS.reason) }));
+  return {
+    licences: templates.licences.length ? [] : clean(c.licences),
+    groups: templates.groups.length ? [] : clean(c.groups),
+    people: clean(c.people),
+    graphNote: c.graphUnavailable
+      ? `Groups and manager are not offered: ${c.graphUnavailable.code === 'CUSTOMER_NOT_CONNECTED' || c.graphUnavailable.code === 'CUSTOMER_CONSENT_MISSING' ? "this bot's app is not connected to the customer's tenant (or lacks the onboarding permissions); connect the customer to use them. Licences still work." : 'the customer\'s tenant could not be read right now.'}`
+      : '',
+    licencesNote: c.licencesUnavailable ? "The customer's licences could not be read (your GDAP roles may not allow it)." : '',
   };
 }

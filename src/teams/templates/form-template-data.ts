@@ -27,10 +27,12 @@ export function onboardingView(request: Pick<UserRequest, 'template' | 'onboardi
   const o = request.onboarding;
   const facts: Array<{ title: string; value: string }> = [];
   if (request.template) facts.push({ title: 'Template', value: md(request.template.name, TEXT_LIMITS.name) });
-  if (o?.licences.length) facts.push({ title: 'Licences', value: md(o.licences.map((l) => l.name).join(', '), TEXT_LIMITS.reason) });
-  if (o?.groups.length) facts.push({ title: 'Groups', value: md(o.groups.map((g) => g.name).join(', '), TEXT_LIMITS.reason) });
+  if (o?.licences.length) facts.push({ title: 'Licences', value: md(o.licences.map((l) => l.name || l.skuId).join(', '), TEXT_LIMITS.reason) });
+  if (o?.groups.length) facts.push({ title: 'Groups', value: md(o.groups.map((g) => g.name || g.id).join(', '), TEXT_LIMITS.reason) });
+  // Names chosen without a template are resolved by the checks (their lines name each sku, group and the manager).
+  if (o?.manager) facts.push({ title: 'Manager', value: md(o.manager.name || o.manager.id, TEXT_LIMITS.name) });
   const p = o?.profile ?? {};
-  for (const [title, value] of [['Job title', p.jobTitle], ['Department', p.department], ['Office', p.officeLocation], ['Company name', p.companyName]] as const) {
+  for (const [title, value] of [['Job title', p.jobTitle], ['Department', p.department], ['Office', p.officeLocation], ['Company name', p.companyName], ['Employee id', p.employeeId], ['Mobile phone', p.mobilePhone]] as const) {
     if (value) facts.push({ title, value: md(value, TEXT_LIMITS.name) });
   }
   return { shown: facts.length > 0, facts };

@@ -1,5 +1,6 @@
 import { approve, refreshRequest, reject } from './approval-verbs';
 import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-verbs';
+import { leaveOut, retrySteps } from './onboarding-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
 import { cancel, confirmRestore, create, restoreUser, retry } from './request-verbs';
 import { applyTemplate, confirmDeleteTemplate, deleteTemplate, editTemplate, listTemplates, newTemplate, saveTemplate } from './template-verbs';
@@ -18,6 +19,8 @@ export const VERB_TABLE = {
   edit,
   create,
   retry,
+  retrySteps,
+  leaveOut,
   cancel,
   restoreUser,
   confirmRestore,

@@ -87,6 +87,9 @@ describe('aad.manifest.json (the Entra app)', () => {
     'GroupMember.Read.All': 'bc024368-1153-4739-b217-4326f2e966d0',
     'Domain.Read.All': '2f9ee017-59c1-4f1d-9472-bd5529a7b311',
     'User.Read.All': 'a154be20-db9c-4678-8ab7-66f6cc099a59',
+    // The onboarding's writes in a customer tenant (Microsoft Graph permissions reference, delegated ids).
+    'User.ReadWrite.All': '204e0828-b5ca-4ad8-b9f3-f32a958e7cc4',
+    'GroupMember.ReadWrite.All': 'f81125ac-d3b7-4573-a3b2-7099cc39df9e',
   };
   const PARTNER_CENTER_USER_IMPERSONATION = '1cebfa2a-fb4d-419e-b5f9-839b4383e05a';
   /** The one application permission (app role): GDAP relationships and assignments, read app-only (issue 15). */

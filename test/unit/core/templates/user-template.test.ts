@@ -125,8 +125,14 @@ describe('pre-filling the new-user form from a template', () => {
     const ok = parseTemplateInputs({ templateId: t.id, licences: SKU.toUpperCase(), groups: '', jobTitle: ' Rep ' }, t);
     expect(ok.issues).toEqual([]);
     expect(ok.onboarding).toEqual({ licences: [{ skuId: SKU, name: 'Microsoft 365 Business Standard' }], groups: [], profile: { jobTitle: 'Rep' } });
-    const forged = parseTemplateInputs({ licences: '11111111-1111-4111-8111-111111111111', groups: GROUP }, undefined);
+    const forged = parseTemplateInputs({ templateId: t.id, licences: '11111111-1111-4111-8111-111111111111', groups: '22222222-2222-4222-8222-222222222222' }, t);
     expect(forged.issues.map((i) => i.field)).toEqual(['licences', 'groups']);
+    // Without a template the customer's own skus and groups are chosen (issue #18): ids are taken as they are and the
+    // onboarding checks refuse unknown ones before anything is created; what is no id is refused here.
+    const free = parseTemplateInputs({ licences: '11111111-1111-4111-8111-111111111111', groups: GROUP }, undefined);
+    expect(free.issues).toEqual([]);
+    expect(free.onboarding?.licences).toEqual([{ skuId: '11111111-1111-4111-8111-111111111111', name: '' }]);
+    expect(parseTemplateInputs({ licences: 'not-an-id' }, undefined).issues.map((i) => i.field)).toEqual(['licences']);
     expect(parseTemplateInputs({ department: 'x'.repeat(65) }, t).issues.map((i) => i.field)).toEqual(['department']);
     expect(parseTemplateInputs({}, undefined).onboarding).toBeUndefined();
   });
@@ -140,6 +146,9 @@ describe('pre-filling the new-user form from a template', () => {
       companyName: '',
       licences: SKU,
       groups: GROUP,
+      manager: '',
+      employeeId: '',
+      mobilePhone: '',
     });
   });
 });

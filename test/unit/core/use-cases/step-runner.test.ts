@@ -39,10 +39,10 @@ async function claimed(w: ReturnType<typeof creationWorld>) {
 }
 
 describe('the step runner', () => {
-  it('the default sequence is create-user, then present-outcome', () => {
+  it('the default sequence is create-user, the onboarding steps (issue #18), then present-outcome', () => {
     const w = creationWorld();
     expect(creationSteps(w.deps, w.presenter, { passwordToApprover: false }).map((s) => s.name)).toEqual([...CREATION_SEQUENCE]);
-    expect(CREATION_SEQUENCE).toEqual(['create-user', 'present-outcome']);
+    expect(CREATION_SEQUENCE).toEqual(['create-user', 'assign-licences', 'add-to-groups', 'set-manager', 'update-profile', 'present-outcome']);
   });
 
   it('a new step plugs in between creating and presenting; its progress is stored', async () => {
