@@ -5,6 +5,8 @@ import { TtlCache } from '../ttl-cache';
 import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
+import type { FirstCredential } from './first-credential';
+import { assignedGroups, checkTemporaryAccessPass, heldRoleIds, type TapCheckDeps } from './tap-evidence';
 
 export interface PreflightDeps {
   partnerCenter: PartnerCenter;
@@ -12,6 +14,8 @@ export interface PreflightDeps {
   tokens: TokenProvider;
   clock: Clock;
   logger: Logger;
+  /** The Temporary Access Pass check (issue 19); absent: a request asking for a pass is blocked as not checkable. */
+  tap?: TapCheckDeps;
 }
 
 export interface PreflightInput {
@@ -28,6 +32,10 @@ export interface PreflightInput {
   correlationId: string;
   /** The customer, when the caller is reading it anyway: the check uses that read instead of a second one. */
   customer?: Promise<Customer>;
+  /** A Temporary Access Pass as the first credential adds the `first-credential` check. */
+  firstCredential?: FirstCredential;
+  /** When the pass should become valid (the request's start date). */
+  startAt?: Date;
 }
 
 export interface PreflightResult {
@@ -86,6 +94,8 @@ export class Preflight {
   async run(input: PreflightInput): Promise<PreflightResult> {
     const opts = { correlationId: input.correlationId };
     const customerP = input.customer ?? this.customer(input, opts);
+    // Concurrently with the others: the pass's check has its own upstream calls (customer-tenant token, policy).
+    const tapP = input.firstCredential?.kind === 'tap' ? this.guard('first-credential', () => this.tapCheck(input)) : undefined;
     const [customer, gdap, domain, upn, mfa] = await Promise.all([
       customerP.then(
         (c) => c,
@@ -96,12 +106,13 @@ export class Preflight {
       this.guard('upn-free', () => this.upnFree(input)),
       this.guard('mfa', () => this.mfa(input)),
     ]);
+    const tap = await tapP;
     const customerCheck: CheckResult =
       customer instanceof AppError
         ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined }
         : { id: 'customer', status: 'ok', text: `${customer.companyName}`, evidence: `tenant ${customer.tenantId} · default domain ${customer.defaultDomain}` };
     const rules = checkInputRules(input.user, input.password);
-    const checks = [customerCheck, gdap, domain, upn, mfa, rules];
+    const checks = [customerCheck, gdap, domain, upn, mfa, rules, ...(tap ? [tap] : [])];
     const result = checklist(checks);
     this.deps.logger.info({ correlationId: input.correlationId, customerId: input.customerId, cached: input.useCache, checks: checks.map((c) => `${c.id}:${c.status}`).join(' ') }, 'pre-flight checks');
     return { checklist: result, customer: customer instanceof AppError ? undefined : customer };
@@ -153,6 +164,30 @@ export class Preflight {
         )
       : [];
     return judgeGdapRole({ relationships, assignments, memberOf: new Set(memberOf) }, this.deps.clock.now());
+  }
+
+  /** The Temporary Access Pass check: every role the person holds here, then the pass's own evidence. */
+  private async tapCheck(input: PreflightInput): Promise<CheckResult> {
+    const request = input.firstCredential;
+    if (request?.kind !== 'tap') throw new AppError('INTERNAL', 'tapCheck without a pass requested');
+    if (!this.deps.tap) throw new AppError('INTERNAL', 'the Temporary Access Pass check is not wired');
+    const opts = { correlationId: input.correlationId };
+    const appToken = async () => (await this.deps.tokens.partnerGraphApp()).token;
+    const relationships = await this.cached(this.relationships, input.useCache, input.customerId, async () => this.deps.directory.listRelationships(await appToken(), input.customerId, opts));
+    const assignments = new Map<string, AccessAssignment[]>();
+    await Promise.all(
+      relationships
+        .filter((r) => r.status === 'active' || r.status === 'expiring')
+        .map(async (r) => assignments.set(r.id, await this.cached(this.assignments, input.useCache, r.id, async () => this.deps.directory.listAccessAssignments(await appToken(), r.id, opts)))),
+    );
+    const groups = assignedGroups(relationships, assignments);
+    const memberOf = groups.length
+      ? await this.cached(this.membership, input.useCache, `${input.cred.user.oid}:${[...groups].sort().join(',')}`, async () =>
+          this.deps.directory.checkMemberGroups((await this.deps.tokens.partnerGraph(input.cred)).token, groups, opts),
+        )
+      : [];
+    const held = heldRoleIds(relationships, assignments, new Set(memberOf));
+    return checkTemporaryAccessPass(this.deps.tap, { cred: input.cred, customerId: input.customerId, heldRoleIds: held, request, startAt: input.startAt, correlationId: input.correlationId });
   }
 
   private async domain(input: PreflightInput): Promise<CheckResult> {
