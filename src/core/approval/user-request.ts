@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors';
+import type { FirstCredential } from '../new-user/first-credential';
 import type { UserCredential } from '../ports';
 import type { Actor, RequestState } from './request-state';
 
@@ -14,6 +15,11 @@ export interface RequestedUser {
   immutableId?: string;
   forceChangePassword: boolean;
   passwordGenerated: boolean;
+  /**
+   * A Temporary Access Pass instead of the password (issue 19): the password is then generated, sent to Partner
+   * Center and never shown. Absent: the password is the first credential (every request stored before).
+   */
+  firstCredential?: FirstCredential;
 }
 
 /** Licences, groups and profile attributes to apply after creation (see UserRequest.onboarding). */

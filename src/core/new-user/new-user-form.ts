@@ -3,6 +3,7 @@ import type { FieldIssue } from '../errors';
 import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usageLocationProblem } from './names';
 import { checkPassword, generatePassword as defaultGenerator } from './password';
 import { buildUpn, checkUpn } from './upn';
+import { TAP_LIFETIME_CHOICES, type FirstCredential } from './first-credential';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
@@ -23,6 +24,8 @@ export interface NewUserDraft {
   passwordGenerated: boolean;
   forceChangePassword: boolean;
   ticket?: string;
+  /** A Temporary Access Pass as the first credential: the password is then always generated and never shown. */
+  firstCredential: FirstCredential;
 }
 
 export type ParseResult = { ok: true; value: NewUserDraft } | { ok: false; issues: FieldIssue[]; values: Record<string, string> };
@@ -43,6 +46,9 @@ export const NEW_USER_FIELDS = [
   'domain',
   'usageLocation',
   'immutableId',
+  'firstCredential',
+  'tapLifetime',
+  'tapUsage',
   'passwordMode',
   'password',
   'forceChangePassword',
@@ -94,6 +100,11 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   };
   const passwordMode = choice(f.passwordMode, ['generate', 'manual'] as const, 'generate');
   const forceChange = choice(f.forceChangePassword, ['true', 'false'] as const, 'true');
+  const credential = choice(f.firstCredential, ['password', 'tap'] as const, 'password');
+  const tapUsage = choice(f.tapUsage, ['once', 'multi'] as const, 'once');
+  // '' (or "policy"): the tenant policy's default lifetime.
+  const lifetimeText = f.tapLifetime.trim() === 'policy' ? '' : f.tapLifetime.trim();
+  const tapLifetime = lifetimeText === '' ? undefined : (TAP_LIFETIME_CHOICES as readonly number[]).includes(Number(lifetimeText)) ? Number(lifetimeText) : NaN;
 
   const issues: FieldIssue[] = [];
   const add = (field: NewUserField, message: string | undefined) => {
@@ -104,8 +115,15 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   issues.push(...checkUpn(t.userName, t.domain));
   add('usageLocation', usageLocationProblem(t.usageLocation));
   add('immutableId', immutableIdProblem(t.immutableId));
+  add('firstCredential', credential ? undefined : 'Choose a password or a Temporary Access Pass.');
+  const tap = credential === 'tap';
+  if (tap) {
+    add('tapUsage', tapUsage ? undefined : 'Choose a one-time or a multi-use pass.');
+    add('tapLifetime', Number.isNaN(tapLifetime) ? 'Choose one of the offered lifetimes.' : undefined);
+  }
   add('passwordMode', passwordMode ? undefined : 'Choose whether to generate the password or type one.');
-  if (passwordMode === 'manual') {
+  // With a pass, the password is generated and never shown: a typed one is ignored, not checked.
+  if (passwordMode === 'manual' && !tap) {
     // Passwords are never trimmed: a space is a legal character, and changing a password silently would lock
     // the new user out.
     if (f.password === '') add('password', 'Type a password, or choose to generate one.');
@@ -114,7 +132,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   add('forceChangePassword', forceChange ? undefined : 'Choose whether the user must change the password at first sign-in.');
   add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
 
-  if (issues.length > 0 || !passwordMode || !forceChange) {
+  if (issues.length > 0 || !passwordMode || !forceChange || !credential) {
     const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };
     delete values.password;
     return { ok: false, issues, values };
@@ -122,7 +140,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
 
   const firstName = f.firstName.trim();
   const lastName = f.lastName.trim();
-  const generated = passwordMode === 'generate';
+  const generated = passwordMode === 'generate' || tap;
   return {
     ok: true,
     value: {
@@ -139,6 +157,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
       passwordGenerated: generated,
       forceChangePassword: forceChange === 'true',
       ticket: t.ticket || undefined,
+      firstCredential: tap ? { kind: 'tap', isUsableOnce: tapUsage !== 'multi', ...(tapLifetime === undefined ? {} : { lifetimeInMinutes: tapLifetime }) } : { kind: 'password' },
     },
   };
 }

@@ -1,14 +1,10 @@
 import { ROLE_TITLES, CALL_ROLES, allows } from '../onboarding/step-roles';
 import type { AppError } from '../errors';
 import type { TapOptions, TapPolicy } from '../ports';
+import type { FirstCredential } from '../new-user/first-credential';
 import type { CheckResult } from './checks';
 
-/**
- * The first credential of a new user: the password Partner Center needs anyway (generated and never shown when a
- * Temporary Access Pass is chosen), or a Temporary Access Pass made right after the creation in the customer's
- * tenant. `tap` carries what the form asked for; the policy decides what is allowed.
- */
-export type FirstCredential = { kind: 'password' } | { kind: 'tap'; lifetimeInMinutes?: number; isUsableOnce: boolean };
+export type { FirstCredential };
 
 /** What the pre-flight could learn about the Temporary Access Pass; the verdict is `judgeTemporaryAccessPass`. */
 export interface TapEvidence {

@@ -32,7 +32,7 @@ export interface PreflightInput {
   correlationId: string;
   /** The customer, when the caller is reading it anyway: the check uses that read instead of a second one. */
   customer?: Promise<Customer>;
-  /** A Temporary Access Pass as the first credential adds the `first-credential` check. */
+  /** A Temporary Access Pass as the first credential adds the `first-credential` check (default: the user's). */
   firstCredential?: FirstCredential;
   /** When the pass should become valid (the request's start date). */
   startAt?: Date;
@@ -95,7 +95,8 @@ export class Preflight {
     const opts = { correlationId: input.correlationId };
     const customerP = input.customer ?? this.customer(input, opts);
     // Concurrently with the others: the pass's check has its own upstream calls (customer-tenant token, policy).
-    const tapP = input.firstCredential?.kind === 'tap' ? this.guard('first-credential', () => this.tapCheck(input)) : undefined;
+    const first = input.firstCredential ?? input.user.firstCredential;
+    const tapP = first?.kind === 'tap' ? this.guard('first-credential', () => this.tapCheck({ ...input, firstCredential: first })) : undefined;
     const [customer, gdap, domain, upn, mfa] = await Promise.all([
       customerP.then(
         (c) => c,

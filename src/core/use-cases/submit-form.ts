@@ -62,6 +62,7 @@ export async function submitNewUserForm(
     immutableId: draft.immutableId,
     forceChangePassword: draft.forceChangePassword,
     passwordGenerated: draft.passwordGenerated,
+    ...(draft.firstCredential.kind === 'tap' ? { firstCredential: draft.firstCredential } : {}),
   };
   // The pre-flight starts at once, beside the customer read it shares: the confirmation waits for the slowest
   // upstream call, not for the customer read and then the checks (issue 16).

@@ -41,8 +41,18 @@ describe('parseNewUserForm', () => {
         passwordGenerated: true,
         forceChangePassword: true,
         ticket: 'INC-1',
+        firstCredential: { kind: 'password' },
       },
     });
+  });
+
+  it('a Temporary Access Pass as the first credential: one-time by default, a lifetime from the offered ones, the password generated and a typed one ignored', () => {
+    const r = parseNewUserForm({ ...valid, firstCredential: 'tap', passwordMode: 'manual', password: 'weakweak' }, { ticketRequired: false, generatePassword: () => 'Generated-Pass-1' });
+    expect(r.ok && [r.value.firstCredential, r.value.password, r.value.passwordGenerated]).toEqual([{ kind: 'tap', isUsableOnce: true }, 'Generated-Pass-1', true]);
+    const multi = parseNewUserForm({ ...valid, firstCredential: 'tap', tapUsage: 'multi', tapLifetime: '1440' }, open);
+    expect(multi.ok && multi.value.firstCredential).toEqual({ kind: 'tap', isUsableOnce: false, lifetimeInMinutes: 1440 });
+    expect(fieldsOf(parseNewUserForm({ ...valid, firstCredential: 'tap', tapLifetime: '7' }, open))).toEqual(['tapLifetime']);
+    expect(fieldsOf(parseNewUserForm({ ...valid, firstCredential: 'sms' }, open))).toEqual(['firstCredential']);
   });
 
   it('generates a policy-compliant password by default', () => {
@@ -81,6 +91,9 @@ describe('parseNewUserForm', () => {
       passwordMode: 'manual',
       forceChangePassword: 'true',
       ticket: 'INC-1',
+      firstCredential: '',
+      tapLifetime: '',
+      tapUsage: '',
     });
     expect(JSON.stringify(r)).not.toContain('weakweak');
   });
