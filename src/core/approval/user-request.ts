@@ -88,6 +88,13 @@ export interface UserRequest {
    * and on those stored before steps existed; a missing entry counts as pending.
    */
   steps?: StepProgress[];
+  /**
+   * The Temporary Access Pass made for the created user, without the pass itself (that goes to the vault, like a
+   * password, until delivered): when it becomes valid and when it expires, for the result card.
+   */
+  /** The new user's first day (ISO, UTC): a Temporary Access Pass becomes valid then, not before. */
+  startAt?: string;
+  temporaryAccessPass?: { methodId: string; validFrom: string; expiresAt: string; lifetimeInMinutes: number; isUsableOnce: boolean };
 }
 
 /** One step of the creation sequence as stored. `code` says why a step failed; `at` when it ended. */

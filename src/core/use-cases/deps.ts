@@ -1,6 +1,6 @@
 import type { DueWorkStore } from '../approval/due-work';
 import type { CredentialVault, PasswordVault, RequestStore } from '../approval/user-request';
-import type { Clock, ConnectionLog, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
+import type { Clock, ConnectionLog, CredentialTokens, Directory, Ids, Logger, PartnerCenter, TemporaryAccessPasses, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
 import type { TemplateStore } from '../templates/template-store';
 
@@ -24,6 +24,8 @@ export interface UseCaseDeps {
   ids: Ids;
   logger: Logger;
   settings: UseCaseSettings;
+  /** A Temporary Access Pass as the first credential (issue 19); absent: a request asking for one fails that step. */
+  tap?: { credentialTokens: CredentialTokens; temporaryAccessPasses: TemporaryAccessPasses };
 }
 
 export interface UseCaseSettings {

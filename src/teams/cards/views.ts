@@ -184,6 +184,9 @@ export class CardViews {
   created(request: UserRequest, password?: string): AdaptiveCardJson {
     const state = request.state;
     if (state.kind !== 'created') throw new Error(`request ${request.id} is ${state.kind}`);
+    const tap = request.temporaryAccessPass;
+    const tapStep = request.steps?.find((s) => s.name === 'temporary-access-pass');
+    const tapFailure = !tap && tapStep?.status === 'failed' ? (tapStep.code ?? 'INTERNAL') : undefined;
     return this.templates.render('created', {
       requestId: request.id,
       correlationId: request.correlationId,
@@ -196,7 +199,10 @@ export class CardViews {
       // The fallback for clients without CodeBlock is a markdown TextBlock: there the password is escaped.
       passwordMarkdown: password ? md(password, 1024) : '',
       revealUntil: state.passwordRevealUntil ? formatTime(state.passwordRevealUntil) : '',
-      passwordNote: 'The temporary password was shown here once and has been removed from this message.',
+      passwordNote: tap ? 'The Temporary Access Pass was shown here once and has been removed from this message.' : 'The temporary password was shown here once and has been removed from this message.',
+      secretTitle: tap ? 'Temporary Access Pass' : 'Temporary password',
+      tap: tap ? { kind: tap.isUsableOnce ? 'one-time' : 'multi-use', validFrom: formatDateTime(tap.validFrom), expiresAt: formatDateTime(tap.expiresAt) } : null,
+      tapFailed: tapFailure ? `The Temporary Access Pass was not made: ${errorText(tapFailure).title}. ${errorText(tapFailure).todo} The temporary password is the first credential instead.` : '',
     });
   }
 
@@ -362,6 +368,11 @@ function connectionReason(r: CustomerConnection): string {
 
 function formatTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
+}
+
+/** A date and time for a card, in UTC (a pass valid from a start date days away needs the date). */
+function formatDateTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /** Which actions a person sees on a channel request card. The base card (everyone) carries them all. */
