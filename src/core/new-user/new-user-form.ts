@@ -4,6 +4,7 @@ import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usag
 import { checkPassword, generatePassword as defaultGenerator } from './password';
 import { buildUpn, checkUpn } from './upn';
 import { TAP_LIFETIME_CHOICES, type FirstCredential } from './first-credential';
+import { parseStart } from './start-date';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
@@ -26,12 +27,18 @@ export interface NewUserDraft {
   ticket?: string;
   /** A Temporary Access Pass as the first credential: the password is then always generated and never shown. */
   firstCredential: FirstCredential;
+  /** The first day (a pass becomes valid then). */
+  startAt?: Date;
 }
 
 export type ParseResult = { ok: true; value: NewUserDraft } | { ok: false; issues: FieldIssue[]; values: Record<string, string> };
 
 export interface ParseOptions {
   ticketRequired: boolean;
+  /** The zone the start date and time are in (IANA; the customer's when known). Default UTC. */
+  timeZone?: string;
+  /** For the start date's "in the future" rule; the real time by default. */
+  now?: Date;
   /** Injected by tests; `generatePassword()` (16 characters, crypto random) by default. */
   generatePassword?: () => string;
 }
@@ -53,6 +60,8 @@ export const NEW_USER_FIELDS = [
   'password',
   'forceChangePassword',
   'ticket',
+  'startDate',
+  'startTime',
 ] as const;
 export type NewUserField = (typeof NEW_USER_FIELDS)[number];
 
@@ -131,6 +140,8 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   }
   add('forceChangePassword', forceChange ? undefined : 'Choose whether the user must change the password at first sign-in.');
   add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
+  const start = parseStart(f.startDate.trim(), f.startTime.trim(), opts.timeZone ?? 'UTC', opts.now ?? new Date());
+  add('startDate', start.ok ? undefined : start.message);
 
   if (issues.length > 0 || !passwordMode || !forceChange || !credential) {
     const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };
@@ -157,6 +168,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
       passwordGenerated: generated,
       forceChangePassword: forceChange === 'true',
       ticket: t.ticket || undefined,
+      ...(start.ok && start.startAt ? { startAt: start.startAt } : {}),
       firstCredential: tap ? { kind: 'tap', isUsableOnce: tapUsage !== 'multi', ...(tapLifetime === undefined ? {} : { lifetimeInMinutes: tapLifetime }) } : { kind: 'password' },
     },
   };

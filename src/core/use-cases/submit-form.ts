@@ -33,7 +33,7 @@ export async function submitNewUserForm(
   const customerId = form.success ? form.data.customerId.trim() : '';
   const { template, templateIssue } = await chosenTemplate(deps, readTemplateInputs(raw).templateId, customerId);
   const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
-  const parsed = parseNewUserForm(raw, { ticketRequired });
+  const parsed = parseNewUserForm(raw, { ticketRequired, now: deps.clock.now() });
   const chosen = parseTemplateInputs(raw, template);
   if (!parsed.ok || chosen.issues.length > 0 || templateIssue) {
     const issues = [...(templateIssue ? [templateIssue] : []), ...(parsed.ok ? [] : parsed.issues), ...chosen.issues].map((i) =>
@@ -84,6 +84,7 @@ export async function submitNewUserForm(
       ticket: draft.ticket,
       template: templateRef,
       onboarding: chosen.onboarding,
+      startAt: draft.startAt?.toISOString(),
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -102,6 +103,7 @@ export async function submitNewUserForm(
         ticket: draft.ticket,
         ...(templateRef ? { template: templateRef } : {}),
         ...(chosen.onboarding ? { onboarding: chosen.onboarding } : {}),
+        ...(draft.startAt ? { startAt: draft.startAt.toISOString() } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },
@@ -112,6 +114,7 @@ export async function submitNewUserForm(
   await keepPassword(deps, request.id, draft.password);
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
   const { checklist } = await preflight;
+  const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId, startAt: draft.startAt });
   return { kind: 'ready', request, customer, checklist };
 }
 

@@ -70,6 +70,20 @@ describe('personal chat: a Temporary Access Pass as the first credential', () =>
     expect(bot.logs.text()).not.toContain(shown);
   });
 
+  it('with a first day, the pass becomes valid then (Graph startDateTime = the start), and the card says so', async () => {
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(FABRIKAM, 'fabrikam.example', 'tap.later', { startDate: day, startTime: '09:00' })));
+    expect(cardText(confirm)).toContain(`First day ${day} 09:00 UTC`);
+    expect(cardText(confirm)).toContain(`valid from ${day} 09:00 UTC`);
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    await bot.execute(ada, 'create', { requestId }, 'act-tap-2');
+    const update = await bot.connector.waitFor(() => bot.connector.updates('act-tap-2').find((u) => cardText(cardOf(u)).includes('User created')));
+    expect(cardText(cardOf(update)!)).toContain(`${day} 09:00 UTC`);
+    await bot.app.teams.background.drain();
+    const post = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/authentication/temporaryAccessPassMethods')).pop()!;
+    expect(post.body).toEqual({ lifetimeInMinutes: 480, isUsableOnce: true, startDateTime: `${day}T09:00:00.000Z` });
+  });
+
   it('Northwind (policy disabled) is caught on the checklist: blocked, no Create', async () => {
     const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(NORTHWIND, 'northwindtraders.onmicrosoft.com', 'tap.blocked')));
     expect(cardVerbs(confirm)).not.toContain('create');
