@@ -142,6 +142,8 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
   const start = parseStart(f.startDate.trim(), f.startTime.trim(), opts.timeZone ?? 'UTC', opts.now ?? new Date());
   add('startDate', start.ok ? undefined : start.message);
+  // A scheduled request keeps no secret for days: its password is generated when it becomes ready.
+  if (start.ok && start.startAt && passwordMode === 'manual' && !tap) add('passwordMode', 'With a first day, the password is generated when the request becomes ready: choose to generate it.');
 
   if (issues.length > 0 || !passwordMode || !forceChange || !credential) {
     const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };

@@ -49,6 +49,8 @@ export interface UseCaseSettings {
   creationLeaseMs: number;
   /** What "connect a customer" consents: the bot's own Entra app (its client id and display name). */
   app: { id: string; displayName: string };
+  /** How long before a request's first day it becomes ready (default one hour: schedule.ts). */
+  scheduleLeadMs?: number;
   /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
   adminAgentsGroupId?: string;
   /** TEMPLATE_ADMIN_GROUP_ID: who may manage templates (core/templates/template-permission.ts). */

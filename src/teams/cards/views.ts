@@ -234,7 +234,18 @@ export class CardViews {
   current(request: UserRequest): AdaptiveCardJson {
     switch (request.state.kind) {
       case 'draft':
+        // A scheduled request that became ready: the confirmation card, whose Create runs every check again,
+        // uncached, under the clicker's own identity before anything is sent (the bot has no token before that).
+        if (request.startAt) {
+          const c = request.customer;
+          return this.confirm(request, { id: c.id, tenantId: c.id, companyName: c.companyName, defaultDomain: c.defaultDomain ?? '', relationshipToPartner: '' }, { checks: [], blocked: false });
+        }
         return this.notice({ title: 'Not created yet', text: `The request for ${md(request.user.userPrincipalName)} has not been created. Review it again to create it.` });
+      case 'scheduled':
+        return this.notice({
+          title: 'Scheduled',
+          text: `${md(request.user.userPrincipalName)} starts on ${formatDateTime(request.state.startAt)}. At ${formatDateTime(request.state.readyAt)} this card asks you to review and create the user with your own sign-in; nothing is created before.`,
+        });
       case 'creating':
         return this.creating(request);
       case 'created':
@@ -383,6 +394,7 @@ export type ApprovalView = 'base' | 'approver' | 'requester' | 'observer';
 
 const STATE_LABELS: Record<string, { label: string; color: string }> = {
   draft: { label: 'Draft', color: 'Default' },
+  scheduled: { label: 'Scheduled', color: 'Accent' },
   'pending-approval': { label: 'Waiting for approval', color: 'Warning' },
   approved: { label: 'Approved', color: 'Good' },
   creating: { label: 'Creating…', color: 'Accent' },

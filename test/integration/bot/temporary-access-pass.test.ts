@@ -70,18 +70,35 @@ describe('personal chat: a Temporary Access Pass as the first credential', () =>
     expect(bot.logs.text()).not.toContain(shown);
   });
 
-  it('with a first day, the pass becomes valid then (Graph startDateTime = the start), and the card says so', async () => {
-    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(FABRIKAM, 'fabrikam.example', 'tap.later', { startDate: day, startTime: '09:00' })));
-    expect(cardText(confirm)).toContain(`First day ${day} 09:00 UTC`);
-    expect(cardText(confirm)).toContain(`valid from ${day} 09:00 UTC`);
+  it('a first day within the lead time: created now, the pass valid from then (Graph startDateTime = the start), and the card says so', async () => {
+    const soon = new Date(Math.ceil((Date.now() + 30 * 60_000) / 60_000) * 60_000);
+    const [day, time] = [soon.toISOString().slice(0, 10), soon.toISOString().slice(11, 16)];
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(FABRIKAM, 'fabrikam.example', 'tap.later', { startDate: day, startTime: time })));
+    expect(cardText(confirm)).toContain(`First day ${day} ${time} UTC`);
+    expect(cardText(confirm)).toContain(`valid from ${day} ${time} UTC`);
     const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
     await bot.execute(ada, 'create', { requestId }, 'act-tap-2');
     const update = await bot.connector.waitFor(() => bot.connector.updates('act-tap-2').find((u) => cardText(cardOf(u)).includes('User created')));
-    expect(cardText(cardOf(update)!)).toContain(`${day} 09:00 UTC`);
+    expect(cardText(cardOf(update)!)).toContain(`${day} ${time} UTC`);
     await bot.app.teams.background.drain();
     const post = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && r.path.endsWith('/authentication/temporaryAccessPassMethods')).pop()!;
-    expect(post.body).toEqual({ lifetimeInMinutes: 480, isUsableOnce: true, startDateTime: `${day}T09:00:00.000Z` });
+    expect(post.body).toEqual({ lifetimeInMinutes: 480, isUsableOnce: true, startDateTime: soon.toISOString() });
+  });
+
+  it('a first day days ahead: Create schedules it (nothing created, no pass), and `history` lists it as scheduled', async () => {
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(FABRIKAM, 'fabrikam.example', 'tap.monday', { startDate: day })));
+    const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
+    const answer = cardText(invokeCard(await bot.execute(ada, 'create', { requestId }, 'act-tap-3')));
+    expect(answer).toContain('Scheduled');
+    expect(answer).toContain(`starts on ${day} 08:00 UTC`);
+    await bot.app.teams.background.drain();
+    const state = await bot.sandboxState();
+    expect(state.users[FABRIKAM].some((u) => u.userPrincipalName === 'tap.monday@fabrikam.example')).toBe(false);
+    const before = bot.connector.sent().length;
+    await bot.say(ada, 'history');
+    const reply = await bot.connector.waitFor(() => bot.connector.sent().slice(before).find((c) => cardText(cardOf(c)).includes('tap.monday@')));
+    expect(cardText(cardOf(reply))).toMatch(/Scheduled/);
   });
 
   it('Northwind (policy disabled) is caught on the checklist: blocked, no Create', async () => {
