@@ -68,7 +68,7 @@ export async function submitNewUserForm(
   // upstream call, not for the customer read and then the checks (issue 16).
   const pcToken = (await deps.tokens.partnerCenter(cred)).token;
   const customerRead = deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
-  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId });
+  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId, startAt: draft.startAt });
   preflight.catch(() => undefined); // awaited below, unless the customer read fails first
   const customer = await customerRead;
   const now = deps.clock.now().toISOString();
@@ -114,7 +114,6 @@ export async function submitNewUserForm(
   await keepPassword(deps, request.id, draft.password);
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
   const { checklist } = await preflight;
-  const { checklist } = await deps.preflight.run({ cred, customerId: customer.id, user, password: draft.password, useCache: true, correlationId: request.correlationId, startAt: draft.startAt });
   return { kind: 'ready', request, customer, checklist };
 }
 
