@@ -56,7 +56,8 @@ export async function readyIfDue(deps: UseCaseDeps, requestId: string): Promise<
     if (current.state.kind !== 'scheduled' || new Date(current.state.readyAt).getTime() > now.getTime()) return undefined;
     return {
       ...current,
-      state: transition(current.state, { type: 'ready', mode: current.mode }, now),
+      // An approval request waits for its approvers until its first day (then it expires like any undecided one).
+      state: transition(current.state, current.mode === 'approval' ? { type: 'ready', mode: 'approval', expiresAt: current.state.startAt } : { type: 'ready', mode: 'personal' }, now),
       history: [...current.history, { at: now.toISOString(), event: 'ready' }],
     };
   });
