@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStores } from './storage/create-stores';
 import { Preflight } from './core/preflight/run-preflight';
+import { createTemporaryAccessPassClient } from './graph/temporary-access-pass-client';
 import { createTeamsApp, type TeamsApp } from './teams/app';
 import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
 import { CardViews } from './teams/cards/views';
@@ -104,12 +105,14 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   const clock = { now: () => new Date() };
   // The onboarding steps (issue #18): licences through Partner Center, groups / manager / profile through Graph in the customer tenant.
   const onboarding = { licences: partnerCenter, customerDirectory: createCustomerDirectoryClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) }), tokens };
+  const tap = { credentialTokens: tokens, temporaryAccessPasses: createTemporaryAccessPassClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) }) };
   const useCases: UseCaseDeps = {
     onboarding,
     partnerCenter,
     directory,
     tokens,
-    preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger, onboarding }, config.lookupCacheSeconds * 1000),
+    preflight: new Preflight({ partnerCenter, directory, tokens, clock, logger, onboarding, tap }, config.lookupCacheSeconds * 1000),
+    tap,
     connections: new KeyValueConnectionLog(stores.keyValues),
     templates: stores.templates,
     requests: stores.requests,

@@ -51,6 +51,11 @@ export const ERROR_CODES = [
   'GROUP_NOT_FOUND',
   'GROUP_ROLE_ASSIGNABLE',
   'GROUP_NEEDS_EXCHANGE',
+  // The first credential: a Temporary Access Pass (Graph in the customer tenant)
+  'TAP_POLICY_DISABLED',
+  'TAP_LIFETIME_OUT_OF_POLICY',
+  'TAP_ONE_TIME_ONLY',
+  'TAP_ROLE_MISSING',
   // The request and who acts on it
   'REQUEST_NOT_FOUND',
   'ILLEGAL_TRANSITION',

@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import { BoundedMap } from '../core/bounded-map';
 import { AppError } from '../core/errors';
-import type { AccessToken, Logger, OnboardingTokens, TokenProvider, UserCredential } from '../core/ports';
+import type { AccessToken, CredentialTokens, Logger, OnboardingTokens, TokenProvider, UserCredential } from '../core/ports';
 import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
 import { createLoopbackNetworkClient, type LoopbackRewrite } from './loopback-network-client';
 import { msalToAppError, type TokenPurpose } from './msal-errors';
@@ -16,6 +16,12 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export const CUSTOMER_GRAPH_SCOPES = ['https://graph.microsoft.com/Domain.Read.All', 'https://graph.microsoft.com/User.Read.All'];
 /** The onboarding's writes in a customer tenant (groups, manager, profile), named for the same reason. */
 export const CUSTOMER_ONBOARDING_SCOPES = ['https://graph.microsoft.com/User.ReadWrite.All', 'https://graph.microsoft.com/GroupMember.ReadWrite.All'];
+/**
+ * The Temporary Access Pass: create it (UserAuthenticationMethod.ReadWrite.All, "Create temporaryAccessPassMethod")
+ * and read the tenant's policy first (Policy.Read.AuthenticationMethod, the least privileged permission "Get
+ * temporaryAccessPassAuthenticationMethodConfiguration" lists today).
+ */
+export const CUSTOMER_CREDENTIAL_SCOPES = ['https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All', 'https://graph.microsoft.com/Policy.Read.AuthenticationMethod'];
 
 export interface MsalTokenProviderOptions {
   clientId: string;
@@ -49,7 +55,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * reached through GDAP), each with its own in-memory cache keyed by the assertion, so a repeat is served without a
  * network call until the token nears expiry.
  */
-export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider & OnboardingTokens {
+export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider & OnboardingTokens & CredentialTokens {
   const authorityHost = options.authorityHost.replace(/\/+$/, '');
   const host = new URL(authorityHost).host;
   const networkClient = options.loopbackRewrite ? createLoopbackNetworkClient(options.loopbackRewrite) : undefined;
@@ -176,6 +182,9 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     },
     async customerGraphForOnboarding(cred, customerTenantId) {
       return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_ONBOARDING_SCOPES, 'customer-graph');
+    },
+    async customerGraphForCredentials(cred, customerTenantId) {
+      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_CREDENTIAL_SCOPES, 'customer-graph');
     },
   };
 }

@@ -86,6 +86,9 @@ export const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 export const SHAREPOINT_ADMINISTRATOR = 'f28a1f50-f6e7-4571-818b-6a12f2af6b6c';
 export const TEAMS_ADMINISTRATOR = '69091246-20e8-4a56-aa4d-066075b2a7a8';
 export const INTUNE_ADMINISTRATOR = '3a2c62db-5318-420d-8d74-23affee5d9d5';
+export const AUTHENTICATION_ADMINISTRATOR = 'c4e39bd9-1100-46d3-8c65-fb160da0071f';
+export const PRIVILEGED_AUTHENTICATION_ADMINISTRATOR = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
+export const AUTHENTICATION_POLICY_ADMINISTRATOR = '0526716b-113d-4c15-b2c8-68e3c22b9f80';
 
 /**
  * The GDAP roles each onboarding call takes, as Microsoft documents them, written here independently of the bot's
@@ -99,6 +102,11 @@ export const INTUNE_ADMINISTRATOR = '3a2c62db-5318-420d-8d74-23affee5d9d5';
  *   security groups; a role-assignable group needs Privileged Role Administrator;
  * - `manager`, `updateUser`: User Administrator or Directory Writers (../shared/partner-center-contract.md;
  *   Graph's "Update user" and "Assign manager" pages name no narrower role);
+ * - `temporaryAccessPass`: Graph "Create temporaryAccessPassMethod" (learn.microsoft.com/graph/api/authentication-post-temporaryaccesspassmethods,
+ *   "acting on other users"): Authentication Administrator, Privileged Authentication Administrator;
+ * - `readTapPolicy`: Graph "Get temporaryAccessPassAuthenticationMethodConfiguration" (…/temporaryaccesspassauthenticationmethodconfiguration-get):
+ *   Global Reader, Authentication Policy Administrator. An Authentication Administrator may create a pass but NOT
+ *   read the policy;
  * - `readDirectory`: reading groups and users of the customer (UNCONFIRMED: Microsoft names no list for GDAP reads;
  *   these are the built-in roles that include directory read).
  */
@@ -112,6 +120,8 @@ export const ONBOARDING_ROLES = {
   addMemberRoleAssignable: [PRIVILEGED_ROLE_ADMINISTRATOR],
   manager: [USER_ADMINISTRATOR, DIRECTORY_WRITERS],
   updateUser: [USER_ADMINISTRATOR, DIRECTORY_WRITERS],
+  temporaryAccessPass: [AUTHENTICATION_ADMINISTRATOR, PRIVILEGED_AUTHENTICATION_ADMINISTRATOR],
+  readTapPolicy: [GLOBAL_READER, AUTHENTICATION_POLICY_ADMINISTRATOR],
   readDirectory: [DIRECTORY_READERS, GLOBAL_READER, DIRECTORY_WRITERS, USER_ADMINISTRATOR, GROUPS_ADMINISTRATOR, LICENSE_ADMINISTRATOR, HELPDESK_ADMINISTRATOR],
 } as const satisfies Record<string, readonly string[]>;
 

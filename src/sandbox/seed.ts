@@ -10,7 +10,18 @@ import { z } from 'zod';
  */
 
 const guid = z.string().uuid();
-export const roleNameSchema = z.enum(['userAdministrator', 'directoryWriters', 'directoryReaders', 'helpdeskAdministrator', 'cloudApplicationAdministrator', 'licenseAdministrator']);
+export const roleNameSchema = z.enum([
+  'userAdministrator',
+  'directoryWriters',
+  'directoryReaders',
+  'helpdeskAdministrator',
+  'cloudApplicationAdministrator',
+  'licenseAdministrator',
+  'authenticationAdministrator',
+  'privilegedAuthenticationAdministrator',
+  'globalReader',
+  'authenticationPolicyAdministrator',
+]);
 const assignmentSeed = z.object({ groupId: guid, roles: z.array(roleNameSchema).min(1) });
 const country = z.string().regex(/^[A-Z]{2}$/);
 
@@ -65,6 +76,24 @@ const domainSeed = z.object({
   isInitial: z.boolean(),
 });
 
+/**
+ * The tenant's Temporary Access Pass policy (Graph `temporaryAccessPassAuthenticationMethodConfiguration`). Absent:
+ * Microsoft's defaults for a tenant that never changed it (disabled; 60 / 60 / 480 minutes; multi-use allowed;
+ * 8 characters). Lifetimes are 10–43200 minutes ("temporaryAccessPassAuthenticationMethodConfiguration resource type").
+ */
+const lifetime = z.number().int().min(10).max(43_200);
+export const tapPolicySeed = z
+  .object({
+    state: z.enum(['enabled', 'disabled']),
+    defaultLifetimeInMinutes: lifetime.default(60),
+    minimumLifetimeInMinutes: lifetime.default(60),
+    maximumLifetimeInMinutes: lifetime.default(480),
+    isUsableOnce: z.boolean().default(false),
+    defaultLength: z.number().int().min(8).max(48).default(8),
+  })
+  .refine((p) => p.minimumLifetimeInMinutes <= p.defaultLifetimeInMinutes && p.defaultLifetimeInMinutes <= p.maximumLifetimeInMinutes, { message: 'minimum ≤ default ≤ maximum lifetime' });
+export type TapPolicySeed = z.infer<typeof tapPolicySeed>;
+
 const customerSeed = z.object({
   id: guid,
   companyName: z.string().min(1),
@@ -86,11 +115,12 @@ const customerSeed = z.object({
    * (not connected), so Entra answers AADSTS700016 for any token in it.
    */
   appConsent: z.array(z.string().min(1)).optional(),
+  tapPolicy: tapPolicySeed.optional(),
 });
 
 export const seedSchema = z.object({
   partnerTenant: z.object({ id: guid, domain: z.string(), name: z.string() }),
-  roles: z.object({ userAdministrator: guid, directoryWriters: guid, directoryReaders: guid, helpdeskAdministrator: guid, cloudApplicationAdministrator: guid, licenseAdministrator: guid }),
+  roles: z.object(Object.fromEntries(roleNameSchema.options.map((r) => [r, guid])) as Record<z.infer<typeof roleNameSchema>, typeof guid>),
   /** A group named `AdminAgents` is Partner Center's Admin agent group (see graph-routes: delegated GDAP reads). */
   groups: z.array(z.object({ id: guid, name: z.string(), memberOfGroups: z.array(guid) })),
   partnerUsers: z.array(z.object({ oid: guid, upn: z.string().email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),

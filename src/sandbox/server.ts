@@ -4,6 +4,7 @@ import { SANDBOX_AUTHORITY_HOST, SANDBOX_IDENTITY } from '../config';
 import { controlAllowed, controlRoutes } from './control-routes';
 import { controlError, faceOf, injectedStatus, internalError, routeNotFound, unreadable, type Face } from './errors';
 import type { FaultSpec } from './faults';
+import { authenticationMethodRoutes } from './authentication-method-routes';
 import { customerGraphRoutes } from './customer-graph-routes';
 import { graphRoutes } from './graph-routes';
 import { BAD_BODY, Router, type SandboxRequest, type SandboxResponse } from './http';
@@ -80,6 +81,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   consentRoutes(router, state, tokens, { botAppId });
   graphRoutes(router, state, tokens);
   customerGraphRoutes(router, state, tokens);
+  authenticationMethodRoutes(router, state, tokens);
   controlRoutes(router, state, tokens, botAppId);
   const sockets = new Set<Socket>();
   let port = opts.port ?? 3979;

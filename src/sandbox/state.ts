@@ -63,7 +63,7 @@ export class SandboxState {
       partnerTenant: w.partnerTenant,
       partnerUsers: w.partnerUsers.map((u) => ({ oid: u.oid, upn: u.upn, name: u.name, groups: u.groups, consented: u.consented, situation: u.situation })),
       groups: w.groups,
-      customers: w.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, relationshipToPartner: c.relationshipToPartner, domains: c.domains, relationships: c.relationships, skus: c.skus, groups: c.groups, appConsents: Object.fromEntries(c.appConsents) })),
+      customers: w.customers.map((c) => ({ id: c.id, companyName: c.companyName, situation: c.situation, relationshipToPartner: c.relationshipToPartner, domains: c.domains, relationships: c.relationships, skus: c.skus, groups: c.groups, appConsents: Object.fromEntries(c.appConsents), tapPolicy: c.tapPolicy, temporaryAccessPasses: Object.fromEntries(c.temporaryAccessPasses) })),
       users: Object.fromEntries(w.customers.map((c) => [c.id, c.users.map((u) => ({ ...u }))])),
       requests: this.requests,
     };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SANDBOX_IDENTITY } from '../config';
-import type { CustomerGroupSeed, CustomerSeed, SeedData, UserSeed } from './seed';
+import { tapPolicySeed, type CustomerGroupSeed, type CustomerSeed, type SeedData, type TapPolicySeed, type UserSeed } from './seed';
 
 /** The world the seed describes, as the sandbox serves and changes it (one copy per start or reset). */
 
@@ -95,7 +95,25 @@ export interface SandboxCustomer {
    * Center's application-consent endpoint adds to it.
    */
   appConsents: Map<string, string[]>;
+  /** The tenant's Temporary Access Pass policy (authentication methods policy). */
+  tapPolicy: TapPolicySeed;
+  /**
+   * The one Temporary Access Pass each user may have, by user id. The pass itself is not kept: Graph shows it only
+   * in the create answer, and the sandbox keeps no secret.
+   */
+  temporaryAccessPasses: Map<string, SandboxTemporaryAccessPass>;
 }
+
+export interface SandboxTemporaryAccessPass {
+  id: string;
+  createdDateTime: string;
+  startDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+}
+
+/** A tenant that never changed its Temporary Access Pass policy: Microsoft's defaults, disabled. */
+export const DEFAULT_TAP_POLICY: TapPolicySeed = tapPolicySeed.parse({ state: 'disabled' });
 
 /**
  * How the bot's Entra app is registered. `single-tenant` (AzureADMyOrg, what docs/deploy.md's first path sets up):
@@ -189,6 +207,8 @@ export function buildWorld(seed: SeedData, now: Date, app: { botAppId: string; a
       skus: c.skus.map((s) => ({ id: stableGuid(c.id, 'sku', s.skuPartNumber), skuPartNumber: s.skuPartNumber, name: s.name, total: s.total, consumed: s.consumed, licenseGroupId: s.licenseGroupId })),
       groups: (c.groups ?? []).map((g) => customerGroup(c.id, defaultDomain, g)),
       appConsents: new Map(c.appConsent ? [[app.botAppId, [...c.appConsent]]] : []),
+      tapPolicy: { ...(c.tapPolicy ?? DEFAULT_TAP_POLICY) },
+      temporaryAccessPasses: new Map(),
     };
     linkDirectory(built, c.users);
     return built;

@@ -4,6 +4,7 @@ import type { CreationPresenter } from '../creation/presenter';
 import { expireIfDue } from '../use-cases/approval';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { erasePasswordAtItsEnd } from '../use-cases/password-lifetime';
+import { readyIfDue } from '../use-cases/schedule';
 import type { DueWorkHandlers } from './due-work-runner';
 
 /**
@@ -19,5 +20,9 @@ export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter
     'hide-password': (item) => hideShownPassword(deps, presenter, item),
     'finish-request': (item) => creation.finish(item.requestId),
     'erase-password': (item) => erasePasswordAtItsEnd(deps, item.requestId),
+    'request-ready': async (item) => {
+      const outcome = await readyIfDue(deps, item.requestId);
+      if (outcome.changed) await presenter.showOutcome(outcome.request);
+    },
   };
 }

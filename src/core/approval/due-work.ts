@@ -14,8 +14,9 @@
  *   removes it when done; if that instance died, whoever claims it finishes the creation (same MS-RequestId) and
  *   brings the cards in line with the stored state.
  * - `erase-password`: a stored password's end of life (drafts and failed requests that nobody moves on).
+ * - `request-ready`: a scheduled request (a start date) reaches its ready time (start minus the lead time).
  */
-export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password';
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready';
 
 /** One item per request and purpose, so scheduling again replaces rather than duplicates. */
 export const dueKeys = {
@@ -23,6 +24,7 @@ export const dueKeys = {
   finish: (requestId: string) => `finish:${requestId}`,
   hide: (requestId: string, where: string) => `hide:${requestId}:${where}`,
   erasePassword: (requestId: string) => `erase-password:${requestId}`,
+  ready: (requestId: string) => `ready:${requestId}`,
 };
 
 export interface DueWork {

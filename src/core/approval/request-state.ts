@@ -12,6 +12,10 @@ import { AppError, type ErrorCode } from '../errors';
  *
  * Times that only mean something in one state live in that state: the expiry of an undecided request in
  * `pending-approval`, the end of the password's display in `created`. A state change drops them with it.
+ *
+ * A request with a start date waits as `scheduled` until its ready time, then becomes what it would have been
+ * without one: a `draft` for the requester to confirm, or `pending-approval` for the approvers. The bot never
+ * creates on its own at that time: someone clicks, with their own sign-in.
  */
 
 /** Who did something. `teamsId` is the Teams user id (for 1:1 messages); `oid` the Entra object id. */
@@ -40,6 +44,7 @@ export interface CreatedUserInfo {
 
 export type RequestState =
   | { kind: 'draft' }
+  | { kind: 'scheduled'; startAt: string; readyAt: string; scheduledAt: string }
   /** `expiresAt`: when the undecided request expires (ISO time); the expire-request due work is keyed to it. */
   | { kind: 'pending-approval'; submittedAt: string; expiresAt: string }
   | { kind: 'creating'; by: Actor; startedAt: string; attempt: number }
@@ -57,6 +62,10 @@ export type RequestStateKind = RequestState['kind'];
 
 export type RequestEvent =
   | { type: 'submit-for-approval'; expiresAt: string }
+  | { type: 'schedule'; startAt: Date; readyAt: Date }
+  /** The ready time came: back to where the request goes without a start date (by its mode; approval: until `expiresAt`). */
+  | { type: 'ready'; mode: 'personal' }
+  | { type: 'ready'; mode: 'approval'; expiresAt: string }
   /** Approving starts the creation with the approver's identity (see above: no separate `approved` state). */
   | { type: 'approve'; by: Actor }
   | { type: 'start-create'; by: Actor }
@@ -74,6 +83,11 @@ export function isFinal(state: RequestState): boolean {
   return FINAL_STATES.includes(state.kind);
 }
 
+function scheduled(event: Extract<RequestEvent, { type: 'schedule' }>, at: string): RequestState {
+  if (!(event.readyAt.getTime() <= event.startAt.getTime())) throw new AppError('VALIDATION_FAILED', 'the ready time must not be after the start', { fields: [{ field: 'startAt', message: 'ready time after start' }] });
+  return { kind: 'scheduled', startAt: event.startAt.toISOString(), readyAt: event.readyAt.toISOString(), scheduledAt: at };
+}
+
 function illegal(state: RequestState, event: RequestEvent): never {
   throw new AppError('ILLEGAL_TRANSITION', `cannot ${event.type} a request that is ${state.kind}`);
 }
@@ -86,10 +100,18 @@ export function transition(state: RequestState, event: RequestEvent, now: Date):
   const at = now.toISOString();
   switch (state.kind) {
     case 'draft':
+      if (event.type === 'schedule') return scheduled(event, at);
+      // A ready scheduled request that nobody confirmed: it expires like an undecided approval.
+      if (event.type === 'expire') return { kind: 'expired', at };
       if (event.type === 'start-create') return { kind: 'creating', by: event.by, startedAt: at, attempt: 1 };
       if (event.type === 'submit-for-approval') return { kind: 'pending-approval', submittedAt: at, expiresAt: event.expiresAt };
       if (event.type === 'edit') return { kind: 'draft' };
       if (event.type === 'cancel') return { kind: 'cancelled', by: event.by, at };
+      return illegal(state, event);
+    case 'scheduled':
+      if (event.type === 'ready') return event.mode === 'approval' ? { kind: 'pending-approval', submittedAt: at, expiresAt: event.expiresAt } : { kind: 'draft' };
+      if (event.type === 'cancel') return { kind: 'cancelled', by: event.by, at };
+      if (event.type === 'expire') return { kind: 'expired', at };
       return illegal(state, event);
     case 'pending-approval':
       if (event.type === 'approve') return { kind: 'creating', by: event.by, startedAt: at, attempt: 1 };

@@ -31,6 +31,10 @@ export const STORED_REQUEST_UPGRADES: readonly StoredRequestUpgrade[] = [
     if (state.kind === 'created' && passwordRevealUntil !== undefined) return { ...rest, state: { ...state, passwordRevealUntil } };
     return rest;
   },
+  // 1 → 2 (issue 19). New optional fields, nothing moves: `user.firstCredential` (a Temporary Access Pass instead
+  // of the password), `startAt` (the first day), `temporaryAccessPass` (its validity, never the pass), and the
+  // state `scheduled`. A version 1 record has none of them, so it is already a valid version 2 record.
+  (record) => record,
 ];
 
 function isObject(value: unknown): value is StoredRecord {

@@ -46,6 +46,7 @@ const createdUser = z.strictObject({ id: z.string(), userPrincipalName: z.string
 
 const state = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('draft') }),
+  z.strictObject({ kind: z.literal('scheduled'), startAt: z.string(), readyAt: z.string(), scheduledAt: z.string() }),
   z.strictObject({ kind: z.literal('pending-approval'), submittedAt: z.string(), expiresAt: z.string() }),
   z.strictObject({ kind: z.literal('creating'), by: actor, startedAt: z.string(), attempt: z.number().int().positive() }),
   z.strictObject({ kind: z.literal('created'), by: actor, at: z.string(), user: createdUser, passwordRevealUntil: z.string().optional() }),
@@ -66,6 +67,12 @@ const requestedUser = z.strictObject({
   immutableId: z.string().optional(),
   forceChangePassword: z.boolean(),
   passwordGenerated: z.boolean(),
+  firstCredential: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('password') }),
+      z.strictObject({ kind: z.literal('tap'), lifetimeInMinutes: z.number().int().positive().optional(), isUsableOnce: z.boolean() }),
+    ])
+    .optional(),
 });
 
 /** A step of the creation sequence (src/core/creation/sequence.ts); a failed step's code is read like a failure's. */
@@ -117,6 +124,11 @@ export const storedRequestSchema = z.strictObject({
     })
     .optional(),
   steps: z.array(stepProgress).optional(),
+  // Version 2 (issue 19).
+  startAt: z.string().optional(),
+  temporaryAccessPass: z
+    .strictObject({ methodId: z.string(), validFrom: z.string(), expiresAt: z.string(), lifetimeInMinutes: z.number().int().positive(), isUsableOnce: z.boolean() })
+    .optional(),
 });
 
 // The schema and the types the core works with must describe the same thing: this fails to compile when a field

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
 import type { OnboardingStep } from '../onboarding/step-roles';
+import type { FirstCredential } from '../new-user/first-credential';
 import type { UserCredential } from '../ports';
 import type { Actor, RequestState } from './request-state';
 
@@ -15,6 +16,11 @@ export interface RequestedUser {
   immutableId?: string;
   forceChangePassword: boolean;
   passwordGenerated: boolean;
+  /**
+   * A Temporary Access Pass instead of the password (issue 19): the password is then generated, sent to Partner
+   * Center and never shown. Absent: the password is the first credential (every request stored before).
+   */
+  firstCredential?: FirstCredential;
 }
 
 /**
@@ -90,6 +96,13 @@ export interface UserRequest {
    * and on those stored before steps existed; a missing entry counts as pending.
    */
   steps?: StepProgress[];
+  /**
+   * The Temporary Access Pass made for the created user, without the pass itself (that goes to the vault, like a
+   * password, until delivered): when it becomes valid and when it expires, for the result card.
+   */
+  /** The new user's first day (ISO, UTC): a Temporary Access Pass becomes valid then, not before. */
+  startAt?: string;
+  temporaryAccessPass?: { methodId: string; validFrom: string; expiresAt: string; lifetimeInMinutes: number; isUsableOnce: boolean };
 }
 
 /** One step of the creation sequence as stored. `code` says why a step failed; `at` when it ended. */

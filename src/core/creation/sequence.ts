@@ -10,14 +10,16 @@ import type { DeliverySettings } from './password-delivery';
 import { PRESENT_OUTCOME, presentOutcomeStep } from './present-step';
 import { SET_MANAGER, setManagerStep } from './set-manager-step';
 import type { CreationStep } from './steps';
+import { TEMPORARY_ACCESS_PASS, temporaryAccessPassStep } from './tap-step';
 import { UPDATE_PROFILE, updateProfileStep } from './update-profile-step';
 
 /**
- * The creation sequence, in order: create the user, then the onboarding steps (issue #18: licences, groups,
+ * The creation sequence, in order: create the user, its Temporary Access Pass when asked for (issue #19), then the onboarding steps (issue #18: licences, groups,
  * manager, profile, each its own file implementing `CreationStep`), then present the outcome. One name a line.
  */
 export const CREATION_SEQUENCE = [
   CREATE_USER,
+  TEMPORARY_ACCESS_PASS,
   ASSIGN_LICENCES,
   ADD_TO_GROUPS,
   SET_MANAGER,
@@ -36,6 +38,7 @@ export function onboardingSteps(deps: UseCaseDeps): CreationStep[] {
 export function creationSteps(deps: UseCaseDeps, presenter: CreationPresenter, settings: DeliverySettings): CreationStep[] {
   const steps: CreationStep[] = [
     createUserStep(deps),
+    temporaryAccessPassStep(deps),
     ...onboardingSteps(deps),
     presentOutcomeStep(deps, presenter, settings),
   ];

@@ -3,6 +3,8 @@ import type { FieldIssue } from '../errors';
 import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usageLocationProblem } from './names';
 import { checkPassword, generatePassword as defaultGenerator } from './password';
 import { buildUpn, checkUpn } from './upn';
+import { TAP_LIFETIME_CHOICES, type FirstCredential } from './first-credential';
+import { parseStart } from './start-date';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
@@ -23,12 +25,20 @@ export interface NewUserDraft {
   passwordGenerated: boolean;
   forceChangePassword: boolean;
   ticket?: string;
+  /** A Temporary Access Pass as the first credential: the password is then always generated and never shown. */
+  firstCredential: FirstCredential;
+  /** The first day (a pass becomes valid then). */
+  startAt?: Date;
 }
 
 export type ParseResult = { ok: true; value: NewUserDraft } | { ok: false; issues: FieldIssue[]; values: Record<string, string> };
 
 export interface ParseOptions {
   ticketRequired: boolean;
+  /** The zone the start date and time are in (IANA; the customer's when known). Default UTC. */
+  timeZone?: string;
+  /** For the start date's "in the future" rule; the real time by default. */
+  now?: Date;
   /** Injected by tests; `generatePassword()` (16 characters, crypto random) by default. */
   generatePassword?: () => string;
 }
@@ -43,10 +53,15 @@ export const NEW_USER_FIELDS = [
   'domain',
   'usageLocation',
   'immutableId',
+  'firstCredential',
+  'tapLifetime',
+  'tapUsage',
   'passwordMode',
   'password',
   'forceChangePassword',
   'ticket',
+  'startDate',
+  'startTime',
 ] as const;
 export type NewUserField = (typeof NEW_USER_FIELDS)[number];
 
@@ -94,6 +109,11 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   };
   const passwordMode = choice(f.passwordMode, ['generate', 'manual'] as const, 'generate');
   const forceChange = choice(f.forceChangePassword, ['true', 'false'] as const, 'true');
+  const credential = choice(f.firstCredential, ['password', 'tap'] as const, 'password');
+  const tapUsage = choice(f.tapUsage, ['once', 'multi'] as const, 'once');
+  // '' (or "policy"): the tenant policy's default lifetime.
+  const lifetimeText = f.tapLifetime.trim() === 'policy' ? '' : f.tapLifetime.trim();
+  const tapLifetime = lifetimeText === '' ? undefined : (TAP_LIFETIME_CHOICES as readonly number[]).includes(Number(lifetimeText)) ? Number(lifetimeText) : NaN;
 
   const issues: FieldIssue[] = [];
   const add = (field: NewUserField, message: string | undefined) => {
@@ -104,8 +124,15 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   issues.push(...checkUpn(t.userName, t.domain));
   add('usageLocation', usageLocationProblem(t.usageLocation));
   add('immutableId', immutableIdProblem(t.immutableId));
+  add('firstCredential', credential ? undefined : 'Choose a password or a Temporary Access Pass.');
+  const tap = credential === 'tap';
+  if (tap) {
+    add('tapUsage', tapUsage ? undefined : 'Choose a one-time or a multi-use pass.');
+    add('tapLifetime', Number.isNaN(tapLifetime) ? 'Choose one of the offered lifetimes.' : undefined);
+  }
   add('passwordMode', passwordMode ? undefined : 'Choose whether to generate the password or type one.');
-  if (passwordMode === 'manual') {
+  // With a pass, the password is generated and never shown: a typed one is ignored, not checked.
+  if (passwordMode === 'manual' && !tap) {
     // Passwords are never trimmed: a space is a legal character, and changing a password silently would lock
     // the new user out.
     if (f.password === '') add('password', 'Type a password, or choose to generate one.');
@@ -113,8 +140,12 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   }
   add('forceChangePassword', forceChange ? undefined : 'Choose whether the user must change the password at first sign-in.');
   add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
+  const start = parseStart(f.startDate.trim(), f.startTime.trim(), opts.timeZone ?? 'UTC', opts.now ?? new Date());
+  add('startDate', start.ok ? undefined : start.message);
+  // A scheduled request keeps no secret for days: its password is generated when it becomes ready.
+  if (start.ok && start.startAt && passwordMode === 'manual' && !tap) add('passwordMode', 'With a first day, the password is generated when the request becomes ready: choose to generate it.');
 
-  if (issues.length > 0 || !passwordMode || !forceChange) {
+  if (issues.length > 0 || !passwordMode || !forceChange || !credential) {
     const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };
     delete values.password;
     return { ok: false, issues, values };
@@ -122,7 +153,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
 
   const firstName = f.firstName.trim();
   const lastName = f.lastName.trim();
-  const generated = passwordMode === 'generate';
+  const generated = passwordMode === 'generate' || tap;
   return {
     ok: true,
     value: {
@@ -139,6 +170,8 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
       passwordGenerated: generated,
       forceChangePassword: forceChange === 'true',
       ticket: t.ticket || undefined,
+      ...(start.ok && start.startAt ? { startAt: start.startAt } : {}),
+      firstCredential: tap ? { kind: 'tap', isUsableOnce: tapUsage !== 'multi', ...(tapLifetime === undefined ? {} : { lifetimeInMinutes: tapLifetime }) } : { kind: 'password' },
     },
   };
 }

@@ -23,6 +23,7 @@ export const ROLE_IDS = {
   privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
   authenticationAdministrator: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
   privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  authenticationPolicyAdministrator: '0526716b-113d-4c15-b2c8-68e3c22b9f80',
 } as const;
 
 export type RoleName = keyof typeof ROLE_IDS;
@@ -44,6 +45,7 @@ export const ROLE_TITLES: Record<RoleName, string> = {
   privilegedRoleAdministrator: 'Privileged Role Administrator',
   authenticationAdministrator: 'Authentication Administrator',
   privilegedAuthenticationAdministrator: 'Privileged Authentication Administrator',
+  authenticationPolicyAdministrator: 'Authentication Policy Administrator',
 };
 
 /** One upstream call of the onboarding. */
@@ -58,7 +60,8 @@ export type OnboardingCall =
   | 'add-to-role-assignable-group'
   | 'set-manager'
   | 'update-profile'
-  | 'temporary-access-pass';
+  | 'temporary-access-pass'
+  | 'read-tap-policy';
 
 /**
  * The roles that allow each call (any one of them). `add-to-group` is the list for every group kind; the
@@ -76,6 +79,9 @@ export const CALL_ROLES: Readonly<Record<OnboardingCall, readonly RoleName[]>> =
   'set-manager': ['userAdministrator', 'directoryWriters'],
   'update-profile': ['userAdministrator', 'directoryWriters'],
   'temporary-access-pass': ['authenticationAdministrator', 'privilegedAuthenticationAdministrator'],
+  // "Get temporaryAccessPassAuthenticationMethodConfiguration": an Authentication Administrator may create a pass
+  // but not read the policy, so the policy check is a notice for them, not a verdict.
+  'read-tap-policy': ['globalReader', 'authenticationPolicyAdministrator'],
 };
 
 /** A step of the onboarding: the call that does it, and the reads its checks and pickers need. */
@@ -86,7 +92,7 @@ export const STEP_CALLS: Readonly<Record<OnboardingStep, { does: OnboardingCall;
   groups: { does: 'add-to-group', checks: ['read-directory'] },
   manager: { does: 'set-manager', checks: ['read-directory'] },
   profile: { does: 'update-profile', checks: [] },
-  'temporary-access-pass': { does: 'temporary-access-pass', checks: [] },
+  'temporary-access-pass': { does: 'temporary-access-pass', checks: ['read-tap-policy'] },
 };
 
 const idsOf = (names: readonly RoleName[]) => names.map((n) => ROLE_IDS[n]);

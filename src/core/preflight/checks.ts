@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../errors';
 
 /** The pre-flight checklist shown on the confirmation card and re-run, uncached, right before the creation. */
-export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules', 'licences', 'groups', 'manager', 'profile'] as const;
+export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules', 'first-credential', 'licences', 'groups', 'manager', 'profile'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /**
@@ -44,6 +44,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'upn-free': 'User name free',
   mfa: 'Multi-factor sign-in',
   'input-rules': 'Entra rules',
+  'first-credential': 'Temporary Access Pass',
   licences: 'Licences',
   groups: 'Groups',
   manager: 'Manager',

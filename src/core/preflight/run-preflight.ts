@@ -8,6 +8,8 @@ import { checkInputRules } from './input-rules';
 import { checkOnboarding } from '../onboarding/onboarding-checks';
 import type { OnboardingDeps } from '../onboarding/onboarding-deps';
 import type { OnboardingPlan } from '../onboarding/plan';
+import type { FirstCredential } from './first-credential';
+import { assignedGroups, checkTemporaryAccessPass, heldRoleIds, type TapCheckDeps } from './tap-evidence';
 
 export interface PreflightDeps {
   partnerCenter: PartnerCenter;
@@ -17,6 +19,8 @@ export interface PreflightDeps {
   logger: Logger;
   /** The onboarding ports (licences, the customer's directory): their steps' checks join the checklist. */
   onboarding?: OnboardingDeps;
+  /** The Temporary Access Pass check (issue 19); absent: a request asking for a pass is blocked as not checkable. */
+  tap?: TapCheckDeps;
 }
 
 export interface PreflightInput {
@@ -35,6 +39,10 @@ export interface PreflightInput {
   customer?: Promise<Customer>;
   /** The onboarding the request asks for (licences, groups, manager, profile): each step is checked too, uncached. */
   onboarding?: OnboardingPlan;
+  /** A Temporary Access Pass as the first credential adds the `first-credential` check (default: the user's). */
+  firstCredential?: FirstCredential;
+  /** When the pass should become valid (the request's start date). */
+  startAt?: Date;
 }
 
 export interface PreflightResult {
@@ -93,6 +101,9 @@ export class Preflight {
   async run(input: PreflightInput): Promise<PreflightResult> {
     const opts = { correlationId: input.correlationId };
     const customerP = input.customer ?? this.customer(input, opts);
+    // Concurrently with the others: the pass's check has its own upstream calls (customer-tenant token, policy).
+    const first = input.firstCredential ?? input.user.firstCredential;
+    const tapP = first?.kind === 'tap' ? this.guard('first-credential', () => this.tapCheck({ ...input, firstCredential: first })) : undefined;
     const onboardingP = checkOnboarding(this.deps, { cred: input.cred, customerId: input.customerId, user: input.user, plan: input.onboarding, correlationId: input.correlationId });
     const [customer, gdap, domain, upn, mfa, onboarding] = await Promise.all([
       customerP.then(
@@ -105,12 +116,13 @@ export class Preflight {
       this.guard('mfa', () => this.mfa(input)),
       onboardingP,
     ]);
+    const tap = await tapP;
     const customerCheck: CheckResult =
       customer instanceof AppError
         ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined }
         : { id: 'customer', status: 'ok', text: `${customer.companyName}`, evidence: `tenant ${customer.tenantId} · default domain ${customer.defaultDomain}` };
     const rules = checkInputRules(input.user, input.password);
-    const checks = [customerCheck, gdap, domain, upn, mfa, rules, ...onboarding];
+    const checks = [customerCheck, gdap, domain, upn, mfa, rules, ...(tap ? [tap] : []), ...onboarding];
     const result = checklist(checks);
     this.deps.logger.info({ correlationId: input.correlationId, customerId: input.customerId, cached: input.useCache, checks: checks.map((c) => `${c.id}:${c.status}`).join(' ') }, 'pre-flight checks');
     return { checklist: result, customer: customer instanceof AppError ? undefined : customer };
@@ -162,6 +174,30 @@ export class Preflight {
         )
       : [];
     return judgeGdapRole({ relationships, assignments, memberOf: new Set(memberOf) }, this.deps.clock.now());
+  }
+
+  /** The Temporary Access Pass check: every role the person holds here, then the pass's own evidence. */
+  private async tapCheck(input: PreflightInput): Promise<CheckResult> {
+    const request = input.firstCredential;
+    if (request?.kind !== 'tap') throw new AppError('INTERNAL', 'tapCheck without a pass requested');
+    if (!this.deps.tap) throw new AppError('INTERNAL', 'the Temporary Access Pass check is not wired');
+    const opts = { correlationId: input.correlationId };
+    const appToken = async () => (await this.deps.tokens.partnerGraphApp()).token;
+    const relationships = await this.cached(this.relationships, input.useCache, input.customerId, async () => this.deps.directory.listRelationships(await appToken(), input.customerId, opts));
+    const assignments = new Map<string, AccessAssignment[]>();
+    await Promise.all(
+      relationships
+        .filter((r) => r.status === 'active' || r.status === 'expiring')
+        .map(async (r) => assignments.set(r.id, await this.cached(this.assignments, input.useCache, r.id, async () => this.deps.directory.listAccessAssignments(await appToken(), r.id, opts)))),
+    );
+    const groups = assignedGroups(relationships, assignments);
+    const memberOf = groups.length
+      ? await this.cached(this.membership, input.useCache, `${input.cred.user.oid}:${[...groups].sort().join(',')}`, async () =>
+          this.deps.directory.checkMemberGroups((await this.deps.tokens.partnerGraph(input.cred)).token, groups, opts),
+        )
+      : [];
+    const held = heldRoleIds(relationships, assignments, new Set(memberOf));
+    return checkTemporaryAccessPass(this.deps.tap, { cred: input.cred, customerId: input.customerId, heldRoleIds: held, request, startAt: input.startAt, correlationId: input.correlationId });
   }
 
   private async domain(input: PreflightInput): Promise<CheckResult> {

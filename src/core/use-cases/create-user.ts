@@ -7,6 +7,7 @@ import { dueKeys } from '../approval/due-work';
 import { guardCreation } from '../creation/in-flight';
 import { freshProgress } from '../creation/sequence';
 import { loadRequest, updateRequest, assertRequester } from './request-access';
+import { scheduleIfAhead } from './schedule';
 
 export type StartOutcome =
   /** This call moved the request to `creating`: the caller runs the creation (`Creation.run`) after answering the invoke. */
@@ -32,6 +33,11 @@ export async function startCreate(
   // go back to its approvers, never be created by whoever clicks Create.
   const claimable: RequestStateKind[] = kind === 'retry' ? ['failed'] : value.mode === 'approval' ? [] : ['draft'];
   if (!claimable.includes(value.state.kind)) return { started: false, request: value };
+  // A first day further ahead than the lead time: the request waits as scheduled, nothing is created now.
+  if (kind === 'create' && value.mode === 'personal' && value.startAt) {
+    const scheduled = await scheduleIfAhead(deps, actor, value, card);
+    if (scheduled.scheduled) return { started: false, request: scheduled.request };
+  }
   await guardCreation(deps, requestId);
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (!claimable.includes(current.state.kind)) return undefined;

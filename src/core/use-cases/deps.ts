@@ -1,6 +1,6 @@
 import type { DueWorkStore } from '../approval/due-work';
 import type { CredentialVault, PasswordVault, RequestStore } from '../approval/user-request';
-import type { Clock, ConnectionLog, Directory, Ids, Logger, PartnerCenter, TokenProvider } from '../ports';
+import type { Clock, ConnectionLog, CredentialTokens, Directory, Ids, Logger, PartnerCenter, TemporaryAccessPasses, TokenProvider } from '../ports';
 import type { Preflight } from '../preflight/run-preflight';
 import type { TemplateStore } from '../templates/template-store';
 import type { OnboardingDeps } from '../onboarding/onboarding-deps';
@@ -27,6 +27,8 @@ export interface UseCaseDeps {
   settings: UseCaseSettings;
   /** Licences and the customer's directory for the onboarding steps; absent: requests asking for them are refused in the checks. */
   onboarding?: OnboardingDeps;
+  /** A Temporary Access Pass as the first credential (issue 19); absent: a request asking for one fails that step. */
+  tap?: { credentialTokens: CredentialTokens; temporaryAccessPasses: TemporaryAccessPasses };
 }
 
 export interface UseCaseSettings {
@@ -50,6 +52,8 @@ export interface UseCaseSettings {
   creationLeaseMs: number;
   /** What "connect a customer" consents: the bot's own Entra app (its client id and display name). */
   app: { id: string; displayName: string };
+  /** How long before a request's first day it becomes ready (default one hour: schedule.ts). */
+  scheduleLeadMs?: number;
   /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
   adminAgentsGroupId?: string;
   /** TEMPLATE_ADMIN_GROUP_ID: who may manage templates (core/templates/template-permission.ts). */

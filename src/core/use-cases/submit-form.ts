@@ -34,7 +34,7 @@ export async function submitNewUserForm(
   const customerId = form.success ? form.data.customerId.trim() : '';
   const { template, templateIssue } = await chosenTemplate(deps, readTemplateInputs(raw).templateId, customerId);
   const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
-  const parsed = parseNewUserForm(raw, { ticketRequired });
+  const parsed = parseNewUserForm(raw, { ticketRequired, now: deps.clock.now() });
   const chosen = parseTemplateInputs(raw, template);
   if (!parsed.ok || chosen.issues.length > 0 || templateIssue) {
     const issues = [...(templateIssue ? [templateIssue] : []), ...(parsed.ok ? [] : parsed.issues), ...chosen.issues].map((i) =>
@@ -64,12 +64,13 @@ export async function submitNewUserForm(
     immutableId: draft.immutableId,
     forceChangePassword: draft.forceChangePassword,
     passwordGenerated: draft.passwordGenerated,
+    ...(draft.firstCredential.kind === 'tap' ? { firstCredential: draft.firstCredential } : {}),
   };
   // The pre-flight starts at once, beside the customer read it shares: the confirmation waits for the slowest
   // upstream call, not for the customer read and then the checks (issue 16).
   const pcToken = (await deps.tokens.partnerCenter(cred)).token;
   const customerRead = deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
-  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId, onboarding });
+  const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId, onboarding, startAt: draft.startAt });
   preflight.catch(() => undefined); // awaited below, unless the customer read fails first
   const customer = await customerRead;
   const now = deps.clock.now().toISOString();
@@ -85,6 +86,7 @@ export async function submitNewUserForm(
       ticket: draft.ticket,
       template: templateRef,
       onboarding,
+      startAt: draft.startAt?.toISOString(),
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -103,6 +105,7 @@ export async function submitNewUserForm(
         ticket: draft.ticket,
         ...(templateRef ? { template: templateRef } : {}),
         ...(onboarding ? { onboarding } : {}),
+        ...(draft.startAt ? { startAt: draft.startAt.toISOString() } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_AUTHORITY_HOST, SANDBOX_IDENTITY } from '../../../src/config';
 import { AppError } from '../../../src/core/errors';
-import type { CallOptions, CustomerDirectory, Directory, Licences, OnboardingTokens, PartnerCenter, TokenProvider, UserCredential } from '../../../src/core/ports';
+import type { CallOptions, CredentialTokens, CustomerDirectory, Directory, Licences, OnboardingTokens, PartnerCenter, TemporaryAccessPasses, TokenProvider, UserCredential } from '../../../src/core/ports';
 import { createCustomerDirectoryClient } from '../../../src/graph/customer-directory-client';
 import { createGraphClient } from '../../../src/graph/client';
+import { createTemporaryAccessPassClient } from '../../../src/graph/temporary-access-pass-client';
 import { createUpstreamHttp, type UpstreamHttpOptions } from '../../../src/http/upstream-http';
 import { createMsalTokenProvider } from '../../../src/identity/msal-token-provider';
 import { readSsoClaims } from '../../../src/identity/sso-token';
@@ -50,13 +51,15 @@ export interface Fault {
 export interface Harness {
   url: string;
   logger: RecordingLogger;
-  tokens: TokenProvider & OnboardingTokens;
+  tokens: TokenProvider & OnboardingTokens & CredentialTokens;
   partnerCenter: PartnerCenter & Licences;
   graph: Directory;
   /** Graph in a customer tenant (onboarding: groups, manager, profile, users). */
   customerDirectory: CustomerDirectory;
+  /** Graph's Temporary Access Pass in a customer tenant. */
+  temporaryAccessPasses: TemporaryAccessPasses;
   /** Clients with other timing (for the timeout and throttling tests). */
-  clients(http: Partial<UpstreamHttpOptions>): { partnerCenter: PartnerCenter & Licences; graph: Directory; customerDirectory: CustomerDirectory };
+  clients(http: Partial<UpstreamHttpOptions>): { partnerCenter: PartnerCenter & Licences; graph: Directory; customerDirectory: CustomerDirectory; temporaryAccessPasses: TemporaryAccessPasses };
   /** The SSO token Teams would hand the bot for this seeded partner user, as a credential. */
   signIn(upn: string, opts?: { mfa?: boolean }): Promise<UserCredential>;
   state(): Promise<SandboxState>;
@@ -85,6 +88,7 @@ export async function startHarness(sandboxOptions: { appRegistration?: 'single-t
       partnerCenter: createPartnerCenterClient({ baseUrl: sandbox.url, http: createUpstreamHttp({ ...options, service: 'partner-center' }), appName: 'contract-tests' }),
       graph: createGraphClient({ baseUrl: sandbox.url, http: createUpstreamHttp({ ...options, service: 'graph' }) }),
       customerDirectory: createCustomerDirectoryClient({ baseUrl: sandbox.url, http: createUpstreamHttp({ ...options, service: 'graph' }) }),
+      temporaryAccessPasses: createTemporaryAccessPassClient({ baseUrl: sandbox.url, http: createUpstreamHttp({ ...options, service: 'graph' }) }),
     };
   };
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {

@@ -1,5 +1,5 @@
 import { checkNewUser, isCountryCode, isStrongPassword, isValidUpn, newUserBody, type NewUserBody } from '../../../src/sandbox/rules';
-import type { SandboxCustomer } from '../../../src/sandbox/world';
+import { DEFAULT_TAP_POLICY, type SandboxCustomer } from '../../../src/sandbox/world';
 
 const customer: SandboxCustomer = {
   id: 'c1',
@@ -13,6 +13,8 @@ const customer: SandboxCustomer = {
   ],
   relationships: [],
   appConsents: new Map(),
+  tapPolicy: DEFAULT_TAP_POLICY,
+  temporaryAccessPasses: new Map(),
   users: [
     { id: 'u1', userPrincipalName: 'taken@managed.example', firstName: 'T', lastName: 'T', displayName: 'T T', usageLocation: 'US', state: 'active', createdAt: '', licenses: [], profile: {} },
     { id: 'u2', userPrincipalName: 'deleted@managed.example', firstName: 'D', lastName: 'D', displayName: 'D D', usageLocation: 'US', state: 'inactive', softDeletionTime: '2026-01-01T00:00:00Z', createdAt: '', licenses: [], profile: {} },

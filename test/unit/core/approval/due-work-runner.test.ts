@@ -14,6 +14,7 @@ function setup(handlers: Partial<DueWorkHandlers>, owner = 'me') {
     'hide-password': async (i) => void ran.push(i),
     'finish-request': async (i) => void ran.push(i),
     'erase-password': async (i) => void ran.push(i),
+    'request-ready': async (i) => void ran.push(i),
     ...handlers,
   };
   const runner = new DueWorkRunner(store, all, { owner, pollMs: 1_000_000, leaseMs: 60_000, maxAttempts: 3, clock, logger: silent });
@@ -58,6 +59,7 @@ describe('DueWorkRunner', () => {
     const handlers = (name: string): DueWorkHandlers => ({
       'expire-request': async (i) => void ran.push(`${name}:${i.key}`),
       'hide-password': async (i) => void ran.push(`${name}:${i.key}`),
+      'request-ready': async (i) => void ran.push(`${name}:${i.key}`),
       'erase-password': async (i) => void ran.push(`${name}:${i.key}`),
       'finish-request': async (i) => void ran.push(`${name}:${i.key}`),
     });

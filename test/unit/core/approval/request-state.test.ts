@@ -11,6 +11,7 @@ const revealUntil = '2026-11-28T12:10:00.000Z';
 const states: Record<RequestStateKind, RequestState> = {
   draft: { kind: 'draft' },
   'pending-approval': { kind: 'pending-approval', submittedAt: now.toISOString(), expiresAt },
+  scheduled: { kind: 'scheduled', startAt: '2026-12-01T08:00:00.000Z', readyAt: '2026-12-01T07:00:00.000Z', scheduledAt: now.toISOString() },
   creating: { kind: 'creating', by: ada, startedAt: now.toISOString(), attempt: 1 },
   created: { kind: 'created', by: ada, at: now.toISOString(), user },
   failed: { kind: 'failed', by: ada, at: now.toISOString(), failure, attempt: 2 },
@@ -21,6 +22,8 @@ const states: Record<RequestStateKind, RequestState> = {
 
 const events: Record<RequestEvent['type'], RequestEvent> = {
   'submit-for-approval': { type: 'submit-for-approval', expiresAt },
+  schedule: { type: 'schedule', startAt: new Date('2026-12-01T08:00:00.000Z'), readyAt: new Date('2026-12-01T07:00:00.000Z') },
+  ready: { type: 'ready', mode: 'personal' },
   approve: { type: 'approve', by: ada },
   'start-create': { type: 'start-create', by: ada },
   succeed: { type: 'succeed', user, passwordRevealUntil: revealUntil },
@@ -34,7 +37,8 @@ const events: Record<RequestEvent['type'], RequestEvent> = {
 
 /** Every legal move and where it leads; everything not listed must be refused. */
 const legal: Record<RequestStateKind, Partial<Record<RequestEvent['type'], RequestStateKind>>> = {
-  draft: { 'start-create': 'creating', 'submit-for-approval': 'pending-approval', edit: 'draft', cancel: 'cancelled' },
+  draft: { 'start-create': 'creating', 'submit-for-approval': 'pending-approval', schedule: 'scheduled', edit: 'draft', cancel: 'cancelled', expire: 'expired' },
+  scheduled: { ready: 'draft', cancel: 'cancelled', expire: 'expired' },
   'pending-approval': { approve: 'creating', reject: 'rejected', cancel: 'cancelled', expire: 'expired' },
   creating: { succeed: 'created', fail: 'failed' },
   failed: { retry: 'creating', edit: 'draft', cancel: 'cancelled', expire: 'expired' },
@@ -93,6 +97,24 @@ describe('request state machine', () => {
   it('the creator of a created user is whoever started the creation', () => {
     const created = transition(states.creating, { type: 'succeed', user, passwordRevealUntil: revealUntil }, now);
     expect(created).toMatchObject({ kind: 'created', by: ada, user });
+  });
+
+  it('a scheduled request becomes, when ready, what it would have been without a start date', () => {
+    expect(transition(states.scheduled, { type: 'ready', mode: 'personal' }, now)).toEqual({ kind: 'draft' });
+    expect(transition(states.scheduled, { type: 'ready', mode: 'approval', expiresAt }, now)).toEqual({ kind: 'pending-approval', submittedAt: now.toISOString(), expiresAt });
+    // Never straight to creating: someone must click, with their own sign-in.
+    expect(() => transition(states.scheduled, { type: 'start-create', by: ada }, now)).toThrow(AppError);
+  });
+
+  it('keeps the start and ready times, and refuses a ready time after the start', () => {
+    expect(transition(states.draft, events.schedule, now)).toEqual(states.scheduled);
+    let caught: unknown;
+    try {
+      transition(states.draft, { type: 'schedule', startAt: new Date('2026-12-01T08:00:00Z'), readyAt: new Date('2026-12-01T09:00:00Z') }, now);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as AppError).code).toBe('VALIDATION_FAILED');
   });
 
   it('knows which states are final', () => {

@@ -58,7 +58,7 @@ const EVERY_STATE: RequestState[] = [
 
 describe('stored request schema: the current version', () => {
   it('the current version is the number of upgrades (version 0 is the unversioned legacy shape)', () => {
-    expect(STORED_REQUEST_VERSION).toBe(1);
+    expect(STORED_REQUEST_VERSION).toBe(2);
     expect(STORED_REQUEST_UPGRADES).toHaveLength(STORED_REQUEST_VERSION);
   });
 
@@ -185,5 +185,28 @@ describe('stored request schema: version 0 (no schemaVersion) upgraded on read',
     expect(input).toEqual(createdV0); // the input is not changed in place
     // Given something that is not a request, it does not throw: the schema check after it says what is wrong.
     expect(up({ state: 'nonsense', expiresAt: 1 })).toEqual({ state: 'nonsense' });
+  });
+});
+
+describe('stored request schema: version 2 (issue 19: a Temporary Access Pass, a first day)', () => {
+  it('round-trips the pass choice, the first day, the pass validity (never the pass) and a scheduled state', () => {
+    const base = current({ kind: 'scheduled', startAt: '2026-12-07T08:00:00.000Z', readyAt: '2026-12-07T07:00:00.000Z', scheduledAt: '2026-11-30T07:00:00.000Z' });
+    const request: UserRequest = {
+      ...base,
+      user: { ...base.user, firstCredential: { kind: 'tap', isUsableOnce: true, lifetimeInMinutes: 480 } },
+      startAt: '2026-12-07T08:00:00.000Z',
+      temporaryAccessPass: { methodId: 'm-1', validFrom: '2026-12-07T08:00:00.000Z', expiresAt: '2026-12-07T16:00:00.000Z', lifetimeInMinutes: 480, isUsableOnce: true },
+    };
+    const stored = JSON.parse(encodeStoredRequest(request));
+    expect(stored.schemaVersion).toBe(2);
+    expect(decodeStoredRequest(stored)).toEqual(request);
+    // A pass itself is no field of any version: a record carrying one is refused, not stored.
+    expect(codeOf(() => decodeStoredRequest({ ...stored, temporaryAccessPass: { ...stored.temporaryAccessPass, temporaryAccessPass: 'x' } }))).toBe('STORED_REQUEST_INVALID');
+  });
+
+  it('the 1 → 2 upgrade changes nothing: a version 1 record reads as it was', () => {
+    const v1 = { ...JSON.parse(encodeStoredRequest(current({ kind: 'draft' }))), schemaVersion: 1 };
+    expect(STORED_REQUEST_UPGRADES[1](v1)).toBe(v1);
+    expect(decodeStoredRequest(v1)).toEqual(current({ kind: 'draft' }));
   });
 });

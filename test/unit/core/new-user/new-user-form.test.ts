@@ -41,8 +41,27 @@ describe('parseNewUserForm', () => {
         passwordGenerated: true,
         forceChangePassword: true,
         ticket: 'INC-1',
+        firstCredential: { kind: 'password' },
       },
     });
+  });
+
+  it('an optional start date (UTC by default, 08:00 unless a time is given) must lie ahead', () => {
+    const now = new Date('2026-11-30T07:00:00Z');
+    const r = parseNewUserForm({ ...valid, startDate: '2026-12-01', startTime: '09:15' }, { ...open, now, timeZone: 'Europe/Berlin' });
+    expect(r.ok && r.value.startAt?.toISOString()).toBe('2026-12-01T08:15:00.000Z');
+    expect(fieldsOf(parseNewUserForm({ ...valid, startDate: '2026-11-01' }, { ...open, now }))).toEqual(['startDate']);
+    const none = parseNewUserForm(valid, { ...open, now });
+    expect(none.ok && none.value.startAt).toBeUndefined();
+  });
+
+  it('a Temporary Access Pass as the first credential: one-time by default, a lifetime from the offered ones, the password generated and a typed one ignored', () => {
+    const r = parseNewUserForm({ ...valid, firstCredential: 'tap', passwordMode: 'manual', password: 'weakweak' }, { ticketRequired: false, generatePassword: () => 'Generated-Pass-1' });
+    expect(r.ok && [r.value.firstCredential, r.value.password, r.value.passwordGenerated]).toEqual([{ kind: 'tap', isUsableOnce: true }, 'Generated-Pass-1', true]);
+    const multi = parseNewUserForm({ ...valid, firstCredential: 'tap', tapUsage: 'multi', tapLifetime: '1440' }, open);
+    expect(multi.ok && multi.value.firstCredential).toEqual({ kind: 'tap', isUsableOnce: false, lifetimeInMinutes: 1440 });
+    expect(fieldsOf(parseNewUserForm({ ...valid, firstCredential: 'tap', tapLifetime: '7' }, open))).toEqual(['tapLifetime']);
+    expect(fieldsOf(parseNewUserForm({ ...valid, firstCredential: 'sms' }, open))).toEqual(['firstCredential']);
   });
 
   it('generates a policy-compliant password by default', () => {
@@ -81,6 +100,11 @@ describe('parseNewUserForm', () => {
       passwordMode: 'manual',
       forceChangePassword: 'true',
       ticket: 'INC-1',
+      firstCredential: '',
+      tapLifetime: '',
+      tapUsage: '',
+      startDate: '',
+      startTime: '',
     });
     expect(JSON.stringify(r)).not.toContain('weakweak');
   });

@@ -66,8 +66,11 @@ describe('step roles: one table, the same in code, docs/roles.md and the contrac
       groups: [true, true],
       manager: [true, true],
       profile: [true, true],
-      'temporary-access-pass': [false, true],
+      'temporary-access-pass': [false, false],
     });
+    const tap = stepsAllowed(ids('authenticationAdministrator'))['temporary-access-pass'];
+    expect([tap.allowed, tap.checkable]).toEqual([true, false]);
+    expect(stepsAllowed(ids('authenticationAdministrator', 'globalReader'))['temporary-access-pass']).toEqual({ allowed: true, checkable: true, needsOneOf: [] });
     const dw = stepsAllowed(ids('directoryWriters'));
     expect(dw.licences).toEqual({ allowed: true, checkable: false, needsOneOf: [] });
     const la = stepsAllowed(ids('licenseAdministrator'));

@@ -80,6 +80,7 @@ describe('approve', () => {
     expect(req.state.kind).toBe('creating');
     expect(req.steps?.map((s) => [s.name, s.status])).toEqual([
       ['create-user', 'pending'],
+      ['temporary-access-pass', 'pending'],
       ['present-outcome', 'pending'],
     ]);
     expect(w.due().some((i) => i.key === dueKeys.expire(r.id))).toBe(false);

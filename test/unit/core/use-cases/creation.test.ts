@@ -29,6 +29,8 @@ describe('creation sequence (create → present → settle)', () => {
     expect(req.state.kind).toBe('created');
     expect(req.steps?.map((s) => [s.name, s.status])).toEqual([
       ['create-user', 'done'],
+      // A password request: the Temporary Access Pass step has nothing to do.
+      ['temporary-access-pass', 'skipped'],
       ['present-outcome', 'done'],
     ]);
     expect(w.presenter.passwords()).toEqual([{ to: ben.teamsId, password: r.password }]);
@@ -49,7 +51,7 @@ describe('creation sequence (create → present → settle)', () => {
     await expect(r.run()).rejects.toThrow('chat service down');
     let req = await w.stored(r.id);
     expect(req.state.kind).toBe('created');
-    expect(req.steps?.map((s) => s.status)).toEqual(['done', 'pending']);
+    expect(req.steps?.map((s) => s.status)).toEqual(['done', 'skipped', 'pending']);
     expect(await w.vault.get(r.id)).toBe(r.password); // not shown: still stored
     expect(await w.credentials.get(r.id)).toBeDefined(); // not settled
     expect(w.due().some((i) => i.key === dueKeys.finish(r.id))).toBe(true);
@@ -58,7 +60,7 @@ describe('creation sequence (create → present → settle)', () => {
     w.advance(w.deps.settings.creationLeaseMs + 1_000);
     await runner.runDue();
     req = await w.stored(r.id);
-    expect(req.steps?.map((s) => s.status)).toEqual(['done', 'done']);
+    expect(req.steps?.map((s) => s.status)).toEqual(['done', 'skipped', 'done']);
     expect(w.up.creates).toHaveLength(1);
     expect(w.presenter.passwords()).toEqual([{ to: ben.teamsId, password: r.password }]);
     expect(await w.vault.get(r.id)).toBeUndefined();
@@ -102,7 +104,11 @@ describe('creation sequence (create → present → settle)', () => {
     await creation.finish(r.id);
     const req = await w.stored(r.id);
     expect(req.state.kind === 'failed' && req.state.failure).toMatchObject({ code: 'CREATION_INTERRUPTED', retryable: true });
-    expect(req.steps).toEqual([expect.objectContaining({ name: 'create-user', status: 'failed', code: 'CREATION_INTERRUPTED' }), expect.objectContaining({ name: 'present-outcome', status: 'done' })]);
+    expect(req.steps).toEqual([
+      expect.objectContaining({ name: 'create-user', status: 'failed', code: 'CREATION_INTERRUPTED' }),
+      expect.objectContaining({ name: 'temporary-access-pass', status: 'skipped' }),
+      expect.objectContaining({ name: 'present-outcome', status: 'done' }),
+    ]);
     expect(w.up.creates).toHaveLength(0);
     expect(w.presenter.events.map((e) => [e.kind, e.state])).toEqual([['outcome', 'failed']]);
     expect(await w.vault.get(r.id)).toBe(r.password); // kept for the retry
@@ -129,12 +135,12 @@ describe('creation sequence (create → present → settle)', () => {
     const r = await personalCreate(w, creation);
     w.up.createError = new AppError('PARTNER_CENTER_UNAVAILABLE', 'down', { httpStatus: 503, retryable: true });
     await r.run();
-    expect((await w.stored(r.id)).steps?.map((s) => s.status)).toEqual(['failed', 'done']);
+    expect((await w.stored(r.id)).steps?.map((s) => s.status)).toEqual(['failed', 'skipped', 'done']);
     w.up.createError = undefined;
     const claim = await startCreate(w.deps, ben, r.id, 'retry', credOf(ben));
-    expect(claim.request.steps?.map((s) => s.status)).toEqual(['pending', 'pending']);
+    expect(claim.request.steps?.map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
     await creation.run(credOf(ben), r.id);
-    expect((await w.stored(r.id)).steps?.map((s) => s.status)).toEqual(['done', 'done']);
+    expect((await w.stored(r.id)).steps?.map((s) => s.status)).toEqual(['done', 'skipped', 'done']);
     expect(new Set(w.up.creates.map((c) => c.requestId)).size).toBe(1);
   });
 

@@ -39,10 +39,10 @@ async function claimed(w: ReturnType<typeof creationWorld>) {
 }
 
 describe('the step runner', () => {
-  it('the default sequence is create-user, the onboarding steps (issue #18), then present-outcome', () => {
+  it('the default sequence is create-user, the Temporary Access Pass (when asked for), the onboarding steps (issue #18), then present-outcome', () => {
     const w = creationWorld();
     expect(creationSteps(w.deps, w.presenter, { passwordToApprover: false }).map((s) => s.name)).toEqual([...CREATION_SEQUENCE]);
-    expect(CREATION_SEQUENCE).toEqual(['create-user', 'assign-licences', 'add-to-groups', 'set-manager', 'update-profile', 'present-outcome']);
+    expect(CREATION_SEQUENCE).toEqual(['create-user', 'temporary-access-pass', 'assign-licences', 'add-to-groups', 'set-manager', 'update-profile', 'present-outcome']);
   });
 
   it('a new step plugs in between creating and presenting; its progress is stored', async () => {
@@ -54,6 +54,8 @@ describe('the step runner', () => {
     const req = await w.stored(r.id);
     expect(req.steps?.map((s) => [s.name, s.status])).toEqual([
       ['create-user', 'done'],
+      // Not in this run's list of steps: stays as the claim stored it.
+      ['temporary-access-pass', 'pending'],
       ['present-outcome', 'done'],
       ['assign-licence', 'done'],
     ]);

@@ -1,0 +1,70 @@
+import { dueKeys } from '../approval/due-work';
+import { transition, type Actor } from '../approval/request-state';
+import type { UserRequest } from '../approval/user-request';
+import { generatePassword } from '../new-user/password';
+import type { CardLocation } from '../approval/user-request';
+import { cardAfterClick } from '../approval/user-request';
+import type { UseCaseDeps } from './deps';
+import { keepPassword } from './password-lifetime';
+import { updateRequest } from './request-access';
+
+/** How long before the first day the request becomes ready (its card arrives), unless configured. */
+export const DEFAULT_SCHEDULE_LEAD_MS = 60 * 60_000;
+
+const leadOf = (deps: UseCaseDeps) => deps.settings.scheduleLeadMs ?? DEFAULT_SCHEDULE_LEAD_MS;
+
+/**
+ * A personal draft whose first day is further ahead than the lead time waits as `scheduled` instead of being created now:
+ * the bot never creates days later with a token nobody gave it then. Its ready time is stored as due work (one
+ * item per request, durable: a restart or a second instance neither loses nor repeats it). Returns the request
+ * as stored; `scheduled` false when it has no start date or the start is close enough to create now.
+ */
+export async function scheduleIfAhead(deps: UseCaseDeps, actor: Actor, request: UserRequest, card?: CardLocation): Promise<{ scheduled: boolean; request: UserRequest }> {
+  if (!request.startAt || request.state.kind !== 'draft') return { scheduled: false, request };
+  const now = deps.clock.now();
+  const startAt = new Date(request.startAt);
+  const readyAt = new Date(startAt.getTime() - leadOf(deps));
+  if (readyAt.getTime() <= now.getTime()) return { scheduled: false, request };
+  const { request: saved, changed } = await updateRequest(deps, request.id, (current) =>
+    current.state.kind !== 'draft'
+      ? undefined
+      : {
+          ...current,
+          card: cardAfterClick(current.card, card),
+          state: transition(current.state, { type: 'schedule', startAt, readyAt }, now),
+          history: [...current.history, { at: now.toISOString(), event: 'scheduled', actor: { oid: actor.oid, name: actor.name }, detail: `first day ${startAt.toISOString()}, ready ${readyAt.toISOString()}` }],
+        },
+  );
+  if (changed) {
+    await deps.dueWork.schedule({ key: dueKeys.ready(request.id), kind: 'request-ready', requestId: request.id, dueAt: readyAt.toISOString() });
+    // No secret waits for days: the (generated) password is made anew when the request becomes ready.
+    await deps.vault.erase(request.id);
+    await deps.dueWork.cancel(dueKeys.erasePassword(request.id));
+  }
+  return { scheduled: saved.state.kind === 'scheduled', request: saved };
+}
+
+/**
+ * `request-ready` due work: a scheduled request whose ready time has come becomes what it would have been without
+ * a start date (a draft for its requester to review and create, or an approval request for the approvers), under
+ * compare-and-swap, so two instances running the same item move it once. Not yet due (the item ran early): put
+ * back at the stored time.
+ */
+export async function readyIfDue(deps: UseCaseDeps, requestId: string): Promise<{ changed: boolean; request: UserRequest }> {
+  const now = deps.clock.now();
+  const { request, changed } = await updateRequest(deps, requestId, (current) => {
+    if (current.state.kind !== 'scheduled' || new Date(current.state.readyAt).getTime() > now.getTime()) return undefined;
+    return {
+      ...current,
+      // An approval request waits for its approvers until its first day (then it expires like any undecided one).
+      state: transition(current.state, current.mode === 'approval' ? { type: 'ready', mode: 'approval', expiresAt: current.state.startAt } : { type: 'ready', mode: 'personal' }, now),
+      history: [...current.history, { at: now.toISOString(), event: 'ready' }],
+    };
+  });
+  // A fresh generated password for the creation to come, kept for the usual retention.
+  if (changed && request.user.passwordGenerated) await keepPassword(deps, request.id, generatePassword());
+  if (!changed && request.state.kind === 'scheduled') {
+    await deps.dueWork.schedule({ key: dueKeys.ready(request.id), kind: 'request-ready', requestId: request.id, dueAt: request.state.readyAt });
+  }
+  return { changed, request };
+}

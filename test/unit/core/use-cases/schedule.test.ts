@@ -1,0 +1,57 @@
+import { dueKeys } from '../../../../src/core/approval/due-work';
+import { dueWorkHandlers } from '../../../../src/core/approval/due-work-handlers';
+import { DueWorkRunner } from '../../../../src/core/approval/due-work-runner';
+import { Creation } from '../../../../src/core/creation/creation';
+import { startCreate } from '../../../../src/core/use-cases/create-user';
+import { updateRequest } from '../../../../src/core/use-cases/request-access';
+import { DEFAULT_SCHEDULE_LEAD_MS } from '../../../../src/core/use-cases/schedule';
+import { ben, credOf, creationWorld } from './creation-world';
+
+const DAY = 86_400_000;
+
+/** A start date: the request waits as scheduled (no secret kept), becomes ready at start minus the lead time, once. */
+describe('a request with a first day', () => {
+  async function scheduledWorld() {
+    const w = creationWorld();
+    const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
+    const r = await w.request('personal');
+    const startAt = new Date(w.clock.now().getTime() + 3 * DAY);
+    await updateRequest(w.deps, r.id, (current) => ({ ...current, startAt: startAt.toISOString() }));
+    const runner = (owner: string) => new DueWorkRunner(w.dueWork, dueWorkHandlers(w.deps, creation, w.presenter), { owner, pollMs: 60_000, leaseMs: 60_000, clock: w.clock, logger: w.logger });
+    return { w, r, startAt, runner };
+  }
+
+  it('Create on a draft whose first day is days ahead schedules it: nothing created, no password kept, a ready item at start minus the lead', async () => {
+    const { w, r, startAt } = await scheduledWorld();
+    const claim = await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    expect(claim.started).toBe(false);
+    const req = await w.stored(r.id);
+    expect(req.state).toMatchObject({ kind: 'scheduled', startAt: startAt.toISOString(), readyAt: new Date(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS).toISOString() });
+    expect(req.history.map((h) => h.event)).toContain('scheduled');
+    expect(await w.vault.get(r.id)).toBeUndefined();
+    expect(w.due().map((i) => [i.key, i.dueAt])).toEqual([[dueKeys.ready(r.id), new Date(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS).toISOString()]]);
+    expect(w.up.creates).toHaveLength(0);
+  });
+
+  it('at the ready time (clock moved) it becomes a draft again with a fresh password, its card redrawn, once across two instances and a restart', async () => {
+    const { w, r, startAt, runner } = await scheduledWorld();
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    // Before its time: nothing.
+    w.advance(2 * DAY);
+    expect(await runner('a').runDue()).toBe(0);
+    // Past the ready time: two instances poll at once; one moves it.
+    w.advance(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS - w.clock.now().getTime() + 1000);
+    const [a, b] = await Promise.all([runner('a').runDue(), runner('b').runDue()]);
+    expect(a + b).toBe(1);
+    const req = await w.stored(r.id);
+    expect(req.state.kind).toBe('draft');
+    expect(req.history.filter((h) => h.event === 'ready')).toHaveLength(1);
+    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'draft')).toHaveLength(1);
+    expect(await w.vault.get(r.id)).toMatch(/.{16}/);
+    // A restarted instance finds nothing left to do.
+    expect(await runner('c').runDue()).toBe(0);
+    // Now inside the lead time: one click creates, under the clicker's identity.
+    const claim = await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    expect(claim.started).toBe(true);
+  });
+});
