@@ -11,8 +11,8 @@ const DAY = 86_400_000;
 
 /** A start date: the request waits as scheduled (no secret kept), becomes ready at start minus the lead time, once. */
 describe('a request with a first day', () => {
-  async function scheduledWorld() {
-    const w = creationWorld();
+  async function scheduledWorld(settings: { scheduleLeadMs?: number } = {}) {
+    const w = creationWorld({ settings });
     const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
     const r = await w.request('personal');
     const startAt = new Date(w.clock.now().getTime() + 3 * DAY);
@@ -53,5 +53,22 @@ describe('a request with a first day', () => {
     // Now inside the lead time: one click creates, under the clicker's identity.
     const claim = await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
     expect(claim.started).toBe(true);
+  });
+
+  it('the lead time comes from the settings (START_LEAD_MINUTES): a one-day lead schedules a start three days ahead two days out, and a start within it is created now', async () => {
+    const lead = DAY;
+    const { w, r, startAt, runner } = await scheduledWorld({ scheduleLeadMs: lead });
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    const readyAt = new Date(startAt.getTime() - lead).toISOString();
+    expect((await w.stored(r.id)).state).toMatchObject({ kind: 'scheduled', readyAt });
+    expect(w.due().map((i) => [i.key, i.dueAt])).toEqual([[dueKeys.ready(r.id), readyAt]]);
+    // The default one-hour lead would still wait here; the configured one-day lead makes it ready.
+    w.advance(2 * DAY + 1000);
+    expect(await runner('a').runDue()).toBe(1);
+    expect((await w.stored(r.id)).state.kind).toBe('draft');
+    // A second request starting 20 hours from now is inside the one-day lead: Create creates at once.
+    const near = await w.request('personal');
+    await updateRequest(w.deps, near.id, (current) => ({ ...current, startAt: new Date(w.clock.now().getTime() + 20 * 3_600_000).toISOString() }));
+    expect((await startCreate(w.deps, ben, near.id, 'create', credOf(ben))).started).toBe(true);
   });
 });
