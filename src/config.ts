@@ -83,6 +83,8 @@ const envSchema = z.object({
   PASSWORD_REVEAL_MINUTES: z.coerce.number().positive().default(10),
   /** How long the encrypted password of a draft or failed request is kept before due work erases it. */
   PASSWORD_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** How long before a scheduled request's first day it becomes ready (its card arrives); at most 7 days. */
+  START_LEAD_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
@@ -136,6 +138,8 @@ export interface Config {
   ticketRequired: boolean;
   passwordRevealMinutes: number;
   passwordRetentionHours: number;
+  /** START_LEAD_MINUTES: a request with a first day becomes ready this long before it. */
+  startLeadMinutes: number;
   http: { timeoutMs: number; deadlineMs: number; maxRetries: number; appName: string };
 }
 
@@ -253,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ticketRequired: e.TICKET_REQUIRED,
     passwordRevealMinutes: e.PASSWORD_REVEAL_MINUTES,
     passwordRetentionHours: e.PASSWORD_RETENTION_HOURS,
+    startLeadMinutes: e.START_LEAD_MINUTES,
     http: { timeoutMs: e.HTTP_TIMEOUT_MS, deadlineMs: e.HTTP_DEADLINE_MS, maxRetries: e.HTTP_MAX_RETRIES, appName: e.PARTNER_CENTER_APP_NAME },
   };
 }

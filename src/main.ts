@@ -127,6 +127,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       defaultUsageLocation: config.defaultUsageLocation,
       passwordRevealMinutes: config.passwordRevealMinutes,
       passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
+      scheduleLeadMs: config.startLeadMinutes * 60_000,
       customerChoiceLimit: 100,
       creationLeaseMs: config.creationLeaseMs,
       app: { id: config.aad.clientId, displayName: config.http.appName },

@@ -4,7 +4,7 @@ import type { CreationPresenter } from '../creation/presenter';
 import { expireIfDue } from '../use-cases/approval';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { erasePasswordAtItsEnd } from '../use-cases/password-lifetime';
-import { readyIfDue } from '../use-cases/schedule';
+import { expireStaleIfDue, readyIfDue } from '../use-cases/schedule';
 import type { DueWorkHandlers } from './due-work-runner';
 
 /**
@@ -15,7 +15,9 @@ export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter
   return {
     'expire-request': async (item) => {
       const outcome = await expireIfDue(deps, item.requestId, item.dueAt);
-      if (outcome.changed) await presenter.showOutcome(outcome.request);
+      // Not an undecided approval: a ready personal request with a first day may be one nobody created.
+      const stale = outcome.changed || outcome.request.state.kind !== 'draft' ? outcome : await expireStaleIfDue(deps, item.requestId);
+      if (stale.changed) await presenter.showOutcome(stale.request);
     },
     'hide-password': (item) => hideShownPassword(deps, presenter, item),
     'finish-request': (item) => creation.finish(item.requestId),

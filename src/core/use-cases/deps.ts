@@ -52,7 +52,7 @@ export interface UseCaseSettings {
   creationLeaseMs: number;
   /** What "connect a customer" consents: the bot's own Entra app (its client id and display name). */
   app: { id: string; displayName: string };
-  /** How long before a request's first day it becomes ready (default one hour: schedule.ts). */
+  /** How long before a request's first day it becomes ready (START_LEAD_MINUTES; default one hour: schedule.ts). */
   scheduleLeadMs?: number;
   /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
   adminAgentsGroupId?: string;

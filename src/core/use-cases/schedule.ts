@@ -11,6 +11,14 @@ import { updateRequest } from './request-access';
 /** How long before the first day the request becomes ready (its card arrives), unless configured. */
 export const DEFAULT_SCHEDULE_LEAD_MS = 60 * 60_000;
 
+/**
+ * A ready request nobody confirmed (or no approver decided) expires this long after its first day: a week late is
+ * no longer an onboarding but a forgotten card, and its stored password must not wait for ever.
+ */
+export const STALE_AFTER_START_MS = 7 * 86_400_000;
+
+const staleAt = (startAt: string) => new Date(new Date(startAt).getTime() + STALE_AFTER_START_MS).toISOString();
+
 const leadOf = (deps: UseCaseDeps) => deps.settings.scheduleLeadMs ?? DEFAULT_SCHEDULE_LEAD_MS;
 
 /**
@@ -52,12 +60,19 @@ export async function scheduleIfAhead(deps: UseCaseDeps, actor: Actor, request: 
  */
 export async function readyIfDue(deps: UseCaseDeps, requestId: string): Promise<{ changed: boolean; request: UserRequest }> {
   const now = deps.clock.now();
+  // Its expiry is scheduled before the state changes: a crash in between must not leave a ready request that never
+  // expires (the ready item, run again, finds nothing scheduled to move). Firing early on a still scheduled request
+  // is harmless: the expiry re-reads and does nothing.
+  const before = await deps.requests.get(requestId);
+  if (before?.value.state.kind === 'scheduled' && new Date(before.value.state.readyAt).getTime() <= now.getTime()) {
+    await deps.dueWork.schedule({ key: dueKeys.expire(requestId), kind: 'expire-request', requestId, dueAt: staleAt(before.value.state.startAt) });
+  }
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'scheduled' || new Date(current.state.readyAt).getTime() > now.getTime()) return undefined;
     return {
       ...current,
-      // An approval request waits for its approvers until its first day (then it expires like any undecided one).
-      state: transition(current.state, current.mode === 'approval' ? { type: 'ready', mode: 'approval', expiresAt: current.state.startAt } : { type: 'ready', mode: 'personal' }, now),
+      // An approval request waits for its approvers until a week after its first day, then expires like any undecided one.
+      state: transition(current.state, current.mode === 'approval' ? { type: 'ready', mode: 'approval', expiresAt: staleAt(current.state.startAt) } : { type: 'ready', mode: 'personal' }, now),
       history: [...current.history, { at: now.toISOString(), event: 'ready' }],
     };
   });
@@ -65,6 +80,24 @@ export async function readyIfDue(deps: UseCaseDeps, requestId: string): Promise<
   if (changed && request.user.passwordGenerated) await keepPassword(deps, request.id, generatePassword());
   if (!changed && request.state.kind === 'scheduled') {
     await deps.dueWork.schedule({ key: dueKeys.ready(request.id), kind: 'request-ready', requestId: request.id, dueAt: request.state.readyAt });
+  }
+  return { changed, request };
+}
+
+/**
+ * `expire-request` due work on a ready personal request (a draft with a first day): nobody clicked Create by a week
+ * after the start, so it expires (`expired`, its stored password erased), under compare-and-swap. Not yet due:
+ * put back at its time. Anything else (created, cancelled, already expired) is left alone.
+ */
+export async function expireStaleIfDue(deps: UseCaseDeps, requestId: string): Promise<{ changed: boolean; request: UserRequest }> {
+  const now = deps.clock.now();
+  const { request, changed } = await updateRequest(deps, requestId, (current) => {
+    if (current.state.kind !== 'draft' || !current.startAt || new Date(staleAt(current.startAt)).getTime() > now.getTime()) return undefined;
+    return { ...current, state: transition(current.state, { type: 'expire' }, now), history: [...current.history, { at: now.toISOString(), event: 'expired', detail: `not created within ${STALE_AFTER_START_MS / 86_400_000} days of its first day` }] };
+  });
+  if (changed) await deps.vault.erase(requestId);
+  else if (request.state.kind === 'draft' && request.startAt) {
+    await deps.dueWork.schedule({ key: dueKeys.expire(requestId), kind: 'expire-request', requestId, dueAt: staleAt(request.startAt) });
   }
   return { changed, request };
 }

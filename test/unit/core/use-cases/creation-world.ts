@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../../../src/core/approval/request-state';
 import type { DueItem, DueWork } from '../../../../src/core/approval/due-work';
 import type { CardLocation, UserRequest } from '../../../../src/core/approval/user-request';
-import type { UseCaseDeps } from '../../../../src/core/use-cases/deps';
+import type { UseCaseDeps, UseCaseSettings } from '../../../../src/core/use-cases/deps';
 import { AppError } from '../../../../src/core/errors';
 import type { CreationPresenter, PasswordRecipient, PasswordShown } from '../../../../src/core/creation/presenter';
 import type { CustomerUser, NewCustomerUser, UserCredential } from '../../../../src/core/ports';
@@ -99,8 +99,8 @@ export class RecordingPresenter implements CreationPresenter {
   }
 }
 
-export function creationWorld() {
-  const base = useCaseWorld();
+export function creationWorld(opts: { settings?: Partial<UseCaseSettings> } = {}) {
+  const base = useCaseWorld({ settings: opts.settings });
   const { world, clock } = base;
   // Ben raises requests, Cleo approves them: both hold the User Administrator role through its group.
   world.groupsOf['oid-ben'] = ['grp-user-admins'];

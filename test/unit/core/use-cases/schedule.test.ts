@@ -4,15 +4,15 @@ import { DueWorkRunner } from '../../../../src/core/approval/due-work-runner';
 import { Creation } from '../../../../src/core/creation/creation';
 import { startCreate } from '../../../../src/core/use-cases/create-user';
 import { updateRequest } from '../../../../src/core/use-cases/request-access';
-import { DEFAULT_SCHEDULE_LEAD_MS } from '../../../../src/core/use-cases/schedule';
+import { DEFAULT_SCHEDULE_LEAD_MS, STALE_AFTER_START_MS } from '../../../../src/core/use-cases/schedule';
 import { ben, credOf, creationWorld } from './creation-world';
 
 const DAY = 86_400_000;
 
 /** A start date: the request waits as scheduled (no secret kept), becomes ready at start minus the lead time, once. */
 describe('a request with a first day', () => {
-  async function scheduledWorld() {
-    const w = creationWorld();
+  async function scheduledWorld(settings: { scheduleLeadMs?: number } = {}) {
+    const w = creationWorld({ settings });
     const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
     const r = await w.request('personal');
     const startAt = new Date(w.clock.now().getTime() + 3 * DAY);
@@ -53,5 +53,90 @@ describe('a request with a first day', () => {
     // Now inside the lead time: one click creates, under the clicker's identity.
     const claim = await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
     expect(claim.started).toBe(true);
+  });
+
+  it('the lead time comes from the settings (START_LEAD_MINUTES): a one-day lead schedules a start three days ahead two days out, and a start within it is created now', async () => {
+    const lead = DAY;
+    const { w, r, startAt, runner } = await scheduledWorld({ scheduleLeadMs: lead });
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    const readyAt = new Date(startAt.getTime() - lead).toISOString();
+    expect((await w.stored(r.id)).state).toMatchObject({ kind: 'scheduled', readyAt });
+    expect(w.due().map((i) => [i.key, i.dueAt])).toEqual([[dueKeys.ready(r.id), readyAt]]);
+    // The default one-hour lead would still wait here; the configured one-day lead makes it ready.
+    w.advance(2 * DAY + 1000);
+    expect(await runner('a').runDue()).toBe(1);
+    expect((await w.stored(r.id)).state.kind).toBe('draft');
+    // A second request starting 20 hours from now is inside the one-day lead: Create creates at once.
+    const near = await w.request('personal');
+    await updateRequest(w.deps, near.id, (current) => ({ ...current, startAt: new Date(w.clock.now().getTime() + 20 * 3_600_000).toISOString() }));
+    expect((await startCreate(w.deps, ben, near.id, 'create', credOf(ben))).started).toBe(true);
+  });
+
+  it('a ready request nobody creates expires a week after its first day: once across two instances and a restart, password erased, card redrawn', async () => {
+    const { w, r, startAt, runner } = await scheduledWorld();
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    w.advance(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS - w.clock.now().getTime() + 1000);
+    expect(await runner('a').runDue()).toBe(1);
+    // Its expiry is already stored when it becomes ready.
+    expect(w.due().map((i) => [i.key, i.dueAt])).toContainEqual([dueKeys.expire(r.id), new Date(startAt.getTime() + STALE_AFTER_START_MS).toISOString()]);
+    // Six days after the start: still a draft that one click creates (only the password's retention has run out).
+    w.advance(startAt.getTime() + 6 * DAY - w.clock.now().getTime());
+    await runner('a').runDue();
+    expect((await w.stored(r.id)).state.kind).toBe('draft');
+    // Past the week: two instances at once, one expiry.
+    w.advance(DAY + 1000);
+    const [a, b] = await Promise.all([runner('a').runDue(), runner('b').runDue()]);
+    expect(a + b).toBe(1);
+    expect(w.due().map((i) => i.key)).not.toContain(dueKeys.expire(r.id));
+    const req = await w.stored(r.id);
+    expect(req.state.kind).toBe('expired');
+    expect(req.history.filter((h) => h.event === 'expired')).toHaveLength(1);
+    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'expired')).toHaveLength(1);
+    expect(await w.vault.get(r.id)).toBeUndefined();
+    expect(await runner('c').runDue()).toBe(0);
+    // Its Create is refused now: nothing is created.
+    expect((await startCreate(w.deps, ben, r.id, 'create', credOf(ben))).started).toBe(false);
+    expect(w.up.creates).toHaveLength(0);
+  });
+
+  it('a ready request created in time is left alone by its expiry item', async () => {
+    const { w, r, startAt, runner } = await scheduledWorld();
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    w.advance(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS - w.clock.now().getTime() + 1000);
+    await runner('a').runDue();
+    expect((await startCreate(w.deps, ben, r.id, 'create', credOf(ben))).started).toBe(true);
+    w.advance(STALE_AFTER_START_MS + DAY);
+    await runner('a').runDue();
+    expect((await w.stored(r.id)).state.kind).toBe('created');
+    expect((await w.stored(r.id)).history.filter((h) => h.event === 'expired')).toHaveLength(0);
+  });
+
+  it('a scheduled approval request becomes pending at its ready time and, undecided, expires a week after its first day', async () => {
+    const w = creationWorld();
+    const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
+    const runner = (owner: string) => new DueWorkRunner(w.dueWork, dueWorkHandlers(w.deps, creation, w.presenter), { owner, pollMs: 60_000, leaseMs: 60_000, clock: w.clock, logger: w.logger });
+    const r = await w.request('approval');
+    const startAt = new Date(w.clock.now().getTime() + 3 * DAY);
+    const readyAt = new Date(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS);
+    await updateRequest(w.deps, r.id, (current) => ({ ...current, startAt: startAt.toISOString(), state: { kind: 'scheduled', startAt: startAt.toISOString(), readyAt: readyAt.toISOString(), scheduledAt: w.clock.now().toISOString() } }));
+    // As a scheduled request is stored: only its ready item (not the expiry of the pending request it was made from).
+    await w.dueWork.cancel(dueKeys.expire(r.id));
+    await w.dueWork.schedule({ key: dueKeys.ready(r.id), kind: 'request-ready', requestId: r.id, dueAt: readyAt.toISOString() });
+    w.advance(readyAt.getTime() - w.clock.now().getTime() + 1000);
+    await Promise.all([runner('a').runDue(), runner('b').runDue()]);
+    expect((await w.stored(r.id)).history.filter((h) => h.event === 'ready')).toHaveLength(1);
+    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'pending-approval')).toHaveLength(1);
+    const expiresAt = new Date(startAt.getTime() + STALE_AFTER_START_MS).toISOString();
+    expect((await w.stored(r.id)).state).toMatchObject({ kind: 'pending-approval', expiresAt });
+    expect(w.due().map((i) => [i.key, i.dueAt])).toContainEqual([dueKeys.expire(r.id), expiresAt]);
+    // On its first day the approvers can still decide; a week later it expires, once.
+    w.advance(startAt.getTime() + DAY - w.clock.now().getTime());
+    await runner('a').runDue();
+    expect((await w.stored(r.id)).state.kind).toBe('pending-approval');
+    w.advance(STALE_AFTER_START_MS);
+    await Promise.all([runner('c').runDue(), runner('d').runDue()]);
+    expect((await w.stored(r.id)).state.kind).toBe('expired');
+    expect((await w.stored(r.id)).history.filter((h) => h.event === 'expired')).toHaveLength(1);
+    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'expired')).toHaveLength(1);
   });
 });
