@@ -70,6 +70,8 @@ async function main(): Promise<void> {
       BOT_TENANT_ID: PARTNER_TENANT,
       BOT_OPENID_METADATA_URL: issuer.metadataUrl,
       BENCH_APP_TOKEN: APP_TOKEN,
+      // As infra/modules/web-app.bicep sets it in production.
+      MALLOC_ARENA_MAX: '2',
     });
 
     // 1. Start: `node dist/src/main.js` until /healthz answers 200, three fresh starts.
