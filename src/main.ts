@@ -180,8 +180,9 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
   });
   await teams.recover();
-  // The templating library loads after /healthz can answer (a third of the start CPU), before the first card needs it.
-  setImmediate(() => cardTemplates.warm());
+  // The templating library (a third of the start CPU) loads once the bot has been answering /healthz for a moment,
+  // not in the same tick (that would hold the first health probe behind it); a card needed sooner loads it itself.
+  setTimeout(() => cardTemplates.warm(), 1_000).unref();
   logger.info({ port: config.port, host: opts.host ?? config.host, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
 
   return {

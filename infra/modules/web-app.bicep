@@ -59,9 +59,6 @@ resource settings 'Microsoft.Web/sites/config@2023-12-01' = {
   name: 'appsettings'
   properties: union(appSettings, {
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
-    // glibc makes up to 8 malloc arenas per core for the threads (libuv's pool syncing SQLite, crypto); freed
-    // native memory stays in them. Two keep the bot's RSS near its live memory (issue 16, RSS with 1,000 pending).
-    MALLOC_ARENA_MAX: '2'
   })
 }
 
