@@ -135,7 +135,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       templateAdminGroupId: config.templateAdminGroupId,
     },
   };
-  const views = new CardViews(new CardTemplates(defaultCardsDir()), { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
+  const cardTemplates = new CardTemplates(defaultCardsDir());
+  const views = new CardViews(cardTemplates, { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
 
   const autoSignIn =
     config.sandbox && sandboxUrl && opts.sandboxAutoSignIn !== false ? sandboxSignIn(sandboxUrl, config.sandboxUser, logger) : undefined;
@@ -180,6 +181,9 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
   });
   await teams.recover();
+  // The templating library (a third of the start CPU) loads once the bot has been answering /healthz for a moment,
+  // not in the same tick (that would hold the first health probe behind it); a card needed sooner loads it itself.
+  setTimeout(() => cardTemplates.warm(), 1_000).unref();
   logger.info({ port: config.port, host: opts.host ?? config.host, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
 
   return {

@@ -80,7 +80,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       MicrosoftAppTenantId: opts.bot.tenantId,
     }),
   );
-  const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: true, longRunningMessages: false });
+  const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const runner = new TurnRunner({ adapter, app, botId, logger, views, background, metadataUrl });
   const { reportError } = runner;

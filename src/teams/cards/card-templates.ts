@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ACData from 'adaptivecards-templating';
+import type * as ACDataModule from 'adaptivecards-templating';
 
 export const CARD_NAMES = ['welcome', 'pick-customer', 'new-user-form', 'confirm', 'creating', 'created', 'failed', 'notice', 'approval-request', 'history', 'customers', 'templates', 'template-form'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
@@ -14,21 +14,36 @@ export interface AdaptiveCardJson {
 /**
  * The card templates in cards/, read and parsed once at start (never per render). A missing or broken template
  * stops the start, rather than failing in front of a person later.
+ *
+ * The templating library (adaptivecards-templating with adaptive-expressions and its ANTLR parser) is loaded on
+ * first use or by warm(), not at start: loading it is about a third of the bot's start CPU, and /healthz needs none
+ * of it. main.ts calls warm() once the server listens, so the first card does not pay for it either.
  */
 export class CardTemplates {
-  private readonly templates = new Map<CardName, ACData.Template>();
+  private readonly json = new Map<CardName, unknown>();
+  private templates?: Map<CardName, ACDataModule.Template>;
 
   constructor(dir: string) {
     const files = new Set(readdirSync(dir));
     for (const name of CARD_NAMES) {
       const file = `${name}.json`;
       if (!files.has(file)) throw new Error(`card template ${file} is missing from ${dir}`);
-      this.templates.set(name, new ACData.Template(JSON.parse(readFileSync(join(dir, file), 'utf8'))));
+      this.json.set(name, JSON.parse(readFileSync(join(dir, file), 'utf8')));
     }
   }
 
+  /** Loads the templating library and builds every template (idempotent). */
+  warm(): void {
+    if (this.templates) return;
+    const ACData = require('adaptivecards-templating') as typeof ACDataModule;
+    const templates = new Map<CardName, ACDataModule.Template>();
+    for (const [name, json] of this.json) templates.set(name, new ACData.Template(json));
+    this.templates = templates;
+  }
+
   render(name: CardName, data: object): AdaptiveCardJson {
-    const template = this.templates.get(name);
+    this.warm();
+    const template = this.templates?.get(name);
     if (!template) throw new Error(`unknown card ${name}`);
     return template.expand({ $root: data }) as AdaptiveCardJson;
   }
