@@ -139,4 +139,59 @@ export class PlaygroundDriver {
       return card && cardTextOf(card).includes('User created') ? card : undefined;
     }, timeoutMs);
   }
+
+  /** An Action.Execute whose answer is a card: the card itself (the Playground wraps it in `value`). */
+  async card(conversationId: string, userId: string, cardMessageId: string, verb: string, data: Record<string, unknown>): Promise<any> {
+    const answer = await this.execute(conversationId, userId, cardMessageId, verb, data);
+    return answer?.value ?? answer;
+  }
+
+  /** "new user" and the customer: resolves with the picker message (where later cards are written) and the form. */
+  async openNewUserForm(chat: string, me: string, customerId: string): Promise<{ pickerId: string; form: any }> {
+    const seen = new Set(this.cards().map((c) => c.id));
+    await this.say(chat, me, 'new user');
+    const picker = await this.waitFor(() => this.cards().find((c) => !seen.has(c.id) && cardTextOf(c.card).includes('choose the customer')));
+    return { pickerId: picker.id, form: await this.card(chat, me, picker.id, 'pickCustomer', { customerId }) };
+  }
+
+  /** What a card's data would carry on submit, read from its inputs' initial values (as the client sends them). */
+  static formValues(card: unknown): Record<string, string> {
+    const values: Record<string, string> = {};
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const el = node as Record<string, unknown>;
+      if (typeof el.type === 'string' && el.type.startsWith('Input.') && typeof el.id === 'string') values[el.id] = el.value === undefined ? '' : String(el.value);
+      Object.values(el).forEach(walk);
+    };
+    walk(card);
+    return values;
+  }
+
+  /** The value of the choice whose title starts with `title` on the choice input `inputId`, or undefined. */
+  static choiceValue(card: unknown, inputId: string, title: string): string | undefined {
+    let found: string | undefined;
+    const walk = (node: unknown): void => {
+      if (found || !node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const el = node as { id?: unknown; choices?: Array<{ title: string; value: string }> };
+      if (el.id === inputId && Array.isArray(el.choices)) found = el.choices.find((c) => c.title.startsWith(title))?.value;
+      Object.values(el).forEach(walk);
+    };
+    walk(card);
+    return found;
+  }
+
+  /** `status.CODE` of one checklist line (its hidden element id `check.<id>.<status>.<code>`), or undefined. */
+  static checkCode(card: unknown, id: string): string | undefined {
+    const m = JSON.stringify(card).match(new RegExp(`"check\\.${id}\\.([a-z-]+)\\.([A-Z_]*)"`));
+    return m ? `${m[1]}.${m[2]}` : undefined;
+  }
+
+  /** Every step on a result card as `name → status.CODE` (hidden ids `step.<name>.<status>.<code>`). */
+  static stepCodes(card: unknown): Record<string, string> {
+    const steps: Record<string, string> = {};
+    for (const m of JSON.stringify(card).matchAll(/"step\.([a-z-]+)\.([a-z-]+)\.([A-Z_]*)"/g)) steps[m[1]] = `${m[2]}.${m[3]}`;
+    return steps;
+  }
 }
