@@ -22,7 +22,7 @@ export function formTemplateData(templates: UserTemplate[] | undefined, selected
   };
 }
 
-/** The confirmation card's "from the template" block: what the onboarding steps will be asked to apply. */
+/** The confirmation card's onboarding block: what the steps after the creation will apply (template or form). */
 export function onboardingView(request: Pick<UserRequest, 'template' | 'onboarding'>) {
   const o = request.onboarding;
   const facts: Array<{ title: string; value: string }> = [];
