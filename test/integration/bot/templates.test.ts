@@ -215,9 +215,9 @@ describe('user templates over HTTP', () => {
       await bot.execute(ada, 'submitForm', { ...base, templateId: FABRIKAM_TEMPLATE.id, ticket: 'INC-7', licences: FABRIKAM_TEMPLATE.licences[0].skuId, groups: FABRIKAM_TEMPLATE.groups[1].id, jobTitle: 'Account Manager', department: 'Sales' }),
     );
     const requestId = allActions(confirm).find((a) => a.verb === 'create')!.data!.requestId;
-    // The confirmation shows what the template brings, and says honestly that it is not assigned yet.
+    // The confirmation shows what the template brings, applied once the user exists.
     const confirmText = cardText(confirm);
-    expect(confirmText).toContain('not assigned by this version yet');
+    expect(confirmText).toContain('Applied once the user exists');
     expect(confirmText).toContain('Microsoft 365 Business Standard');
     expect(confirmText).toContain(FABRIKAM_TEMPLATE.groups[1].name);
     expect(confirmText).toContain('Account Manager');
@@ -238,7 +238,7 @@ describe('user templates over HTTP', () => {
     // Without a template (and TICKET_REQUIRED off) no ticket is needed.
     const plain = invokeCard(await bot.execute(ada, 'submitForm', { ...base, userName: 'kath.plain' }));
     expect(allActions(plain).map((a) => a.verb)).toContain('create');
-    expect(cardText(plain)).not.toContain('not assigned by this version yet');
+    expect(cardText(plain)).not.toContain('Applied once the user exists');
   });
 
   it('a request made from a template that was deleted since: the edit form no longer offers it, and submitting it is TEMPLATE_NOT_FOUND', async () => {
