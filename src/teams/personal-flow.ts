@@ -1,5 +1,6 @@
 import type { UserRequest } from '../core/approval/user-request';
-import { AppError, type FieldIssue } from '../core/errors';
+import { AppError, toAppError, type FieldIssue } from '../core/errors';
+import { prefillFromUser } from '../core/onboarding/copy-from-user';
 import type { UserCredential } from '../core/ports';
 import { TtlCache } from '../core/ttl-cache';
 import { startCreate } from '../core/use-cases/create-user';
@@ -52,7 +53,7 @@ export class PersonalFlow {
   async form(
     t: Pick<ActionTurn, 'cred' | 'correlationId'>,
     customerId: string,
-    filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string; templateNotes?: string[] } = {},
+    filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string; templateNotes?: string[]; copyNotes?: string[] } = {},
   ): Promise<AdaptiveCardJson> {
     const form = await this.formContext(t.cred, customerId, t.correlationId);
     const templates = await this.deps.templates.list({ customerId: form.customer.id });
@@ -74,6 +75,25 @@ export class PersonalFlow {
     }
     const { values, notes } = prefillFromTemplate(chosen, typed, form.domains.map((d) => d.name));
     return this.form(t, customerId, { values, requestId, templateNotes: notes });
+  }
+
+  /**
+   * "Copy" on the form: the chosen user of this customer (the card names an id, nothing more) is read from the
+   * customer's tenant under the engineer's identity and GDAP roles, and fills the form. A read that fails says why
+   * on the form, which keeps what was typed.
+   */
+  async copyFromUser(t: Pick<ActionTurn, 'cred' | 'correlationId'>, customerId: string, raw: unknown, requestId: string | undefined): Promise<AdaptiveCardJson> {
+    const form = await this.formContext(t.cred, customerId, t.correlationId);
+    const typed = typedFormValues(raw);
+    const chosen = typed.copyFrom?.trim().toLowerCase() ?? '';
+    if (!chosen) return this.form(t, customerId, { values: typed, requestId, copyNotes: ['Choose a user to copy from first.'] });
+    try {
+      const { values, notes } = await prefillFromUser(this.deps, t.cred, form.customer.id, chosen, typed, t.correlationId);
+      return this.form(t, customerId, { values, requestId, copyNotes: notes });
+    } catch (e) {
+      const error = toAppError(e);
+      return this.form(t, customerId, { values: typed, requestId, issues: [{ field: 'copyFrom', code: error.code, message: `Could not copy from this user (${error.code}).` }] });
+    }
   }
 
   /** The form again, filled with a stored request's values (Edit). */
