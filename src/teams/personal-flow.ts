@@ -1,6 +1,7 @@
 import type { UserRequest } from '../core/approval/user-request';
 import { AppError, toAppError, type FieldIssue } from '../core/errors';
 import { prefillFromUser } from '../core/onboarding/copy-from-user';
+import { searchOnboardingChoices, type TypeAheadDataset } from '../core/onboarding/type-ahead';
 import type { UserCredential } from '../core/ports';
 import { TtlCache } from '../core/ttl-cache';
 import { startCreate } from '../core/use-cases/create-user';
@@ -44,6 +45,19 @@ export class PersonalFlow {
   /** Type-ahead for the customer list (`application/search`, dataset `customers`). */
   async searchCustomers(cred: UserCredential, query: string, limit: number, correlationId: string): Promise<CustomerChoice[]> {
     return searchCustomers(await this.customers(cred, correlationId), query, limit);
+  }
+
+  /**
+   * Type-ahead for the form's groups / people (`application/search`, datasets `groups:<customer id>` and
+   * `people:<customer id>`). The customer id comes from the card, so it is untrusted: it must be one of this
+   * person's customers (the same list the customer picker and its search use), else CUSTOMER_NOT_FOUND.
+   */
+  async searchDirectory(cred: UserCredential, customerId: string, dataset: TypeAheadDataset, query: string, limit: number, correlationId: string): Promise<Array<{ value: string; title: string }>> {
+    const id = customerId.trim().toLowerCase();
+    if (!requestIdSchema.safeParse(id).success || !(await this.customers(cred, correlationId)).some((c) => c.id.toLowerCase() === id)) {
+      throw new AppError('CUSTOMER_NOT_FOUND', 'type-ahead for a customer that is not one of this person\'s');
+    }
+    return searchOnboardingChoices(this.deps, cred, id, dataset, query, limit, correlationId);
   }
 
   /**
