@@ -183,7 +183,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   await teams.recover();
   // The templating library (a third of the start CPU) loads once the bot has been answering /healthz for a moment,
   // not in the same tick (that would hold the first health probe behind it); a card needed sooner loads it itself.
-  setTimeout(() => cardTemplates.warm(), 1_000).unref();
+  // Cleared on stop: a bot stopped within the second (a short test file) must not load it after its teardown.
+  const warmTimer = setTimeout(() => cardTemplates.warm(), 1_000).unref();
   logger.info({ port: config.port, host: opts.host ?? config.host, sandbox: config.sandbox, sandboxUrl, storage: config.storage }, 'bot listening');
 
   return {
@@ -197,6 +198,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
      * still running then is covered by its durable finish item, so exiting loses nothing.
      */
     async stop() {
+      clearTimeout(warmTimer);
       await server.close();
       await teams.dueWork.stop();
       const drained = await Promise.race([teams.background.drain().then(() => true), delay(config.shutdownGraceMs).then(() => false)]);

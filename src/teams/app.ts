@@ -29,7 +29,7 @@ import { registerActionRoute } from './routes/action-route';
 import { registerFallbackMessage, registerMessageRoutes } from './routes/message-routes';
 import { startNewUser } from './routes/new-user-start';
 import { PendingSignIns } from './routes/pending-sign-ins';
-import { registerCustomerSearch } from './routes/search-route';
+import { registerCustomerSearch, registerDirectorySearch } from './routes/search-route';
 import { SignInResume } from './routes/sign-in-resume';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 import { TokenService } from './token-service';
@@ -124,6 +124,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const verbs: VerbServices = { deps: useCases, views, personal, approvals, connect, templates, history, approvalChannel: channels, signInPrivately: (ctx, p) => signInResume.askPrivately(ctx, p) };
   registerActionRoute(app, { signIn, tokenService, logger, verbs, updater, background, reportError });
   registerCustomerSearch(app, { signIn, personal, logger, reportError });
+  registerDirectorySearch(app, { signIn, personal, logger, reportError });
   signInResume.register(app);
   answerUnhandledInvokes(app, logger);
 

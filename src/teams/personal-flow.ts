@@ -1,5 +1,7 @@
 import type { UserRequest } from '../core/approval/user-request';
-import { AppError, type FieldIssue } from '../core/errors';
+import { AppError, toAppError, type FieldIssue } from '../core/errors';
+import { prefillFromUser } from '../core/onboarding/copy-from-user';
+import { searchOnboardingChoices, type TypeAheadDataset } from '../core/onboarding/type-ahead';
 import type { UserCredential } from '../core/ports';
 import { TtlCache } from '../core/ttl-cache';
 import { startCreate } from '../core/use-cases/create-user';
@@ -46,13 +48,26 @@ export class PersonalFlow {
   }
 
   /**
+   * Type-ahead for the form's groups / people (`application/search`, datasets `groups:<customer id>` and
+   * `people:<customer id>`). The customer id comes from the card, so it is untrusted: it must be one of this
+   * person's customers (the same list the customer picker and its search use), else CUSTOMER_NOT_FOUND.
+   */
+  async searchDirectory(cred: UserCredential, customerId: string, dataset: TypeAheadDataset, query: string, limit: number, correlationId: string): Promise<Array<{ value: string; title: string }>> {
+    const id = customerId.trim().toLowerCase();
+    if (!requestIdSchema.safeParse(id).success || !(await this.customers(cred, correlationId)).some((c) => c.id.toLowerCase() === id)) {
+      throw new AppError('CUSTOMER_NOT_FOUND', 'type-ahead for a customer that is not one of this person\'s');
+    }
+    return searchOnboardingChoices(this.deps, cred, id, dataset, query, limit, correlationId);
+  }
+
+  /**
    * The form for a customer: empty, or with `values` (an edit) and `issues` (a submission refused). It offers the
    * customer's templates and the partner-wide ones, read from the store each time (an edit shows at once).
    */
   async form(
     t: Pick<ActionTurn, 'cred' | 'correlationId'>,
     customerId: string,
-    filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string; templateNotes?: string[] } = {},
+    filled: { values?: Record<string, string>; issues?: FieldIssue[]; requestId?: string; templateNotes?: string[]; copyNotes?: string[] } = {},
   ): Promise<AdaptiveCardJson> {
     const form = await this.formContext(t.cred, customerId, t.correlationId);
     const templates = await this.deps.templates.list({ customerId: form.customer.id });
@@ -74,6 +89,25 @@ export class PersonalFlow {
     }
     const { values, notes } = prefillFromTemplate(chosen, typed, form.domains.map((d) => d.name));
     return this.form(t, customerId, { values, requestId, templateNotes: notes });
+  }
+
+  /**
+   * "Copy" on the form: the chosen user of this customer (the card names an id, nothing more) is read from the
+   * customer's tenant under the engineer's identity and GDAP roles, and fills the form. A read that fails says why
+   * on the form, which keeps what was typed.
+   */
+  async copyFromUser(t: Pick<ActionTurn, 'cred' | 'correlationId'>, customerId: string, raw: unknown, requestId: string | undefined): Promise<AdaptiveCardJson> {
+    const form = await this.formContext(t.cred, customerId, t.correlationId);
+    const typed = typedFormValues(raw);
+    const chosen = typed.copyFrom?.trim().toLowerCase() ?? '';
+    if (!chosen) return this.form(t, customerId, { values: typed, requestId, copyNotes: ['Choose a user to copy from first.'] });
+    try {
+      const { values, notes } = await prefillFromUser(this.deps, t.cred, form.customer.id, chosen, typed, t.correlationId);
+      return this.form(t, customerId, { values, requestId, copyNotes: notes });
+    } catch (e) {
+      const error = toAppError(e);
+      return this.form(t, customerId, { values: typed, requestId, issues: [{ field: 'copyFrom', code: error.code, message: `Could not copy from this user (${error.code}).` }] });
+    }
   }
 
   /** The form again, filled with a stored request's values (Edit). */

@@ -103,7 +103,7 @@ export function parseTemplateInputs(raw: unknown, template: UserTemplate | undef
 export function typedFormValues(raw: unknown): Record<string, string> {
   const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const out: Record<string, string> = {};
-  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS, 'manager', 'employeeId', 'mobilePhone']) {
+  for (const key of [...NEW_USER_FIELDS, ...TEMPLATE_INPUTS, 'manager', 'employeeId', 'mobilePhone', 'copyFrom']) {
     if (key === 'password' || key === 'customerId') continue;
     const v = source[key];
     if (typeof v === 'string') out[key] = v;

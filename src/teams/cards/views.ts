@@ -82,6 +82,8 @@ export class CardViews {
     /** The templates offered for this customer (its own, then partner-wide); `templateNotes`: what applying one left out. */
     templates?: UserTemplate[];
     templateNotes?: string[];
+    /** What "Copy from an existing user" filled in or left out. */
+    copyNotes?: string[];
     /** The customer's skus, groups and people for the onboarding (issue #18). */
     onboarding?: OnboardingChoices;
   }): AdaptiveCardJson {
@@ -93,7 +95,7 @@ export class CardViews {
       errors[issue.field] ??= issue.message;
       if (issue.code) codes[issue.field] ??= errorTitleId(issue.code);
     }
-    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups', 'manager', 'employeeId', 'mobilePhone']);
+    const knownFields = new Set(['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'immutableId', 'password', 'ticket', 'templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups', 'manager', 'employeeId', 'mobilePhone', 'copyFrom']);
     const templates = formTemplateData(input.templates, v.templateId, input.templateNotes);
     const ticketRequired = this.settings.ticketRequired || templates.ticketRequired;
     const otherIssues = (input.issues ?? []).filter((i) => !knownFields.has(i.field)).map((i) => i.message);
@@ -132,7 +134,9 @@ export class CardViews {
         companyName: v.companyName ?? '',
         licences: v.licences ?? '',
         groups: v.groups ?? '',
+        copyFrom: v.copyFrom ?? '',
       },
+      copyNotes: md((input.copyNotes ?? []).join(' '), TEXT_LIMITS.reason * 4),
       templates,
       domains: input.domains.map((d) => ({ name: d.name, title: d.federated ? `${d.name} (federated)` : d.isDefault ? `${d.name} (default)` : d.name })),
       countries: COUNTRIES,
@@ -540,6 +544,8 @@ function onboardingChoicesView(choices: OnboardingChoices | undefined, templates
     graphNote: c.graphUnavailable
       ? `Groups and manager are not offered: ${c.graphUnavailable.code === 'CUSTOMER_NOT_CONNECTED' || c.graphUnavailable.code === 'CUSTOMER_CONSENT_MISSING' ? "this bot's app is not connected to the customer's tenant (or lacks the onboarding permissions); connect the customer to use them. Licences still work." : 'the customer\'s tenant could not be read right now.'}`
       : '',
+    // Copy from a user reads the customer's tenant like groups and manager: unavailable for the same reason.
+    copyNote: c.graphUnavailable ? 'Copy from an existing user is not available: the customer\'s tenant cannot be read (connect the customer first).' : '',
     licencesNote: c.licencesUnavailable ? "The customer's licences could not be read (your GDAP roles may not allow it)." : '',
   };
 }

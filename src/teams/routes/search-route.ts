@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from '../../core/ports';
+import { toAppError } from '../../core/errors';
 import { cleanText } from '../../core/text/people-text';
 import { searchInvokeSchema } from '../action-invoke';
 import type { AdaptiveCardJson } from '../cards/card-templates';
@@ -28,6 +29,42 @@ export function registerCustomerSearch(app: Application<TurnState>, d: { signIn:
     } catch (e) {
       // The list behind the type-ahead could not be read: no choices this time (the form also offers the list).
       d.reportError(e, correlationId, { turn: 'customer search' });
+      return [];
+    }
+  });
+}
+
+/**
+ * Type-ahead for the new-user form's groups, manager and copy-from inputs: datasets `groups:<customer id>` and
+ * `people:<customer id>` (the card's customer rides in the dataset name, the one field Teams sends back). That id
+ * is untrusted: PersonalFlow.searchDirectory checks it is one of the person's customers. A refusal is answered as
+ * an error with its stable code, never as an empty list that looks like "no match".
+ */
+export function registerDirectorySearch(app: Application<TurnState>, d: { signIn: SignIn; personal: PersonalFlow; logger: Logger; reportError: (e: unknown, correlationId: string, fields: object) => AdaptiveCardJson }): void {
+  const datasetPattern = /^(groups|people):(.*)$/;
+  app.adaptiveCards.search(datasetPattern, async (ctx) => {
+    const parsed = searchInvokeSchema.safeParse(ctx.activity.value);
+    const match = parsed.success ? datasetPattern.exec(parsed.data.dataset) : null;
+    if (!parsed.success || !match) {
+      d.logger.warn({ dataset: 'directory' }, 'malformed search invoke answered 400');
+      await sendInvokeResponse(ctx, 400, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'malformed search request' } });
+      return [];
+    }
+    const cred = await d.signIn.credentialFor(ctx).catch(() => undefined);
+    if (!cred) return [];
+    const correlationId = randomUUID();
+    try {
+      const found = await d.personal.searchDirectory(cred, match[2], match[1] as 'groups' | 'people', parsed.data.queryText, Math.min(parsed.data.queryOptions?.top || 25, 50), correlationId);
+      return found.map((x) => ({ title: cleanText(x.title), value: x.value }));
+    } catch (e) {
+      const error = toAppError(e);
+      if (error.code === 'CUSTOMER_NOT_FOUND' || error.code === 'GDAP_ROLE_MISSING') {
+        d.logger.warn({ dataset: match[1], code: error.code, correlationId }, 'directory search refused');
+        await sendInvokeResponse(ctx, 200, { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: error.code, message: 'not allowed for this customer' } });
+        return [];
+      }
+      // The tenant could not be read (not connected, an outage): no choices this time; the static list stays.
+      d.reportError(e, correlationId, { turn: 'directory search' });
       return [];
     }
   });

@@ -56,3 +56,9 @@ export const applyTemplate = defineVerb({
   data: z.object({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }).passthrough(),
   handle: (t, s) => s.personal.applyTemplate(t, t.data.customerId, t.data, t.request?.id),
 });
+
+/** "Copy" on the new-user form: fills it from the chosen user of the customer (re-read, never from card data). */
+export const copyFromUser = defineVerb({
+  data: z.object({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }).passthrough(),
+  handle: (t, s) => s.personal.copyFromUser(t, t.data.customerId, t.data, t.request?.id),
+});

@@ -3,7 +3,7 @@ import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-ver
 import { leaveOut, retrySteps } from './onboarding-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
 import { cancel, confirmRestore, create, restoreUser, retry } from './request-verbs';
-import { applyTemplate, confirmDeleteTemplate, deleteTemplate, editTemplate, listTemplates, newTemplate, saveTemplate } from './template-verbs';
+import { applyTemplate, confirmDeleteTemplate, copyFromUser, deleteTemplate, editTemplate, listTemplates, newTemplate, saveTemplate } from './template-verbs';
 import type { VerbRoute } from './verb';
 
 /**
@@ -30,6 +30,7 @@ export const VERB_TABLE = {
   connectCustomer,
   showHistory,
   applyTemplate,
+  copyFromUser,
   listTemplates,
   newTemplate,
   editTemplate,
