@@ -1,9 +1,8 @@
-import type { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { AccessAssignment, CallOptions, CustomerDomain, DelegatedAdminRelationship, Directory, DirectoryPerson } from '../core/ports';
-import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
-import { graphError, type GraphResource } from './errors';
-import { accessAssignmentSchema, domainSchema, groupUserSchema, memberGroupsSchema, odataPageSchema, relationshipSchema, userRefSchema } from './schemas';
+import type { UpstreamHttp } from '../http/upstream-http';
+import { accessAssignmentSchema, domainSchema, groupUserSchema, memberGroupsSchema, relationshipSchema, userRefSchema } from './schemas';
+import { createGraphTransport } from './transport';
 
 export interface GraphClientOptions {
   /** `https://graph.microsoft.com`, or the sandbox. */
@@ -17,8 +16,6 @@ const RELATIONSHIPS_PAGE_SIZE = 300;
 const GROUP_MEMBERS_PAGE_SIZE = 999;
 /** checkMemberGroups takes at most this many ids a call. */
 const MEMBER_GROUPS_BATCH = 20;
-/** A runaway nextLink chain is a bug upstream; stop rather than loop forever. */
-const MAX_PAGES = 1_000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,58 +24,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * engineer's group membership in the partner tenant; domains and user look-ups in a customer tenant.
  */
 export function createGraphClient(options: GraphClientOptions): Directory {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const origin = new URL(base).origin;
-
-  async function send(token: string, method: HttpMethod, url: string, opts: CallOptions, body?: unknown, requestId?: string): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    return options.http.send({
-      method,
-      url,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      correlationId: opts.correlationId,
-      requestId,
-      requestIdHeader: 'client-request-id',
-      signal: opts.signal,
-    });
-  }
-
-  function parse<S extends z.ZodTypeAny>(res: UpstreamResponse, schema: S, resource: GraphResource, opts: CallOptions): z.output<S> {
-    if (res.status < 200 || res.status >= 300) throw graphError(res, resource, opts.correlationId);
-    const invalid = (why: string) =>
-      new AppError('UPSTREAM_INVALID_RESPONSE', `Microsoft Graph answered ${res.status} with ${why}`, { httpStatus: res.status, correlationId: opts.correlationId });
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      throw invalid('a body that is not JSON');
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw invalid(`an unexpected shape at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`);
-    return parsed.data;
-  }
-
-  /**
-   * Every page of a collection. Each page is its own request (and request id). A nextLink must stay on Graph's
-   * origin: the bearer token is never sent anywhere a response body points to.
-   */
-  async function all<T extends z.ZodTypeAny>(token: string, firstUrl: string, item: T, resource: GraphResource, opts: CallOptions): Promise<z.output<T>[]> {
-    const schema = odataPageSchema(item);
-    const items: z.output<T>[] = [];
-    let url: string | undefined = firstUrl;
-    for (let pages = 0; url; pages++) {
-      if (pages >= MAX_PAGES) throw new AppError('UPSTREAM_INVALID_RESPONSE', `Microsoft Graph paging did not end after ${MAX_PAGES} pages`, { correlationId: opts.correlationId });
-      if (new URL(url).origin !== origin) {
-        throw new AppError('UPSTREAM_INVALID_RESPONSE', 'Microsoft Graph sent an @odata.nextLink to another origin', { correlationId: opts.correlationId });
-      }
-      const page: { items: z.output<T>[]; nextLink?: string } = parse(await send(token, 'GET', url, opts), schema, resource, opts);
-      items.push(...page.items);
-      url = page.nextLink;
-    }
-    return items;
-  }
+  const { base, send, parse, all } = createGraphTransport(options);
 
   return {
     async listRelationships(token, customerTenantId, opts): Promise<DelegatedAdminRelationship[]> {
@@ -97,8 +43,9 @@ export function createGraphClient(options: GraphClientOptions): Directory {
       const wanted = [...new Set(groupIds)];
       const batches: string[][] = [];
       for (let i = 0; i < wanted.length; i += MEMBER_GROUPS_BATCH) batches.push(wanted.slice(i, i + MEMBER_GROUPS_BATCH));
+      // Each batch is its own request with its own id: a pinned one would repeat across them.
       const answers = await Promise.all(
-        batches.map(async (ids) => parse(await send(token, 'POST', `${base}/v1.0/me/checkMemberGroups`, opts, { groupIds: ids }), memberGroupsSchema, 'partner-tenant', opts).value),
+        batches.map(async (ids) => parse(await send(token, 'POST', `${base}/v1.0/me/checkMemberGroups`, { ...opts, requestId: undefined }, { groupIds: ids }), memberGroupsSchema, 'partner-tenant', opts).value),
       );
       // Only ids that were asked about, in the order they were asked.
       const member = new Set(answers.flat().map((id) => id.toLowerCase()));
@@ -117,7 +64,7 @@ export function createGraphClient(options: GraphClientOptions): Directory {
     },
 
     async findUserByUpn(token, upn, opts): Promise<{ id: string; userPrincipalName: string } | null> {
-      const res = await send(token, 'GET', `${base}/v1.0/users/${encodeURIComponent(upn)}?$select=id,userPrincipalName`, opts, undefined, opts.requestId);
+      const res = await send(token, 'GET', `${base}/v1.0/users/${encodeURIComponent(upn)}?$select=id,userPrincipalName`, opts);
       // Graph answers 404 (Request_ResourceNotFound) when no user has that UPN: the name is free.
       if (res.status === 404) return null;
       return parse(res, userRefSchema, 'customer-tenant', opts);
