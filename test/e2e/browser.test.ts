@@ -35,7 +35,16 @@ describe('browser: the Agents Playground in headless Chromium', () => {
   // The outermost card of the newest message (an Action.ShowCard nests a card of its own).
   const shot = (name: string, hasText?: string) =>
     page.locator('.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)', hasText ? { hasText } : {}).last().screenshot({ path: `${SHOTS}/${name}.png` });
-  const waitForText = (text: string, timeout = 20_000) => page.getByText(text, { exact: false }).last().waitFor({ timeout });
+  // On a timeout, say what the newest card does show: a CI log is all there is to diagnose a run nobody watched.
+  const waitForText = async (text: string, timeout = 20_000) => {
+    try {
+      await page.getByText(text, { exact: false }).last().waitFor({ timeout });
+    } catch (error) {
+      const shown = await lastCard().innerText({ timeout: 2_000 }).catch(() => '(no card)');
+      await page.screenshot({ path: `${SHOTS}/failure-${text.replace(/\W+/g, '-').slice(0, 40)}.png`, fullPage: true }).catch(() => undefined);
+      throw new Error(`"${text}" did not appear within ${timeout} ms; the newest card reads:\n${shown.slice(0, 1500)}\n(${(error as Error).message.split('\n')[0]})`);
+    }
+  };
 
   async function send(text: string) {
     const box = page.locator('[data-lexical-editor="true"]');
@@ -73,13 +82,15 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     // The server refuses what a card cannot check (the password's three-of-four rule) and keeps the values.
     const userName = `grace.${Date.now().toString(36)}`;
     await form.getByLabel('User name').fill(userName);
-    await form.getByText("I'll type one").click();
+    // check() re-clicks until the radio is really checked: a click that lands while the Playground re-renders the
+    // message list is otherwise lost, the server generates a password and the card never reports the weak one.
+    await form.getByRole('radio', { name: "I'll type one" }).check();
     await form.getByLabel(/Password \(only if/).fill('weakweak');
     await form.getByRole('button', { name: 'Review' }).click();
     await waitForText('Please correct the marked fields');
     await shot('04-form-server-errors');
 
-    await lastCard().getByText('Generate a strong password').click();
+    await lastCard().getByRole('radio', { name: 'Generate a strong password' }).check();
     await lastCard().getByRole('button', { name: 'Review' }).click();
     await waitForText('Check and create');
     await shot('05-confirm-with-checklist');
