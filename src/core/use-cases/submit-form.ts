@@ -87,6 +87,7 @@ export async function submitNewUserForm(
       template: templateRef,
       onboarding,
       startAt: draft.startAt?.toISOString(),
+      startTimeZone: draft.startTimeZone,
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -105,7 +106,7 @@ export async function submitNewUserForm(
         ticket: draft.ticket,
         ...(templateRef ? { template: templateRef } : {}),
         ...(onboarding ? { onboarding } : {}),
-        ...(draft.startAt ? { startAt: draft.startAt.toISOString() } : {}),
+        ...(draft.startAt ? { startAt: draft.startAt.toISOString(), startTimeZone: draft.startTimeZone } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },
