@@ -53,20 +53,25 @@ export async function announceReady(deps: UseCaseDeps, presenter: ReadyPresenter
  */
 export async function remindIfWaiting(deps: UseCaseDeps, presenter: ReadyPresenter, item: Pick<DueItem, 'requestId' | 'dueAt'>): Promise<{ reminded: boolean }> {
   const found = await deps.requests.get(item.requestId);
-  if (!found || !waitingSinceReady(found.value)) return { reminded: false };
+  if (!found || !waitingSinceReady(found.value) || !found.value.startAt) return { reminded: false };
   const request = found.value;
+  const now = deps.clock.now().getTime();
+  const stale = new Date(staleAtOf(request.startAt!)).getTime();
   let reminded = false;
-  if (!request.history.some((h) => h.event === REMINDED && h.detail === item.dueAt)) {
+  // Past its week the expiry is what comes next, not one more reminder.
+  if (now < stale && !request.history.some((h) => h.event === REMINDED && h.detail === item.dueAt)) {
     await presenter.sendReminder(request);
     await updateRequest(deps, request.id, (current) =>
       current.history.some((h) => h.event === REMINDED && h.detail === item.dueAt) ? undefined : { ...current, history: [...current.history, { at: deps.clock.now().toISOString(), event: REMINDED, detail: item.dueAt }] },
     );
     reminded = true;
   }
+  // The next one on the same rhythm, after now: a bot that was down for days sends one reminder, not a burst.
   const every = reminderEveryMs(deps);
-  const next = new Date(item.dueAt).getTime() + every;
-  if (every > 0 && request.startAt && next < new Date(staleAtOf(request.startAt)).getTime()) {
-    await deps.dueWork.schedule({ key: dueKeys.remind(request.id), kind: 'request-reminder', requestId: request.id, dueAt: new Date(next).toISOString() });
+  if (every > 0) {
+    let next = new Date(item.dueAt).getTime() + every;
+    while (next <= now) next += every;
+    if (next < stale) await deps.dueWork.schedule({ key: dueKeys.remind(request.id), kind: 'request-reminder', requestId: request.id, dueAt: new Date(next).toISOString() });
   }
   return { reminded };
 }
