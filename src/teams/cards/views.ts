@@ -268,6 +268,7 @@ export class CardViews {
         return this.notice({
           title: 'Scheduled',
           text: `${md(request.user.userPrincipalName)} starts on ${formatStart(request.state.startAt, request.startTimeZone)}. At ${formatStart(request.state.readyAt, request.startTimeZone)} a ready card arrives here as a new message; you review and create the user with your own sign-in then. Nothing is created before.`,
+          buttons: [{ title: 'Cancel', verb: 'cancel', requestId: request.id, style: 'destructive' }],
         });
       case 'creating':
         return this.creating(request);
@@ -504,7 +505,8 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
     })),
     showApprove: pending && (view === 'base' || view === 'approver'),
     showReject: pending && (view === 'base' || view === 'approver'),
-    showCancel: pending && (view === 'base' || view === 'requester'),
+    // A scheduled request can be withdrawn before it reaches the approvers, as a pending one can.
+    showCancel: (pending || s.kind === 'scheduled') && (view === 'base' || view === 'requester'),
     showRetry: retryable && (view === 'base' || view === 'approver'),
     ...stepsView(request),
     showRetrySteps: stepsView(request).canRetrySteps && (view === 'base' || view === 'approver'),

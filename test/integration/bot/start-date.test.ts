@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BotHarness, cardText, cardVerbs, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { MovableClock } from '../../support/movable-clock';
 import { cardOf, type ConnectorCall } from '../../support/recording-connector';
+import { errorCodeOf } from '../../support/card-error-code';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -157,5 +158,56 @@ describe('a first day: scheduled, ready card, reminder, expiry (clock moved, res
     // The days in between passed while no instance looked: no burst of late reminders, the expiry instead.
     expect(reminders()).toHaveLength(1);
     expect((await first.sandboxState()).users[FABRIKAM].some((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toBe(false);
+  });
+});
+
+/**
+ * In a team channel: a request with a first day waits as scheduled (nobody can approve it days early); at its
+ * ready time a fresh approval card is posted in the channel as a new message; the requester still cannot approve
+ * their own; an approver's Approve runs the checks under the approver's identity and creates exactly one user.
+ */
+describe('a first day in a team channel: the approvers get a new approval card when it is ready', () => {
+  const clock = new MovableClock();
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false } }, { clock });
+  let ben: TeamsUser;
+  let cleo: TeamsUser;
+
+  beforeAll(async () => {
+    await bot.start();
+    [ben, cleo] = await Promise.all(['ben', 'cleo'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ben, cleo]) await bot.signIn(u);
+  });
+  afterAll(() => bot.stop());
+
+  it('scheduled on submit, a new approval card at start minus the lead, self-approval refused, the approver creates one user', async () => {
+    const userName = 'channel.first.day';
+    const day = new Date(clock.now().getTime() + 2 * DAY).toISOString().slice(0, 10);
+    const submitted = invokeCard(await bot.executeInChannel(ben, 'submitForm', { customerId: FABRIKAM, firstName: 'Chan', lastName: 'Nel', userName, domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true', ticket: 'CHG-19', startDate: day, startTime: '08:00', startTimeZone: 'UTC' }, 'ch-sched'));
+    expect(cardText(submitted)).toContain('Scheduled');
+    expect(cardVerbs(submitted)).not.toContain('approve');
+    const firstPost = bot.connector.sent().find((c) => String(c.conversationId).startsWith('19:') && JSON.stringify(cardOf(c)).includes(userName))!;
+    const requestId = (await bot.app.useCases.requests.list({ limit: 50 })).find((r) => r.user.userName === userName)!.id;
+    expect((await bot.app.useCases.requests.get(requestId))!.value.state.kind).toBe('scheduled');
+    // Approving now is not possible: nothing to approve yet.
+    const early = invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, firstPost.activityId!));
+    expect(cardVerbs(early)).not.toContain('approve');
+    expect((await bot.app.useCases.requests.get(requestId))!.value.state.kind).toBe('scheduled');
+
+    clock.advanceTo(new Date(new Date(`${day}T07:00:00Z`).getTime() + 1000));
+    await bot.app.teams.dueWork.runDue();
+    await bot.app.teams.dueWork.runDue();
+    const posts = bot.connector.sent().filter((c) => String(c.conversationId).startsWith('19:') && cardVerbs(cardOf(c)).includes('approve') && JSON.stringify(cardOf(c)).includes(requestId));
+    expect(posts).toHaveLength(1);
+    const readyId = posts[0].activityId!;
+    expect(readyId).not.toBe(firstPost.activityId);
+    expect(cardText(cardOf(posts[0]))).toContain('First day');
+
+    expect(errorCodeOf(invokeCard(await bot.executeInChannel(ben, 'approve', { requestId }, readyId)))).toBe('SELF_APPROVAL_REFUSED');
+    invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, readyId));
+    await bot.app.teams.background.drain();
+    const stored = (await bot.app.useCases.requests.get(requestId))!.value;
+    expect(stored.state).toMatchObject({ kind: 'created', by: { oid: cleo.aadObjectId } });
+    const state = await bot.sandboxState();
+    expect(state.users[FABRIKAM].filter((u) => u.userPrincipalName === `${userName}@fabrikam.example`)).toHaveLength(1);
   });
 });
