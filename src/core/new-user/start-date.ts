@@ -83,6 +83,17 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   return r.ok ? r.at : undefined;
 }
 
+/** An instant as the form's date and time inputs in `timeZone` (to show a stored first day on the form again). */
+export function localDateTime(iso: string, timeZone: string): { date: string; time: string } {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
 /**
  * A first day as people read it: in its zone, with UTC beside it ("Mon 7 Dec 2026 08:00 Europe/Berlin (07:00
  * UTC)"); in UTC alone when the zone is UTC or unknown (requests stored before zones existed).

@@ -24,6 +24,15 @@ export function waitingSinceReady(request: UserRequest): boolean {
 }
 
 /**
+ * Whether this readiness already had its ready card: a READY_CARD_SENT after the last `ready` (a ready draft that
+ * was edited and scheduled again becomes ready again later, and gets a new card then).
+ */
+function readyCardSent(request: UserRequest): boolean {
+  const events = request.history.map((h) => h.event);
+  return events.lastIndexOf(READY_CARD_SENT) > events.lastIndexOf('ready');
+}
+
+/**
  * Sends a ready request's ready card as a new message, once per request: the audit entry READY_CARD_SENT says it
  * went, and the request's card moves to the new message (later updates land there: creating, created, expired).
  * Called by the `request-ready` due work after the state change, and again when that work is re-run (a crash
@@ -32,12 +41,12 @@ export function waitingSinceReady(request: UserRequest): boolean {
  */
 export async function announceReady(deps: UseCaseDeps, presenter: ReadyPresenter, requestId: string): Promise<{ sent: boolean; request: UserRequest }> {
   const { value } = await loadRequest(deps, requestId);
-  if (!waitingSinceReady(value) || value.history.some((h) => h.event === READY_CARD_SENT)) return { sent: false, request: value };
+  if (!waitingSinceReady(value) || readyCardSent(value)) return { sent: false, request: value };
   const previous = value.card;
   const location = await presenter.sendReady(value);
   const now = deps.clock.now().toISOString();
   const { request } = await updateRequest(deps, requestId, (current) =>
-    current.history.some((h) => h.event === READY_CARD_SENT)
+    readyCardSent(current)
       ? undefined
       : { ...current, card: location ?? current.card, history: [...current.history, { at: now, event: READY_CARD_SENT, detail: location ? 'ready card sent' : 'no conversation to send the ready card to' }] },
   );

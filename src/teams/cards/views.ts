@@ -125,7 +125,8 @@ export class CardViews {
         tapLifetime: v.tapLifetime || 'policy',
         startDate: v.startDate ?? '',
         startTime: v.startTime ?? '',
-        startTimeZone: v.startTimeZone || 'UTC',
+        // Empty: the template's zone when one was chosen, else UTC (submit-form.ts); Apply template fills it in.
+        startTimeZone: v.startTimeZone ?? '',
         forceChangePassword: v.forceChangePassword ?? 'true',
         ticket: v.ticket ?? '',
         templateId: templates.selectedId,

@@ -1,4 +1,4 @@
-import { formatStart, isTimeZone, resolveZoned } from '../../../../src/core/new-user/start-date';
+import { formatStart, isTimeZone, localDateTime, resolveZoned } from '../../../../src/core/new-user/start-date';
 
 /** The first day in the customer's zone: instants from local times across DST changes, and how cards show them. */
 describe('start date in a time zone', () => {
@@ -36,5 +36,10 @@ describe('start date in a time zone', () => {
     expect(formatStart('2026-12-07T07:00:00.000Z', 'Europe/Berlin')).toBe('Mon 7 Dec 2026 08:00 Europe/Berlin (07:00 UTC)');
     expect(formatStart('2026-12-07T08:00:00.000Z')).toBe('Mon 7 Dec 2026 08:00 UTC');
     expect(formatStart('2026-12-07T08:00:00.000Z', 'UTC')).toBe('Mon 7 Dec 2026 08:00 UTC');
+  });
+
+  it('a stored first day back into the form\'s date and time in its zone (an edit keeps what was entered)', () => {
+    expect(localDateTime('2026-12-07T07:00:00.000Z', 'Europe/Berlin')).toEqual({ date: '2026-12-07', time: '08:00' });
+    expect(localDateTime('2026-12-07T02:30:00.000Z', 'America/Los_Angeles')).toEqual({ date: '2026-12-06', time: '18:30' });
   });
 });

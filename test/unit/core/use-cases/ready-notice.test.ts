@@ -91,6 +91,21 @@ describe('a ready request: its ready card and reminders', () => {
     expect(w.due().map((i) => i.key).filter((k) => k.endsWith(r.id))).toEqual([]);
   });
 
+  it('a ready request moved to a later first day (edited, Create again) is scheduled anew and gets a new ready card then', async () => {
+    const { w, r, runner, toReady } = await world();
+    toReady();
+    await runner('a').runDue();
+    expect(w.presenter.events.filter((e) => e.kind === 'ready')).toHaveLength(1);
+    const later = new Date(w.clock.now().getTime() + 5 * DAY);
+    await updateRequest(w.deps, r.id, (current) => ({ ...current, startAt: later.toISOString() }));
+    await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
+    expect((await w.stored(r.id)).state.kind).toBe('scheduled');
+    w.advance(later.getTime() - DEFAULT_SCHEDULE_LEAD_MS - w.clock.now().getTime() + 1000);
+    await Promise.all([runner('a').runDue(), runner('b').runDue()]);
+    expect(w.presenter.events.filter((e) => e.kind === 'ready')).toHaveLength(2);
+    expect((await w.stored(r.id)).history.filter((h) => h.event === READY_CARD_SENT)).toHaveLength(2);
+  });
+
   it('START_REMINDER_HOURS 0: no reminder item at all', async () => {
     const { w, r, runner, toReady } = await world({ startReminderMs: 0 });
     toReady();
