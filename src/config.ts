@@ -85,6 +85,8 @@ const envSchema = z.object({
   PASSWORD_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** How long before a scheduled request's first day it becomes ready (its card arrives); at most 7 days. */
   START_LEAD_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  /** A ready request nobody acted on is reminded at its start, then every this many hours until it expires; 0: never. */
+  START_REMINDER_HOURS: z.coerce.number().min(0).max(7 * 24).default(24),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
@@ -140,6 +142,8 @@ export interface Config {
   passwordRetentionHours: number;
   /** START_LEAD_MINUTES: a request with a first day becomes ready this long before it. */
   startLeadMinutes: number;
+  /** START_REMINDER_HOURS: reminders for a ready request nobody acted on (0: none). */
+  startReminderHours: number;
   http: { timeoutMs: number; deadlineMs: number; maxRetries: number; appName: string };
 }
 
@@ -258,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     passwordRevealMinutes: e.PASSWORD_REVEAL_MINUTES,
     passwordRetentionHours: e.PASSWORD_RETENTION_HOURS,
     startLeadMinutes: e.START_LEAD_MINUTES,
+    startReminderHours: e.START_REMINDER_HOURS,
     http: { timeoutMs: e.HTTP_TIMEOUT_MS, deadlineMs: e.HTTP_DEADLINE_MS, maxRetries: e.HTTP_MAX_RETRIES, appName: e.PARTNER_CENTER_APP_NAME },
   };
 }

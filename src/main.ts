@@ -3,7 +3,7 @@ import './compile-cache';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';
-import type { Logger } from './core/ports';
+import type { Clock, Logger } from './core/ports';
 import type { UseCaseDeps } from './core/use-cases/deps';
 import { createGraphClient } from './graph/client';
 import { createUpstreamHttp } from './http/upstream-http';
@@ -44,6 +44,12 @@ export interface StartOptions {
   startSandbox?: boolean;
   /** Bind address of the bot (default: config.host, i.e. HOST, else loopback in sandbox mode, all interfaces otherwise). */
   host?: string;
+  /**
+   * Tests only: the domain clock (due work, request times, first days), so a test can move time forward a day.
+   * Token checks keep the real clock: tokens are issued on real time by the sandbox and judged on real time by
+   * MSAL, and a moved domain clock must not make every fresh SSO token look expired. Never set by main().
+   */
+  clock?: Clock;
 }
 
 /**
@@ -102,7 +108,8 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     await seedSandboxTemplates(stores.templates, new Date());
   }
 
-  const clock = { now: () => new Date() };
+  const realClock: Clock = { now: () => new Date() };
+  const clock = opts.clock ?? realClock;
   // The onboarding steps (issue #18): licences through Partner Center, groups / manager / profile through Graph in the customer tenant.
   const onboarding = { licences: partnerCenter, customerDirectory: createCustomerDirectoryClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) }), tokens };
   const tap = { credentialTokens: tokens, temporaryAccessPasses: createTemporaryAccessPassClient({ baseUrl: upstreamBase(config.graphBaseUrl), http: createUpstreamHttp({ ...httpOptions, service: 'graph' }) }) };
@@ -128,6 +135,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       passwordRevealMinutes: config.passwordRevealMinutes,
       passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
       scheduleLeadMs: config.startLeadMinutes * 60_000,
+      startReminderMs: config.startReminderHours * 3_600_000,
       customerChoiceLimit: 100,
       creationLeaseMs: config.creationLeaseMs,
       app: { id: config.aad.clientId, displayName: config.http.appName },
@@ -155,7 +163,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
         partnerTenantId: config.aad.tenantId,
         botId: config.bot.id ?? config.aad.clientId,
         clientId: config.aad.clientId,
-        clock,
+        clock: realClock,
         loopbackRewrite,
       }),
       autoSignIn,
@@ -171,6 +179,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     // The CSV upload goes to OneDrive; in the sandbox the test stand-in for it listens on loopback.
     history: { auditorGroupId: config.auditorGroupId, uploads: { allowLoopback: config.sandbox } },
     state: { turnState: new KeyValueBotStorage(stores.keyValues), shared: new SealedKeyValues(key, stores.keyValues) },
+    authClock: realClock,
     dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
   });
   const server = await startBotServer({

@@ -73,6 +73,10 @@ export const ERROR_CODES = [
   'TEMPLATE_NOT_FOUND',
   'NOT_TEMPLATE_ADMIN',
   'TICKET_REQUIRED',
+  // A first day whose local time does not exist in its zone (the clocks jump over it) / a password typed for a
+  // request with a first day (start-date.ts, new-user-form.ts)
+  'START_TIME_SKIPPED',
+  'START_PASSWORD_TYPED',
   // The bot's own storage
   'STORAGE_UNAVAILABLE',
   // A stored request this build cannot read: damaged or in no known shape, or written by a newer build

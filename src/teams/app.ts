@@ -6,7 +6,7 @@ import { Application } from '@microsoft/teams-ai/lib/Application';
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { toAppError } from '../core/errors';
-import type { Logger } from '../core/ports';
+import type { Clock, Logger } from '../core/ports';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { DueWorkRunner } from '../core/approval/due-work-runner';
 import { finishOrphansNow } from '../core/creation/in-flight';
@@ -23,6 +23,8 @@ import { registerTemplatesRoute } from './templates/templates-route';
 import { TemplateViews } from './templates/template-views';
 import { botFrameworkAuthConfig } from './inbound-activity';
 import { OutcomeDelivery } from './outcome-delivery';
+import { ReadyDelivery } from './ready-delivery';
+import type { CardLocation, UserRequest } from '../core/approval/user-request';
 import { PersonalFlow } from './personal-flow';
 import { RefreshAudience } from './refresh-audience';
 import { registerActionRoute } from './routes/action-route';
@@ -53,6 +55,8 @@ export interface TeamsAppOptions {
   history: HistorySettings;
   /** Durable state: teams-ai turn state (botbuilder Storage) and small sealed items every instance shares. */
   state: { turnState: import('botbuilder').Storage; shared: SharedState };
+  /** The clock sign-in sessions expire on (token lifetimes are real time); the domain clock when absent. */
+  authClock?: Clock;
   dueWork: {
     /** How often this instance looks for due work (expiry, hiding passwords, finishing interrupted creations). */
     pollMs: number;
@@ -92,7 +96,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const personal = new PersonalFlow(useCases, views, delivery, background, opts.cacheTtlMs, channels.configured);
   const connect = new ConnectFlow(useCases, views);
   const templates = new TemplatesFlow(useCases, new TemplateViews(views));
-  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, delivery), {
+  const ready = new ReadyDelivery(views, updater, delivery);
+  const presenter = { showOutcome: (r: UserRequest) => delivery.showOutcome(r), hidePassword: (r: UserRequest, l: CardLocation) => delivery.hidePassword(r, l), sendReady: (r: UserRequest) => ready.sendReady(r), retireCard: (r: UserRequest, l: CardLocation) => ready.retireCard(r, l), sendReminder: (r: UserRequest) => ready.sendReminder(r) };
+  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, presenter), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,
     // A claim outlives the longest handler: finishing a creation runs one Partner Center call to its deadline.
@@ -103,7 +109,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
 
   // Without a bot id (sandbox) there is no Bot Framework token service to ask, and nothing may reach Microsoft.
   const tokenService = opts.bot.id ? new TokenService(opts.signIn.connectionName, logger) : undefined;
-  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: useCases.clock, logger, sharedSessions: shared, signInResource: tokenService && ((ctx) => tokenService.signInResource(ctx)) });
+  const signIn = new SignIn({ ...opts.signIn, botId: botId || opts.signIn.botId || '00000000-0000-0000-0000-000000000000', tokens: useCases.tokens, clock: opts.authClock ?? useCases.clock, logger, sharedSessions: shared, signInResource: tokenService && ((ctx) => tokenService.signInResource(ctx)) });
   const pending = new PendingSignIns(shared);
   const newUser = (ctx: import('botbuilder').TurnContext) => startNewUser({ signIn, views, personal, pending, reportError }, ctx);
   const signInResume = new SignInResume({ signIn, tokenService, shared, views, logger, updater, approvals, pending, connectionName: opts.signIn.connectionName, startNewUser: newUser, reportError, continueAfterResponse: runner.continueAfterResponse });

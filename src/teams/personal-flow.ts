@@ -14,6 +14,12 @@ import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import type { OutcomeDelivery } from './outcome-delivery';
 import { onboardingFormValues, prefillFromTemplate, typedFormValues } from '../core/templates/template-prefill';
+import { localDateTime } from '../core/new-user/start-date';
+
+const startInputs = (iso: string, zone: string) => {
+  const { date, time } = localDateTime(iso, zone);
+  return { startDate: date, startTime: time };
+};
 
 /**
  * The steps of a request in a 1:1 chat: pick a customer, fill the form, create. The verb handlers
@@ -123,6 +129,8 @@ export class PersonalFlow {
       immutableId: u.immutableId ?? '',
       forceChangePassword: String(u.forceChangePassword),
       ticket: request.ticket ?? '',
+      // The first day as it was entered: its date and time in its zone.
+      ...(request.startAt ? { ...startInputs(request.startAt, request.startTimeZone ?? 'UTC'), startTimeZone: request.startTimeZone ?? 'UTC' } : {}),
       ...onboardingFormValues(request),
     };
     return this.form(t, request.customer.id, { values, requestId: request.id });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/core/ports';
 import { startApplication, startDevPlayground, type RunningApplication } from '../../src/main';
 import { freePort } from './free-port';
 import { LogCapture } from './log-capture';
@@ -10,16 +11,20 @@ export class DevEnvironment {
   app!: RunningApplication;
   playground!: { url: string; stop(): Promise<void> };
 
-  /** `env`: extra environment for loadConfig, e.g. `SANDBOX_APP_REGISTRATION`. */
+  /**
+   * `env`: extra environment for loadConfig, e.g. `SANDBOX_APP_REGISTRATION`. `opts.clock`: the bot's domain clock
+   * (test/support/movable-clock.ts), so a test can move time forward in-process; a deployed bot has no such door.
+   */
   constructor(
     readonly dataDir: string,
     private readonly env: Record<string, string> = {},
+    private readonly opts: { clock?: Clock } = {},
   ) {}
 
   async start(): Promise<this> {
     rmSync(this.dataDir, { recursive: true, force: true });
     const config = { ...loadConfig({ LOG_LEVEL: 'info', ...this.env }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
-    this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1' });
+    this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1', ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
     this.playground = await startDevPlayground(this.app);
     return this;
   }

@@ -4,14 +4,16 @@ import type { CreationPresenter } from '../creation/presenter';
 import { expireIfDue } from '../use-cases/approval';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { erasePasswordAtItsEnd } from '../use-cases/password-lifetime';
+import { announceReady, remindIfWaiting } from '../use-cases/ready-notice';
 import { expireStaleIfDue, readyIfDue } from '../use-cases/schedule';
 import type { DueWorkHandlers } from './due-work-runner';
+import type { ReadyPresenter } from './ready-presenter';
 
 /**
  * What each kind of due work does: a use case decides and stores, the presenter only redraws. Every handler
  * re-reads the request and is safe to run twice.
  */
-export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter: Pick<CreationPresenter, 'showOutcome' | 'hidePassword'>): DueWorkHandlers {
+export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter: Pick<CreationPresenter, 'showOutcome' | 'hidePassword'> & ReadyPresenter): DueWorkHandlers {
   return {
     'expire-request': async (item) => {
       const outcome = await expireIfDue(deps, item.requestId, item.dueAt);
@@ -22,9 +24,14 @@ export function dueWorkHandlers(deps: UseCaseDeps, creation: Creation, presenter
     'hide-password': (item) => hideShownPassword(deps, presenter, item),
     'finish-request': (item) => creation.finish(item.requestId),
     'erase-password': (item) => erasePasswordAtItsEnd(deps, item.requestId),
+    // Ready: the state changes first (under compare-and-swap), then the ready card goes out as a new message. Both
+    // re-read, so an item run again after a crash in between sends what was not sent, and nothing twice.
     'request-ready': async (item) => {
-      const outcome = await readyIfDue(deps, item.requestId);
-      if (outcome.changed) await presenter.showOutcome(outcome.request);
+      await readyIfDue(deps, item.requestId);
+      await announceReady(deps, presenter, item.requestId);
+    },
+    'request-reminder': async (item) => {
+      await remindIfWaiting(deps, presenter, item);
     },
   };
 }

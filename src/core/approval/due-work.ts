@@ -14,9 +14,11 @@
  *   removes it when done; if that instance died, whoever claims it finishes the creation (same MS-RequestId) and
  *   brings the cards in line with the stored state.
  * - `erase-password`: a stored password's end of life (drafts and failed requests that nobody moves on).
- * - `request-ready`: a scheduled request (a start date) reaches its ready time (start minus the lead time).
+ * - `request-ready`: a scheduled request (a start date) reaches its ready time (start minus the lead time): it
+ *   becomes ready and its ready card is sent as a new message.
+ * - `request-reminder`: a ready request nobody acted on is reminded (at the start, then every interval).
  */
-export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready';
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready' | 'request-reminder';
 
 /** One item per request and purpose, so scheduling again replaces rather than duplicates. */
 export const dueKeys = {
@@ -25,6 +27,7 @@ export const dueKeys = {
   hide: (requestId: string, where: string) => `hide:${requestId}:${where}`,
   erasePassword: (requestId: string) => `erase-password:${requestId}`,
   ready: (requestId: string) => `ready:${requestId}`,
+  remind: (requestId: string) => `remind:${requestId}`,
 };
 
 export interface DueWork {

@@ -35,6 +35,9 @@ export const STORED_REQUEST_UPGRADES: readonly StoredRequestUpgrade[] = [
   // of the password), `startAt` (the first day), `temporaryAccessPass` (its validity, never the pass), and the
   // state `scheduled`. A version 1 record has none of them, so it is already a valid version 2 record.
   (record) => record,
+  // 2 → 3 (issue 19, time zones). One new optional field, nothing moves: `startTimeZone`, the IANA zone the first
+  // day was entered in (cards show the start in it). A version 2 record has none (its start shows in UTC).
+  (record) => record,
 ];
 
 function isObject(value: unknown): value is StoredRecord {

@@ -126,6 +126,8 @@ export const storedRequestSchema = z.strictObject({
   steps: z.array(stepProgress).optional(),
   // Version 2 (issue 19).
   startAt: z.string().optional(),
+  // Version 3: the zone the first day was entered in.
+  startTimeZone: z.string().optional(),
   temporaryAccessPass: z
     .strictObject({ methodId: z.string(), validFrom: z.string(), expiresAt: z.string(), lifetimeInMinutes: z.number().int().positive(), isUsableOnce: z.boolean() })
     .optional(),

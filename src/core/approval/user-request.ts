@@ -102,6 +102,8 @@ export interface UserRequest {
    */
   /** The new user's first day (ISO, UTC): a Temporary Access Pass becomes valid then, not before. */
   startAt?: string;
+  /** The IANA time zone the first day was entered in (the customer's): cards show the start there, and in UTC. */
+  startTimeZone?: string;
   temporaryAccessPass?: { methodId: string; validFrom: string; expiresAt: string; lifetimeInMinutes: number; isUsableOnce: boolean };
 }
 

@@ -4,7 +4,7 @@ import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usag
 import { checkPassword, generatePassword as defaultGenerator } from './password';
 import { buildUpn, checkUpn } from './upn';
 import { TAP_LIFETIME_CHOICES, type FirstCredential } from './first-credential';
-import { parseStart } from './start-date';
+import { isTimeZone, parseStart } from './start-date';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
@@ -29,13 +29,18 @@ export interface NewUserDraft {
   firstCredential: FirstCredential;
   /** The first day (a pass becomes valid then). */
   startAt?: Date;
+  /** The IANA zone the first day was entered in (with a first day only). */
+  startTimeZone?: string;
 }
 
 export type ParseResult = { ok: true; value: NewUserDraft } | { ok: false; issues: FieldIssue[]; values: Record<string, string> };
 
 export interface ParseOptions {
   ticketRequired: boolean;
-  /** The zone the start date and time are in (IANA; the customer's when known). Default UTC. */
+  /**
+   * The zone the start date and time are in when the form names none (IANA; the template's when it has one).
+   * Default UTC. A zone chosen on the form (`startTimeZone`) wins.
+   */
   timeZone?: string;
   /** For the start date's "in the future" rule; the real time by default. */
   now?: Date;
@@ -62,6 +67,7 @@ export const NEW_USER_FIELDS = [
   'ticket',
   'startDate',
   'startTime',
+  'startTimeZone',
 ] as const;
 export type NewUserField = (typeof NEW_USER_FIELDS)[number];
 
@@ -116,8 +122,8 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   const tapLifetime = lifetimeText === '' ? undefined : (TAP_LIFETIME_CHOICES as readonly number[]).includes(Number(lifetimeText)) ? Number(lifetimeText) : NaN;
 
   const issues: FieldIssue[] = [];
-  const add = (field: NewUserField, message: string | undefined) => {
-    if (message) issues.push({ field, message });
+  const add = (field: NewUserField, message: string | undefined, code?: FieldIssue['code']) => {
+    if (message) issues.push({ field, message, ...(code ? { code } : {}) });
   };
   add('customerId', GUID.test(t.customerId) ? undefined : 'Choose a customer.');
   issues.push(...checkNames(f));
@@ -140,10 +146,16 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
   }
   add('forceChangePassword', forceChange ? undefined : 'Choose whether the user must change the password at first sign-in.');
   add('ticket', ticketProblem(t.ticket, opts.ticketRequired));
-  const start = parseStart(f.startDate.trim(), f.startTime.trim(), opts.timeZone ?? 'UTC', opts.now ?? new Date());
-  add('startDate', start.ok ? undefined : start.message);
-  // A scheduled request keeps no secret for days: its password is generated when it becomes ready.
-  if (start.ok && start.startAt && passwordMode === 'manual' && !tap) add('passwordMode', 'With a first day, the password is generated when the request becomes ready: choose to generate it.');
+  // The zone: the form's choice, else the template's, else UTC; validated with Intl (any IANA zone Node knows).
+  const zone = f.startTimeZone.trim() || opts.timeZone || 'UTC';
+  const zoneOk = isTimeZone(zone);
+  add('startTimeZone', zoneOk ? undefined : 'Choose a time zone from the list.');
+  const start = parseStart(f.startDate.trim(), f.startTime.trim(), zoneOk ? zone : 'UTC', opts.now ?? new Date());
+  add('startDate', start.ok ? undefined : start.message, start.ok ? undefined : start.code);
+  // A scheduled request keeps no secret for days (the rules allow an encrypted copy while it must outlive a turn,
+  // but days of a typed password waiting in a store is what a helpdesk least expects): refused with its own code,
+  // the password is generated when the request becomes ready instead.
+  if (start.ok && start.startAt && passwordMode === 'manual' && !tap) add('passwordMode', 'With a first day, the password is generated when the request becomes ready: choose to generate it.', 'START_PASSWORD_TYPED');
 
   if (issues.length > 0 || !passwordMode || !forceChange || !credential) {
     const values: Record<string, string> = { ...f, passwordMode: passwordMode ?? f.passwordMode, forceChangePassword: forceChange ?? f.forceChangePassword };
@@ -170,7 +182,7 @@ export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult 
       passwordGenerated: generated,
       forceChangePassword: forceChange === 'true',
       ticket: t.ticket || undefined,
-      ...(start.ok && start.startAt ? { startAt: start.startAt } : {}),
+      ...(start.ok && start.startAt ? { startAt: start.startAt, startTimeZone: zone } : {}),
       firstCredential: tap ? { kind: 'tap', isUsableOnce: tapUsage !== 'multi', ...(tapLifetime === undefined ? {} : { lifetimeInMinutes: tapLifetime }) } : { kind: 'password' },
     },
   };

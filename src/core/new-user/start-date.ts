@@ -19,28 +19,109 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
-/** The instant a wall-clock date and time in `timeZone` stands for (the later one across a DST change). */
-export function zonedInstant(date: string, time: string, timeZone: string): Date | undefined {
-  const d = DATE.exec(date);
-  const t = TIME.exec(time);
-  if (!d || !t) return undefined;
-  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== Number(d[1]) || check.getUTCMonth() !== Number(d[2]) - 1 || check.getUTCDate() !== Number(d[3])) return undefined;
-  // Two passes: the offset at the guessed instant may differ from the offset at the true one near a DST change.
-  let guess = wall - offsetMs(new Date(wall), timeZone);
-  guess = wall - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+/** Whether `zone` is an IANA time zone this runtime knows (Node ships full ICU). */
+export function isTimeZone(zone: string): boolean {
+  if (!zone || zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export type StartParse = { ok: true; startAt?: Date } | { ok: false; message: string };
+/** The zones the form offers (UTC first); a template may name any other valid zone. */
+export const COMMON_TIME_ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Dublin',
+  'Europe/Berlin',
+  'Europe/Paris',
+  'Europe/Amsterdam',
+  'Europe/Madrid',
+  'Europe/Warsaw',
+  'Europe/Helsinki',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+] as const;
+
+export type ZonedInstant = { ok: true; at: Date } | { ok: false; reason: 'invalid' | 'skipped' };
+
+/**
+ * The instant a wall-clock date and time in `timeZone` stands for. Across a DST change: a local time that does
+ * not exist (clocks jump forward over it, e.g. 02:30 on the last Sunday of March in Europe/Berlin) is refused
+ * (`skipped`: the person picks another time, the bot does not guess); a local time that exists twice (clocks go
+ * back) is the first of the two, the earlier instant, so a first day never starts later than the person meant.
+ */
+export function resolveZoned(date: string, time: string, timeZone: string): ZonedInstant {
+  const d = DATE.exec(date);
+  const t = TIME.exec(time);
+  if (!d || !t || !isTimeZone(timeZone)) return { ok: false, reason: 'invalid' };
+  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  const check = new Date(wall);
+  if (check.getUTCFullYear() !== Number(d[1]) || check.getUTCMonth() !== Number(d[2]) - 1 || check.getUTCDate() !== Number(d[3])) return { ok: false, reason: 'invalid' };
+  // The offsets a day either side cover any one DST change; a candidate is real when it reads back as `wall`.
+  const candidates = [offsetMs(new Date(wall - 86_400_000), timeZone), offsetMs(new Date(wall + 86_400_000), timeZone)]
+    .map((o) => wall - o)
+    .filter((c) => c + offsetMs(new Date(c), timeZone) === wall);
+  if (candidates.length === 0) return { ok: false, reason: 'skipped' };
+  return { ok: true, at: new Date(Math.min(...candidates)) };
+}
+
+/** The instant, or undefined for a date or time that is not one (see resolveZoned for the DST rule). */
+export function zonedInstant(date: string, time: string, timeZone: string): Date | undefined {
+  const r = resolveZoned(date, time, timeZone);
+  return r.ok ? r.at : undefined;
+}
+
+/** An instant as the form's date and time inputs in `timeZone` (to show a stored first day on the form again). */
+export function localDateTime(iso: string, timeZone: string): { date: string; time: string } {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+/**
+ * A first day as people read it: in its zone, with UTC beside it ("Mon 7 Dec 2026 08:00 Europe/Berlin (07:00
+ * UTC)"); in UTC alone when the zone is UTC or unknown (requests stored before zones existed).
+ */
+export function formatStart(iso: string, timeZone?: string): string {
+  const at = new Date(iso);
+  const zone = timeZone && timeZone !== 'UTC' && isTimeZone(timeZone) ? timeZone : 'UTC';
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+  const local = `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}`;
+  return zone === 'UTC' ? `${local} UTC` : `${local} ${zone} (${iso.slice(11, 16)} UTC)`;
+}
+
+export type StartParse = { ok: true; startAt?: Date } | { ok: false; message: string; code?: 'START_TIME_SKIPPED' };
 
 /** '' date: no start date. A time without a date is a mistake; a start in the past or too far ahead is refused. */
 export function parseStart(date: string, time: string, timeZone: string, now: Date): StartParse {
   if (date === '' && time === '') return { ok: true };
   if (date === '') return { ok: false, message: 'Choose a start date, or clear the start time.' };
-  const at = zonedInstant(date, time === '' ? '08:00' : time, timeZone);
-  if (!at) return { ok: false, message: 'Enter the start as a date (and a time, HH:MM).' };
+  const resolved = resolveZoned(date, time === '' ? '08:00' : time, timeZone);
+  if (!resolved.ok && resolved.reason === 'skipped') {
+    return { ok: false, code: 'START_TIME_SKIPPED', message: `That time does not exist on that day in ${timeZone} (the clocks go forward): choose another time.` };
+  }
+  if (!resolved.ok) return { ok: false, message: 'Enter the start as a date (and a time, HH:MM).' };
+  const at = resolved.at;
   if (at.getTime() <= now.getTime()) return { ok: false, message: 'The start must be in the future; leave it empty to create the user now.' };
   if (at.getTime() > now.getTime() + START_MAX_DAYS * 86_400_000) return { ok: false, message: `The start must be within ${START_MAX_DAYS} days.` };
   return { ok: true, startAt: at };

@@ -16,6 +16,7 @@ export const TEMPLATE_FORM_FIELDS = [
   'companyName',
   'forceChangePassword',
   'ticketRequired',
+  'timeZone',
 ] as const;
 
 const cardText = z.preprocess((v) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''), z.string());
@@ -57,6 +58,7 @@ export function templateFormValues(t: TemplateContent): Record<string, string> {
     companyName: t.companyName,
     forceChangePassword: String(t.forceChangePassword),
     ticketRequired: String(t.ticketRequired),
+    timeZone: t.timeZone ?? '',
   };
 }
 
@@ -95,6 +97,7 @@ export function parseTemplateForm(raw: unknown, scope: TemplateScope): TemplateF
     companyName: f.companyName,
     forceChangePassword: flag('forceChangePassword', true),
     ticketRequired: flag('ticketRequired', false),
+    ...(f.timeZone.trim() ? { timeZone: f.timeZone.trim() } : {}),
   };
   const parsed = templateContentSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -118,6 +121,7 @@ const LABELS: Record<string, string> = {
   department: 'The department',
   officeLocation: 'The office',
   companyName: 'The company name',
+  timeZone: 'The time zone',
 };
 
 /** zod's message as a sentence about the field (the format and domain rules already are sentences). */

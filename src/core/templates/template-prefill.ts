@@ -40,6 +40,7 @@ export function prefillFromTemplate(template: UserTemplate, current: Record<stri
     else notes.push(`The template's domain ${template.domain} is not one of this customer's domains; choose one.`);
   }
   if (template.usageLocation) values.usageLocation = template.usageLocation;
+  if (template.timeZone) values.startTimeZone = template.timeZone;
   values.jobTitle = template.jobTitle;
   values.department = template.department;
   values.officeLocation = template.officeLocation;

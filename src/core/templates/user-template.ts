@@ -3,6 +3,7 @@ import { CONTROL } from '../new-user/chars';
 import { isCountryCode } from '../new-user/countries';
 import { domainProblem } from '../new-user/upn';
 import { userNameFormatProblem } from './user-name-format';
+import { isTimeZone } from '../new-user/start-date';
 
 /**
  * A user template: the defaults a helpdesk applies to a new user of one customer (or of every customer, a
@@ -73,6 +74,11 @@ export const templateContentSchema = z.object({
   companyName: text(PROFILE_LIMITS.companyName),
   forceChangePassword: z.boolean(),
   ticketRequired: z.boolean(),
+  /**
+   * The customer's time zone (IANA, e.g. Europe/Berlin): the form's default for the first day's zone. Absent on
+   * templates stored before it existed (and when not set): UTC.
+   */
+  timeZone: z.string().trim().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Berlin').optional(),
 });
 export type TemplateContent = z.infer<typeof templateContentSchema>;
 
@@ -103,6 +109,7 @@ export const AUDITED_FIELDS = [
   'companyName',
   'forceChangePassword',
   'ticketRequired',
+  'timeZone',
 ] as const satisfies ReadonlyArray<keyof TemplateContent>;
 
 /** One change of a template, as the audit keeps it: who, when, what changed (values as text; none is a secret). */
@@ -123,6 +130,7 @@ export function auditValue(field: (typeof AUDITED_FIELDS)[number], t: TemplateCo
   if (field === 'scope') return t.scope.kind === 'partner' ? 'partner-wide' : `customer ${t.scope.customerId} (${t.scope.customerName})`;
   if (field === 'licences') return t.licences.map((l) => `${l.name} [${l.skuId}]`).join('; ');
   if (field === 'groups') return t.groups.map((g) => `${g.name} [${g.id}]`).join('; ');
+  if (field === 'timeZone') return t.timeZone ?? 'UTC';
   return String(v);
 }
 

@@ -8,6 +8,7 @@ import { guardCreation } from '../creation/in-flight';
 import { freshProgress } from '../creation/sequence';
 import type { Checklist } from '../preflight/checks';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
+import { scheduleIfAhead } from './schedule';
 
 /** Who may approve, from configuration. */
 export interface ApprovalPolicy {
@@ -26,6 +27,12 @@ const who = (a: Actor) => ({ oid: a.oid, name: a.name });
 export async function submitForApproval(deps: UseCaseDeps, actor: Actor, requestId: string, policy: ApprovalPolicy): Promise<UserRequest> {
   const { value } = await loadRequest(deps, requestId);
   assertRequester(value, actor);
+  // A first day further ahead than the lead time: the request waits as scheduled and goes to the approvers (a new
+  // card in their conversation) when it becomes ready; nobody can approve it days early with today's checks.
+  if (value.startAt && value.state.kind === 'draft') {
+    const scheduled = await scheduleIfAhead(deps, actor, value, undefined, 'approval');
+    if (scheduled.scheduled) return scheduled.request;
+  }
   const expiresAt = new Date(deps.clock.now().getTime() + policy.expireAfterMs).toISOString();
   // Scheduled first: a crash right after the state change must not leave a request that never expires.
   if (value.state.kind === 'draft') await deps.dueWork.schedule({ key: dueKeys.expire(requestId), kind: 'expire-request', requestId, dueAt: expiresAt });

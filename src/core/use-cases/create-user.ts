@@ -72,5 +72,8 @@ export async function cancelRequest(deps: UseCaseDeps, actor: Actor, requestId: 
   });
   await deps.vault.erase(requestId);
   await deps.dueWork.cancel(dueKeys.expire(requestId));
+  // A scheduled or ready request's first-day work has nothing left to do (it would re-read and stop anyway).
+  await deps.dueWork.cancel(dueKeys.ready(requestId));
+  await deps.dueWork.cancel(dueKeys.remind(requestId));
   return request;
 }

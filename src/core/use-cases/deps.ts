@@ -54,6 +54,8 @@ export interface UseCaseSettings {
   app: { id: string; displayName: string };
   /** How long before a request's first day it becomes ready (START_LEAD_MINUTES; default one hour: schedule.ts). */
   scheduleLeadMs?: number;
+  /** START_REMINDER_HOURS: how often a ready request nobody acted on is reminded (default a day; 0 none: schedule.ts). */
+  startReminderMs?: number;
   /** The partner tenant's AdminAgents group, when known: connecting is refused up front for non-members. */
   adminAgentsGroupId?: string;
   /** TEMPLATE_ADMIN_GROUP_ID: who may manage templates (core/templates/template-permission.ts). */

@@ -22,12 +22,40 @@ const staleAt = (startAt: string) => new Date(new Date(startAt).getTime() + STAL
 const leadOf = (deps: UseCaseDeps) => deps.settings.scheduleLeadMs ?? DEFAULT_SCHEDULE_LEAD_MS;
 
 /**
+ * How often a ready request nobody acted on is reminded (START_REMINDER_HOURS): at its first day's start, then
+ * every this long until it expires. A helpdesk wants one nudge when the person is due at the door, and one a day
+ * after that, not a stream. 0: no reminders.
+ */
+export const DEFAULT_START_REMINDER_MS = 24 * 3_600_000;
+
+export const reminderEveryMs = (deps: UseCaseDeps) => deps.settings.startReminderMs ?? DEFAULT_START_REMINDER_MS;
+
+/** The first reminder: at the start (or one interval after the ready time when the lead is 0); none when off. */
+function firstReminderAt(deps: UseCaseDeps, startAt: string, readyAt: string): string | undefined {
+  const every = reminderEveryMs(deps);
+  if (every <= 0) return undefined;
+  const start = new Date(startAt).getTime();
+  const at = start > new Date(readyAt).getTime() ? start : new Date(readyAt).getTime() + every;
+  return at < new Date(staleAt(startAt)).getTime() ? new Date(at).toISOString() : undefined;
+}
+
+/** When a ready request nobody acted on expires (ISO): a week after its first day. */
+export const staleAtOf = staleAt;
+
+/**
  * A personal draft whose first day is further ahead than the lead time waits as `scheduled` instead of being created now:
  * the bot never creates days later with a token nobody gave it then. Its ready time is stored as due work (one
  * item per request, durable: a restart or a second instance neither loses nor repeats it). Returns the request
  * as stored; `scheduled` false when it has no start date or the start is close enough to create now.
  */
-export async function scheduleIfAhead(deps: UseCaseDeps, actor: Actor, request: UserRequest, card?: CardLocation): Promise<{ scheduled: boolean; request: UserRequest }> {
+export async function scheduleIfAhead(
+  deps: UseCaseDeps,
+  actor: Actor,
+  request: UserRequest,
+  card?: CardLocation,
+  /** 'approval': a draft sent to the approvers waits as scheduled too, and goes to them when it becomes ready. */
+  mode: UserRequest['mode'] = request.mode,
+): Promise<{ scheduled: boolean; request: UserRequest }> {
   if (!request.startAt || request.state.kind !== 'draft') return { scheduled: false, request };
   const now = deps.clock.now();
   const startAt = new Date(request.startAt);
@@ -38,6 +66,7 @@ export async function scheduleIfAhead(deps: UseCaseDeps, actor: Actor, request: 
       ? undefined
       : {
           ...current,
+          mode,
           card: cardAfterClick(current.card, card),
           state: transition(current.state, { type: 'schedule', startAt, readyAt }, now),
           history: [...current.history, { at: now.toISOString(), event: 'scheduled', actor: { oid: actor.oid, name: actor.name }, detail: `first day ${startAt.toISOString()}, ready ${readyAt.toISOString()}` }],
@@ -66,6 +95,8 @@ export async function readyIfDue(deps: UseCaseDeps, requestId: string): Promise<
   const before = await deps.requests.get(requestId);
   if (before?.value.state.kind === 'scheduled' && new Date(before.value.state.readyAt).getTime() <= now.getTime()) {
     await deps.dueWork.schedule({ key: dueKeys.expire(requestId), kind: 'expire-request', requestId, dueAt: staleAt(before.value.state.startAt) });
+    const remindAt = firstReminderAt(deps, before.value.state.startAt, before.value.state.readyAt);
+    if (remindAt) await deps.dueWork.schedule({ key: dueKeys.remind(requestId), kind: 'request-reminder', requestId, dueAt: remindAt });
   }
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'scheduled' || new Date(current.state.readyAt).getTime() > now.getTime()) return undefined;

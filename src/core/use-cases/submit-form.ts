@@ -34,7 +34,8 @@ export async function submitNewUserForm(
   const customerId = form.success ? form.data.customerId.trim() : '';
   const { template, templateIssue } = await chosenTemplate(deps, readTemplateInputs(raw).templateId, customerId);
   const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
-  const parsed = parseNewUserForm(raw, { ticketRequired, now: deps.clock.now() });
+  // The first day's zone: the form's choice, else the template's (the customer's), else UTC.
+  const parsed = parseNewUserForm(raw, { ticketRequired, now: deps.clock.now(), timeZone: template?.timeZone });
   const chosen = parseTemplateInputs(raw, template);
   if (!parsed.ok || chosen.issues.length > 0 || templateIssue) {
     const issues = [...(templateIssue ? [templateIssue] : []), ...(parsed.ok ? [] : parsed.issues), ...chosen.issues].map((i) =>
@@ -87,6 +88,7 @@ export async function submitNewUserForm(
       template: templateRef,
       onboarding,
       startAt: draft.startAt?.toISOString(),
+      startTimeZone: draft.startTimeZone,
       msRequestId: deps.ids.newId(),
       history: [...current.history, { at: now, event: 'edited', actor: { oid: actor.oid, name: actor.name } }],
     }));
@@ -105,7 +107,7 @@ export async function submitNewUserForm(
         ticket: draft.ticket,
         ...(templateRef ? { template: templateRef } : {}),
         ...(onboarding ? { onboarding } : {}),
-        ...(draft.startAt ? { startAt: draft.startAt.toISOString() } : {}),
+        ...(draft.startAt ? { startAt: draft.startAt.toISOString(), startTimeZone: draft.startTimeZone } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
         state: { kind: 'draft' },

@@ -46,7 +46,7 @@ export class TemplateViews {
   }
 
   form(input: { scope: TemplateScope; scopeValue: string; template?: UserTemplate; etag?: string; values?: Record<string, string>; issues?: FieldIssue[] }): AdaptiveCardJson {
-    const defaults = { name: '', userNameFormat: '{first}.{last}', domain: '', usageLocation: '', licences: '', groups: '', jobTitle: '', department: '', officeLocation: '', companyName: '', forceChangePassword: 'true', ticketRequired: 'false' };
+    const defaults = { name: '', userNameFormat: '{first}.{last}', domain: '', usageLocation: '', licences: '', groups: '', jobTitle: '', department: '', officeLocation: '', companyName: '', forceChangePassword: 'true', ticketRequired: 'false', timeZone: '' };
     const values = { ...defaults, ...(input.template ? templateFormValues(input.template) : {}), ...(input.values ?? {}) };
     const errors: Record<string, string> = {};
     // Messages can quote what was typed: shown as text.
@@ -70,6 +70,7 @@ function facts(t: UserTemplate): Array<{ title: string; value: string }> {
     { title: 'User name', value: md(t.userNameFormat, 64) },
     { title: 'Domain', value: t.domain ? md(t.domain) : "customer's default" },
     { title: 'Usage location', value: t.usageLocation ? md(`${countryName(t.usageLocation) ?? t.usageLocation} (${t.usageLocation})`) : "bot's default" },
+    { title: 'Time zone (first day)', value: md(t.timeZone ?? 'UTC') },
     { title: 'Licences', value: t.licences.length ? md(t.licences.map((l) => l.name).join(', '), TEXT_LIMITS.reason) : '—' },
     { title: 'Groups', value: t.groups.length ? md(t.groups.map((g) => g.name).join(', '), TEXT_LIMITS.reason) : '—' },
   ];

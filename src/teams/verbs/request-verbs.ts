@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors';
 import { cancelRequest } from '../../core/use-cases/create-user';
 import { assertRequester } from '../../core/use-cases/request-access';
 import { findRestorableUser, restoreInsteadOfCreate } from '../../core/use-cases/restore-user';
+import { reviewReadyRequest } from '../../core/use-cases/ready-notice';
 import { requiredRequestId } from '../card-data';
 import { defineVerb } from './verb';
 
@@ -12,6 +13,18 @@ const namesRequest = z.object({ requestId: requiredRequestId });
 export const create = defineVerb({
   data: namesRequest,
   handle: (t, s) => s.personal.claimAndCreate(t, 'create'),
+});
+
+/**
+ * "Review and create" on a ready card (a request with a first day, 1:1): every check runs again, uncached, with
+ * the clicker's own sign-in now, and the confirmation card answers; its Create creates under the same identity.
+ */
+export const reviewReady = defineVerb({
+  data: namesRequest,
+  handle: async (t, s) => {
+    const { request, review } = await reviewReadyRequest(s.deps, t.cred, t.actor, t.request.id);
+    return review ? s.views.confirm(request, review.customer, review.checklist) : s.views.current(request);
+  },
 });
 
 /** "Try again": the requester's own (1:1) or, for an approval request, an approver's with their identity. */

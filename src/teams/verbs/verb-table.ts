@@ -2,7 +2,7 @@ import { approve, refreshRequest, reject } from './approval-verbs';
 import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-verbs';
 import { leaveOut, retrySteps } from './onboarding-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
-import { cancel, confirmRestore, create, restoreUser, retry } from './request-verbs';
+import { cancel, confirmRestore, create, restoreUser, retry, reviewReady } from './request-verbs';
 import { applyTemplate, confirmDeleteTemplate, copyFromUser, deleteTemplate, editTemplate, listTemplates, newTemplate, saveTemplate } from './template-verbs';
 import type { VerbRoute } from './verb';
 
@@ -18,6 +18,7 @@ export const VERB_TABLE = {
   cancelForm,
   edit,
   create,
+  reviewReady,
   retry,
   retrySteps,
   leaveOut,

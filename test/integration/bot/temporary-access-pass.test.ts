@@ -74,7 +74,8 @@ describe('personal chat: a Temporary Access Pass as the first credential', () =>
     const soon = new Date(Math.ceil((Date.now() + 30 * 60_000) / 60_000) * 60_000);
     const [day, time] = [soon.toISOString().slice(0, 10), soon.toISOString().slice(11, 16)];
     const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(FABRIKAM, 'fabrikam.example', 'tap.later', { startDate: day, startTime: time })));
-    expect(cardText(confirm)).toContain(`First day ${day} ${time} UTC`);
+    const shownDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(soon).replace(/,/g, '');
+    expect(cardText(confirm)).toContain(`First day ${shownDay} ${time} UTC`);
     expect(cardText(confirm)).toContain(`valid from ${day} ${time} UTC`);
     const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
     await bot.execute(ada, 'create', { requestId }, 'act-tap-2');
@@ -91,7 +92,9 @@ describe('personal chat: a Temporary Access Pass as the first credential', () =>
     const requestId = confirm.actions.find((a: any) => a.verb === 'create').data.requestId as string;
     const answer = cardText(invokeCard(await bot.execute(ada, 'create', { requestId }, 'act-tap-3')));
     expect(answer).toContain('Scheduled');
-    expect(answer).toContain(`starts on ${day} 08:00 UTC`);
+    // The first day as cards show it (start-date.ts formatStart): weekday, date, time and zone.
+    const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(`${day}T08:00:00Z`)).replace(/,/g, '');
+    expect(answer).toContain(`starts on ${shown} 08:00 UTC`);
     await bot.app.teams.background.drain();
     const state = await bot.sandboxState();
     expect(state.users[FABRIKAM].some((u) => u.userPrincipalName === 'tap.monday@fabrikam.example')).toBe(false);

@@ -15,6 +15,7 @@ function setup(handlers: Partial<DueWorkHandlers>, owner = 'me') {
     'finish-request': async (i) => void ran.push(i),
     'erase-password': async (i) => void ran.push(i),
     'request-ready': async (i) => void ran.push(i),
+    'request-reminder': async (i) => void ran.push(i),
     ...handlers,
   };
   const runner = new DueWorkRunner(store, all, { owner, pollMs: 1_000_000, leaseMs: 60_000, maxAttempts: 3, clock, logger: silent });
@@ -60,6 +61,7 @@ describe('DueWorkRunner', () => {
       'expire-request': async (i) => void ran.push(`${name}:${i.key}`),
       'hide-password': async (i) => void ran.push(`${name}:${i.key}`),
       'request-ready': async (i) => void ran.push(`${name}:${i.key}`),
+      'request-reminder': async (i) => void ran.push(`${name}:${i.key}`),
       'erase-password': async (i) => void ran.push(`${name}:${i.key}`),
       'finish-request': async (i) => void ran.push(`${name}:${i.key}`),
     });

@@ -58,7 +58,7 @@ const EVERY_STATE: RequestState[] = [
 
 describe('stored request schema: the current version', () => {
   it('the current version is the number of upgrades (version 0 is the unversioned legacy shape)', () => {
-    expect(STORED_REQUEST_VERSION).toBe(2);
+    expect(STORED_REQUEST_VERSION).toBe(3);
     expect(STORED_REQUEST_UPGRADES).toHaveLength(STORED_REQUEST_VERSION);
   });
 
@@ -198,7 +198,7 @@ describe('stored request schema: version 2 (issue 19: a Temporary Access Pass, a
       temporaryAccessPass: { methodId: 'm-1', validFrom: '2026-12-07T08:00:00.000Z', expiresAt: '2026-12-07T16:00:00.000Z', lifetimeInMinutes: 480, isUsableOnce: true },
     };
     const stored = JSON.parse(encodeStoredRequest(request));
-    expect(stored.schemaVersion).toBe(2);
+    expect(stored.schemaVersion).toBe(STORED_REQUEST_VERSION);
     expect(decodeStoredRequest(stored)).toEqual(request);
     // A pass itself is no field of any version: a record carrying one is refused, not stored.
     expect(codeOf(() => decodeStoredRequest({ ...stored, temporaryAccessPass: { ...stored.temporaryAccessPass, temporaryAccessPass: 'x' } }))).toBe('STORED_REQUEST_INVALID');
@@ -208,5 +208,24 @@ describe('stored request schema: version 2 (issue 19: a Temporary Access Pass, a
     const v1 = { ...JSON.parse(encodeStoredRequest(current({ kind: 'draft' }))), schemaVersion: 1 };
     expect(STORED_REQUEST_UPGRADES[1](v1)).toBe(v1);
     expect(decodeStoredRequest(v1)).toEqual(current({ kind: 'draft' }));
+  });
+});
+
+describe('stored request schema: version 3 (issue 19: the first day\'s time zone)', () => {
+  it('round-trips the zone the first day was entered in', () => {
+    const base = current({ kind: 'scheduled', startAt: '2026-12-07T07:00:00.000Z', readyAt: '2026-12-07T06:00:00.000Z', scheduledAt: '2026-11-30T07:00:00.000Z' });
+    const request: UserRequest = { ...base, startAt: '2026-12-07T07:00:00.000Z', startTimeZone: 'Europe/Berlin' };
+    const stored = JSON.parse(encodeStoredRequest(request));
+    expect(stored.schemaVersion).toBe(3);
+    expect(decodeStoredRequest(stored)).toEqual(request);
+  });
+
+  it('the 2 → 3 upgrade changes nothing: a version 2 record (a first day, no zone) reads as it was', () => {
+    const base = current({ kind: 'scheduled', startAt: '2026-12-07T08:00:00.000Z', readyAt: '2026-12-07T07:00:00.000Z', scheduledAt: '2026-11-30T07:00:00.000Z' });
+    const v2 = { ...JSON.parse(encodeStoredRequest({ ...base, startAt: '2026-12-07T08:00:00.000Z' })), schemaVersion: 2 };
+    expect(STORED_REQUEST_UPGRADES[2](v2)).toBe(v2);
+    expect(decodeStoredRequest(v2)).toEqual({ ...base, startAt: '2026-12-07T08:00:00.000Z' });
+    expect(decodeStoredRequest(v2).startTimeZone).toBeUndefined();
+    // A build that knows only version 2 refuses a version 3 record (STORED_REQUEST_TOO_NEW), checked above for any newer one.
   });
 });

@@ -55,6 +55,25 @@ describe('parseNewUserForm', () => {
     expect(none.ok && none.value.startAt).toBeUndefined();
   });
 
+  it('the zone: the form\'s choice wins over the template\'s default; an unknown zone is refused; the draft keeps the zone', () => {
+    const now = new Date('2026-11-30T07:00:00Z');
+    const chosen = parseNewUserForm({ ...valid, startDate: '2026-12-07', startTimeZone: 'America/New_York' }, { ...open, now, timeZone: 'Europe/Berlin' });
+    expect(chosen.ok && [chosen.value.startAt?.toISOString(), chosen.value.startTimeZone]).toEqual(['2026-12-07T13:00:00.000Z', 'America/New_York']);
+    const byTemplate = parseNewUserForm({ ...valid, startDate: '2026-12-07' }, { ...open, now, timeZone: 'Europe/Berlin' });
+    expect(byTemplate.ok && [byTemplate.value.startAt?.toISOString(), byTemplate.value.startTimeZone]).toEqual(['2026-12-07T07:00:00.000Z', 'Europe/Berlin']);
+    expect(fieldsOf(parseNewUserForm({ ...valid, startDate: '2026-12-07', startTimeZone: 'Mars/Olympus_Mons' }, { ...open, now }))).toEqual(['startTimeZone']);
+  });
+
+  it('a first day with a typed password is refused with START_PASSWORD_TYPED (no typed password waits for days); a clock-skipped time with START_TIME_SKIPPED', () => {
+    const now = new Date('2026-11-30T07:00:00Z');
+    const typed = parseNewUserForm({ ...valid, passwordMode: 'manual', password: 'Str0ng!Passw0rd', startDate: '2026-12-07' }, { ...open, now });
+    expect(!typed.ok && typed.issues.map((i) => [i.field, i.code])).toEqual([['passwordMode', 'START_PASSWORD_TYPED']]);
+    expect(JSON.stringify(typed)).not.toContain('Str0ng!Passw0rd');
+    // 2027-03-28 02:30 does not happen in Berlin (02:00 → 03:00).
+    const skipped = parseNewUserForm({ ...valid, startDate: '2027-03-28', startTime: '02:30', startTimeZone: 'Europe/Berlin' }, { ...open, now });
+    expect(!skipped.ok && skipped.issues.map((i) => [i.field, i.code])).toEqual([['startDate', 'START_TIME_SKIPPED']]);
+  });
+
   it('a Temporary Access Pass as the first credential: one-time by default, a lifetime from the offered ones, the password generated and a typed one ignored', () => {
     const r = parseNewUserForm({ ...valid, firstCredential: 'tap', passwordMode: 'manual', password: 'weakweak' }, { ticketRequired: false, generatePassword: () => 'Generated-Pass-1' });
     expect(r.ok && [r.value.firstCredential, r.value.password, r.value.passwordGenerated]).toEqual([{ kind: 'tap', isUsableOnce: true }, 'Generated-Pass-1', true]);
@@ -105,6 +124,7 @@ describe('parseNewUserForm', () => {
       tapUsage: '',
       startDate: '',
       startTime: '',
+      startTimeZone: '',
     });
     expect(JSON.stringify(r)).not.toContain('weakweak');
   });

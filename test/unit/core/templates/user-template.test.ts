@@ -64,6 +64,19 @@ describe('the template form and model', () => {
     expect(r.ok && r.value).toMatchObject({ domain: '', usageLocation: '', licences: [], groups: [], scope: { kind: 'partner' } });
   });
 
+  it('a time zone for first days: any IANA zone Intl knows, empty means none (UTC); the form takes it as its default; Apply fills it in', () => {
+    const berlin = parseTemplateForm({ ...card, timeZone: ' Europe/Berlin ' }, scope);
+    expect(berlin.ok && berlin.value.timeZone).toBe('Europe/Berlin');
+    const none = parseTemplateForm(card, scope);
+    expect(none.ok && 'timeZone' in none.value).toBe(false);
+    const bad = parseTemplateForm({ ...card, timeZone: 'Berlin' }, scope);
+    expect(!bad.ok && bad.issues.map((i) => i.field)).toEqual(['timeZone']);
+    // A template stored before the field existed still reads.
+    expect(template().timeZone).toBeUndefined();
+    expect(prefillFromTemplate(template({ timeZone: 'Asia/Tokyo' }), { firstName: 'A', lastName: 'B' }, ['fabrikam.example']).values.startTimeZone).toBe('Asia/Tokyo');
+    expect(templateChanges(template(), template({ timeZone: 'Asia/Tokyo' }))).toEqual([{ field: 'timeZone', from: 'UTC', to: 'Asia/Tokyo' }]);
+  });
+
   it('the scope never comes from the card', () => {
     const r = parseTemplateForm({ ...card, scope: { kind: 'partner' } }, scope);
     expect(r.ok && r.value.scope).toEqual(scope);

@@ -4,6 +4,7 @@ import type { DueItem, DueWork } from '../../../../src/core/approval/due-work';
 import type { CardLocation, UserRequest } from '../../../../src/core/approval/user-request';
 import type { UseCaseDeps, UseCaseSettings } from '../../../../src/core/use-cases/deps';
 import { AppError } from '../../../../src/core/errors';
+import type { ReadyPresenter } from '../../../../src/core/approval/ready-presenter';
 import type { CreationPresenter, PasswordRecipient, PasswordShown } from '../../../../src/core/creation/presenter';
 import type { CustomerUser, NewCustomerUser, UserCredential } from '../../../../src/core/ports';
 import { keepPassword } from '../../../../src/core/use-cases/password-lifetime';
@@ -53,17 +54,17 @@ class ListedDueWork extends MemoryDueWorkStore {
   }
 }
 
-export class RecordingPresenter implements CreationPresenter {
+export class RecordingPresenter implements CreationPresenter, ReadyPresenter {
   readonly events: Array<{ kind: string; requestId: string; state: string; to?: string; password?: string; vaultHadIt?: boolean; location?: CardLocation }> = [];
   /** Teams ids the chat service refuses to message privately. */
   readonly unreachable = new Set<string>();
   /** Methods that throw on their next call (a chat outage). */
-  readonly failNext = new Set<keyof CreationPresenter>();
+  readonly failNext = new Set<keyof CreationPresenter | keyof ReadyPresenter>();
   private seq = 0;
 
   constructor(private readonly vault: { get(id: string): Promise<string | undefined> }) {}
 
-  private fail(name: keyof CreationPresenter): void {
+  private fail(name: keyof CreationPresenter | keyof ReadyPresenter): void {
     if (this.failNext.delete(name)) throw new Error(`chat service down (${name})`);
   }
 
@@ -91,6 +92,21 @@ export class RecordingPresenter implements CreationPresenter {
   async hidePassword(request: UserRequest, location: CardLocation): Promise<void> {
     this.fail('hidePassword');
     this.events.push({ kind: 'hide', requestId: request.id, state: request.state.kind, location });
+  }
+
+  async sendReady(request: UserRequest): Promise<CardLocation | undefined> {
+    this.fail('sendReady');
+    const location = { conversation: { conversation: { id: request.mode === 'personal' ? `a:1on1-${request.requester.teamsId}` : 'channel' } }, activityId: `msg-${++this.seq}` };
+    this.events.push({ kind: 'ready', requestId: request.id, state: request.state.kind, to: request.mode === 'personal' ? request.requester.teamsId : 'channel', location });
+    return location;
+  }
+  async retireCard(request: UserRequest, location: CardLocation): Promise<void> {
+    this.fail('retireCard');
+    this.events.push({ kind: 'retire', requestId: request.id, state: request.state.kind, location });
+  }
+  async sendReminder(request: UserRequest): Promise<void> {
+    this.fail('sendReminder');
+    this.events.push({ kind: 'reminder', requestId: request.id, state: request.state.kind });
   }
 
   /** Every password this presenter was given, with who it went to. */

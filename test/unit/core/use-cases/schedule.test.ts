@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 
 /** A start date: the request waits as scheduled (no secret kept), becomes ready at start minus the lead time, once. */
 describe('a request with a first day', () => {
-  async function scheduledWorld(settings: { scheduleLeadMs?: number } = {}) {
+  async function scheduledWorld(settings: { scheduleLeadMs?: number; startReminderMs?: number } = {}) {
     const w = creationWorld({ settings });
     const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
     const r = await w.request('personal');
@@ -33,7 +33,7 @@ describe('a request with a first day', () => {
     expect(w.up.creates).toHaveLength(0);
   });
 
-  it('at the ready time (clock moved) it becomes a draft again with a fresh password, its card redrawn, once across two instances and a restart', async () => {
+  it('at the ready time (clock moved) it becomes a draft again with a fresh password, its ready card sent once across two instances and a restart', async () => {
     const { w, r, startAt, runner } = await scheduledWorld();
     await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
     // Before its time: nothing.
@@ -46,7 +46,10 @@ describe('a request with a first day', () => {
     const req = await w.stored(r.id);
     expect(req.state.kind).toBe('draft');
     expect(req.history.filter((h) => h.event === 'ready')).toHaveLength(1);
-    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'draft')).toHaveLength(1);
+    // The ready card goes out as a new message to the requester, and the old card points to it.
+    expect(w.presenter.events.filter((e) => e.kind === 'ready')).toEqual([expect.objectContaining({ requestId: r.id, state: 'draft', to: ben.teamsId })]);
+    expect(w.presenter.events.filter((e) => e.kind === 'retire')).toHaveLength(1);
+    expect((await w.stored(r.id)).card?.activityId).toBe(w.presenter.events.find((e) => e.kind === 'ready')?.location?.activityId);
     expect(await w.vault.get(r.id)).toMatch(/.{16}/);
     // A restarted instance finds nothing left to do.
     expect(await runner('c').runDue()).toBe(0);
@@ -73,7 +76,8 @@ describe('a request with a first day', () => {
   });
 
   it('a ready request nobody creates expires a week after its first day: once across two instances and a restart, password erased, card redrawn', async () => {
-    const { w, r, startAt, runner } = await scheduledWorld();
+    // Reminders off here: this test counts the items that run.
+    const { w, r, startAt, runner } = await scheduledWorld({ startReminderMs: 0 });
     await startCreate(w.deps, ben, r.id, 'create', credOf(ben));
     w.advance(startAt.getTime() - DEFAULT_SCHEDULE_LEAD_MS - w.clock.now().getTime() + 1000);
     expect(await runner('a').runDue()).toBe(1);
@@ -125,7 +129,8 @@ describe('a request with a first day', () => {
     w.advance(readyAt.getTime() - w.clock.now().getTime() + 1000);
     await Promise.all([runner('a').runDue(), runner('b').runDue()]);
     expect((await w.stored(r.id)).history.filter((h) => h.event === 'ready')).toHaveLength(1);
-    expect(w.presenter.events.filter((e) => e.kind === 'outcome' && e.state === 'pending-approval')).toHaveLength(1);
+    // Its ready card: a new approval card in the approvers' conversation.
+    expect(w.presenter.events.filter((e) => e.kind === 'ready')).toEqual([expect.objectContaining({ state: 'pending-approval', to: 'channel' })]);
     const expiresAt = new Date(startAt.getTime() + STALE_AFTER_START_MS).toISOString();
     expect((await w.stored(r.id)).state).toMatchObject({ kind: 'pending-approval', expiresAt });
     expect(w.due().map((i) => [i.key, i.dueAt])).toContainEqual([dueKeys.expire(r.id), expiresAt]);

@@ -20,6 +20,22 @@ const form = (extra: Record<string, string> = {}) => ({
 });
 
 describe('submitNewUserForm', () => {
+  it('a first day without a zone chosen on the form is in the template\'s zone (the customer\'s); a zone chosen on the form wins', async () => {
+    const w = useCaseWorld();
+    const by = { oid: 'oid-ada', name: 'Ada' };
+    const template = { id: '66666666-0000-4000-8000-000000000009', name: 'Berlin office', scope: { kind: 'customer' as const, customerId: FABRIKAM, customerName: 'Fabrikam, Inc.' }, userNameFormat: '{first}.{last}', domain: '', usageLocation: '', licences: [], groups: [], jobTitle: '', department: '', officeLocation: '', companyName: '', forceChangePassword: true, ticketRequired: false, timeZone: 'Europe/Berlin', createdAt: w.clock.now().toISOString(), updatedAt: w.clock.now().toISOString(), createdBy: by, updatedBy: by };
+    await w.deps.templates.create(template, { id: 'a1', at: template.createdAt, templateId: template.id, templateName: template.name, action: 'created', by: { ...by, upn: 'ada@contoso-partner.example' }, changes: [], correlationId: 'c1' });
+    const day = new Date(w.clock.now().getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const r = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ passwordMode: 'generate', password: '', templateId: template.id, startDate: day, startTime: '12:00' }), { mode: 'personal' });
+    if (r.kind !== 'ready') throw new Error(`expected ready, got ${r.kind}`);
+    expect(r.request.startTimeZone).toBe('Europe/Berlin');
+    // The world's clock is frozen in late November: ten days on, Berlin is on winter time (UTC+1).
+    expect(r.request.startAt).toBe(`${day}T11:00:00.000Z`);
+    const chosen = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ passwordMode: 'generate', password: '', userName: 'grace.two', templateId: template.id, startDate: day, startTime: '12:00', startTimeZone: 'UTC' }), { mode: 'personal' });
+    if (chosen.kind !== 'ready') throw new Error(`expected ready, got ${chosen.kind}`);
+    expect([chosen.request.startTimeZone, new Date(chosen.request.startAt!).getUTCHours()]).toEqual(['UTC', 12]);
+  });
+
   it('an invalid form comes back field by field, without the password, and nothing is stored or sent', async () => {
     const w = useCaseWorld();
     const result = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: '.bad', usageLocation: 'XX', password: 'short' }), { mode: 'personal' });
