@@ -21,7 +21,9 @@ import { registerHistoryRoute, type HistorySettings } from './history-route';
 import { TemplatesFlow } from './templates/templates-flow';
 import { registerTemplatesRoute } from './templates/templates-route';
 import { TemplateViews } from './templates/template-views';
+import { AuthenticationConstants } from 'botframework-connector';
 import { botFrameworkAuthConfig } from './inbound-activity';
+import { useTimedOpenIdMetadata } from './openid-metadata';
 import { OutcomeDelivery } from './outcome-delivery';
 import { ReadyDelivery } from './ready-delivery';
 import type { CardLocation, UserRequest } from '../core/approval/user-request';
@@ -75,6 +77,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const shared = opts.state.shared;
   const botId = opts.bot.id ?? '';
   const metadataUrl = opts.bot.openIdMetadataUrl ?? DEFAULT_OPENID_METADATA_URL;
+  // The library fetches these without a timeout: a hung identity endpoint would hang every turn.
+  useTimedOpenIdMetadata([metadataUrl, AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl]);
   const adapter = new TeamsAdapter(
     botFrameworkAuthConfig(metadataUrl, opts.bot.oauthUrl),
     new ConfigurationServiceClientCredentialFactory({

@@ -15,6 +15,7 @@ import type { CardViews } from './cards/views';
 import type { OutcomeDelivery } from './outcome-delivery';
 import { onboardingFormValues, prefillFromTemplate, typedFormValues } from '../core/templates/template-prefill';
 import { localDateTime } from '../core/new-user/start-date';
+import { firstCredentialFormValues } from '../core/new-user/first-credential';
 
 const startInputs = (iso: string, zone: string) => {
   const { date, time } = localDateTime(iso, zone);
@@ -131,6 +132,7 @@ export class PersonalFlow {
       ticket: request.ticket ?? '',
       // The first day as it was entered: its date and time in its zone.
       ...(request.startAt ? { ...startInputs(request.startAt, request.startTimeZone ?? 'UTC'), startTimeZone: request.startTimeZone ?? 'UTC' } : {}),
+      ...firstCredentialFormValues(u.firstCredential),
       ...onboardingFormValues(request),
     };
     return this.form(t, request.customer.id, { values, requestId: request.id });

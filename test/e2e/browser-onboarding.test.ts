@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../support/chromium';
-import { FABRIKAM, cardText } from '../support/bot-harness';
+import { FABRIKAM, NORTHWIND, cardText } from '../support/bot-harness';
 import { DevEnvironment } from '../support/dev-environment';
 import { PlaygroundDriver } from '../support/playground-driver';
 
@@ -102,6 +102,16 @@ describe('browser: onboarding cards in the Agents Playground', () => {
     expect(create).toBeDefined();
     await driver.execute(chat, me, pickerId, 'create', { requestId: create.data.requestId });
     await shot('23-created-temporary-access-pass', 'Temporary Access Pass (only in this chat', 30_000);
+  }, 120_000);
+
+  it('the checklist: Northwind has Temporary Access Pass disabled', async () => {
+    const { pickerId, form } = await driver.openNewUserForm(chat, me, NORTHWIND);
+    const confirm = await driver.card(chat, me, pickerId, 'submitForm', {
+      ...PlaygroundDriver.formValues(form), customerId: NORTHWIND, firstName: 'Katherine', lastName: 'Johnson', userName: 'katherine.johnson', domain: 'northwindtraders.onmicrosoft.com',
+      usageLocation: 'US', passwordMode: 'generate', password: '', licences: '', groups: '', manager: '', ticket: 'INC-19', firstCredential: 'tap', tapUsage: 'once', tapLifetime: '480',
+    });
+    expect(PlaygroundDriver.checkCode(confirm, 'first-credential')).toBe('blocked.TAP_POLICY_DISABLED');
+    await shot('25-checklist-tap-disabled', 'Katherine Johnson');
   }, 120_000);
 });
 

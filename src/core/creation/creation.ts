@@ -46,7 +46,13 @@ export class Creation {
       await scheduleFinish(this.deps, requestId, new Date(this.deps.clock.now().getTime() + this.deps.settings.creationLeaseMs));
       return;
     }
-    const ran = await this.exclusively(requestId, () => this.sequence(requestId, true, () => this.deps.credentials.get(requestId)));
+    const ran = await this.exclusively(requestId, async () => {
+      // The create step says so itself for a creation cut short; a user that exists with steps left says so here.
+      const found = await this.deps.requests.get(requestId);
+      const pending = found?.value.state.kind === 'created' ? (found.value.steps ?? []).filter((s) => s.status === 'pending').map((s) => s.name) : [];
+      if (pending.length) this.deps.logger.warn({ requestId, correlationId: found?.value.correlationId, pending }, 'resuming the steps of a created user whose process stopped');
+      await this.sequence(requestId, true, () => this.deps.credentials.get(requestId));
+    });
     if (ran) await creationSettled(this.deps, requestId);
   }
 

@@ -80,12 +80,26 @@ export async function markInterrupted(deps: UseCaseDeps, requestId: string, deta
 }
 
 /**
- * After a restart on a store only this process uses (SQLite, memory): creations left `creating` have certainly
- * lost their process, so they are finished now rather than when their lease runs out.
+ * After a restart on a store only this process uses (SQLite, memory), every creation left unsettled has certainly
+ * lost its process, so it is finished now rather than when its lease runs out: those left `creating`, and those
+ * whose user exists but whose later steps (pass, licences, groups, manager, profile, the outcome) had not all run
+ * when the process died. The finish item is brought forward, not run here: the due-work claim still hands it to
+ * exactly one runner, and the step runner resumes at the first step not done, so no step runs twice.
+ *
+ * A `created` request counts only while its creation is unsettled, i.e. its creator's identity is still kept
+ * (settling erases it): a "retry the failed steps" cut short keeps no identity and has no finish item, and is left
+ * as it is, as before.
  */
 export async function finishOrphansNow(deps: UseCaseDeps): Promise<number> {
-  const orphans = await deps.requests.inState('creating');
+  const creating = await deps.requests.inState('creating');
+  const created: UserRequest[] = [];
+  for (const r of await deps.requests.inState('created')) {
+    if (r.steps?.some((s) => s.status === 'pending') && (await deps.credentials.get(r.id)) !== undefined) created.push(r);
+  }
+  const orphans = [...creating, ...created];
   for (const r of orphans) await scheduleFinish(deps, r.id, deps.clock.now());
-  if (orphans.length) deps.logger.warn({ count: orphans.length, requestIds: orphans.map((r) => r.id) }, 'creations interrupted by a restart will be finished');
+  if (orphans.length) {
+    deps.logger.warn({ count: orphans.length, requestIds: orphans.map((r) => r.id), creating: creating.length, stepsPending: created.length }, 'creations interrupted by a restart will be finished');
+  }
   return orphans.length;
 }

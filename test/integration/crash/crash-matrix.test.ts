@@ -122,7 +122,7 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     const toBen = () => h.connector.privateTo(ben.teamsId).filter((c) => cardText(cardOf(c)).includes('crash.after@') && cardText(cardOf(c)).includes('Temporary password'));
     expect(toBen()).toHaveLength(1);
     await restart('after-call');
-    // Nothing is in flight any more, so the finish item comes due when its lease (8 s here) runs out.
+    // The user exists and only the result card is left: the restart brings the finish item forward (in-flight.ts).
     await expectOneUserAndTruthfulCards(h, ben, 'crash.after', card4, 'Cleo');
     expect(toBen()).toHaveLength(1);
   }, 90_000);
