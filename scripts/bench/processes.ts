@@ -81,11 +81,11 @@ export class Child {
   }
 
   /** A question to the bench preload over IPC. */
-  ask<T>(cmd: string): Promise<T> {
+  ask<T>(cmd: string, fields: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, (m) => resolve(m as T));
-      this.proc.send({ cmd, id });
+      this.proc.send({ ...fields, cmd, id });
     });
   }
 
