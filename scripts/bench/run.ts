@@ -30,6 +30,8 @@ const PENDING = Number(process.env.BENCH_PENDING ?? 1000);
 const STRICT = process.argv.includes('--strict') || process.env.BENCH_STRICT === 'true';
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'start,turns,counts,load,msal,preflight,pending').split(',').map((p) => p.trim()));
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+/** Node/V8 flags the bot runs with: BENCH_BOT_NODE_FLAGS, to try others, else the ones App Service starts it with. */
+const NODE_FLAGS = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const BOT_ID = SANDBOX_IDENTITY.botId;
 const APP_TOKEN = `bench-app-token-${randomUUID()}`;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     }
     const botPort = await freePort();
     const t0 = performance.now();
-    const bot = Child.start('bot', ['--expose-gc', '-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/src/main.js')], botEnv(botPort), true);
+    const bot = Child.start('bot', [...NODE_FLAGS, '--expose-gc', '-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/src/main.js')], botEnv(botPort), true);
     children.push(bot);
     starts.push(await bot.waitReady(`http://127.0.0.1:${botPort}/healthz`, t0));
     startCpu.push(bot.cpuMs());
@@ -313,8 +315,11 @@ async function main(): Promise<void> {
         }),
       ));
       const memPending = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
+      // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at this point, for the DevTools memory tab.
+      if (process.env.BENCH_HEAP_SNAPSHOT) await bot.ask('heap-snapshot', { file: process.env.BENCH_HEAP_SNAPSHOT });
       const rss = bot.rssMb();
-      report.add(`RSS with ${PENDING} pending approval requests stored`, rss, '≤ 200 MB', rss <= 200, 'MB', `heap ${(memPending.memory.heapUsed / 2 ** 20).toFixed(1)} MB after GC (V8 heap reserved ${(memPending.memory.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(memPending.memory.external / 2 ** 20).toFixed(1)} MB, array buffers ${(memPending.memory.arrayBuffers / 2 ** 20).toFixed(1)} MB); ${n + 100 + 6 + 45} requests created before`);
+      const where = bot.rssBreakdown();
+      report.add(`RSS with ${PENDING} pending approval requests stored`, rss, '≤ 200 MB', rss <= 200, 'MB', `heap ${(memPending.memory.heapUsed / 2 ** 20).toFixed(1)} MB after GC (V8 heap reserved ${(memPending.memory.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(memPending.memory.external / 2 ** 20).toFixed(1)} MB, array buffers ${(memPending.memory.arrayBuffers / 2 ** 20).toFixed(1)} MB); resident: files ${where.files.toFixed(0)} MB, malloc heap ${where.mallocHeap.toFixed(0)} MB, anonymous maps < 1 MB (V8 pages) ${where.anonSmall.toFixed(0)} MB, ≥ 1 MB ${where.anonLarge.toFixed(0)} MB; ${n + 100 + 6 + 45} requests created before`);
     }
 
     say('');
