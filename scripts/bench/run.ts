@@ -264,7 +264,7 @@ async function main(): Promise<void> {
         '≥ 99 %',
         hit >= 0.99,
         '%',
-        `${acquisitions} delegated tokens asked for (${counts1.msal.onBehalfOf - counts0.msal.onBehalfOf} reached MSAL), ${exchanges} exchanges at the token endpoint for ${msalTeam.length} engineers new to the bot, sign-in included (${perEngineerScope.toFixed(2)} per engineer and scope); app-only: ${counts1.provider.appOnly - counts0.provider.appOnly} asked, ${state1.clientCredentials - state0.clientCredentials} exchanged`,
+        `${acquisitions} delegated tokens asked for (${counts1.msal.onBehalfOf - counts0.msal.onBehalfOf} reached MSAL), ${exchanges} exchanges at the token endpoint for ${msalTeam.length} engineers new to the bot, sign-in included (${perEngineerScope.toFixed(2)} per engineer and scope); app-only: ${counts1.provider.appOnly - counts0.provider.appOnly} asked, ${state1.clientCredentials - state0.clientCredentials} exchanged; exchanges by scope: ${Object.entries(state1.byScope).map(([k, v]) => `${k} ${v - (state0.byScope[k] ?? 0)}`).join(', ')}`,
       );
 
     }
@@ -338,11 +338,18 @@ async function main(): Promise<void> {
 }
 
 /** How many token requests the sandbox's identity provider answered, by grant. */
-async function sandboxTokenRequests(sandboxUrl: string): Promise<{ obo: number; clientCredentials: number }> {
-  const state = (await (await fetch(`${sandboxUrl}/_sandbox/state`)).json()) as { requests: Array<{ method: string; path: string; body?: { grant_type?: string } }> };
+async function sandboxTokenRequests(sandboxUrl: string): Promise<{ obo: number; clientCredentials: number; byScope: Record<string, number> }> {
+  const state = (await (await fetch(`${sandboxUrl}/_sandbox/state`)).json()) as { requests: Array<{ method: string; path: string; body?: { grant_type?: string; scope?: string } }> };
   const tokens = state.requests.filter((r) => r.method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(r.path));
+  const obo = tokens.filter((r) => r.body?.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+  const byScope: Record<string, number> = {};
+  for (const r of obo) {
+    const scope = String(r.body?.scope ?? '').split(' ').filter((x) => !['openid', 'profile', 'offline_access'].includes(x)).map((x) => x.replace(/^https:\/\/[^/]+\//, '')).join(' ');
+    byScope[scope] = (byScope[scope] ?? 0) + 1;
+  }
   return {
-    obo: tokens.filter((r) => r.body?.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer').length,
+    byScope,
+    obo: obo.length,
     clientCredentials: tokens.filter((r) => r.body?.grant_type === 'client_credentials').length,
   };
 }
