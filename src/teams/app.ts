@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { AuthenticationConstants } from 'botframework-connector';
 // The two classes from their own files, not the package index: the index also loads teams-ai's LLM planners,
 // OpenAI client and GPT tokenizer, which this bot never uses (≈ 0.5 s of every start).
 import { Application } from '@microsoft/teams-ai/lib/Application';
