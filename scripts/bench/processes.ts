@@ -81,11 +81,11 @@ export class Child {
   }
 
   /** A question to the bench preload over IPC. */
-  ask<T>(cmd: string): Promise<T> {
+  ask<T>(cmd: string, fields: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, (m) => resolve(m as T));
-      this.proc.send({ cmd, id });
+      this.proc.send({ ...fields, cmd, id });
     });
   }
 
@@ -97,6 +97,25 @@ export class Child {
   rssMb(): number {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  }
+
+  /**
+   * Where the resident memory is, from /proc/<pid>/smaps (MB): the node binary and other files, glibc's main
+   * malloc heap, anonymous mappings under 1 MB (V8's heap pages are 256 KB) and larger ones (malloc's thread
+   * arenas, V8's large objects and code range).
+   */
+  rssBreakdown(): Record<'files' | 'mallocHeap' | 'anonSmall' | 'anonLarge', number> {
+    const out = { files: 0, mallocHeap: 0, anonSmall: 0, anonLarge: 0 };
+    let kind: keyof typeof out = 'files';
+    for (const line of readFileSync(`/proc/${this.pid}/smaps`, 'utf8').split('\n')) {
+      const map = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (map) {
+        const size = parseInt(map[2], 16) - parseInt(map[1], 16);
+        const name = map[3].trim();
+        kind = name === '[heap]' ? 'mallocHeap' : name === '' ? (size < 2 ** 20 ? 'anonSmall' : 'anonLarge') : 'files';
+      } else if (line.startsWith('Rss:')) out[kind] += Number(line.split(/\s+/)[1]) / 1024;
+    }
+    return out;
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode } from '../core/errors';
 import { parseRetryAfterMs } from '../http/retry-policy';
+import type { ResponseHeaders } from '../http/node-http-client';
 import { graphErrorSchema } from './schemas';
 
 /**
@@ -61,7 +62,7 @@ export function classifyGraphFailure(f: GraphFailure): ErrorCode {
   return 'INTERNAL';
 }
 
-export function graphError(res: { status: number; headers: Headers; text: string; retryAfterSeconds?: number }, resource: GraphResource, correlationId: string): AppError {
+export function graphError(res: { status: number; headers: ResponseHeaders; text: string; retryAfterSeconds?: number }, resource: GraphResource, correlationId: string): AppError {
   const body = readBody(res.text);
   const code = classifyGraphFailure({ status: res.status, code: body.code, message: body.message, resource });
   const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), Date.now());

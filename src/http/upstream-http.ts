@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError, type ErrorCode } from '../core/errors';
 import type { Logger } from '../core/ports';
+import { exchange, type HttpAnswer, type ResponseHeaders } from './node-http-client';
 import { backoffMs, isNetworkFailure, isRetryableStatus, parseRetryAfterMs } from './retry-policy';
+
+export type { ResponseHeaders } from './node-http-client';
 
 /**
  * The one way the bot talks HTTP to Microsoft: bounded retries of one logical call under an overall deadline.
@@ -57,7 +60,7 @@ export interface UpstreamRequest {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** The body as text; the caller parses it (with zod). */
   text: string;
   requestId: string;
@@ -72,7 +75,7 @@ export interface UpstreamHttp {
 }
 
 type Outcome =
-  | { kind: 'response'; response: Response; text: string }
+  | { kind: 'response'; response: HttpAnswer; text: string }
   | { kind: 'timeout' }
   | { kind: 'network'; error: unknown };
 
@@ -98,16 +101,15 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
     const timer = setTimeout(() => timeout.abort(), budgetMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     try {
-      const response = await fetch(req.url, {
+      // The body is read under the same timeout: a server that sends headers and then stalls is a hang too.
+      const response = await exchange({
         method: req.method,
+        url: req.url,
         headers: { ...req.headers, [req.requestIdHeader ?? 'MS-RequestId']: requestId },
         body: req.body,
         signal,
-        redirect: 'manual',
       });
-      // The body is read under the same timeout: a server that sends headers and then stalls is a hang too.
-      const text = await response.text();
-      return { kind: 'response', response, text };
+      return { kind: 'response', response, text: response.text };
     } catch (e) {
       if (req.signal?.aborted) throw cancelled(req, e);
       if (timeout.signal.aborted) return { kind: 'timeout' };

@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode, type FieldIssue } from '../core/errors';
 import { parseRetryAfterMs } from '../http/retry-policy';
+import type { ResponseHeaders } from '../http/node-http-client';
 import { errorBodySchema } from './schemas';
 
 /**
@@ -119,7 +120,7 @@ export function classifyPartnerCenterFailure(f: PartnerCenterFailure): { code: E
 
 export interface FailedResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
   retryAfterSeconds?: number;
 }

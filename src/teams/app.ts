@@ -23,6 +23,7 @@ import { registerTemplatesRoute } from './templates/templates-route';
 import { TemplateViews } from './templates/template-views';
 import { AuthenticationConstants } from 'botframework-connector';
 import { botFrameworkAuthConfig } from './inbound-activity';
+import { cacheInboundAuthentication } from './inbound-auth-cache';
 import { useTimedOpenIdMetadata } from './openid-metadata';
 import { OutcomeDelivery } from './outcome-delivery';
 import { ReadyDelivery } from './ready-delivery';
@@ -88,6 +89,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
       MicrosoftAppTenantId: opts.bot.tenantId,
     }),
   );
+  // Inbound tokens verified once per token (until its exp, at most 5 min), outbound clients built once (issue 16).
+  cacheInboundAuthentication(adapter, { botId, channelIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer });
   const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const runner = new TurnRunner({ adapter, app, botId, logger, views, background, metadataUrl });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BoundedMap } from '../../core/bounded-map';
 import { AppError } from '../../core/errors';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
 import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
@@ -25,6 +26,13 @@ const ADD_DECIDER = 'INSERT OR IGNORE INTO request_deciders (request_id, decider
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly codec: RequestCodec;
+  /**
+   * The last decoded version of recently used requests, by id, with its eTag. A turn and a creation read the same
+   * request many times (a create reads it 7 times), and each read was a JSON parse and a full schema parse (issue
+   * 16); a row whose eTag still matches (no write since, by any process) is served as a copy instead. Bounded;
+   * a miss only costs the decode.
+   */
+  private readonly decoded = new BoundedMap<string, { etag: string; value: UserRequest }>(256);
 
   constructor(
     readonly store: SqliteStore,
@@ -35,7 +43,12 @@ export class SqliteRequestStore implements RequestStore {
 
   async get(id: string): Promise<Versioned<UserRequest> | undefined> {
     const row = this.store.statement('SELECT body, etag FROM requests WHERE id = ?').get(id) as Row | undefined;
-    return row && { value: this.codec.decode(id, row.body), etag: row.etag };
+    if (!row) return undefined;
+    const known = this.decoded.get(id);
+    if (known?.etag === row.etag) return { value: structuredClone(known.value), etag: row.etag };
+    const value = this.codec.decode(id, row.body);
+    this.decoded.set(id, { etag: row.etag, value: structuredClone(value) });
+    return { value, etag: row.etag };
   }
 
   async create(request: UserRequest): Promise<Versioned<UserRequest>> {
@@ -45,6 +58,7 @@ export class SqliteRequestStore implements RequestStore {
       this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body).changes,
     );
     if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
+    this.remember(request.id, etag, body);
     await this.durable(request);
     return { value: structuredClone(request), etag };
   }
@@ -62,6 +76,7 @@ export class SqliteRequestStore implements RequestStore {
       if (!exists) throw new AppError('REQUEST_NOT_FOUND', `request ${request.id} not found`);
       throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
     }
+    this.remember(request.id, next, body);
     await this.durable(request);
     return { value: structuredClone(request), etag: next };
   }
@@ -91,6 +106,12 @@ export class SqliteRequestStore implements RequestStore {
     filter(`${time} < ?`, query.before && canonicalIso(query.before, 'before'));
     const rows = this.store.statement(listSql(where, { decider })).all(...args, Math.max(0, query.limit)) as Array<{ id: string; body: string }>;
     return this.codec.decodeAll(rows.map((r) => ({ id: r.id, text: r.body })));
+  }
+
+  /** What a read of the row just written would decode to: its text (checked against the schema by encode) parsed. */
+  private remember(id: string, etag: string, body: string): void {
+    const { schemaVersion: _version, ...value } = JSON.parse(body) as UserRequest & { schemaVersion?: number };
+    this.decoded.set(id, { etag, value });
   }
 
   /**

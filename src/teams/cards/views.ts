@@ -18,6 +18,12 @@ import type { OnboardingChoices } from '../../core/onboarding/form-choices';
 import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 
 /**
+ * The usage-location choices, built once: with `$data` over the ~250 countries the templating library evaluated two
+ * expressions per country on every form it drew, most of a form's render time (issue 16).
+ */
+export const COUNTRY_CHOICES: ReadonlyArray<{ title: string; value: string }> = Object.freeze(COUNTRIES.map((c) => Object.freeze({ title: `${c.name} (${c.code})`, value: c.code })));
+
+/**
  * People's text (typed by someone, or read from Partner Center or Graph) as template data: every value that a
  * template puts in a TextBlock or a fact goes through `md`, which shows it as text (escaped, bounded, without
  * control characters). Input values and choice titles are not markdown and keep the raw value.
@@ -144,7 +150,7 @@ export class CardViews {
       copyNotes: md((input.copyNotes ?? []).join(' '), TEXT_LIMITS.reason * 4),
       templates,
       domains: input.domains.map((d) => ({ name: d.name, title: d.federated ? `${d.name} (federated)` : d.isDefault ? `${d.name} (default)` : d.name })),
-      countries: COUNTRIES,
+      countryChoices: COUNTRY_CHOICES,
       // The password box stays empty when the bot generates one: empty must pass the card's check.
       patterns: { ...CARD_PATTERNS, password: `^$|${CARD_PATTERNS.password}` },
       offerApproval: input.offerApproval ?? false,

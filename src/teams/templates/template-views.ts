@@ -1,10 +1,10 @@
 import type { FieldIssue } from '../../core/errors';
-import { COUNTRIES, countryName } from '../../core/new-user';
+import { countryName } from '../../core/new-user';
 import { templateFormValues } from '../../core/templates/template-form';
 import type { TemplateScope, UserTemplate } from '../../core/templates/user-template';
 import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 import type { AdaptiveCardJson } from '../cards/card-templates';
-import type { CardViews } from '../cards/views';
+import { COUNTRY_CHOICES, type CardViews } from '../cards/views';
 
 /** A template's scope in words (markdown-safe). */
 export function scopeLabel(scope: TemplateScope): string {
@@ -57,7 +57,7 @@ export class TemplateViews {
       formError: input.issues?.length ? 'Please correct the marked fields.' : null,
       values,
       errors,
-      countries: COUNTRIES,
+      countryChoices: COUNTRY_CHOICES,
       templateId: input.template?.id ?? '',
       scope: input.template ? '' : input.scopeValue,
       etag: input.etag ?? '',

@@ -48,6 +48,16 @@ describe('inbound authentication (BOT_ID set)', () => {
     expect(turnsRun()).toBe(before + 1);
   });
 
+  it('a token accepted before is refused on an activity for another service URL (the verified-token cache keys on it)', async () => {
+    const token = `Bearer ${await issuer.token(BOT_ID, bot.connector.url)}`;
+    expect((await post(activity(), token)).status).toBe(200);
+    expect((await post(activity(), token)).status).toBe(200);
+    const before = turnsRun();
+    const res = await post({ ...activity(), serviceUrl: 'https://smba.attacker.example/amer/' }, token);
+    expect(res.status).toBe(401);
+    expect(turnsRun()).toBe(before);
+  });
+
   const refused: Array<[string, () => Promise<string | undefined>]> = [
     ['no Authorization header (unsigned request)', async () => undefined],
     ['a token that is not a JWT', async () => 'Bearer not-a-token'],

@@ -52,6 +52,28 @@ describe('sqlite store: the file', () => {
     await stores.close();
   });
 
+  it('a request read again is served from the last decode only while its eTag holds: a write by another connection is read afresh, and each read is a copy', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const mine = new SqliteRequestStore(new SqliteStore(file));
+    const other = new SqliteRequestStore(new SqliteStore(file));
+    const created = await mine.create(request('r-cache', '2026-01-01T00:00:00.000Z'));
+    const first = await mine.get('r-cache');
+    expect(first).toEqual(created);
+    first!.value.user.firstName = 'changed by the caller';
+    expect((await mine.get('r-cache'))!.value.user.firstName).toBe('Kath');
+
+    // Another process writes the row: the eTag differs, so this store decodes the new text.
+    const theirs = (await other.get('r-cache'))!;
+    const written = await other.update({ ...theirs.value, user: { ...theirs.value.user, firstName: 'Katherine' } }, theirs.etag);
+    const reread = (await mine.get('r-cache'))!;
+    expect(reread.etag).toBe(written.etag);
+    expect(reread.value.user.firstName).toBe('Katherine');
+    await expect(mine.update({ ...reread.value, user: { ...reread.value.user, lastName: 'J.' } }, created.etag)).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    mine.store.close();
+    other.store.close();
+  });
+
   it('lists the newest requests by walking an index: no table scan, no sort, over 20,000 rows', () => {
     const store = new SqliteStore(join(tempDir(), 'big.db'));
     const insert = store.db.prepare(

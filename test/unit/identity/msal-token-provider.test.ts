@@ -150,6 +150,23 @@ describe('MSAL token provider', () => {
     expect(form(req).get('assertion')).toBeNull();
   });
 
+  it('holds the app-only token: repeats and concurrent asks share one client-credentials request; a failure is not kept', async () => {
+    const p = provider();
+    const [a, b] = await Promise.all([p.partnerGraphApp(), p.partnerGraphApp()]);
+    expect(await p.partnerGraphApp()).toBe(a);
+    expect(b).toBe(a);
+    expect(tokenRequests()).toHaveLength(1);
+
+    idp.reset();
+    idp.route = idpRoute;
+    tokenReply = () => aadError(400, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    const failing = provider();
+    await expect(failing.partnerGraphApp()).rejects.toBeDefined();
+    tokenReply = (req, tenant) => okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
+    await expect(failing.partnerGraphApp()).resolves.toBeDefined();
+    expect(tokenRequests()).toHaveLength(2);
+  });
+
   it.each([
     ['the app has no service principal there (AADSTS700016)', aadError(400, 'unauthorized_client', 700016, "Application with identifier 'x' was not found in the directory 'Adatum'."), 'CUSTOMER_NOT_CONNECTED'],
     ['a permission was not consented there (AADSTS65001)', aadError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.', 'consent_required'), 'CUSTOMER_CONSENT_MISSING'],
