@@ -29,10 +29,12 @@ export class SqliteRequestStore implements RequestStore {
   /**
    * The last decoded version of recently used requests, by id, with its eTag. A turn and a creation read the same
    * request many times (a create reads it 7 times), and each read was a JSON parse and a full schema parse (issue
-   * 16); a row whose eTag still matches (no write since, by any process) is served as a copy instead. Bounded;
-   * a miss only costs the decode.
+   * 16); a row whose eTag and text both still match is served as a copy instead. The text is compared too (a
+   * string compare, far cheaper than the decode): a row changed behind the store's back without a new eTag (an
+   * operator's repair, an older version's write) must be decoded, and refused, afresh. Bounded; a miss only
+   * costs the decode.
    */
-  private readonly decoded = new BoundedMap<string, { etag: string; value: UserRequest }>(256);
+  private readonly decoded = new BoundedMap<string, { etag: string; body: string; value: UserRequest }>(256);
 
   constructor(
     readonly store: SqliteStore,
@@ -45,9 +47,9 @@ export class SqliteRequestStore implements RequestStore {
     const row = this.store.statement('SELECT body, etag FROM requests WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     const known = this.decoded.get(id);
-    if (known?.etag === row.etag) return { value: structuredClone(known.value), etag: row.etag };
+    if (known?.etag === row.etag && known.body === row.body) return { value: structuredClone(known.value), etag: row.etag };
     const value = this.codec.decode(id, row.body);
-    this.decoded.set(id, { etag: row.etag, value: structuredClone(value) });
+    this.decoded.set(id, { etag: row.etag, body: row.body, value: structuredClone(value) });
     return { value, etag: row.etag };
   }
 
@@ -111,7 +113,7 @@ export class SqliteRequestStore implements RequestStore {
   /** What a read of the row just written would decode to: its text (checked against the schema by encode) parsed. */
   private remember(id: string, etag: string, body: string): void {
     const { schemaVersion: _version, ...value } = JSON.parse(body) as UserRequest & { schemaVersion?: number };
-    this.decoded.set(id, { etag, value });
+    this.decoded.set(id, { etag, body, value });
   }
 
   /**
