@@ -194,7 +194,11 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
    * each use named its scopes and a refusal was never kept; a fresh token without it is CUSTOMER_CONSENT_MISSING.
    */
   async function customerGraphFor(cred: UserCredential, customerTenantId: string, needed: readonly string[], use: string): Promise<AccessToken> {
-    const token = await onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_GRAPH_DEFAULT, 'customer-graph', (held) => missingScopes(held, needed).length > 0);
+    const tenantId = customerTenant(customerTenantId);
+    const token = await onBehalfOf(cred, tenantId, CUSTOMER_GRAPH_DEFAULT, 'customer-graph', (held) => missingScopes(held, needed).length > 0);
+    const missing = missingScopes(token, needed);
+    // Permission names and ids only, never the token: which consent the customer's Connect must bring.
+    if (missing.length > 0) log.warn({ purpose: 'customer-graph', use, tenantId, userOid: cred.user.oid, missing }, 'customer tenant token lacks permissions');
     return requireScopes(token, needed, use);
   }
 

@@ -205,6 +205,7 @@ describe('MSAL token provider', () => {
     await p.customerGraphForCredentials(cred, CUSTOMER);
     await p.customerGraph(cred, CUSTOMER);
     expect(tokenRequests()).toHaveLength(3);
+    expect(logger.withMessage('customer tenant token lacks permissions')).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ use: 'onboarding', tenantId: CUSTOMER, missing: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'] }) })]);
     expect(logger.text()).not.toContain(read.token.split('.')[1]);
   });
 
