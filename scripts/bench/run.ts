@@ -348,8 +348,9 @@ async function sandboxTokenRequests(sandboxUrl: string): Promise<{ obo: number; 
   const byScope: Record<string, number> = {};
   for (const r of obo) {
     const scope = String(r.body?.scope ?? '').split(' ').filter((x) => !['openid', 'profile', 'offline_access'].includes(x)).map((x) => x.replace(/^https:\/\/[^/]+\//, '')).join(' ');
-    // `.default` is asked in the partner tenant and in a customer's: the tenant (first 8 characters) tells them apart.
-    const key = `${scope} in ${r.path.split('/')[1]?.slice(0, 8)}`;
+    // `.default` is asked in the partner tenant and in a customer's: the tenant tells them apart.
+    const tenant = r.path.split('/')[1] ?? '';
+    const key = `${scope} in ${tenant === PARTNER_TENANT ? 'partner' : `customer ${tenant.slice(0, 8)}`}`;
     byScope[key] = (byScope[key] ?? 0) + 1;
   }
   return {
