@@ -257,7 +257,8 @@ async function main(): Promise<void> {
       const acquisitions = counts1.provider.delegated - counts0.provider.delegated;
       const exchanges = state1.obo - state0.obo;
       const hit = 1 - exchanges / acquisitions;
-      // Partner Center, partner Graph, the customer's Graph (read) and the customer's Graph for onboarding (issue 18).
+      // Partner Center and partner Graph in the partner tenant, one `.default` Graph token in the customer's tenant
+      // (reads, onboarding and Temporary Access Pass share it): counted by tenant and scope.
       const scopes = Object.keys(state1.byScope).filter((k) => state1.byScope[k] > (state0.byScope[k] ?? 0)).length || 1;
       const perEngineerScope = exchanges / msalTeam.length / scopes;
       report.add(
@@ -266,7 +267,7 @@ async function main(): Promise<void> {
         '≥ 99 %',
         hit >= 0.99,
         '%',
-        `${acquisitions} delegated tokens asked for (${counts1.msal.onBehalfOf - counts0.msal.onBehalfOf} reached MSAL), ${exchanges} exchanges at the token endpoint for ${msalTeam.length} engineers new to the bot, sign-in included (${perEngineerScope.toFixed(2)} per engineer and scope, ${scopes} scopes); app-only: ${counts1.provider.appOnly - counts0.provider.appOnly} asked, ${state1.clientCredentials - state0.clientCredentials} exchanged; exchanges by scope: ${Object.entries(state1.byScope).map(([k, v]) => `${k} ${v - (state0.byScope[k] ?? 0)}`).join(', ')}`,
+        `${acquisitions} delegated tokens asked for (${counts1.msal.onBehalfOf - counts0.msal.onBehalfOf} reached MSAL), ${exchanges} exchanges at the token endpoint for ${msalTeam.length} engineers new to the bot, sign-in included (${perEngineerScope.toFixed(2)} per engineer, tenant and scope; ${scopes} tenant-scope pairs); app-only: ${counts1.provider.appOnly - counts0.provider.appOnly} asked, ${state1.clientCredentials - state0.clientCredentials} exchanged; exchanges by scope: ${Object.entries(state1.byScope).map(([k, v]) => `${k} ${v - (state0.byScope[k] ?? 0)}`).join(', ')}`,
       );
 
     }
@@ -347,7 +348,10 @@ async function sandboxTokenRequests(sandboxUrl: string): Promise<{ obo: number; 
   const byScope: Record<string, number> = {};
   for (const r of obo) {
     const scope = String(r.body?.scope ?? '').split(' ').filter((x) => !['openid', 'profile', 'offline_access'].includes(x)).map((x) => x.replace(/^https:\/\/[^/]+\//, '')).join(' ');
-    byScope[scope] = (byScope[scope] ?? 0) + 1;
+    // `.default` is asked in the partner tenant and in a customer's: the tenant tells them apart.
+    const tenant = r.path.split('/')[1] ?? '';
+    const key = `${scope} in ${tenant === PARTNER_TENANT ? 'partner' : `customer ${tenant.slice(0, 8)}`}`;
+    byScope[key] = (byScope[key] ?? 0) + 1;
   }
   return {
     byScope,

@@ -66,7 +66,7 @@ export interface TokenProvider {
    * Graph shows a delegated caller only when they are an Admin agent. Read-only metadata; no power in any customer.
    */
   partnerGraphApp(): Promise<AccessToken>;
-  /** Microsoft Graph in a customer tenant, through GDAP (domains, user look-ups). */
+  /** Microsoft Graph in a customer tenant, through GDAP (domains, user look-ups): carries `Domain.Read.All` and `User.Read.All`, else CUSTOMER_CONSENT_MISSING. */
   customerGraph(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;
 }
 
@@ -365,10 +365,11 @@ export interface CustomerDirectory {
 }
 
 /**
- * The customer-tenant Graph token for the onboarding's writes. The scopes are named (`User.ReadWrite.All`,
- * `GroupMember.ReadWrite.All`), so a tenant where the app was consented without them answers AADSTS65001 at once
- * (CUSTOMER_CONSENT_MISSING: "connect again"), instead of a token that Graph then refuses with a 403 that reads
- * like a missing GDAP role. A tenant where the app is absent: CUSTOMER_NOT_CONNECTED, as for the read token.
+ * The customer-tenant Graph token for the onboarding's writes, known to carry `User.ReadWrite.All` and
+ * `GroupMember.ReadWrite.All`: a tenant where the app was consented without them answers CUSTOMER_CONSENT_MISSING
+ * at once ("connect again"), instead of a token that Graph then refuses with a 403 that reads like a missing GDAP
+ * role. A tenant where the app is absent: CUSTOMER_NOT_CONNECTED, as for the read token. (The same one token per
+ * engineer and tenant may serve every use; the provider checks what it carries.)
  */
 export interface OnboardingTokens {
   customerGraphForOnboarding(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;
@@ -426,9 +427,9 @@ export interface TemporaryAccessPasses {
 }
 
 /**
- * The customer-tenant Graph token for the Temporary Access Pass: scopes named (`UserAuthenticationMethod.ReadWrite.All`,
- * `Policy.Read.AuthenticationMethod`) for the same reason as OnboardingTokens: a tenant consented without them
- * answers CUSTOMER_CONSENT_MISSING at once; a tenant where the app is absent, CUSTOMER_NOT_CONNECTED.
+ * The customer-tenant Graph token for the Temporary Access Pass, known to carry `UserAuthenticationMethod.ReadWrite.All`
+ * and `Policy.Read.AuthenticationMethod`, as OnboardingTokens: a tenant consented without them answers
+ * CUSTOMER_CONSENT_MISSING at once; a tenant where the app is absent, CUSTOMER_NOT_CONNECTED.
  */
 export interface CredentialTokens {
   customerGraphForCredentials(cred: UserCredential, customerTenantId: string): Promise<AccessToken>;

@@ -2,6 +2,7 @@ import { ConfidentialClientApplication, LogLevel, type Configuration } from '@az
 import { BoundedMap } from '../core/bounded-map';
 import { AppError } from '../core/errors';
 import type { AccessToken, CredentialTokens, Logger, OnboardingTokens, TokenProvider, UserCredential } from '../core/ports';
+import { missingScopes, requireScopes } from './granted-scopes';
 import { amrHasMfa, decodeJwtClaims } from './jwt-claims';
 import { createLoopbackNetworkClient, type LoopbackRewrite } from './loopback-network-client';
 import { msalToAppError, type TokenPurpose } from './msal-errors';
@@ -9,12 +10,17 @@ import { msalToAppError, type TokenPurpose } from './msal-errors';
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /**
- * Named, not `.default`, in a customer tenant: a tenant that consented the app without one of them answers
- * AADSTS65001 at once (CUSTOMER_CONSENT_MISSING), instead of a token that Graph then refuses with a 403 that
- * would read as a missing GDAP role.
+ * What the customer tenant's Graph token must carry for each use. The token itself is asked for once, with
+ * `.default` (CUSTOMER_GRAPH_DEFAULT): Entra then issues one token whose `scp` holds every delegated permission
+ * consented there for the app, so the reads, the onboarding and the Temporary Access Pass share one on-behalf-of
+ * exchange per engineer and tenant (issue 16). Each use checks `scp` for its own list first (granted-scopes.ts):
+ * a tenant consented without one of them answers CUSTOMER_CONSENT_MISSING at once, as a named-scope request's
+ * AADSTS65001 did, instead of a token that Graph then refuses with a 403 that would read as a missing GDAP role.
  */
+export const CUSTOMER_GRAPH_DEFAULT = GRAPH_SCOPE;
+/** The pre-flight's reads: domains, and whether a user name is taken. */
 export const CUSTOMER_GRAPH_SCOPES = ['https://graph.microsoft.com/Domain.Read.All', 'https://graph.microsoft.com/User.Read.All'];
-/** The onboarding's writes in a customer tenant (groups, manager, profile), named for the same reason. */
+/** The onboarding's writes in a customer tenant (groups, manager, profile). */
 export const CUSTOMER_ONBOARDING_SCOPES = ['https://graph.microsoft.com/User.ReadWrite.All', 'https://graph.microsoft.com/GroupMember.ReadWrite.All'];
 /**
  * The Temporary Access Pass: create it (UserAuthenticationMethod.ReadWrite.All, "Create temporaryAccessPassMethod")
@@ -116,16 +122,23 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
    */
   const RENEW_BEFORE_MS = 5 * 60_000;
 
-  function onBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
+  /** `renewIf`: a held token it refuses is exchanged anew (once), as a near-expiry one is. */
+  function onBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose, renewIf?: (token: AccessToken) => boolean): Promise<AccessToken> {
     const issued = builtFor(tenantId).issued;
     const key = `${Array.isArray(scope) ? scope.join(' ') : scope} ${cred.assertion}`;
     const held = issued.get(key);
     // Expiry on the real clock, as MSAL judges it (`now` only ages the applications).
-    if (held) return held.then((token) => (token.expiresOn.getTime() - RENEW_BEFORE_MS > Date.now() ? token : renew()));
-    return renew();
+    if (held) {
+      return held.then((token) => {
+        if (token.expiresOn.getTime() - RENEW_BEFORE_MS <= Date.now()) return renew(false);
+        // MSAL would answer from its own cache with the same token: past it, to the token endpoint.
+        return renewIf?.(token) ? renew(true) : token;
+      });
+    }
+    return renew(false);
 
-    function renew(): Promise<AccessToken> {
-      const exchange = exchangeOnBehalfOf(cred, tenantId, scope, purpose);
+    function renew(skipCache: boolean): Promise<AccessToken> {
+      const exchange = exchangeOnBehalfOf(cred, tenantId, scope, purpose, skipCache);
       issued.set(key, exchange);
       exchange.catch(() => {
         if (issued.get(key) === exchange) issued.delete(key);
@@ -134,10 +147,10 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     }
   }
 
-  async function exchangeOnBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose): Promise<AccessToken> {
+  async function exchangeOnBehalfOf(cred: UserCredential, tenantId: string, scope: string | string[], purpose: TokenPurpose, skipCache: boolean): Promise<AccessToken> {
     let result;
     try {
-      result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: Array.isArray(scope) ? scope : [scope] });
+      result = await appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: cred.assertion, scopes: Array.isArray(scope) ? scope : [scope], ...(skipCache ? { skipCache } : {}) });
     } catch (e) {
       const error = msalToAppError(e, purpose);
       // Codes and ids only; the assertion and any token stay out of the log.
@@ -175,6 +188,20 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     return customerTenantId;
   }
 
+  /**
+   * The customer tenant's one `.default` token, checked for what this use needs. A held token without it is
+   * exchanged anew first, so a customer connected again since (consent now complete) works at once, as it did when
+   * each use named its scopes and a refusal was never kept; a fresh token without it is CUSTOMER_CONSENT_MISSING.
+   */
+  async function customerGraphFor(cred: UserCredential, customerTenantId: string, needed: readonly string[], use: string): Promise<AccessToken> {
+    const tenantId = customerTenant(customerTenantId);
+    const token = await onBehalfOf(cred, tenantId, CUSTOMER_GRAPH_DEFAULT, 'customer-graph', (held) => missingScopes(held, needed).length > 0);
+    const missing = missingScopes(token, needed);
+    // Permission names and ids only, never the token: which consent the customer's Connect must bring.
+    if (missing.length > 0) log.warn({ purpose: 'customer-graph', use, tenantId, userOid: cred.user.oid, missing }, 'customer tenant token lacks permissions');
+    return requireScopes(token, needed, use);
+  }
+
   return {
     partnerCenter: (cred) => onBehalfOf(cred, options.partnerTenantId, PARTNER_CENTER_SCOPE, 'partner-center'),
     partnerGraph: (cred) => onBehalfOf(cred, options.partnerTenantId, GRAPH_SCOPE, 'partner-graph'),
@@ -193,14 +220,8 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       };
       return held ? held.then((token) => (token.expiresOn.getTime() - RENEW_BEFORE_MS > Date.now() ? token : renew())) : renew();
     },
-    async customerGraph(cred, customerTenantId) {
-      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_GRAPH_SCOPES, 'customer-graph');
-    },
-    async customerGraphForOnboarding(cred, customerTenantId) {
-      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_ONBOARDING_SCOPES, 'customer-graph');
-    },
-    async customerGraphForCredentials(cred, customerTenantId) {
-      return onBehalfOf(cred, customerTenant(customerTenantId), CUSTOMER_CREDENTIAL_SCOPES, 'customer-graph');
-    },
+    customerGraph: (cred, customerTenantId) => customerGraphFor(cred, customerTenantId, CUSTOMER_GRAPH_SCOPES, 'read'),
+    customerGraphForOnboarding: (cred, customerTenantId) => customerGraphFor(cred, customerTenantId, CUSTOMER_ONBOARDING_SCOPES, 'onboarding'),
+    customerGraphForCredentials: (cred, customerTenantId) => customerGraphFor(cred, customerTenantId, CUSTOMER_CREDENTIAL_SCOPES, 'credentials'),
   };
 }

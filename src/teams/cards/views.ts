@@ -407,7 +407,8 @@ const CONNECTION_LABELS: Record<CustomerConnection['state'], { label: string; co
 
 function connectionReason(r: CustomerConnection): string {
   if (r.upstreamCode === 'AADSTS700016') return 'The bot\'s app is not consented in this tenant (AADSTS700016): the domain and user-name checks show as not checked.';
-  if (r.upstreamCode === 'AADSTS65001') return `The app is consented without every permission the bot needs (${r.upstreamCode ?? r.code}): connect again.`;
+  // AADSTS65001: Entra refused the exchange; SCP_MISSING: its token lacks a permission (src/identity/granted-scopes.ts).
+  if (r.code === 'CUSTOMER_CONSENT_MISSING') return `The app is consented without every permission the bot needs (${r.upstreamCode ?? r.code}): connect again.`;
   return `Could not be asked: ${[r.code, r.upstreamCode].filter(Boolean).join(' · ')}${r.code === 'GDAP_ROLE_MISSING' ? ' (you hold no GDAP role in this tenant)' : ''}.`;
 }
 

@@ -91,13 +91,33 @@ describe('Microsoft Graph contract (production client ↔ sandbox)', () => {
     expect(await h.graph.listRelationships(await partnerToken(ada), CUSTOMERS.fabrikam, call())).toEqual([]);
   });
 
-  it('a customer tenant where the app is not connected: CUSTOMER_NOT_CONNECTED (AADSTS700016); partly consented: CUSTOMER_CONSENT_MISSING (AADSTS65001)', async () => {
+  it('a customer tenant where the app is not connected: CUSTOMER_NOT_CONNECTED (AADSTS700016); partly consented: CUSTOMER_CONSENT_MISSING (its .default token lacks User.Read.All)', async () => {
     const adatum = await failure(h.tokens.customerGraph(ada, CUSTOMERS.adatum));
     expect(adatum.code).toBe('CUSTOMER_NOT_CONNECTED');
     expect(adatum.upstreamCode).toBe('AADSTS700016');
     const litware = await failure(h.tokens.customerGraph(ada, CUSTOMERS.litware));
     expect(litware.code).toBe('CUSTOMER_CONSENT_MISSING');
-    expect(litware.upstreamCode).toBe('AADSTS65001');
+    expect(litware.upstreamCode).toBe('SCP_MISSING');
+    expect(litware.message).toContain('User.Read.All');
+    // Entra issued the `.default` token (scp: what Litware consented); no Graph call was made with it.
+    const litwareRequests = (await h.state()).requests.filter((r) => r.path === `/${CUSTOMERS.litware}/oauth2/v2.0/token` || r.auth?.tid === CUSTOMERS.litware);
+    expect(litwareRequests.map((r) => [r.path, r.status])).toEqual(litwareRequests.map(() => [`/${CUSTOMERS.litware}/oauth2/v2.0/token`, 200]));
+    expect(litwareRequests.length).toBeGreaterThan(0);
+  });
+
+  it('one on-behalf-of exchange per engineer and customer tenant: `.default`, shared by the reads, the onboarding and the Temporary Access Pass', async () => {
+    const read = await h.tokens.customerGraph(ada, CUSTOMERS.fabrikam);
+    const onboarding = await h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.fabrikam);
+    const credentials = await h.tokens.customerGraphForCredentials(ada, CUSTOMERS.fabrikam);
+    expect(onboarding.token).toBe(read.token);
+    expect(credentials.token).toBe(read.token);
+    const exchanges = (await h.state()).requests.filter((r) => r.path === `/${CUSTOMERS.fabrikam}/oauth2/v2.0/token`);
+    expect(exchanges.map((r) => [r.status, String((r.body as { scope?: string }).scope).split(' ').filter((s) => s.startsWith('https://'))])).toEqual([[200, ['https://graph.microsoft.com/.default']]]);
+    // scp as Entra writes it: every permission consented in Fabrikam for the app, names only, space-separated.
+    const scp = String(JSON.parse(Buffer.from(read.token.split('.')[1], 'base64url').toString('utf8')).scp).split(' ');
+    expect(scp.sort()).toEqual(['Domain.Read.All', 'GroupMember.ReadWrite.All', 'Policy.Read.AuthenticationMethod', 'User.Read.All', 'User.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All']);
+    // And Graph takes it for each use.
+    expect((await h.graph.listDomains(read.token, call())).length).toBeGreaterThan(0);
   });
 
   it("lists a role group's users in full, nested groups expanded, app-only; an unknown group is refused", async () => {

@@ -173,7 +173,9 @@ describe('manager, profile and users (CustomerDirectory ↔ sandbox)', () => {
     const e = await failure(h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.adatum));
     expect(e.code).toBe('CUSTOMER_NOT_CONNECTED');
     const readOnly = await failure(h.tokens.customerGraphForOnboarding(ada, CUSTOMERS.woodgrove));
-    expect([readOnly.code, readOnly.upstreamCode]).toEqual(['CUSTOMER_CONSENT_MISSING', 'AADSTS65001']);
+    expect([readOnly.code, readOnly.upstreamCode]).toEqual(['CUSTOMER_CONSENT_MISSING', 'SCP_MISSING']);
+    // Its reads still work: the same `.default` token carries what Woodgrove consented (Domain.Read.All, User.Read.All).
+    await expect(h.tokens.customerGraph(ada, CUSTOMERS.woodgrove)).resolves.toMatchObject({ token: expect.any(String) });
     const scp = JSON.parse(Buffer.from(graphToken.split('.')[1], 'base64url').toString('utf8')).scp.split(' ');
     expect(scp).toEqual(expect.arrayContaining(['User.ReadWrite.All', 'GroupMember.ReadWrite.All']));
     expect((await h.state()).requests.filter((r) => r.auth?.tid === CUSTOMERS.adatum)).toEqual([]);

@@ -205,6 +205,18 @@ describe('the token endpoint: on-behalf-of', () => {
     expect(claimsOf(dflt.body.access_token).scp).toBe('Domain.Read.All');
   });
 
+  it('answers `.default` in a customer tenant with every permission consented there for the app, and only those, in scp (Woodgrove: the reads; Fabrikam: reads, onboarding and Temporary Access Pass)', async () => {
+    const sso = await client.ssoToken(ENGINEERS.ada);
+    const woodgrove = await client.obo(sso, GRAPH_SCOPE, CUSTOMERS.woodgrove);
+    expect(woodgrove.status).toBe(200);
+    expect(claimsOf(woodgrove.body.access_token)).toEqual(expect.objectContaining({ scp: 'Domain.Read.All User.Read.All', tid: CUSTOMERS.woodgrove, aud: 'https://graph.microsoft.com', idtyp: 'user' }));
+    const fabrikam = await client.obo(sso, GRAPH_SCOPE, CUSTOMERS.fabrikam);
+    expect(String(claimsOf(fabrikam.body.access_token).scp).split(' ').sort()).toEqual(['Domain.Read.All', 'GroupMember.ReadWrite.All', 'Policy.Read.AuthenticationMethod', 'User.Read.All', 'User.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All']);
+    // A permission not consented there is not in the token however it is asked for: named, it is AADSTS65001.
+    const named = await client.obo(sso, 'https://graph.microsoft.com/User.ReadWrite.All', CUSTOMERS.woodgrove);
+    expect(named.body).toEqual(expect.objectContaining({ error: 'invalid_grant', suberror: 'consent_required', error_codes: [65001] }));
+  });
+
   it('refuses an unknown client, an unsupported grant and a body that is not a form', async () => {
     const unknownClient = await client.tokenEndpoint(PARTNER_TENANT, { grant_type: 'client_credentials', client_id: '99999999-0000-4000-8000-000000000000', client_secret: CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default' });
     expect(unknownClient.status).toBe(400);

@@ -1,7 +1,8 @@
 import { AppError } from '../../../src/core/errors';
 import type { UserCredential } from '../../../src/core/ports';
 import { createLoopbackNetworkClient } from '../../../src/identity/loopback-network-client';
-import { createMsalTokenProvider, CUSTOMER_GRAPH_SCOPES, GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from '../../../src/identity/msal-token-provider';
+import { SCP_MISSING } from '../../../src/identity/granted-scopes';
+import { createMsalTokenProvider, CUSTOMER_CREDENTIAL_SCOPES, CUSTOMER_GRAPH_DEFAULT, CUSTOMER_GRAPH_SCOPES, CUSTOMER_ONBOARDING_SCOPES, GRAPH_SCOPE, PARTNER_CENTER_SCOPE } from '../../../src/identity/msal-token-provider';
 import { RecordingLogger } from '../../support/recording-logger';
 import { FakeUpstream, type RecordedRequest, type Reply } from '../http/fake-upstream';
 import { fakeJwt } from './jwt';
@@ -38,7 +39,18 @@ function idpRoute(req: RecordedRequest): Reply | undefined {
   return undefined;
 }
 
-const accessToken = (tid: string, amr: string[]) => fakeJwt({ aud: 'https://api.partnercenter.microsoft.com', tid, oid: 'oid-ada', amr, exp: Math.floor(Date.now() / 1000) + 3600 });
+/** The delegated permissions the fake tenant consented for the app: a `.default` token carries them in `scp`. */
+const EVERY_CUSTOMER_PERMISSION = [...CUSTOMER_GRAPH_SCOPES, ...CUSTOMER_ONBOARDING_SCOPES, ...CUSTOMER_CREDENTIAL_SCOPES].map((s) => s.replace(/^.*\//, ''));
+let consented: string[] = EVERY_CUSTOMER_PERMISSION;
+
+/** `scp` as Entra writes it: permission names without the resource, space-separated; `.default` = every consented one. */
+function scpFor(scope: string): string {
+  const names = scope.split(' ').map((s) => s.replace(/^.*\//, ''));
+  return names.includes('.default') ? consented.join(' ') : names.join(' ');
+}
+
+const accessToken = (tid: string, amr: string[], scope = PARTNER_CENTER_SCOPE) =>
+  fakeJwt({ aud: scope.replace(/\/[^/]*$/, ''), tid, oid: 'oid-ada', amr, scp: scpFor(scope), exp: Math.floor(Date.now() / 1000) + 3600 });
 
 /** Entra echoes the granted scopes in full (MSAL's cache is keyed by them), without the OIDC ones. */
 function grantedScopes(req: RecordedRequest): string {
@@ -54,7 +66,7 @@ function okToken(tid: string, amr = ['pwd', 'mfa'], scope = PARTNER_CENTER_SCOPE
       scope,
       expires_in: 3600,
       ext_expires_in: 3600,
-      access_token: accessToken(tid, amr),
+      access_token: accessToken(tid, amr, scope),
       client_info: Buffer.from(JSON.stringify({ uid: 'oid-ada', utid: tid })).toString('base64url'),
     },
   };
@@ -103,6 +115,7 @@ beforeEach(() => {
   idp.reset();
   idp.route = idpRoute;
   logger = new RecordingLogger();
+  consented = EVERY_CUSTOMER_PERMISSION;
   tokenReply = (req, tenant) => okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
 });
 
@@ -137,8 +150,63 @@ describe('MSAL token provider', () => {
     expect(pathOf(partner)).toBe(`/${PARTNER}/oauth2/v2.0/token`);
     expect(form(partner).get('scope')?.split(' ')).toContain(GRAPH_SCOPE);
     expect(pathOf(customer)).toBe(`/${CUSTOMER}/oauth2/v2.0/token`);
-    // Named scopes in a customer tenant, so a partial consent is AADSTS65001 at once rather than a 403 later.
-    expect(form(customer).get('scope')?.split(' ')).toEqual(expect.arrayContaining(CUSTOMER_GRAPH_SCOPES));
+    // `.default` in a customer tenant: one token carrying every permission consented there (issue 16).
+    expect(form(customer).get('scope')?.split(' ')).toContain(CUSTOMER_GRAPH_DEFAULT);
+  });
+
+  it('asks a customer tenant once per engineer for the reads, the onboarding and the Temporary Access Pass: one .default exchange', async () => {
+    const p = provider();
+    const [read, onboarding, credentials] = await Promise.all([p.customerGraph(cred, CUSTOMER), p.customerGraphForOnboarding(cred, CUSTOMER), p.customerGraphForCredentials(cred, CUSTOMER)]);
+    expect(await p.customerGraph(cred, CUSTOMER)).toBe(read);
+    expect(onboarding).toBe(read);
+    expect(credentials).toBe(read);
+    expect(tokenRequests().map((r) => [pathOf(r), form(r).get('scope')?.split(' ').filter((s) => s.startsWith('https://'))])).toEqual([[`/${CUSTOMER}/oauth2/v2.0/token`, [CUSTOMER_GRAPH_DEFAULT]]]);
+  });
+
+  it.each([
+    ['consented for the reads only (connected before the onboarding permissions existed)', ['Domain.Read.All', 'User.Read.All'], { read: true, onboarding: false, credentials: false }],
+    ['consented for the reads and the onboarding, not the Temporary Access Pass', ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All'], { read: true, onboarding: true, credentials: false }],
+    ['consented for Domain.Read.All only', ['Domain.Read.All'], { read: false, onboarding: false, credentials: false }],
+    ['consented for the onboarding only, without one TAP permission', ['user.readwrite.all', 'GroupMember.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'], { read: false, onboarding: true, credentials: false }],
+  ])('a tenant %s: each use gets the token or CUSTOMER_CONSENT_MISSING by its own permissions in scp', async (_what, granted, expected) => {
+    consented = granted;
+    const p = provider();
+    const outcome = async (asked: Promise<unknown>) => {
+      try {
+        await asked;
+        return true;
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppError);
+        expect([(e as AppError).code, (e as AppError).upstreamCode]).toEqual(['CUSTOMER_CONSENT_MISSING', SCP_MISSING]);
+        return false;
+      }
+    };
+    expect({
+      read: await outcome(p.customerGraph(cred, CUSTOMER)),
+      onboarding: await outcome(p.customerGraphForOnboarding(cred, CUSTOMER)),
+      credentials: await outcome(p.customerGraphForCredentials(cred, CUSTOMER)),
+    }).toEqual(expected);
+  });
+
+  it('names the missing permissions in the error, never the token; a held token without them is exchanged anew, so connecting again works at once', async () => {
+    consented = ['Domain.Read.All', 'User.Read.All'];
+    const p = provider();
+    const read = await p.customerGraph(cred, CUSTOMER);
+    expect(tokenRequests()).toHaveLength(1);
+    const e = await caught(p.customerGraphForOnboarding(cred, CUSTOMER));
+    expect(e.message).toContain('User.ReadWrite.All, GroupMember.ReadWrite.All');
+    expect(e.message).not.toContain(read.token.split('.')[1]);
+    // The held read token lacked them: one fresh exchange, which lacked them too.
+    expect(tokenRequests()).toHaveLength(2);
+    consented = EVERY_CUSTOMER_PERMISSION; // the customer is connected again
+    await expect(p.customerGraphForOnboarding(cred, CUSTOMER)).resolves.toMatchObject({ token: expect.any(String) });
+    expect(tokenRequests()).toHaveLength(3);
+    // And the fresh token now serves every use without another exchange.
+    await p.customerGraphForCredentials(cred, CUSTOMER);
+    await p.customerGraph(cred, CUSTOMER);
+    expect(tokenRequests()).toHaveLength(3);
+    expect(logger.withMessage('customer tenant token lacks permissions')).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ use: 'onboarding', tenantId: CUSTOMER, missing: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'] }) })]);
+    expect(logger.text()).not.toContain(read.token.split('.')[1]);
   });
 
   it('gets the app-only partner Graph token with client credentials in the partner tenant', async () => {
