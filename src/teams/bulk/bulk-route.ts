@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/card-templates';
+import type { CardViews } from '../cards/views';
+import { sendCard } from '../invoke-response';
+import type { SignIn } from '../sign-in';
+import type { BulkFlow } from './bulk-flow';
+
+export interface BulkRouteDeps {
+  signIn: SignIn;
+  views: CardViews;
+  bulk: BulkFlow;
+  reportError: (e: unknown, correlationId: string, fields: object) => AdaptiveCardJson;
+}
+
+/** `bulk` (1:1 chat): the bulk card, to paste a CSV into. Registered before the fallback message. */
+export function registerBulkRoute(app: Application<TurnState>, d: BulkRouteDeps): void {
+  app.message(/^\s*bulk\s*$/i, async (ctx: TurnContext) => {
+    const correlationId = randomUUID();
+    try {
+      if (ctx.activity.conversation.conversationType !== 'personal') {
+        await sendCard(ctx, d.views.notice({ title: 'Bulk creation is in the 1:1 chat', text: 'Send **bulk** to me in a 1:1 chat: the passwords of a batch go there, to you alone.' }));
+        return;
+      }
+      const cred = await d.signIn.credentialFor(ctx);
+      if (!cred) {
+        await d.signIn.sendSignInCard(ctx);
+        return;
+      }
+      await sendCard(ctx, await d.bulk.inputCard(cred, correlationId));
+    } catch (e) {
+      await sendCard(ctx, d.reportError(e, correlationId, { turn: 'bulk' }));
+    }
+  });
+}
