@@ -14,6 +14,8 @@ import type { CardViews } from '../cards/views';
 import type { FileOffers } from '../file-consent';
 import { SignIn } from '../sign-in';
 import type { BulkViews } from './bulk-views';
+import { attachedFile, downloadCsv, type BulkFiles } from './bulk-files';
+import type { UploadPolicy } from '../file-consent';
 
 /**
  * What the bulk verbs call (1:1 chat): the input card, Check, Create, Cancel, Refresh, and the three CSV files
@@ -28,25 +30,47 @@ export class BulkFlow {
     private readonly runner: BatchRunner,
     private readonly background: BackgroundWork,
     private readonly offers: FileOffers,
+    private readonly files: BulkFiles,
+    private readonly downloads: UploadPolicy,
   ) {}
 
-  async inputCard(cred: UserCredential, correlationId: string, opts: { selected?: string; csv?: string; error?: AppError } = {}): Promise<AdaptiveCardJson> {
+  async inputCard(cred: UserCredential, correlationId: string, opts: { selected?: string; csv?: string; error?: AppError; file?: { id: string; name: string } } = {}): Promise<AdaptiveCardJson> {
     const customers = await listCustomers(this.deps, cred, correlationId);
     const error = opts.error && { code: opts.error.code, detail: opts.error.code.startsWith('BULK_') ? opts.error.message : undefined };
-    return this.bulkViews.input(customers.slice(0, this.deps.settings.customerChoiceLimit), { selected: opts.selected, csv: opts.csv, error });
+    return this.bulkViews.input(customers.slice(0, this.deps.settings.customerChoiceLimit), { selected: opts.selected, csv: opts.csv, error, file: opts.file });
   }
 
   /** "Check": a CSV the bot cannot read as a whole comes back on the input card with its code; else the checklist. */
-  async check(t: ActionTurn<{ customerId?: string; csv?: string }>): Promise<AdaptiveCardJson> {
+  async check(t: ActionTurn<{ customerId?: string; csv?: string; fileId?: string }>): Promise<AdaptiveCardJson> {
     personalOnly(t.ctx);
-    const csv = t.data.csv ?? '';
+    let csv = t.data.csv ?? '';
+    const file = t.data.fileId ? await this.files.read(t.data.fileId, SignIn.requireUserKey(t.ctx)) : undefined;
+    if (file) csv = file.text;
     try {
       const batch = await checkBatch(this.deps, t.cred, t.actor, { customerId: t.data.customerId ?? '', csv, mode: 'personal' });
       return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
     } catch (e) {
       const error = toAppError(e);
       if (!error.code.startsWith('BULK_') && error.code !== 'CUSTOMER_NOT_FOUND') throw e;
-      return this.inputCard(t.cred, t.correlationId, { selected: t.data.customerId, csv, error });
+      return this.inputCard(t.cred, t.correlationId, { selected: t.data.customerId, csv: file ? '' : csv, error, file: file && { id: t.data.fileId!, name: file.name } });
+    }
+  }
+
+  /**
+   * A CSV attached to a 1:1 message: downloaded (size-capped, UTF-8 only), kept sealed for an hour, and answered
+   * with the bulk card naming the file, where the person chooses the customer and checks it.
+   */
+  async attached(ctx: TurnContext, cred: UserCredential, correlationId: string): Promise<AdaptiveCardJson> {
+    personalOnly(ctx);
+    const file = attachedFile(ctx.activity.attachments)!;
+    try {
+      const text = await downloadCsv(file, this.downloads);
+      const id = await this.files.keep(SignIn.requireUserKey(ctx), file.name, text);
+      return this.inputCard(cred, correlationId, { file: { id, name: file.name } });
+    } catch (e) {
+      const error = toAppError(e);
+      if (!error.code.startsWith('BULK_')) throw e;
+      return this.inputCard(cred, correlationId, { error });
     }
   }
 
@@ -82,7 +106,7 @@ export class BulkFlow {
   }
 
   /** "CSV template": the header line alone, as a file to fill in. */
-  async template(t: ActionTurn<{ customerId?: string; csv?: string }>): Promise<AdaptiveCardJson> {
+  async template(t: ActionTurn<{ customerId?: string; csv?: string; fileId?: string }>): Promise<AdaptiveCardJson> {
     personalOnly(t.ctx);
     await this.offer(t.ctx, 'bulk-users-template.csv', BULK_TEMPLATE_CSV, 'The columns of a bulk creation CSV.');
     return this.inputCard(t.cred, t.correlationId, { selected: t.data.customerId, csv: t.data.csv });

@@ -6,6 +6,8 @@ import type { CardViews } from '../cards/views';
 import { sendCard } from '../invoke-response';
 import type { SignIn } from '../sign-in';
 import type { BulkFlow } from './bulk-flow';
+import { ActivityTypes } from 'botbuilder';
+import { FILE_DOWNLOAD_INFO } from './bulk-files';
 
 export interface BulkRouteDeps {
   signIn: SignIn;
@@ -33,4 +35,22 @@ export function registerBulkRoute(app: Application<TurnState>, d: BulkRouteDeps)
       await sendCard(ctx, d.reportError(e, correlationId, { turn: 'bulk' }));
     }
   });
+
+  // A file sent to the bot in the 1:1 chat (Teams attaches its download info): a CSV for a batch.
+  app.addRoute(
+    async (ctx) => ctx.activity.type === ActivityTypes.Message && (ctx.activity.attachments ?? []).some((a) => a.contentType === FILE_DOWNLOAD_INFO),
+    async (ctx) => {
+      const correlationId = randomUUID();
+      try {
+        const cred = await d.signIn.credentialFor(ctx);
+        if (!cred) {
+          await d.signIn.sendSignInCard(ctx);
+          return;
+        }
+        await sendCard(ctx, await d.bulk.attached(ctx, cred, correlationId));
+      } catch (e) {
+        await sendCard(ctx, d.reportError(e, correlationId, { turn: 'bulk file' }));
+      }
+    },
+  );
 }

@@ -25,7 +25,7 @@ const STATUS_WORDS: Record<RowOutcome['status'], string> = {
 export class BulkViews {
   constructor(private readonly views: CardViews) {}
 
-  input(choices: CustomerChoice[], opts: { selected?: string; csv?: string; error?: { code: ErrorCode; detail?: string } } = {}): AdaptiveCardJson {
+  input(choices: CustomerChoice[], opts: { selected?: string; csv?: string; error?: { code: ErrorCode; detail?: string }; file?: { id: string; name: string } } = {}): AdaptiveCardJson {
     const shown = choices.map((c) => ({ ...c, name: cleanText(c.name, TEXT_LIMITS.name), domain: cleanText(c.domain, TEXT_LIMITS.name) }));
     const optional = BULK_COLUMNS.filter((c) => !REQUIRED_COLUMNS.includes(c));
     const err = opts.error && errorText(opts.error.code);
@@ -34,7 +34,10 @@ export class BulkViews {
       columns: `Required columns: ${REQUIRED_COLUMNS.join(', ')}. Optional: ${optional.join(', ')}. Licences and groups are names separated by ";"; the manager is a user name; a template (by name) fills what a row leaves empty.`,
       choices: shown,
       selected: opts.selected ?? '',
-      csv: opts.csv ?? '',
+      // A long paste is not echoed back: a card over Teams' size limit would not be shown at all.
+      csv: (opts.csv ?? '').length > 20_000 ? '' : (opts.csv ?? ''),
+      fileId: opts.file?.id ?? '',
+      fileNote: opts.file ? `File: ${md(opts.file.name, TEXT_LIMITS.name)}. Choose the customer, then Check.` : '',
       error: err ? `${err.title}: ${err.text}${opts.error?.detail ? ` (${md(opts.error.detail, 300)})` : ''} ${err.todo}` : '',
       errorId: opts.error ? `error.${opts.error.code}` : 'error',
     });

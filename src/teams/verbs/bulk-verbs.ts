@@ -6,7 +6,7 @@ import { defineVerb } from './verb';
 // requires its requester on every click (src/teams/bulk/bulk-flow.ts).
 const batchData = z.object({ batchId: idField('BATCH_NOT_FOUND', true) });
 // The pasted CSV is bounded by the core's own limit (BULK_TOO_LARGE); this only keeps absurd payloads out.
-const inputData = z.object({ customerId: textField, csv: z.unknown().transform((v) => (typeof v === 'string' ? v : '')).pipe(z.string().max(1024 * 1024)) });
+const inputData = z.object({ customerId: textField, fileId: idField('BULK_FILE_UNAVAILABLE'), csv: z.unknown().transform((v) => (typeof v === 'string' ? v : '')).pipe(z.string().max(1024 * 1024)) });
 
 /** "Check" on the bulk card: every row validated and pre-flighted; the checklist comes back. */
 export const bulkCheck = defineVerb({ data: inputData, handle: (t, s) => s.bulk.check(t) });

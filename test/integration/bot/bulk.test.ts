@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import { BotHarness, FABRIKAM, cardText, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
+import { freePort } from '../../support/free-port';
+import { cardOf, type ConnectorCall } from '../../support/recording-connector';
+import { FILE_DOWNLOAD_INFO } from '../../../src/teams/bulk/bulk-files';
+
+interface World {
+  users: Record<string, Array<{ id: string; userPrincipalName: string; licenses: string[] }>>;
+  requests: Array<{ method: string; path: string; status: number; headers: Record<string, string>; at?: string }>;
+}
+
+/**
+ * Bulk creation at the bot level (issue 14), over real HTTP with the sandbox and the recording connector: a CSV
+ * attached to the 1:1 chat (Teams' file download info, fetched from a loopback "OneDrive"), its refusals (encoding,
+ * size, an address that is not OneDrive), who may act on a batch and a file, a double confirm, and Partner Center
+ * throttling (429 + Retry-After) during a batch.
+ */
+describe('bulk creation in the 1:1 chat', () => {
+  const bot = new BotHarness();
+  let ada: TeamsUser;
+  let ben: TeamsUser;
+  let files: Server;
+  let filesUrl = '';
+  const served = new Map<string, { body: Buffer; headers?: Record<string, string> }>();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    files = createServer((req, res) => {
+      const f = served.get(req.url ?? '');
+      if (!f) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/csv', ...f.headers });
+      res.end(f.body);
+    });
+    await new Promise<void>((r) => files.listen(port, '127.0.0.1', r));
+    filesUrl = `http://127.0.0.1:${port}`;
+    await bot.start();
+    [ada, ben] = await Promise.all(['ada', 'ben'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ada, ben]) await bot.signIn(u);
+  }, 90_000);
+  afterAll(async () => {
+    await bot.stop();
+    await new Promise<void>((r) => files.close(() => r()));
+  });
+
+  const csvOf = (prefix: string, n: number) =>
+    ['firstName,lastName,userName,domain,usageLocation,licences,groups', ...Array.from({ length: n }, (_, i) => `Ann${i},Lee,${prefix}${i},fabrikam.example,US,Microsoft 365 Business Standard,All Staff`)].join('\r\n');
+
+  /** Sends a file to the bot as Teams does in a 1:1 chat; resolves with the card the bot answered with. */
+  async function attach(user: TeamsUser, name: string, url: string): Promise<any> {
+    const before = bot.connector.sent().length;
+    const res = await bot.post(bot.activity(user, { type: 'message', text: '', attachments: [{ contentType: FILE_DOWNLOAD_INFO, name, contentUrl: url, content: { downloadUrl: url, uniqueId: 'u1', fileType: name.split('.').pop() } }] }));
+    expect(res.status).toBe(200);
+    const call: ConnectorCall = await bot.connector.waitFor(() => bot.connector.sent().slice(before).find((c) => cardOf(c)));
+    return cardOf(call);
+  }
+  const fileIdOf = (card: any): string => (card.actions as any[]).find((a) => a.verb === 'bulkCheck').data.fileId;
+  const world = async () => (await bot.sandboxState()) as unknown as World;
+
+  it('a CSV attached in the 1:1 chat is checked like a paste; throttled creates wait for Retry-After and repeat with the same MS-RequestId', async () => {
+    served.set('/three.csv', { body: Buffer.from(`\uFEFF${csvOf('att', 3)}`, 'utf8') });
+    const input = await attach(ada, 'three.csv', `${filesUrl}/three.csv`);
+    expect(cardText(input)).toContain('three.csv');
+    const checklist = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, fileId: fileIdOf(input) }, 'bulk-att'));
+    expect(cardText(checklist)).toContain('3 of 3 rows are ready');
+    const batchId = (checklist.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+
+    // Someone else can neither use this file nor act on this batch.
+    expect(errorCodeOf(invokeCard(await bot.execute(ben, 'bulkCheck', { customerId: FABRIKAM, fileId: fileIdOf(input) })))).toBe('BULK_FILE_UNAVAILABLE');
+    expect(errorCodeOf(invokeCard(await bot.execute(ben, 'bulkConfirm', { batchId })))).toBe('BATCH_NOT_FOUND');
+
+    // Partner Center throttles the first two creates (429, Retry-After 1 s): the HTTP client waits and repeats.
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'status', status: 429, retryAfterSeconds: 1, count: 2 });
+    const before = (await world()).requests.length;
+    // Two clicks at once: the batch starts once.
+    const [a, b] = await Promise.all([bot.execute(ada, 'bulkConfirm', { batchId }, 'bulk-att'), bot.execute(ada, 'bulkConfirm', { batchId }, 'bulk-att')]);
+    for (const r of [a, b]) expect(JSON.stringify(invokeCard(r))).toMatch(/"batch\.(running|done)"/);
+    await bot.connector.waitFor(() => bot.connector.updates('bulk-att').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.done"')), 30_000);
+    const after = await world();
+    for (let i = 0; i < 3; i++) expect(after.users[FABRIKAM].filter((u) => u.userPrincipalName === `att${i}@fabrikam.example`)).toHaveLength(1);
+    const creates = after.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`);
+    expect(creates.filter((r) => r.status === 429)).toHaveLength(2);
+    expect(creates.filter((r) => r.status < 300)).toHaveLength(3);
+    // Every throttled call was repeated with its own MS-RequestId (one logical call per row).
+    const ids = new Set(creates.map((r) => r.headers['ms-requestid']));
+    expect(ids.size).toBe(3);
+    // One message with the three passwords, to Ada's 1:1 chat.
+    const passwords = bot.connector.sent().filter((c) => JSON.stringify(c.body).includes('passwords.shown'));
+    expect(passwords).toHaveLength(1);
+  }, 90_000);
+
+  it('refuses a UTF-16 file, a file over the size limit, a file outside OneDrive and a paste without the required columns, each with its code', async () => {
+    served.set('/utf16.csv', { body: Buffer.from(`\uFEFF${csvOf('u', 1)}`, 'utf16le') });
+    expect(errorCodeOf(await attach(ada, 'utf16.csv', `${filesUrl}/utf16.csv`))).toBe('BULK_CSV_ENCODING');
+    served.set('/big.csv', { body: Buffer.alloc(300 * 1024, 'a') });
+    expect(errorCodeOf(await attach(ada, 'big.csv', `${filesUrl}/big.csv`))).toBe('BULK_TOO_LARGE');
+    expect(errorCodeOf(await attach(ada, 'far.csv', 'https://files.example.com/far.csv'))).toBe('BULK_FILE_UNAVAILABLE');
+    expect(errorCodeOf(await attach(ada, 'sheet.xlsx', `${filesUrl}/three.csv`))).toBe('BULK_FILE_UNAVAILABLE');
+    const pasted = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv: 'firstName,lastName\nA,B\n' }));
+    expect(errorCodeOf(pasted)).toBe('BULK_CSV_COLUMNS');
+    // The paste is kept on the card, to be corrected.
+    expect(JSON.stringify(pasted)).toContain('firstName,lastName');
+  }, 60_000);
+});
