@@ -110,7 +110,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const templates = new TemplatesFlow(useCases, new TemplateViews(views));
   const ready = new ReadyDelivery(views, updater, delivery);
   const presenter = { showOutcome: (r: UserRequest) => delivery.showOutcome(r), hidePassword: (r: UserRequest, l: CardLocation) => delivery.hidePassword(r, l), sendReady: (r: UserRequest) => ready.sendReady(r), retireCard: (r: UserRequest, l: CardLocation) => ready.retireCard(r, l), sendReminder: (r: UserRequest) => ready.sendReminder(r) };
-  const bulk = createBulk({ useCases, batches: opts.bulk.batches, views, updater, background, shared, creation: delivery.creation, downloads: opts.history.uploads });
+  const bulk = createBulk({ useCases, batches: opts.bulk.batches, views, updater, background, shared, creation: delivery.creation, downloads: opts.history.uploads, approvals: opts.approvals });
   const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, presenter, bulk.runner.handlers()), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,

@@ -7,6 +7,8 @@ import { AppError } from '../errors';
 import { generatePassword } from '../new-user/password';
 import type { UserCredential } from '../ports';
 import { startCreate } from '../use-cases/create-user';
+import { approve, type ApprovalPolicy } from '../use-cases/approval';
+import { toAppError } from '../errors';
 import { keepPassword, passwordDelivered } from '../use-cases/password-lifetime';
 import { acceptedRows, type Batch, type BatchRow } from './batch';
 import { assertBatchRequester, batchCredentialKey, loadBatch, updateBatch } from './batch-access';
@@ -76,7 +78,7 @@ export class BatchRunner {
     private readonly deps: BulkDeps,
     private readonly creation: Creation,
     private readonly presenter: BatchPresenter,
-    private readonly opts: { concurrency?: number; progressEveryMs?: number; settleWaitMs?: number } = {},
+    private readonly opts: { concurrency?: number; progressEveryMs?: number; settleWaitMs?: number; policy?: ApprovalPolicy } = {},
   ) {}
 
   handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords'> {
@@ -137,6 +139,7 @@ export class BatchRunner {
   private async runRow(batch: Batch, row: BatchRow & { requestId: string }, cred: UserCredential | undefined): Promise<void> {
     const { deps } = this;
     const request = await this.ensureDraft(batch, row);
+    if (batch.mode === 'approval') return this.approveRow(batch, request, cred);
     if (request.state.kind !== 'draft') return;
     if (!cred) {
       // The identity was not kept (it could not be stored): nothing is created in anyone else's name.
@@ -155,6 +158,37 @@ export class BatchRunner {
     }
   }
 
+  /**
+   * A channel batch's row: claimed through the single approval (`approve`: the approver's own uncached checks for
+   * this row, then `pending-approval → creating` with compare-and-swap) and created with the approver's identity,
+   * the approval's check serving as the final check. A row the approver may not approve fails with that code.
+   */
+  private async approveRow(batch: Batch, request: UserRequest, cred: UserCredential | undefined): Promise<void> {
+    const { deps } = this;
+    if (request.state.kind !== 'pending-approval') return;
+    const by = batch.state.kind === 'running' || batch.state.kind === 'done' ? batch.state.by : undefined;
+    const policy = this.opts.policy;
+    try {
+      if (!cred || !by || !policy) throw new AppError('CREATION_INTERRUPTED', "the batch has no approver's sign-in to create with");
+      const outcome = await approve(deps, cred, by, request.id, policy);
+      if (outcome.changed) await this.creation.run(cred, request.id, { checked: outcome.checked });
+    } catch (e) {
+      const error = toAppError(e);
+      deps.logger.warn({ batchId: batch.id, requestId: request.id, code: error.code }, 'a bulk row could not be approved');
+      const now = deps.clock.now().toISOString();
+      const current = await deps.requests.get(request.id);
+      if (!current || current.value.state.kind !== 'pending-approval') return;
+      const failed: UserRequest = {
+        ...current.value,
+        updatedAt: now,
+        state: { kind: 'failed', by: by ?? batch.requester, at: now, attempt: 1, failure: { code: error.code, correlationId: current.value.correlationId, retryable: false } },
+        history: [...current.value.history, { at: now, event: 'failed', correlationId: current.value.correlationId, detail: error.code }],
+      };
+      await deps.requests.update(failed, current.etag).catch(() => undefined);
+      await deps.vault.erase(request.id);
+    }
+  }
+
   /** The row's request, created once (put-if-absent) with its password generated into the vault. */
   private async ensureDraft(batch: Batch, row: BatchRow & { requestId: string }): Promise<UserRequest> {
     const { deps } = this;
@@ -164,7 +198,7 @@ export class BatchRunner {
       const correlationId = deps.ids.newId();
       const draft: UserRequest = {
         id: row.requestId,
-        mode: 'personal',
+        mode: batch.mode,
         createdAt: now,
         updatedAt: now,
         requester: batch.requester,
@@ -175,7 +209,9 @@ export class BatchRunner {
         ...(row.onboarding ? { onboarding: row.onboarding } : {}),
         msRequestId: deps.ids.newId(),
         correlationId,
-        state: { kind: 'draft' },
+        // A channel batch's rows wait for the batch's approver like single approval requests (no expiry of their
+        // own: the batch was approved already, and the runner claims them at once).
+        state: batch.mode === 'approval' ? { kind: 'pending-approval', submittedAt: now, expiresAt: new Date(deps.clock.now().getTime() + 7 * 86_400_000).toISOString() } : { kind: 'draft' },
         history: [{ at: now, event: 'drafted', actor: { oid: batch.requester.oid, name: batch.requester.name }, correlationId, detail: `bulk batch ${batch.id}, line ${row.line}` }],
       };
       try {
@@ -187,7 +223,7 @@ export class BatchRunner {
     }
     // A draft is never sent to Partner Center, so a draft whose password was lost (a crash between the two
     // writes) simply gets a new one.
-    if (found.state.kind === 'draft' && (await deps.vault.get(found.id)) === undefined) await keepPassword(deps, found.id, generatePassword());
+    if ((found.state.kind === 'draft' || found.state.kind === 'pending-approval') && (await deps.vault.get(found.id)) === undefined) await keepPassword(deps, found.id, generatePassword());
     return found;
   }
 

@@ -10,10 +10,14 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../errors';
  * the batch only knows which rows exist, who asked, where its card is, and whether the passwords went out.
  *
  * `checked` (rows validated and pre-flighted, nothing stored per row yet) → `running` (confirmed: row requests are
- * drafted and created, a few at a time) → `done`; or `cancelled` before it runs.
+ * drafted and created, a few at a time) → `done`; or `cancelled` before it runs. In a channel (mode `approval`) the
+ * whole batch is one approval: `checked → pending-approval → running` (approved: the approver's identity creates
+ * every row) or `rejected`.
  */
 export type BatchState =
   | { kind: 'checked'; at: string }
+  | { kind: 'pending-approval'; at: string }
+  | { kind: 'rejected'; at: string; by: Actor; reason: string }
   | { kind: 'running'; at: string; by: Actor }
   | { kind: 'done'; at: string; by: Actor }
   | { kind: 'cancelled'; at: string };
@@ -83,6 +87,8 @@ export const storedBatchSchema = z.strictObject({
   correlationId: z.string(),
   state: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('checked'), at: z.string() }),
+    z.strictObject({ kind: z.literal('pending-approval'), at: z.string() }),
+    z.strictObject({ kind: z.literal('rejected'), at: z.string(), by: actor, reason: z.string() }),
     z.strictObject({ kind: z.literal('running'), at: z.string(), by: actor }),
     z.strictObject({ kind: z.literal('done'), at: z.string(), by: actor }),
     z.strictObject({ kind: z.literal('cancelled'), at: z.string() }),

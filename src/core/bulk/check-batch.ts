@@ -51,7 +51,10 @@ export async function checkBatch(deps: BulkDeps, cred: UserCredential, actor: Ac
     BULK_LIMITS.concurrency,
     async (row) => {
       const { checklist } = await shared.preflight.run({ cred, customerId, customer: customerRead, user: row.user!, useCache: true, correlationId, onboarding: row.onboarding });
-      for (const c of checklist.checks.filter((x) => x.status === 'blocked')) row.problems.push({ code: c.code ?? 'INTERNAL', column: c.id, text: c.text });
+      // A channel batch is created by its approver: the requester's own roles and MFA do not decide a row (the
+      // approver's are checked, uncached, when they approve each row).
+      const forApproval = (c: { id: string; code?: string }) => input.mode === 'approval' && (c.id === 'gdap-role' || c.id === 'mfa' || c.code === 'GDAP_ROLE_MISSING');
+      for (const c of checklist.checks.filter((x) => x.status === 'blocked' && !forApproval(x))) row.problems.push({ code: c.code ?? 'INTERNAL', column: c.id, text: c.text });
     },
   );
   await countSeats(rows, () => resolve.skus());

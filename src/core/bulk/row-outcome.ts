@@ -26,7 +26,7 @@ export function rowOutcomes(batch: Batch, requests: Map<string, UserRequest>): R
     const base = { line: row.line, userPrincipalName: row.userPrincipalName, displayName: row.user?.displayName ?? row.values.displayName ?? '', licences: (row.onboarding?.licences ?? []).map((l) => l.name), groups: (row.onboarding?.groups ?? []).map((g) => g.name) };
     if (!row.requestId || !accepted.has(row.requestId)) return { ...base, status: 'left-out', code: row.problems[0]?.code, steps: '', settled: true };
     const r = requests.get(row.requestId);
-    if (!r || r.state.kind === 'draft') return { ...base, requestId: row.requestId, status: 'waiting', steps: '', settled: false };
+    if (!r || r.state.kind === 'draft' || r.state.kind === 'pending-approval') return { ...base, requestId: row.requestId, status: 'waiting', steps: '', settled: false };
     const s = r.state;
     const pending = (r.steps ?? []).some((x) => x.status === 'pending');
     const status = s.kind === 'created' || s.kind === 'failed' || s.kind === 'creating' || s.kind === 'cancelled' ? s.kind : 'failed';

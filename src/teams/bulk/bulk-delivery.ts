@@ -4,6 +4,7 @@ import type { BatchPresenter } from '../../core/bulk/batch-runner';
 import type { RowOutcome } from '../../core/bulk/row-outcome';
 import type { CardUpdater } from '../card-updater';
 import type { BulkViews } from './bulk-views';
+import { isPrivateChatRefused } from '../password-handover';
 
 /**
  * The Teams side of a batch: the batch card redrawn where it lives (the requester's 1:1 chat), and the passwords
@@ -20,9 +21,18 @@ export class BulkDelivery implements BatchPresenter {
   }
 
   async sendPasswords(batch: Batch, lines: Array<{ userPrincipalName: string; password: string }>): Promise<CardLocation | undefined> {
+    if (!batch.card) return undefined;
     // A personal batch's card is in the requester's own 1:1 chat: nobody else reads a message posted there.
-    if (!batch.card || batch.mode !== 'personal') return undefined;
-    return this.updater.post(batch.card.conversation, this.views.passwords(batch, lines));
+    if (batch.mode === 'personal') return this.updater.post(batch.card.conversation, this.views.passwords(batch, lines));
+    // A channel batch: to the requester privately, never to the channel.
+    if (!batch.requester.teamsId) return undefined;
+    try {
+      return await this.updater.sendPrivate(batch.requester.teamsId, batch.card.conversation, this.views.passwords(batch, lines));
+    } catch (e) {
+      // The app is not installed for them: the passwords stay sealed until their retention end (not handed over later).
+      if (isPrivateChatRefused(e)) return undefined;
+      throw e;
+    }
   }
 
   async hidePasswords(batch: Batch, location: CardLocation): Promise<void> {

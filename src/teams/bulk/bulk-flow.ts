@@ -1,4 +1,9 @@
-import type { TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
+import { approveBatch, rejectBatch, submitBatch } from '../../core/bulk/batch-approval';
+import type { ApprovalPolicy } from '../../core/use-cases/approval';
+import type { CardUpdater } from '../card-updater';
+import { scopeOfActivity, scopeOfLocation } from '../request-scope';
+import type { Batch } from '../../core/bulk/batch';
 import { batchReportCsv, batchResultsCsv } from '../../core/bulk/batch-csv';
 import { assertBatchRequester, loadBatch } from '../../core/bulk/batch-access';
 import { cancelBatch, confirmBatch, type BatchRunner } from '../../core/bulk/batch-runner';
@@ -32,6 +37,8 @@ export class BulkFlow {
     private readonly offers: FileOffers,
     private readonly files: BulkFiles,
     private readonly downloads: UploadPolicy,
+    private readonly updater: CardUpdater,
+    private readonly policy: ApprovalPolicy,
   ) {}
 
   async inputCard(cred: UserCredential, correlationId: string, opts: { selected?: string; csv?: string; error?: AppError; file?: { id: string; name: string } } = {}): Promise<AdaptiveCardJson> {
@@ -42,12 +49,11 @@ export class BulkFlow {
 
   /** "Check": a CSV the bot cannot read as a whole comes back on the input card with its code; else the checklist. */
   async check(t: ActionTurn<{ customerId?: string; csv?: string; fileId?: string }>): Promise<AdaptiveCardJson> {
-    personalOnly(t.ctx);
     let csv = t.data.csv ?? '';
     const file = t.data.fileId ? await this.files.read(t.data.fileId, SignIn.requireUserKey(t.ctx)) : undefined;
     if (file) csv = file.text;
     try {
-      const batch = await checkBatch(this.deps, t.cred, t.actor, { customerId: t.data.customerId ?? '', csv, mode: 'personal' });
+      const batch = await checkBatch(this.deps, t.cred, t.actor, { customerId: t.data.customerId ?? '', csv, mode: isPersonal(t.ctx) ? 'personal' : 'approval' });
       return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
     } catch (e) {
       const error = toAppError(e);
@@ -76,8 +82,28 @@ export class BulkFlow {
 
   /** "Create N users": claims the batch once and runs it after the invoke is answered. */
   async confirm(t: ActionTurn<{ batchId: string }>): Promise<AdaptiveCardJson> {
+    const { value } = await loadBatch(this.deps, t.data.batchId);
+    // A channel batch goes to the approvers as one request.
+    if (value.mode === 'approval') {
+      const submitted = await submitBatch(this.deps, t.actor, value.id, t.location);
+      return this.bulkViews.batch(submitted, await this.runner.outcomesOf(submitted));
+    }
     const { started, batch } = await confirmBatch(this.deps, t.actor, t.cred, t.data.batchId, t.location);
     if (started) t.afterResponse(() => this.background.run('bulk-batch', { batchId: batch.id }, () => this.runner.run(batch.id)));
+    return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
+  }
+
+  /** Approve on a channel batch: the approver's checks, then the whole batch runs under the approver's identity. */
+  async approve(t: ActionTurn<{ batchId: string }>): Promise<AdaptiveCardJson> {
+    await this.visible(t);
+    const { started, batch } = await approveBatch(this.deps, t.actor, t.cred, t.data.batchId, this.policy);
+    if (started) t.afterResponse(() => this.background.run('bulk-batch', { batchId: batch.id }, () => this.runner.run(batch.id)));
+    return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
+  }
+
+  async reject(t: ActionTurn<{ batchId: string; reason?: string }>): Promise<AdaptiveCardJson> {
+    await this.visible(t);
+    const batch = await rejectBatch(this.deps, t.actor, t.cred, t.data.batchId, t.data.reason ?? '', this.policy);
     return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
   }
 
@@ -87,16 +113,14 @@ export class BulkFlow {
   }
 
   async current(t: ActionTurn<{ batchId: string }>): Promise<AdaptiveCardJson> {
-    const { value: batch } = await loadBatch(this.deps, t.data.batchId);
-    assertBatchRequester(batch, t.actor);
+    const batch = await this.visible(t);
     return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
   }
 
   /** The checklist's full report, or the results once done, as a file offer below the card (the card stays). */
   async file(t: ActionTurn<{ batchId: string }>, which: 'report' | 'results'): Promise<AdaptiveCardJson> {
-    personalOnly(t.ctx);
-    const { value: batch } = await loadBatch(this.deps, t.data.batchId);
-    assertBatchRequester(batch, t.actor);
+    // A channel batch's report and results are for anyone in that channel (its card shows them too); a personal one's for its requester.
+    const batch = await this.visible(t);
     const outcomes = await this.runner.outcomesOf(batch);
     const text = which === 'report' ? batchReportCsv(batch) : batchResultsCsv(outcomes);
     const day = this.deps.clock.now().toISOString().slice(0, 10);
@@ -105,18 +129,35 @@ export class BulkFlow {
     return this.bulkViews.batch(batch, outcomes);
   }
 
+  /**
+   * The batch a click names, if the click may see it: its requester anywhere they click from their 1:1 chat or the
+   * batch's own card; anyone in the conversation a channel batch was sent to. Otherwise BATCH_NOT_FOUND, the same
+   * answer as an id that names nothing (request-scope.ts does the same for requests).
+   */
+  private async visible(t: ActionTurn<{ batchId: string }>): Promise<Batch> {
+    const { value } = await loadBatch(this.deps, t.data.batchId);
+    const here = scopeOfActivity(t.ctx.activity);
+    if (value.requester.oid === t.actor.oid && (here.personal || value.mode === 'approval')) return value;
+    const home = value.card && scopeOfLocation(value.card);
+    if (value.mode === 'approval' && home && !here.personal && home.conversationId !== '' && home.conversationId === here.conversationId) return value;
+    throw new AppError('BATCH_NOT_FOUND', `batch ${value.id} is not visible from this conversation`);
+  }
+
   /** "CSV template": the header line alone, as a file to fill in. */
   async template(t: ActionTurn<{ customerId?: string; csv?: string; fileId?: string }>): Promise<AdaptiveCardJson> {
-    personalOnly(t.ctx);
     await this.offer(t.ctx, 'bulk-users-template.csv', BULK_TEMPLATE_CSV, 'The columns of a bulk creation CSV.');
     return this.inputCard(t.cred, t.correlationId, { selected: t.data.customerId, csv: t.data.csv });
   }
 
   private async offer(ctx: TurnContext, name: string, text: string, summary: string): Promise<void> {
     const consent = await this.offers.offer(SignIn.requireUserKey(ctx), { name, text, description: summary, summary });
-    await ctx.sendActivity({ text: `${summary} Accept below to save the CSV file to your OneDrive.`, attachments: [consent] });
+    // Teams lets a bot send files only in a 1:1 chat: from a channel, the offer goes to the clicker privately.
+    if (isPersonal(ctx)) await ctx.sendActivity({ text: `${summary} Accept below to save the CSV file to your OneDrive.`, attachments: [consent] });
+    else await this.updater.sendPrivate(ctx.activity.from.id, { ...TurnContext.getConversationReference(ctx.activity) }, consent);
   }
 }
+
+const isPersonal = (ctx: TurnContext) => ctx.activity.conversation.conversationType === 'personal';
 
 /** Bulk creation is a 1:1 chat feature in this version (the file offers and the password message need one). */
 function personalOnly(ctx: TurnContext): void {

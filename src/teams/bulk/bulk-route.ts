@@ -21,11 +21,12 @@ export function registerBulkRoute(app: Application<TurnState>, d: BulkRouteDeps)
   app.message(/^\s*bulk\s*$/i, async (ctx: TurnContext) => {
     const correlationId = randomUUID();
     try {
-      if (ctx.activity.conversation.conversationType !== 'personal') {
-        await sendCard(ctx, d.views.notice({ title: 'Bulk creation is in the 1:1 chat', text: 'Send **bulk** to me in a 1:1 chat: the passwords of a batch go there, to you alone.' }));
+      const cred = await d.signIn.credentialFor(ctx);
+      if (!cred && ctx.activity.conversation.conversationType !== 'personal') {
+        // OAuth cards do not work in channels: the button signs in through Universal Actions.
+        await sendCard(ctx, d.views.notice({ title: 'Bulk creation', text: 'Paste a CSV of users here; the whole batch becomes one request, and an approver of this team creates the users with their own identity.', buttons: [{ title: 'Open the bulk card', verb: 'bulkOpen', requestId: '' }] }));
         return;
       }
-      const cred = await d.signIn.credentialFor(ctx);
       if (!cred) {
         await d.signIn.sendSignInCard(ctx);
         return;

@@ -49,17 +49,26 @@ export class BulkViews {
     const leftOut = batch.rows.length - ready;
     const counts = countOutcomes(rows);
     const company = md(batch.customer.companyName, TEXT_LIMITS.name);
+    const requester = md(batch.requester.name, TEXT_LIMITS.name);
     const title =
-      state === 'checked' ? `Bulk creation for ${company}: check` : state === 'running' ? `Creating ${ready} users in ${company}…` : state === 'done' ? `Bulk creation for ${company}: done` : 'Bulk creation cancelled';
+      state === 'pending-approval'
+        ? `${requester} asks to create ${ready} users in ${company}`
+        : state === 'rejected'
+          ? `Bulk creation for ${company}: rejected`
+          : state === 'checked' ? `Bulk creation for ${company}: check` : state === 'running' ? `Creating ${ready} users in ${company}…` : state === 'done' ? `Bulk creation for ${company}: done` : 'Bulk creation cancelled';
     const summary =
       state === 'checked'
         ? ready > 0
           ? `${ready} of ${batch.rows.length} rows are ready. ${leftOut ? `${leftOut} rows have problems and will be left out (listed first below; the full report is in the CSV).` : 'No row has a problem.'} Nothing is created until you confirm.`
           : `None of the ${batch.rows.length} rows can be created: ${errorText('BULK_NOTHING_TO_CREATE').todo}`
+        : state === 'pending-approval'
+          ? `One approval for the whole batch: an approver's Approve creates the ${ready} ready rows with the approver's own sign-in (each row checked again under it); the ${leftOut} rows with problems are left out.`
+          : state === 'rejected' && batch.state.kind === 'rejected'
+            ? `${md(batch.state.by.name, TEXT_LIMITS.name)} rejected the batch: "${md(batch.state.reason, TEXT_LIMITS.reason)}". Nothing was created.`
         : state === 'running'
           ? `${counts.created + counts.failed} of ${ready} done so far. This card updates as rows finish.`
           : state === 'done'
-            ? `${counts.created} created, ${counts.failed} failed, ${counts['left-out']} left out.${batch.passwords?.count ? ` The ${batch.passwords.count} temporary passwords were sent to you in one message, removed after a while.` : ''}`
+            ? `${counts.created} created, ${counts.failed} failed, ${counts['left-out']} left out.${batch.passwords?.count ? ` The ${batch.passwords.count} temporary passwords went to ${batch.mode === 'approval' ? `${requester} privately` : 'you'} in one message, removed after a while.` : ''}`
             : 'Nothing was created.';
     // Problems first: on the checklist the rows left out are what the person must read.
     const ordered = [...rows].sort((a, b) => rank(a) - rank(b) || a.line - b.line);
@@ -76,21 +85,22 @@ export class BulkViews {
         { title: 'Rows', value: String(batch.rows.length) },
         { title: 'Ready', value: String(ready) },
         { title: 'Left out', value: String(leftOut) },
-        ...(state === 'checked' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
+        ...(state === 'checked' || state === 'pending-approval' || state === 'rejected' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
       ],
       rowsNote: rows.length > shown.length ? `The first ${shown.length} of ${rows.length} rows; ${state === 'done' ? 'the results CSV' : 'the CSV report'} has them all.` : '',
       rows: shown.map((r) => {
         const problems = problemsOf.get(r.line) ?? [];
         const words = r.status === 'left-out' ? problems.map((p) => `${p.column ? `${p.column}: ` : ''}${md(p.text, 300)}`).join(' · ') : r.code ? errorText(r.code).title : r.steps ? md(r.steps, 300) : '';
+        const before = state === 'checked' || state === 'pending-approval' || state === 'rejected';
         return {
           elementId: `row.${r.line}.${r.status}.${r.code ?? ''}`,
-          text: `Line ${r.line}: ${md(r.userPrincipalName || '(no user name)')} — ${state === 'checked' ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
+          text: `Line ${r.line}: ${md(r.userPrincipalName || '(no user name)')} — ${before ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
           color: r.status === 'left-out' || r.status === 'failed' ? 'Attention' : r.status === 'created' ? 'Good' : 'Default',
           detail: words,
         };
       }),
       canConfirm: state === 'checked' && ready > 0,
-      confirmTitle: `Create ${ready} users`,
+      confirmTitle: batch.mode === 'approval' ? `Send ${ready} users for approval` : `Create ${ready} users`,
     });
   }
 
@@ -98,7 +108,7 @@ export class BulkViews {
     const company = md(batch.customer.companyName, TEXT_LIMITS.name);
     return this.views.render('bulk-passwords', {
       shown: lines ? 'shown' : 'hidden',
-      title: lines ? `Temporary passwords: ${lines.length} new users in ${company}` : `Temporary passwords removed (${company})`,
+      title: lines ? `Temporary passwords: ${lines.length} new users in ${company}${batch.mode === 'approval' && batch.state.kind !== 'checked' && 'by' in batch.state ? ` (approved by ${md(batch.state.by.name, TEXT_LIMITS.name)})` : ''}` : `Temporary passwords removed (${company})`,
       text: lines
         ? 'Only you can see this message. Hand each password to its user; each must change it at first sign-in. The passwords are removed from this message after a while and are not kept anywhere.'
         : 'The passwords were removed from this message. A user who lost theirs gets a new one by a password reset.',

@@ -14,6 +14,11 @@ export const bulkCheck = defineVerb({ data: inputData, handle: (t, s) => s.bulk.
 export const bulkTemplate = defineVerb({ data: inputData, handle: (t, s) => s.bulk.template(t) });
 /** "Create N users" on the checklist. */
 export const bulkConfirm = defineVerb({ data: batchData, handle: (t, s) => s.bulk.confirm(t) });
+/** A channel batch: Approve (the approver's identity creates every row) and Reject (with a reason). */
+export const bulkApprove = defineVerb({ data: batchData, handle: (t, s) => s.bulk.approve(t) });
+export const bulkReject = defineVerb({ data: batchData.extend({ reason: textField }), handle: (t, s) => s.bulk.reject(t) });
+/** `bulk` in a channel for someone not yet signed in: the card's button signs them in (Universal Actions). */
+export const bulkOpen = defineVerb({ data: z.object({}), handle: (t, s) => s.bulk.inputCard(t.cred, t.correlationId) });
 export const bulkCancel = defineVerb({ data: batchData, handle: (t, s) => s.bulk.cancel(t) });
 export const bulkRefresh = defineVerb({ data: batchData, handle: (t, s) => s.bulk.current(t) });
 /** The checklist's full report as a CSV file offer. */

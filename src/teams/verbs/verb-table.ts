@@ -1,5 +1,5 @@
 import { approve, refreshRequest, reject } from './approval-verbs';
-import { bulkCancel, bulkCheck, bulkConfirm, bulkRefresh, bulkReport, bulkResults, bulkTemplate } from './bulk-verbs';
+import { bulkApprove, bulkCancel, bulkCheck, bulkOpen, bulkReject, bulkConfirm, bulkRefresh, bulkReport, bulkResults, bulkTemplate } from './bulk-verbs';
 import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-verbs';
 import { leaveOut, retrySteps } from './onboarding-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
@@ -46,6 +46,9 @@ export const VERB_TABLE = {
   bulkRefresh,
   bulkReport,
   bulkResults,
+  bulkApprove,
+  bulkReject,
+  bulkOpen,
 } satisfies Record<string, VerbRoute>;
 
 export type Verb = keyof typeof VERB_TABLE;
