@@ -4,6 +4,10 @@ import { errorCodeOf } from '../../support/card-error-code';
 import { freePort } from '../../support/free-port';
 import { cardOf, type ConnectorCall } from '../../support/recording-connector';
 import { FILE_DOWNLOAD_INFO } from '../../../src/teams/bulk/bulk-files';
+import { FILE_CONSENT_CARD } from '../../../src/teams/file-consent';
+import { BULK_TEMPLATE_CSV } from '../../../src/core/bulk/bulk-limits';
+import { parseCsv } from '../../../src/core/bulk/csv';
+import { MovableClock } from '../../support/movable-clock';
 
 interface World {
   users: Record<string, Array<{ id: string; userPrincipalName: string; licenses: string[] }>>;
@@ -17,7 +21,8 @@ interface World {
  * throttling (429 + Retry-After) during a batch.
  */
 describe('bulk creation in the 1:1 chat', () => {
-  const bot = new BotHarness();
+  const clock = new MovableClock();
+  const bot = new BotHarness({ passwordRevealMinutes: 5 }, { clock });
   let ada: TeamsUser;
   let ben: TeamsUser;
   let files: Server;
@@ -90,6 +95,56 @@ describe('bulk creation in the 1:1 chat', () => {
     // One message with the three passwords, to Ada's 1:1 chat.
     const passwords = bot.connector.sent().filter((c) => JSON.stringify(c.body).includes('passwords.shown'));
     expect(passwords).toHaveLength(1);
+  }, 90_000);
+
+  /** Accepts the newest file offer like Teams does (an upload session in the person's OneDrive); resolves with the uploaded text. */
+  async function acceptOffer(user: TeamsUser, since: number): Promise<string> {
+    const call = await bot.connector.waitFor(() => bot.connector.sent().slice(since).find((c) => JSON.stringify(c.body).includes(FILE_CONSENT_CARD)));
+    const offer = (call.body.attachments as any[]).find((a) => a.contentType === FILE_CONSENT_CARD);
+    const session = bot.connector.uploadSession(offer.name);
+    const uploads = bot.connector.uploads.length;
+    const res = await bot.invoke(user, 'fileConsent/invoke', { type: 'fileUpload', action: 'accept', context: offer.content.acceptContext, uploadInfo: session });
+    expect(res.status).toBe(200);
+    const upload = await bot.connector.waitFor(() => bot.connector.uploads[uploads]);
+    return upload.text;
+  }
+
+  it('the CSV template, the full report of a check and the results are file offers; the passwords leave their message on time and the stored copies are erased', async () => {
+    let since = bot.connector.sent().length;
+    const input = invokeCard(await bot.execute(ada, 'bulkTemplate', { customerId: FABRIKAM }));
+    expect(cardText(input)).toContain('Bulk creation');
+    expect(await acceptOffer(ada, since)).toBe(BULK_TEMPLATE_CSV);
+
+    const csv = `${csvOf('rep', 2)}
+Bad,Row,bad row,fabrikam.example,US,,
+`;
+    const checklist = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv }, 'bulk-rep'));
+    const batchId = (checklist.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+    since = bot.connector.sent().length;
+    invokeCard(await bot.execute(ada, 'bulkReport', { batchId }, 'bulk-rep'));
+    const report = parseCsv(await acceptOffer(ada, since)).map((r) => r.fields);
+    expect(report.map((r) => `${r[0]}:${r[1]}:${r[3]}`)).toEqual(['line:verdict:problem_codes', '2:ready:', '3:ready:', '4:left out:VALIDATION_FAILED']);
+
+    invokeCard(await bot.execute(ada, 'bulkConfirm', { batchId }, 'bulk-rep'));
+    await bot.connector.waitFor(() => bot.connector.updates('bulk-rep').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.done"')), 30_000);
+    since = bot.connector.sent().length;
+    invokeCard(await bot.execute(ada, 'bulkResults', { batchId }, 'bulk-rep'));
+    const results = await acceptOffer(ada, since);
+    const rows = parseCsv(results).map((r) => r.fields);
+    expect(rows.map((r) => `${r[0]}:${r[1]}:${r[2]}`)).toEqual(['line:outcome:user_principal_name', '2:created:rep0@fabrikam.example', '3:created:rep1@fabrikam.example', '4:left-out:bad row@fabrikam.example']);
+
+    // The passwords' message: shown once, with both users; the stored copies erased as soon as it was shown.
+    const message = bot.connector.sent().find((c) => JSON.stringify(c.body).includes('passwords.shown') && JSON.stringify(c.body).includes('rep0@'))!;
+    const passwords = [...JSON.stringify(message.body).matchAll(/rep\d@fabrikam\.example,([^\\"]+)/g)].map((m) => m[1]);
+    expect(passwords).toHaveLength(2);
+    for (const p of passwords) expect(results).not.toContain(p);
+    const requestIds = rows.slice(1, 3).map((r) => r[9]);
+    for (const id of requestIds) expect(await bot.app.useCases.vault.get(id)).toBeUndefined();
+    // Five minutes later (PASSWORD_REVEAL_MINUTES) the message keeps its title, without the passwords.
+    clock.advance(6 * 60_000);
+    await bot.app.teams.dueWork.runDue();
+    const hidden = await bot.connector.waitFor(() => bot.connector.updates(message.activityId).map(cardOf).find((c) => c && JSON.stringify(c).includes('passwords.hidden')));
+    for (const p of passwords) expect(JSON.stringify(hidden)).not.toContain(p);
   }, 90_000);
 
   it('refuses a UTF-16 file, a file over the size limit, a file outside OneDrive and a paste without the required columns, each with its code', async () => {
