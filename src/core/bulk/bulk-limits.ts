@@ -8,6 +8,11 @@ export const BULK_LIMITS = {
   maxBytes: 256 * 1024,
   /** Rows shown on the checklist and result cards; the rest are in the CSV report. */
   rowsOnCard: 15,
+  /**
+   * A check of more rows than this answers at once with a "Checking…" card and updates it when done: Teams gives
+   * an invoke 5–15 seconds, and a few hundred rows' pre-flight takes longer.
+   */
+  checkInlineRows: 50,
   /** Row creations running at once (Partner Center throttles per partner and customer: keep it small). */
   concurrency: 4,
 } as const;

@@ -7,7 +7,7 @@ import type { Batch } from '../../core/bulk/batch';
 import { batchReportCsv, batchResultsCsv } from '../../core/bulk/batch-csv';
 import { assertBatchRequester, loadBatch } from '../../core/bulk/batch-access';
 import { cancelBatch, confirmBatch, type BatchRunner } from '../../core/bulk/batch-runner';
-import { BULK_TEMPLATE_CSV } from '../../core/bulk/bulk-limits';
+import { BULK_LIMITS, BULK_TEMPLATE_CSV } from '../../core/bulk/bulk-limits';
 import { checkBatch, type BulkDeps } from '../../core/bulk/check-batch';
 import { AppError, toAppError } from '../../core/errors';
 import type { UserCredential } from '../../core/ports';
@@ -47,18 +47,43 @@ export class BulkFlow {
     return this.bulkViews.input(customers.slice(0, this.deps.settings.customerChoiceLimit), { selected: opts.selected, csv: opts.csv, error, file: opts.file });
   }
 
-  /** "Check": a CSV the bot cannot read as a whole comes back on the input card with its code; else the checklist. */
+  /**
+   * "Check": a CSV the bot cannot read as a whole comes back on the input card with its code; else the checklist.
+   * A long batch answers at once with a "Checking…" card, which the checklist replaces when done.
+   */
   async check(t: ActionTurn<{ customerId?: string; csv?: string; fileId?: string }>): Promise<AdaptiveCardJson> {
     let csv = t.data.csv ?? '';
     const file = t.data.fileId ? await this.files.read(t.data.fileId, SignIn.requireUserKey(t.ctx)) : undefined;
     if (file) csv = file.text;
+    // Read from the turn now: after the answer, the turn's context is gone.
+    const mode = isPersonal(t.ctx) ? 'personal' : 'approval';
+    const { cred, actor, correlationId, data } = t;
+    const run = () => this.checked({ cred, actor, correlationId, customerId: data.customerId, mode }, csv, file && { id: data.fileId!, name: file.name });
+    const lines = csv.split('\n').filter((l) => l.trim() !== '').length - 1;
+    const location = t.location;
+    if (lines <= BULK_LIMITS.checkInlineRows || !location) return run();
+    t.afterResponse(() =>
+      this.background.run('bulk-check', { rows: lines }, async () => {
+        let card: AdaptiveCardJson;
+        try {
+          card = await run();
+        } catch (e) {
+          card = this.views.error(toAppError(e).withCorrelationId(t.correlationId));
+        }
+        await this.updater.update(location, card);
+      }),
+    );
+    return this.views.notice({ title: `Checking ${lines} rows…`, text: 'Every row is validated and checked like a single request, before anything is created. This card shows the checklist when it is done.' });
+  }
+
+  private async checked(t: Pick<ActionTurn, 'cred' | 'actor' | 'correlationId'> & { customerId?: string; mode: Batch['mode'] }, csv: string, file?: { id: string; name: string }): Promise<AdaptiveCardJson> {
     try {
-      const batch = await checkBatch(this.deps, t.cred, t.actor, { customerId: t.data.customerId ?? '', csv, mode: isPersonal(t.ctx) ? 'personal' : 'approval' });
+      const batch = await checkBatch(this.deps, t.cred, t.actor, { customerId: t.customerId ?? '', csv, mode: t.mode });
       return this.bulkViews.batch(batch, await this.runner.outcomesOf(batch));
     } catch (e) {
       const error = toAppError(e);
       if (!error.code.startsWith('BULK_') && error.code !== 'CUSTOMER_NOT_FOUND') throw e;
-      return this.inputCard(t.cred, t.correlationId, { selected: t.data.customerId, csv: file ? '' : csv, error, file: file && { id: t.data.fileId!, name: file.name } });
+      return this.inputCard(t.cred, t.correlationId, { selected: t.customerId, csv: file ? '' : csv, error, file });
     }
   }
 

@@ -147,6 +147,15 @@ Bad,Row,bad row,fabrikam.example,US,,
     for (const p of passwords) expect(JSON.stringify(hidden)).not.toContain(p);
   }, 90_000);
 
+  it('a long batch is answered at once with "Checking…", and the checklist replaces it when done', async () => {
+    const csv = ['firstName,lastName,userName,domain', ...Array.from({ length: 60 }, (_, i) => `Long,Row${i},long${i},fabrikam.example`)].join('\n');
+    const answer = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv }, 'bulk-long'));
+    expect(cardText(answer)).toContain('Checking 60 rows');
+    const checklist = await bot.connector.waitFor(() => bot.connector.updates('bulk-long').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.checked"')), 30_000);
+    expect(cardText(checklist)).toContain('60 of 60 rows are ready');
+    expect(cardText(checklist)).toContain('The first 15 of 60 rows');
+  }, 60_000);
+
   it('refuses a UTF-16 file, a file over the size limit, a file outside OneDrive and a paste without the required columns, each with its code', async () => {
     served.set('/utf16.csv', { body: Buffer.from(`\uFEFF${csvOf('u', 1)}`, 'utf16le') });
     expect(errorCodeOf(await attach(ada, 'utf16.csv', `${filesUrl}/utf16.csv`))).toBe('BULK_CSV_ENCODING');
