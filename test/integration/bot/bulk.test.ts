@@ -156,6 +156,33 @@ Bad,Row,bad row,fabrikam.example,US,,
     expect(cardText(checklist)).toContain('The first 15 of 60 rows');
   }, 60_000);
 
+  it('a template by name fills what a row leaves empty, a manager by user name; seats are counted across the rows', async () => {
+    const state = (await bot.sandboxState()) as unknown as { customers: Array<{ id: string; skus: Array<{ id: string; name: string; total: number; consumed: number }>; groups: Array<{ id: string; displayName: string; members: string[] }> }>; users: World['users'] };
+    const fabrikam = state.customers.find((c) => c.id === FABRIKAM)!;
+    const standard = fabrikam.skus.find((s) => s.name === 'Microsoft 365 Business Standard')!;
+    const free = standard.total - standard.consumed;
+    const alice = state.users[FABRIKAM].find((u) => u.userPrincipalName.startsWith('alice.'))!;
+    // The template row takes a seat too; then every free seat asked for by one row each, plus one too many: the
+    // count leaves the last two rows out.
+    const seatRows = Array.from({ length: free + 1 }, (_, i) => `Seat,Row${i},seat${i},fabrikam.example,,Microsoft 365 Business Standard,,,T-1`);
+    const csv = ['firstName,lastName,userName,domain,template,licences,groups,manager,ticket', `Marie,Curie,,,Fabrikam office staff,,,${alice.userPrincipalName},T-1`, ...seatRows].join('\n');
+    expect(free + 2).toBeLessThanOrEqual(50);
+    const checklist = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv }, 'bulk-tpl'));
+    expect(JSON.stringify(checklist).match(/"row\.\d+\.left-out\.[A-Z_]*"/g)).toEqual([`"row.${free + 2}.left-out.NO_FREE_SEAT"`, `"row.${free + 3}.left-out.NO_FREE_SEAT"`]);
+    // Create only the template row: a batch of its own, with the rest of the rows left out of it.
+    const one = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv: csv.split('\n').slice(0, 2).join('\n') }, 'bulk-tpl'));
+    const batchId = (one.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+    invokeCard(await bot.execute(ada, 'bulkConfirm', { batchId }, 'bulk-tpl'));
+    await bot.connector.waitFor(() => bot.connector.updates('bulk-tpl').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.done"')), 30_000);
+    const after = (await bot.sandboxState()) as unknown as { customers: typeof state.customers; users: Record<string, Array<{ id: string; userPrincipalName: string; licenses: string[]; managerId?: string; profile?: Record<string, string> }>> };
+    const marie = after.users[FABRIKAM].filter((u) => u.userPrincipalName === 'marie.curie@fabrikam.example');
+    expect(marie).toHaveLength(1);
+    expect(marie[0].licenses).toEqual([standard.id]);
+    expect(marie[0].managerId).toBe(alice.id);
+    const groups = after.customers.find((c) => c.id === FABRIKAM)!.groups.filter((g) => g.members.includes(marie[0].id)).map((g) => g.displayName);
+    expect(groups.sort()).toEqual(['All Staff', 'Sales Team']);
+  }, 90_000);
+
   it('refuses a UTF-16 file, a file over the size limit, a file outside OneDrive and a paste without the required columns, each with its code', async () => {
     served.set('/utf16.csv', { body: Buffer.from(`\uFEFF${csvOf('u', 1)}`, 'utf16le') });
     expect(errorCodeOf(await attach(ada, 'utf16.csv', `${filesUrl}/utf16.csv`))).toBe('BULK_CSV_ENCODING');
