@@ -1,3 +1,4 @@
+import { KeyValueBatchStore } from './storage/batch-store';
 import { createCustomerDirectoryClient } from './graph/customer-directory-client';
 import './compile-cache';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -181,6 +182,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     state: { turnState: new KeyValueBotStorage(stores.keyValues), shared: new SealedKeyValues(key, stores.keyValues) },
     authClock: realClock,
     dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
+    bulk: { batches: new KeyValueBatchStore(stores.keyValues) },
   });
   const server = await startBotServer({
     port: config.port,

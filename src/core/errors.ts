@@ -77,6 +77,16 @@ export const ERROR_CODES = [
   // request with a first day (start-date.ts, new-user-form.ts)
   'START_TIME_SKIPPED',
   'START_PASSWORD_TYPED',
+  // Bulk creation (src/core/bulk/): the CSV as a whole, a row of it, the batch
+  'BULK_CSV_ENCODING',
+  'BULK_CSV_MALFORMED',
+  'BULK_CSV_COLUMNS',
+  'BULK_TOO_MANY_ROWS',
+  'BULK_TOO_LARGE',
+  'BULK_DUPLICATE_USER',
+  'BULK_NOTHING_TO_CREATE',
+  'BULK_FILE_UNAVAILABLE',
+  'BATCH_NOT_FOUND',
   // The bot's own storage
   'STORAGE_UNAVAILABLE',
   // A stored request this build cannot read: damaged or in no known shape, or written by a newer build

@@ -41,6 +41,9 @@ import { TokenService } from './token-service';
 import { queueAfterResponse, TurnRunner } from './turn-runner';
 import { answerUnhandledInvokes } from './unhandled-invoke';
 import type { VerbServices } from './verbs/verb';
+import type { BatchStore } from '../core/bulk/batch';
+import { createBulk } from './bulk/bulk-setup';
+import { registerBulkRoute } from './bulk/bulk-route';
 
 const DEFAULT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
 
@@ -66,6 +69,8 @@ export interface TeamsAppOptions {
     /** Whether the store is this process's alone (SQLite, memory): then creations left in flight at start are orphans. */
     singleInstanceStore: boolean;
   };
+  /** Bulk creation's batches (issue 14). */
+  bulk: { batches: BatchStore };
 }
 
 /**
@@ -105,7 +110,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const templates = new TemplatesFlow(useCases, new TemplateViews(views));
   const ready = new ReadyDelivery(views, updater, delivery);
   const presenter = { showOutcome: (r: UserRequest) => delivery.showOutcome(r), hidePassword: (r: UserRequest, l: CardLocation) => delivery.hidePassword(r, l), sendReady: (r: UserRequest) => ready.sendReady(r), retireCard: (r: UserRequest, l: CardLocation) => ready.retireCard(r, l), sendReminder: (r: UserRequest) => ready.sendReminder(r) };
-  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, presenter), {
+  const bulk = createBulk({ useCases, batches: opts.bulk.batches, views, updater, background, shared, creation: delivery.creation, downloads: opts.history.uploads, approvals: opts.approvals });
+  const dueWork = new DueWorkRunner(useCases.dueWork, dueWorkHandlers(useCases, delivery.creation, presenter, bulk.runner.handlers()), {
     owner: `bot-${randomUUID()}`,
     pollMs: opts.dueWork.pollMs,
     // A claim outlives the longest handler: finishing a creation runs one Partner Center call to its deadline.
@@ -133,8 +139,9 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   registerMessageRoutes(app, { signIn, views, connect, startNewUser: newUser, reportError });
   const history = registerHistoryRoute(app, { useCases, views, logger, signIn, adapter, botId, updater, background, shared, reportError, settings: opts.history, afterResponse: queueAfterResponse });
   registerTemplatesRoute(app, { templates, signIn, reportError });
+  registerBulkRoute(app, { signIn, views, bulk: bulk.flow, reportError });
   registerFallbackMessage(app, views);
-  const verbs: VerbServices = { deps: useCases, views, personal, approvals, connect, templates, history, approvalChannel: channels, signInPrivately: (ctx, p) => signInResume.askPrivately(ctx, p) };
+  const verbs: VerbServices = { deps: useCases, views, personal, approvals, connect, templates, bulk: bulk.flow, history, approvalChannel: channels, signInPrivately: (ctx, p) => signInResume.askPrivately(ctx, p) };
   registerActionRoute(app, { signIn, tokenService, logger, verbs, updater, background, reportError });
   registerCustomerSearch(app, { signIn, personal, logger, reportError });
   registerDirectorySearch(app, { signIn, personal, logger, reportError });

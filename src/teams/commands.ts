@@ -4,6 +4,7 @@
  */
 export const BOT_COMMANDS = [
   { title: 'new user', description: 'Create a user in a customer tenant through Partner Center' },
+  { title: 'bulk', description: 'Create many users at once from a CSV (1:1 chat)' },
   { title: 'history', description: 'List recent user requests, optionally for one customer' },
   { title: 'customers', description: 'List customers with their connection state, and connect them' },
   { title: 'templates', description: 'List the user templates; template administrators edit them' },

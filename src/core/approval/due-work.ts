@@ -17,8 +17,11 @@
  * - `request-ready`: a scheduled request (a start date) reaches its ready time (start minus the lead time): it
  *   becomes ready and its ready card is sent as a new message.
  * - `request-reminder`: a ready request nobody acted on is reminded (at the start, then every interval).
+ * - `run-batch`: a confirmed bulk batch (src/core/bulk/), due when its runner's lease runs out (`requestId` is the
+ *   batch id): whoever claims it continues the batch where it stopped.
+ * - `hide-batch-passwords`: the one message with a batch's passwords must lose them.
  */
-export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready' | 'request-reminder';
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready' | 'request-reminder' | 'run-batch' | 'hide-batch-passwords';
 
 /** One item per request and purpose, so scheduling again replaces rather than duplicates. */
 export const dueKeys = {
@@ -28,6 +31,8 @@ export const dueKeys = {
   erasePassword: (requestId: string) => `erase-password:${requestId}`,
   ready: (requestId: string) => `ready:${requestId}`,
   remind: (requestId: string) => `remind:${requestId}`,
+  runBatch: (batchId: string) => `run-batch:${batchId}`,
+  hideBatch: (batchId: string) => `hide-batch:${batchId}`,
 };
 
 export interface DueWork {

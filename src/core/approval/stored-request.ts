@@ -56,7 +56,8 @@ const state = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('expired'), at: z.string() }),
 ]);
 
-const requestedUser = z.strictObject({
+/** Exported for the bulk batch's accepted rows (src/core/bulk/batch.ts), which carry the same user. */
+export const requestedUser = z.strictObject({
   firstName: z.string(),
   lastName: z.string(),
   displayName: z.string(),
@@ -73,6 +74,23 @@ const requestedUser = z.strictObject({
       z.strictObject({ kind: z.literal('tap'), lifetimeInMinutes: z.number().int().positive().optional(), isUsableOnce: z.boolean() }),
     ])
     .optional(),
+});
+
+/** What the onboarding steps apply (also carried by a bulk batch's accepted rows). */
+export const requestedOnboarding = z.strictObject({
+  licences: z.array(z.strictObject({ skuId: z.string(), name: z.string() })),
+  groups: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  profile: z.strictObject({
+    jobTitle: z.string().optional(),
+    department: z.string().optional(),
+    officeLocation: z.string().optional(),
+    companyName: z.string().optional(),
+    employeeId: z.string().optional(),
+    mobilePhone: z.string().optional(),
+  }),
+  // Issue #18's additions are optional, so version-1 records without them stay valid: no upgrade needed.
+  manager: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+  leaveOut: z.array(z.enum(['licences', 'groups', 'manager', 'profile', 'temporary-access-pass'])).optional(),
 });
 
 /** A step of the creation sequence (src/core/creation/sequence.ts); a failed step's code is read like a failure's. */
@@ -106,23 +124,7 @@ export const storedRequestSchema = z.strictObject({
   // These three were written by builds before schema versions too (version 0 records may carry them), so they
   // need no upgrade.
   template: z.strictObject({ id: z.string(), name: z.string() }).optional(),
-  onboarding: z
-    .strictObject({
-      licences: z.array(z.strictObject({ skuId: z.string(), name: z.string() })),
-      groups: z.array(z.strictObject({ id: z.string(), name: z.string() })),
-      profile: z.strictObject({
-        jobTitle: z.string().optional(),
-        department: z.string().optional(),
-        officeLocation: z.string().optional(),
-        companyName: z.string().optional(),
-        employeeId: z.string().optional(),
-        mobilePhone: z.string().optional(),
-      }),
-      // Issue #18's additions are optional, so version-1 records without them stay valid: no upgrade needed.
-      manager: z.strictObject({ id: z.string(), name: z.string() }).optional(),
-      leaveOut: z.array(z.enum(['licences', 'groups', 'manager', 'profile', 'temporary-access-pass'])).optional(),
-    })
-    .optional(),
+  onboarding: requestedOnboarding.optional(),
   steps: z.array(stepProgress).optional(),
   // Version 2 (issue 19).
   startAt: z.string().optional(),

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as ACDataModule from 'adaptivecards-templating';
 
-export const CARD_NAMES = ['welcome', 'pick-customer', 'new-user-form', 'confirm', 'creating', 'created', 'failed', 'notice', 'approval-request', 'history', 'customers', 'templates', 'template-form'] as const;
+export const CARD_NAMES = ['welcome', 'pick-customer', 'new-user-form', 'confirm', 'creating', 'created', 'failed', 'notice', 'approval-request', 'history', 'customers', 'templates', 'template-form', 'bulk-input', 'bulk-batch', 'bulk-passwords'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 export interface AdaptiveCardJson {

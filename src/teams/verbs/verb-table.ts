@@ -1,4 +1,5 @@
 import { approve, refreshRequest, reject } from './approval-verbs';
+import { bulkApprove, bulkCancel, bulkCheck, bulkOpen, bulkReject, bulkConfirm, bulkRefresh, bulkReport, bulkResults, bulkTemplate } from './bulk-verbs';
 import { cancelForm, edit, openForm, pickCustomer, submitForm } from './form-verbs';
 import { leaveOut, retrySteps } from './onboarding-verbs';
 import { connectCustomer, showHistory } from './other-verbs';
@@ -38,6 +39,16 @@ export const VERB_TABLE = {
   saveTemplate,
   deleteTemplate,
   confirmDeleteTemplate,
+  bulkCheck,
+  bulkTemplate,
+  bulkConfirm,
+  bulkCancel,
+  bulkRefresh,
+  bulkReport,
+  bulkResults,
+  bulkApprove,
+  bulkReject,
+  bulkOpen,
 } satisfies Record<string, VerbRoute>;
 
 export type Verb = keyof typeof VERB_TABLE;

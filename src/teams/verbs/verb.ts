@@ -11,6 +11,7 @@ import type { CardViews } from '../cards/views';
 import type { ConnectFlow } from '../connect-flow';
 import type { PersonalFlow } from '../personal-flow';
 import type { TemplatesFlow } from '../templates/templates-flow';
+import type { BulkFlow } from '../bulk/bulk-flow';
 import type { ApprovalPending } from '../routes/pending-sign-ins';
 import { assertInScope, scopeOfActivity } from '../request-scope';
 
@@ -23,6 +24,8 @@ export interface VerbServices {
   connect: ConnectFlow;
   /** The `templates` cards (src/teams/templates/). */
   templates: TemplatesFlow;
+  /** Bulk creation (src/teams/bulk/). */
+  bulk: BulkFlow;
   /** The answer to a `history` command given by its button (history-route.ts). */
   history: { fromButton(t: ActionTurn, command: string | undefined): Promise<AdaptiveCardJson> };
   /** The team channel 1:1 requests are sent to, once the bot has seen it (channel-registry.ts). */

@@ -146,7 +146,7 @@ describe('the onboarding seed (Fabrikam)', () => {
     expect(user('dave.green').managerId).toBe(user('priya.raman').id);
     for (const sku of fabrikam.skus) expect(fabrikam.users.filter((u) => u.licenses.includes(sku.id)).length).toBeLessThanOrEqual(sku.consumed);
     expect(fabrikam.skus.map((s) => [s.skuPartNumber, s.total - s.consumed, s.licenseGroupId])).toEqual([
-      ['O365_BUSINESS_PREMIUM', 22, 'group1'],
+      ['O365_BUSINESS_PREMIUM', 47, 'group1'],
       ['EXCHANGESTANDARD', 0, 'group1'],
       ['MEE_FACULTY', 5, 'group2'],
     ]);

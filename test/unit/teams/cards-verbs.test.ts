@@ -8,6 +8,8 @@ import { CardViews } from '../../../src/teams/cards/views';
 import { VERBS } from '../../../src/teams/verbs/verb-table';
 import { TemplateViews } from '../../../src/teams/templates/template-views';
 import { SANDBOX_TEMPLATES } from '../../../src/sandbox/seed-templates';
+import { BulkViews } from '../../../src/teams/bulk/bulk-views';
+import type { Batch } from '../../../src/core/bulk/batch';
 
 /**
  * The cards and the verb table name the same verbs: every action a card can send is answered, every verb the bot
@@ -139,6 +141,26 @@ describe('cards and verbs', () => {
       ['templates', () => new TemplateViews(views).list({ rows: SANDBOX_TEMPLATES.map((template, i) => ({ template, canManage: i === 0 })), scopes: [{ title: 'Every customer', value: 'partner' }], notice: { text: 'Saved.', color: 'Good' }, confirmDelete: SANDBOX_TEMPLATES[0] })],
       ['template-form', () => new TemplateViews(views).form({ scope: SANDBOX_TEMPLATES[0].scope, scopeValue: '', template: SANDBOX_TEMPLATES[0], etag: 'e1', issues: [{ field: 'name', message: 'x' }] })],
       ['template-form (new)', () => new TemplateViews(views).form({ scope: { kind: 'partner' }, scopeValue: 'partner' })],
+      ['bulk-input', () => new BulkViews(views).input([{ id: customer.id, name: 'Fabrikam', domain: 'fabrikam.example' }], { selected: customer.id, csv: 'firstName', error: { code: 'BULK_CSV_COLUMNS', detail: 'missing: lastName' } })],
+      ...(['checked', 'running', 'done'] as const).map((kind): [string, () => unknown] => [
+        `bulk-batch (${kind})`,
+        () => {
+          const batch: Batch = {
+            id: draft.id, mode: 'personal', createdAt: at, updatedAt: at, requester: actor, customer: draft.customer, correlationId: 'c',
+            state: kind === 'checked' ? { kind, at } : { kind, at, by: actor },
+            rows: [
+              { line: 2, values: { firstName: 'Kath' }, userPrincipalName: 'kath@fabrikam.example', problems: [], requestId: draft.id, user: draft.user },
+              { line: 3, values: {}, userPrincipalName: '', problems: [{ code: 'BULK_DUPLICATE_USER', column: 'userName', text: 'twice' }] },
+            ],
+            passwords: kind === 'done' ? { sentAt: at, count: 1 } : undefined,
+          };
+          return new BulkViews(views).batch(batch, [
+            { line: 2, userPrincipalName: 'kath@fabrikam.example', displayName: 'Kath', status: kind === 'done' ? 'created' : 'waiting', steps: 'licences ✓', licences: ['E3'], groups: [], settled: kind === 'done' },
+            { line: 3, userPrincipalName: '', displayName: '', status: 'left-out', code: 'BULK_DUPLICATE_USER', steps: '', licences: [], groups: [], settled: true },
+          ]);
+        },
+      ]),
+      ['bulk-passwords', () => new BulkViews(views).passwords({ id: draft.id, mode: 'personal', createdAt: at, updatedAt: at, requester: actor, customer: draft.customer, correlationId: 'c', state: { kind: 'done', at, by: actor }, rows: [] }, [{ userPrincipalName: 'kath@fabrikam.example', password: 'Temp-Passw0rd!' }])],
       ['customers', () => views.customers('Customers', 'Connected or not', [{ id: customer.id, name: 'Fabrikam', domain: 'fabrikam.example', state: 'not-connected', code: 'CUSTOMER_NOT_CONNECTED' }])],
     ];
 

@@ -16,6 +16,8 @@ function setup(handlers: Partial<DueWorkHandlers>, owner = 'me') {
     'erase-password': async (i) => void ran.push(i),
     'request-ready': async (i) => void ran.push(i),
     'request-reminder': async (i) => void ran.push(i),
+    'run-batch': async (i) => void ran.push(i),
+    'hide-batch-passwords': async (i) => void ran.push(i),
     ...handlers,
   };
   const runner = new DueWorkRunner(store, all, { owner, pollMs: 1_000_000, leaseMs: 60_000, maxAttempts: 3, clock, logger: silent });
@@ -62,6 +64,8 @@ describe('DueWorkRunner', () => {
       'hide-password': async (i) => void ran.push(`${name}:${i.key}`),
       'request-ready': async (i) => void ran.push(`${name}:${i.key}`),
       'request-reminder': async (i) => void ran.push(`${name}:${i.key}`),
+      'run-batch': async (i) => void ran.push(`${name}:${i.key}`),
+      'hide-batch-passwords': async (i) => void ran.push(`${name}:${i.key}`),
       'erase-password': async (i) => void ran.push(`${name}:${i.key}`),
       'finish-request': async (i) => void ran.push(`${name}:${i.key}`),
     });

@@ -1,0 +1,78 @@
+import { BotHarness, FABRIKAM, cardText, cardVerbs, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
+import { cardOf } from '../../support/recording-connector';
+
+interface World {
+  users: Record<string, Array<{ id: string; userPrincipalName: string; licenses: string[] }>>;
+  requests: Array<{ method: string; path: string; status: number; body?: unknown; auth: { upn?: string } | null }>;
+}
+
+/**
+ * A bulk batch raised in a team channel is one approval request (issue 14): the requester (first line, no GDAP role)
+ * checks and sends it; they cannot approve it themselves; an approver's one Approve creates every ready row with
+ * the approver's identity; the passwords go to the requester privately, never to the channel.
+ */
+describe('bulk creation in a channel: one approval for the batch', () => {
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false } });
+  let ben: TeamsUser; // first line, no role
+  let cleo: TeamsUser; // approver: the role through a nested group
+
+  beforeAll(async () => {
+    await bot.start();
+    [ben, cleo] = await Promise.all(['ben', 'cleo'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ben, cleo]) await bot.signIn(u);
+  }, 90_000);
+  afterAll(() => bot.stop());
+
+  const csv = ['firstName,lastName,userName,domain,usageLocation,licences,groups', 'Ann,One,chb.one,fabrikam.example,US,Microsoft 365 Business Standard,All Staff', 'Ann,Two,chb.two,fabrikam.example,US,,Engineering', 'Ann,Three,chb.one,fabrikam.example,US,,'].join('\n');
+
+  it('check, send, refused to self-approve, approved by another: created with the approver identity, passwords to the requester privately', async () => {
+    const checklist = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv }, 'chb-1'));
+    // Ben holds no role: that does not leave rows out of a channel batch (the approver creates). The duplicate does.
+    expect(JSON.stringify(checklist).match(/"row\.\d+\.left-out\.[A-Z_]*"/g)).toEqual(['"row.2.left-out.BULK_DUPLICATE_USER"', '"row.4.left-out.BULK_DUPLICATE_USER"']);
+    const dupless = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv: csv.split('\n').slice(0, 3).join('\n') }, 'chb-1'));
+    const send = (dupless.actions as any[]).find((a) => a.verb === 'bulkConfirm');
+    expect(send.title).toBe('Send 2 users for approval');
+    const batchId = send.data.batchId as string;
+
+    const pending = invokeCard(await bot.executeInChannel(ben, 'bulkConfirm', { batchId }, 'chb-1'));
+    expect(JSON.stringify(pending)).toContain('"batch.pending-approval"');
+    expect(cardVerbs(pending)).toEqual(expect.arrayContaining(['bulkApprove', 'bulkReject']));
+    expect(errorCodeOf(invokeCard(await bot.executeInChannel(ben, 'bulkApprove', { batchId }, 'chb-1')))).toBe('SELF_APPROVAL_REFUSED');
+    // From another conversation the batch does not exist.
+    expect(errorCodeOf(invokeCard(await bot.execute(cleo, 'bulkApprove', { batchId })))).toBe('BATCH_NOT_FOUND');
+
+    const before = ((await bot.sandboxState()) as unknown as World).requests.length;
+    const approved = invokeCard(await bot.executeInChannel(cleo, 'bulkApprove', { batchId }, 'chb-1'));
+    expect(JSON.stringify(approved)).toMatch(/"batch\.(running|done)"/);
+    await bot.connector.waitFor(() => bot.connector.updates('chb-1').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.done"')), 30_000);
+
+    const after = (await bot.sandboxState()) as unknown as World;
+    for (const upn of ['chb.one@fabrikam.example', 'chb.two@fabrikam.example']) expect(after.users[FABRIKAM].filter((u) => u.userPrincipalName === upn)).toHaveLength(1);
+    const creates = after.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`);
+    expect(creates).toHaveLength(2);
+    // Every call of the batch's creation was made as the approver.
+    expect(new Set(after.requests.slice(before).filter((r) => r.auth?.upn).map((r) => r.auth!.upn))).toEqual(new Set(['cleo@contoso-partner.example']));
+
+    // The passwords: one private message to Ben; nothing in the channel carries one.
+    const shown = bot.connector.sent().filter((c) => JSON.stringify(c.body).includes('passwords.shown'));
+    expect(shown).toHaveLength(1);
+    expect(String(shown[0].conversationId)).not.toMatch(/^19:/);
+    expect(JSON.stringify(shown[0].body)).toContain('chb.two@fabrikam.example');
+    const inChannel = [...bot.connector.sent(), ...bot.connector.updates()].filter((c) => String(c.conversationId).startsWith('19:'));
+    for (const c of inChannel) expect(JSON.stringify(c.body)).not.toContain('passwords.shown');
+    expect(cardText(cardOf(bot.connector.updates('chb-1').at(-1)!))).toContain('2 created, 0 failed, 0 left out');
+  }, 90_000);
+
+  it('a rejected batch creates nothing', async () => {
+    const checklist = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv: 'firstName,lastName,userName,domain\nRe,Ject,chb.rej,fabrikam.example\n' }, 'chb-2'));
+    const batchId = (checklist.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+    invokeCard(await bot.executeInChannel(ben, 'bulkConfirm', { batchId }, 'chb-2'));
+    expect(errorCodeOf(invokeCard(await bot.executeInChannel(cleo, 'bulkReject', { batchId, reason: '' }, 'chb-2')))).toBe('VALIDATION_FAILED');
+    const rejected = invokeCard(await bot.executeInChannel(cleo, 'bulkReject', { batchId, reason: 'Wrong office' }, 'chb-2'));
+    expect(JSON.stringify(rejected)).toContain('"batch.rejected"');
+    expect(invokeCard(await bot.executeInChannel(cleo, 'bulkApprove', { batchId }, 'chb-2'))).toBeDefined();
+    const after = (await bot.sandboxState()) as unknown as World;
+    expect(after.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('chb.rej@'))).toBe(false);
+  }, 60_000);
+});
