@@ -9,11 +9,13 @@ export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /**
  * The delegated Graph permissions the bot uses in a customer tenant: the pre-flight's domain and user-name checks,
- * and the onboarding's writes (manager and profile: `User.ReadWrite.All`; group memberships:
- * `GroupMember.ReadWrite.All`). Consent grants exactly these; the engineer's GDAP roles still decide what each call
- * may do.
+ * the onboarding's writes (manager and profile: `User.ReadWrite.All`; group memberships:
+ * `GroupMember.ReadWrite.All`) and the Temporary Access Pass (`UserAuthenticationMethod.ReadWrite.All` to issue it,
+ * `Policy.Read.AuthenticationMethod` for the pre-flight's policy read). Consent grants exactly these, so it must list
+ * every permission a use checks in the token's `scp` (identity/msal-token-provider.ts): without the last two, no
+ * connected customer could ever get a pass. The engineer's GDAP roles still decide what each call may do.
  */
-export const CUSTOMER_GRAPH_SCOPES: readonly string[] = ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All'];
+export const CUSTOMER_GRAPH_SCOPES: readonly string[] = ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All', 'Policy.Read.AuthenticationMethod'];
 
 export interface ConnectResult {
   customer: Customer;

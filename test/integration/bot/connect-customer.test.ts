@@ -99,7 +99,7 @@ describe('connect a customer', () => {
     expect(cardVerbs(after)).not.toContain('connectCustomer');
     expect((after.actions as Array<{ data?: { requestId?: string } }>)[0].data?.requestId).toBe(requestId);
 
-    expect(await adatumConsents()).toEqual({ [SANDBOX_IDENTITY.botId]: ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All'] });
+    expect(await adatumConsents()).toEqual({ [SANDBOX_IDENTITY.botId]: ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All', 'Policy.Read.AuthenticationMethod'] });
     const posted = (await consentPosts()).filter((r) => r.status === 201);
     expect(posted).toHaveLength(1);
     expect((posted[0] as { auth?: { upn?: string } }).auth?.upn).toBe('grace@contoso-partner.example');
@@ -111,7 +111,7 @@ describe('connect a customer', () => {
     expect(cardText(card)).toContain('second.draft@adatum.example is free');
     const state = await bot.sandboxState();
     expect(state.requests.filter((r) => r.method === 'DELETE' && r.path === `/v1/customers/${ADATUM}/applicationconsents/${SANDBOX_IDENTITY.botId}`)).toHaveLength(1);
-    expect(await adatumConsents()).toEqual({ [SANDBOX_IDENTITY.botId]: ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All'] });
+    expect(await adatumConsents()).toEqual({ [SANDBOX_IDENTITY.botId]: ['Domain.Read.All', 'User.Read.All', 'User.ReadWrite.All', 'GroupMember.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All', 'Policy.Read.AuthenticationMethod'] });
   });
 
   it('the audit shows every connection attempt: who, which customer, outcome, correlation id', async () => {
@@ -119,7 +119,7 @@ describe('connect a customer', () => {
     const log = (await bot.connector.waitFor(() => bot.connector.sent().find((a) => String(a.body.text ?? '').includes('Customer connections')))).body.text as string;
     const rows = log.split('\n').filter((l) => l.includes(ADATUM) || l.includes(CUSTOMERS.litware));
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatch(new RegExp(`,${ADATUM},Adatum Corporation,grace@contoso-partner.example,[^,]+,reconnected,,,[0-9a-f-]{36},Domain.Read.All User.Read.All User.ReadWrite.All GroupMember.ReadWrite.All`));
+    expect(rows[0]).toMatch(new RegExp(`,${ADATUM},Adatum Corporation,grace@contoso-partner.example,[^,]+,reconnected,,,[0-9a-f-]{36},Domain.Read.All User.Read.All User.ReadWrite.All GroupMember.ReadWrite.All UserAuthenticationMethod.ReadWrite.All Policy.Read.AuthenticationMethod`));
     expect(rows[1]).toMatch(new RegExp(`,${ADATUM},Adatum Corporation,grace@contoso-partner.example,[^,]+,connected,`));
     expect(rows[2]).toMatch(new RegExp(`,${CUSTOMERS.litware},"Litware, Inc.",grace@contoso-partner.example,[^,]+,refused,CONNECT_ROLE_MISSING,`));
     expect(rows[3]).toMatch(new RegExp(`,${ADATUM},Adatum Corporation,ada@contoso-partner.example,[^,]+,refused,ADMIN_AGENT_REQUIRED,`));
