@@ -22,7 +22,7 @@ describe('browser: the Agents Playground in headless Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     await env.start();
     browser = await chromium.launch(launchOptions);
-    page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 2400 } });
     await page.goto(env.playground.url, { waitUntil: 'networkidle' });
   }, 120_000);
 
