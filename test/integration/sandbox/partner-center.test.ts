@@ -306,7 +306,7 @@ describe('licences', () => {
     expect(r.status).toBe(200);
     expect(r.body.attributes).toEqual({ objectType: 'Collection' });
     const standard = r.body.items.find((s: { productSku: { skuPartNumber: string } }) => s.productSku.skuPartNumber === 'O365_BUSINESS_PREMIUM');
-    expect(standard).toEqual(expect.objectContaining({ availableUnits: 22, activeUnits: 25, consumedUnits: 3, capabilityStatus: 'Enabled', productSku: expect.objectContaining({ id: expect.any(String), name: 'Microsoft 365 Business Standard' }) }));
+    expect(standard).toEqual(expect.objectContaining({ availableUnits: 47, activeUnits: 50, consumedUnits: 3, capabilityStatus: 'Enabled', productSku: expect.objectContaining({ id: expect.any(String), name: 'Microsoft 365 Business Standard' }) }));
   });
 
   it('assigns a licence (201) and counts it; refuses an unknown or exhausted sku', async () => {
