@@ -42,7 +42,7 @@ describe('licences (Licences port ↔ sandbox)', () => {
   it('lists the default licence group with seats: one sku with free seats, one with none', async () => {
     const skus = await h.partnerCenter.listSkuAvailability(token, CUSTOMERS.fabrikam, call());
     expect(skus.map((s) => [s.skuPartNumber, s.activeUnits, s.consumedUnits, s.availableUnits, s.licenceGroupId])).toEqual([
-      ['O365_BUSINESS_PREMIUM', 25, 3, 22, 'group1'],
+      ['O365_BUSINESS_PREMIUM', 50, 3, 47, 'group1'],
       ['EXCHANGESTANDARD', 10, 10, 0, 'group1'],
     ]);
     expect(skus[0].productName).toBe('Microsoft 365 Business Standard');
