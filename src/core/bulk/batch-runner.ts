@@ -12,6 +12,7 @@ import { toAppError } from '../errors';
 import { keepPassword, passwordDelivered } from '../use-cases/password-lifetime';
 import { acceptedRows, type Batch, type BatchRow } from './batch';
 import { assertBatchRequester, batchCredentialKey, loadBatch, updateBatch } from './batch-access';
+import { expireBatchIfDue } from './batch-approval';
 import { BULK_LIMITS } from './bulk-limits';
 import type { BulkDeps } from './check-batch';
 import { inPool } from './check-batch';
@@ -81,8 +82,15 @@ export class BatchRunner {
     private readonly opts: { concurrency?: number; progressEveryMs?: number; settleWaitMs?: number; policy?: ApprovalPolicy } = {},
   ) {}
 
-  handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords'> {
-    return { 'run-batch': (item) => this.run(item.requestId), 'hide-batch-passwords': (item) => this.hide(item) };
+  handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords' | 'expire-batch'> {
+    return {
+      'run-batch': (item) => this.run(item.requestId),
+      'hide-batch-passwords': (item) => this.hide(item),
+      // The channel card redrawn as expired (no Approve left on it); a batch decided meanwhile is left alone.
+      'expire-batch': async (item) => {
+        if ((await expireBatchIfDue(this.deps, item.requestId)).changed) await this.show(item.requestId);
+      },
+    };
   }
 
   /** Runs (or continues) a batch; a batch this process already runs only has its lease pushed on. */

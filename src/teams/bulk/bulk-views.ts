@@ -55,6 +55,8 @@ export class BulkViews {
         ? `${requester} asks to create ${ready} users in ${company}`
         : state === 'rejected'
           ? `Bulk creation for ${company}: rejected`
+          : state === 'expired'
+            ? `Bulk creation for ${company}: expired`
           : state === 'checked' ? `Bulk creation for ${company}: check` : state === 'running' ? `Creating ${ready} users in ${company}…` : state === 'done' ? `Bulk creation for ${company}: done` : 'Bulk creation cancelled';
     const summary =
       state === 'checked'
@@ -65,6 +67,8 @@ export class BulkViews {
           ? `One approval for the whole batch: an approver's Approve creates the ${ready} ready rows with the approver's own sign-in (each row checked again under it); the ${leftOut} rows with problems are left out.`
           : state === 'rejected' && batch.state.kind === 'rejected'
             ? `${md(batch.state.by.name, TEXT_LIMITS.name)} rejected the batch: "${md(batch.state.reason, TEXT_LIMITS.reason)}". Nothing was created.`
+            : state === 'expired'
+              ? `Nobody approved or rejected the batch in time, so it expired. Nothing was created; ${requester} can check the CSV again and send a new batch.`
         : state === 'running'
           ? `${counts.created + counts.failed} of ${ready} done so far. This card updates as rows finish.`
           : state === 'done'
@@ -85,13 +89,13 @@ export class BulkViews {
         { title: 'Rows', value: String(batch.rows.length) },
         { title: 'Ready', value: String(ready) },
         { title: 'Left out', value: String(leftOut) },
-        ...(state === 'checked' || state === 'pending-approval' || state === 'rejected' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
+        ...(state === 'checked' || state === 'pending-approval' || state === 'rejected' || state === 'expired' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
       ],
       rowsNote: rows.length > shown.length ? `The first ${shown.length} of ${rows.length} rows; ${state === 'done' ? 'the results CSV' : 'the CSV report'} has them all.` : '',
       rows: shown.map((r) => {
         const problems = problemsOf.get(r.line) ?? [];
         const words = r.status === 'left-out' ? problems.map((p) => `${p.column ? `${p.column}: ` : ''}${md(p.text, 300)}`).join(' · ') : r.code ? errorText(r.code).title : r.steps ? md(r.steps, 300) : '';
-        const before = state === 'checked' || state === 'pending-approval' || state === 'rejected';
+        const before = state === 'checked' || state === 'pending-approval' || state === 'rejected' || state === 'expired';
         return {
           elementId: `row.${r.line}.${r.status}.${r.code ?? ''}`,
           text: `Line ${r.line}: ${md(r.userPrincipalName || '(no user name)')} — ${before ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
