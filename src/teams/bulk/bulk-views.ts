@@ -1,4 +1,5 @@
 import { acceptedRows, type Batch } from '../../core/bulk/batch';
+import type { PasswordLine } from '../../core/bulk/batch-runner';
 import { BULK_COLUMNS, BULK_LIMITS, REQUIRED_COLUMNS } from '../../core/bulk/bulk-limits';
 import { countOutcomes, type RowOutcome } from '../../core/bulk/row-outcome';
 import type { ErrorCode } from '../../core/errors';
@@ -108,15 +109,18 @@ export class BulkViews {
     });
   }
 
-  passwords(batch: Batch, lines?: Array<{ userPrincipalName: string; password: string }>, users: string[] = []): AdaptiveCardJson {
+  passwords(batch: Batch, lines?: PasswordLine[], users: string[] = []): AdaptiveCardJson {
     const company = md(batch.customer.companyName, TEXT_LIMITS.name);
+    const passes = (lines ?? []).filter((l) => l.pass).length;
+    // A Temporary Access Pass line says so, and until when: a third field, so the first two stay "user,secret".
+    const line = (l: PasswordLine) => `${l.userPrincipalName},${l.password}${l.pass ? `,Temporary Access Pass${l.pass.isUsableOnce ? ' (one-time)' : ''} valid ${l.pass.validFrom.slice(0, 16).replace('T', ' ')} to ${l.pass.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
     return this.views.render('bulk-passwords', {
       shown: lines ? 'shown' : 'hidden',
       title: lines ? `Temporary passwords: ${lines.length} new users in ${company}${batch.mode === 'approval' && batch.state.kind !== 'checked' && 'by' in batch.state ? ` (approved by ${md(batch.state.by.name, TEXT_LIMITS.name)})` : ''}` : `Temporary passwords removed (${company})`,
       text: lines
-        ? 'Only you can see this message. Hand each password to its user; each must change it at first sign-in. The passwords are removed from this message after a while and are not kept anywhere.'
+        ? `Only you can see this message. Hand each password to its user; each must change it at first sign-in.${passes ? ` ${passes} users got a Temporary Access Pass instead (marked on their line): they sign in with it and set up their own sign-in methods.` : ''} The passwords are removed from this message after a while and are not kept anywhere.`
         : 'The passwords were removed from this message. A user who lost theirs gets a new one by a password reset.',
-      lines: (lines ?? []).map((l) => `${l.userPrincipalName},${l.password}`).join('\n'),
+      lines: (lines ?? []).map(line).join('\n'),
       users: users.map((u) => md(u)).join(', '),
     });
   }
