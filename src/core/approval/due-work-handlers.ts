@@ -18,12 +18,13 @@ export function dueWorkHandlers(
   creation: Creation,
   presenter: Pick<CreationPresenter, 'showOutcome' | 'hidePassword'> & ReadyPresenter,
   /** The bulk batches' work (src/core/bulk/batch-runner.ts); absent where no batch can exist (core unit tests). */
-  batches?: Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords'>,
+  batches?: Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords' | 'expire-batch'>,
 ): DueWorkHandlers {
   const noBatches = async (item: { key: string }) => deps.logger.warn({ key: item.key }, 'batch due work without a batch runner: dropped');
   return {
     'run-batch': batches?.['run-batch'] ?? noBatches,
     'hide-batch-passwords': batches?.['hide-batch-passwords'] ?? noBatches,
+    'expire-batch': batches?.['expire-batch'] ?? noBatches,
     'expire-request': async (item) => {
       const outcome = await expireIfDue(deps, item.requestId, item.dueAt);
       // Not an undecided approval: a ready personal request with a first day may be one nobody created.

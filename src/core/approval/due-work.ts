@@ -20,8 +20,9 @@
  * - `run-batch`: a confirmed bulk batch (src/core/bulk/), due when its runner's lease runs out (`requestId` is the
  *   batch id): whoever claims it continues the batch where it stopped.
  * - `hide-batch-passwords`: the one message with a batch's passwords must lose them.
+ * - `expire-batch`: a channel batch waiting for approval reaches its expiry time (`requestId` is the batch id).
  */
-export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready' | 'request-reminder' | 'run-batch' | 'hide-batch-passwords';
+export type DueWorkKind = 'expire-request' | 'hide-password' | 'finish-request' | 'erase-password' | 'request-ready' | 'request-reminder' | 'run-batch' | 'hide-batch-passwords' | 'expire-batch';
 
 /** One item per request and purpose, so scheduling again replaces rather than duplicates. */
 export const dueKeys = {
@@ -33,6 +34,7 @@ export const dueKeys = {
   remind: (requestId: string) => `remind:${requestId}`,
   runBatch: (batchId: string) => `run-batch:${batchId}`,
   hideBatch: (batchId: string) => `hide-batch:${batchId}`,
+  expireBatch: (batchId: string) => `expire-batch:${batchId}`,
 };
 
 export interface DueWork {

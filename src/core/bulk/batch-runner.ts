@@ -12,17 +12,25 @@ import { toAppError } from '../errors';
 import { keepPassword, passwordDelivered } from '../use-cases/password-lifetime';
 import { acceptedRows, type Batch, type BatchRow } from './batch';
 import { assertBatchRequester, batchCredentialKey, loadBatch, updateBatch } from './batch-access';
+import { expireBatchIfDue } from './batch-approval';
 import { BULK_LIMITS } from './bulk-limits';
 import type { BulkDeps } from './check-batch';
 import { inPool } from './check-batch';
 import { rowOutcomes, type RowOutcome } from './row-outcome';
+
+/** One user's first credential in the batch's message: a temporary password, or a Temporary Access Pass (`pass` says when it is valid). */
+export interface PasswordLine {
+  userPrincipalName: string;
+  password: string;
+  pass?: { validFrom: string; expiresAt: string; isUsableOnce: boolean };
+}
 
 /** How a batch reaches people; implemented by the chat adapter (src/teams/bulk/bulk-delivery.ts). */
 export interface BatchPresenter {
   /** The batch card as it stands: progress while running, the outcome when done. Never a password. */
   showBatch(batch: Batch, rows: RowOutcome[]): Promise<void>;
   /** Every password of the batch in one message to the requester alone; where it went, or undefined when it could not be shown. */
-  sendPasswords(batch: Batch, lines: Array<{ userPrincipalName: string; password: string }>): Promise<CardLocation | undefined>;
+  sendPasswords(batch: Batch, lines: PasswordLine[]): Promise<CardLocation | undefined>;
   /** The message at `location` keeps its list of users, without the passwords. */
   hidePasswords(batch: Batch, location: CardLocation): Promise<void>;
 }
@@ -81,8 +89,15 @@ export class BatchRunner {
     private readonly opts: { concurrency?: number; progressEveryMs?: number; settleWaitMs?: number; policy?: ApprovalPolicy } = {},
   ) {}
 
-  handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords'> {
-    return { 'run-batch': (item) => this.run(item.requestId), 'hide-batch-passwords': (item) => this.hide(item) };
+  handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords' | 'expire-batch'> {
+    return {
+      'run-batch': (item) => this.run(item.requestId),
+      'hide-batch-passwords': (item) => this.hide(item),
+      // The channel card redrawn as expired (no Approve left on it); a batch decided meanwhile is left alone.
+      'expire-batch': async (item) => {
+        if ((await expireBatchIfDue(this.deps, item.requestId)).changed) await this.show(item.requestId);
+      },
+    };
   }
 
   /** Runs (or continues) a batch; a batch this process already runs only has its lease pushed on. */
@@ -247,14 +262,16 @@ export class BatchRunner {
     const { deps } = this;
     if (batch.passwords) return batch;
     const created = outcomes.filter((o) => o.status === 'created' && o.requestId);
-    const lines: Array<{ userPrincipalName: string; password: string; requestId: string }> = [];
+    const lines: Array<PasswordLine & { requestId: string }> = [];
     for (const o of created) {
       const password = await deps.vault.get(o.requestId!);
-      if (password !== undefined) lines.push({ userPrincipalName: o.userPrincipalName, password, requestId: o.requestId! });
+      // A row that got its Temporary Access Pass has the pass in the vault in place of the password (tap-step.ts).
+      const pass = password === undefined ? undefined : (await deps.requests.get(o.requestId!))?.value.temporaryAccessPass;
+      if (password !== undefined) lines.push({ userPrincipalName: o.userPrincipalName, password, requestId: o.requestId!, ...(pass ? { pass: { validFrom: pass.validFrom, expiresAt: pass.expiresAt, isUsableOnce: pass.isUsableOnce } } : {}) });
     }
     let shown = false;
     if (lines.length > 0) {
-      const location = await this.presenter.sendPasswords(batch, lines.map(({ userPrincipalName, password }) => ({ userPrincipalName, password })));
+      const location = await this.presenter.sendPasswords(batch, lines.map(({ requestId: _id, ...line }) => line));
       if (location) {
         shown = true;
         const dueAt = new Date(deps.clock.now().getTime() + deps.settings.passwordRevealMinutes * 60_000).toISOString();

@@ -12,11 +12,13 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../errors';
  * `checked` (rows validated and pre-flighted, nothing stored per row yet) → `running` (confirmed: row requests are
  * drafted and created, a few at a time) → `done`; or `cancelled` before it runs. In a channel (mode `approval`) the
  * whole batch is one approval: `checked → pending-approval → running` (approved: the approver's identity creates
- * every row) or `rejected`.
+ * every row), `rejected`, or `expired` when nobody decides within the approval time (nothing is created).
  */
 export type BatchState =
   | { kind: 'checked'; at: string }
-  | { kind: 'pending-approval'; at: string }
+  /** `expiresAt`: when the undecided batch expires, like a single approval request (absent on batches sent before expiry existed). */
+  | { kind: 'pending-approval'; at: string; expiresAt?: string }
+  | { kind: 'expired'; at: string }
   | { kind: 'rejected'; at: string; by: Actor; reason: string }
   | { kind: 'running'; at: string; by: Actor }
   | { kind: 'done'; at: string; by: Actor }
@@ -87,7 +89,8 @@ export const storedBatchSchema = z.strictObject({
   correlationId: z.string(),
   state: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('checked'), at: z.string() }),
-    z.strictObject({ kind: z.literal('pending-approval'), at: z.string() }),
+    z.strictObject({ kind: z.literal('pending-approval'), at: z.string(), expiresAt: z.string().optional() }),
+    z.strictObject({ kind: z.literal('expired'), at: z.string() }),
     z.strictObject({ kind: z.literal('rejected'), at: z.string(), by: actor, reason: z.string() }),
     z.strictObject({ kind: z.literal('running'), at: z.string(), by: actor }),
     z.strictObject({ kind: z.literal('done'), at: z.string(), by: actor }),

@@ -21,6 +21,8 @@ export const BULK_LIMITS = {
  * The CSV's columns, as the header line names them (case and spaces do not matter). The first four are
  * required; the rest may be left out as columns or left empty per row. Licences and groups are names separated
  * by ";" (licence product name or SKU part number; group display name); the manager is a user name (UPN).
+ * `firstCredential`: `password` (or empty) or `tap` — a one-time Temporary Access Pass of the tenant policy's
+ * default lifetime, made after the user exists, delivered in place of the password.
  */
 export const BULK_COLUMNS = [
   'firstName',
@@ -40,6 +42,7 @@ export const BULK_COLUMNS = [
   'employeeId',
   'mobilePhone',
   'ticket',
+  'firstCredential',
 ] as const;
 export type BulkColumn = (typeof BULK_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly BulkColumn[] = ['firstName', 'lastName', 'userName', 'domain'];

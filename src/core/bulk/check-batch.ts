@@ -109,6 +109,9 @@ async function readRow(deps: UseCaseDeps, resolve: NameResolver, templates: User
     passwordMode: 'generate',
     forceChangePassword: String(template?.forceChangePassword ?? true),
     ticket: v.ticket ?? '',
+    firstCredential: credentialChoice(v.firstCredential),
+    tapUsage: 'once',
+    tapLifetime: '',
   };
   const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
   const parsed = parseNewUserForm(form, { ticketRequired, now: deps.clock.now() });
@@ -157,6 +160,7 @@ async function readRow(deps: UseCaseDeps, resolve: NameResolver, templates: User
         usageLocation: parsed.value.usageLocation,
         forceChangePassword: parsed.value.forceChangePassword,
         passwordGenerated: true,
+        ...(parsed.value.firstCredential.kind === 'tap' ? { firstCredential: parsed.value.firstCredential } : {}),
       }
     : undefined;
   return {
@@ -173,9 +177,15 @@ async function readRow(deps: UseCaseDeps, resolve: NameResolver, templates: User
 
 /** The form's input ids and the CSV's columns are the same names, but for the fields a CSV row has no column for. */
 function fieldProblem(i: FieldIssue, ticketRequired: boolean): RowProblem {
-  const column = (['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'ticket'] as string[]).includes(i.field) ? (i.field as BulkColumn) : undefined;
+  const column = (['firstName', 'lastName', 'displayName', 'userName', 'domain', 'usageLocation', 'ticket', 'firstCredential'] as string[]).includes(i.field) ? (i.field as BulkColumn) : undefined;
   const code: ErrorCode = i.code ?? (i.field === 'ticket' && ticketRequired ? 'TICKET_REQUIRED' : 'VALIDATION_FAILED');
   return { code, column, text: i.message };
+}
+
+/** The `firstCredential` cell as the form's choice: empty is a password; anything but the two names is refused by the form's parser. */
+function credentialChoice(cell: string | undefined): string {
+  const c = (cell ?? '').replace(/[\s_-]/g, '').toLowerCase();
+  return c === '' || c === 'password' ? 'password' : c === 'tap' || c === 'temporaryaccesspass' ? 'tap' : (cell ?? '');
 }
 
 function problemOf(e: AppError, column: BulkColumn): RowProblem {

@@ -45,6 +45,8 @@ export function sharedReads(deps: UseCaseDeps): SharedReads {
     licences: memoized(deps.onboarding.licences, ['listSkuAvailability']),
     customerDirectory: memoized(deps.onboarding.customerDirectory, ['getGroup', 'getUserToCopy', 'searchGroups']),
   };
-  const preflight = new Preflight({ partnerCenter, directory, tokens: deps.tokens, clock: deps.clock, logger: deps.logger, onboarding }, 10 * 60_000);
+  // A Temporary Access Pass row (the `firstCredential` column) reads the customer's pass policy: once per batch too.
+  const tap = deps.tap && { ...deps.tap, temporaryAccessPasses: memoized(deps.tap.temporaryAccessPasses, ['readPolicy']) };
+  const preflight = new Preflight({ partnerCenter, directory, tokens: deps.tokens, clock: deps.clock, logger: deps.logger, onboarding, tap }, 10 * 60_000);
   return { partnerCenter, directory, onboarding, preflight };
 }

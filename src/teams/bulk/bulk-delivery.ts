@@ -1,6 +1,6 @@
 import type { CardLocation } from '../../core/approval/user-request';
 import type { Batch } from '../../core/bulk/batch';
-import type { BatchPresenter } from '../../core/bulk/batch-runner';
+import type { BatchPresenter, PasswordLine } from '../../core/bulk/batch-runner';
 import type { RowOutcome } from '../../core/bulk/row-outcome';
 import type { CardUpdater } from '../card-updater';
 import type { BulkViews } from './bulk-views';
@@ -20,7 +20,7 @@ export class BulkDelivery implements BatchPresenter {
     if (batch.card) await this.updater.update(batch.card, this.views.batch(batch, rows));
   }
 
-  async sendPasswords(batch: Batch, lines: Array<{ userPrincipalName: string; password: string }>): Promise<CardLocation | undefined> {
+  async sendPasswords(batch: Batch, lines: PasswordLine[]): Promise<CardLocation | undefined> {
     if (!batch.card) return undefined;
     // A personal batch's card is in the requester's own 1:1 chat: nobody else reads a message posted there.
     if (batch.mode === 'personal') return this.updater.post(batch.card.conversation, this.views.passwords(batch, lines));

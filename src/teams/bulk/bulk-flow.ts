@@ -110,7 +110,7 @@ export class BulkFlow {
     const { value } = await loadBatch(this.deps, t.data.batchId);
     // A channel batch goes to the approvers as one request.
     if (value.mode === 'approval') {
-      const submitted = await submitBatch(this.deps, t.actor, value.id, t.location);
+      const submitted = await submitBatch(this.deps, t.actor, value.id, this.policy, t.location);
       return this.bulkViews.batch(submitted, await this.runner.outcomesOf(submitted));
     }
     const { started, batch } = await confirmBatch(this.deps, t.actor, t.cred, t.data.batchId, t.location);

@@ -1,4 +1,5 @@
 import { acceptedRows, type Batch } from '../../core/bulk/batch';
+import type { PasswordLine } from '../../core/bulk/batch-runner';
 import { BULK_COLUMNS, BULK_LIMITS, REQUIRED_COLUMNS } from '../../core/bulk/bulk-limits';
 import { countOutcomes, type RowOutcome } from '../../core/bulk/row-outcome';
 import type { ErrorCode } from '../../core/errors';
@@ -55,6 +56,8 @@ export class BulkViews {
         ? `${requester} asks to create ${ready} users in ${company}`
         : state === 'rejected'
           ? `Bulk creation for ${company}: rejected`
+          : state === 'expired'
+            ? `Bulk creation for ${company}: expired`
           : state === 'checked' ? `Bulk creation for ${company}: check` : state === 'running' ? `Creating ${ready} users in ${company}…` : state === 'done' ? `Bulk creation for ${company}: done` : 'Bulk creation cancelled';
     const summary =
       state === 'checked'
@@ -65,6 +68,8 @@ export class BulkViews {
           ? `One approval for the whole batch: an approver's Approve creates the ${ready} ready rows with the approver's own sign-in (each row checked again under it); the ${leftOut} rows with problems are left out.`
           : state === 'rejected' && batch.state.kind === 'rejected'
             ? `${md(batch.state.by.name, TEXT_LIMITS.name)} rejected the batch: "${md(batch.state.reason, TEXT_LIMITS.reason)}". Nothing was created.`
+            : state === 'expired'
+              ? `Nobody approved or rejected the batch in time, so it expired. Nothing was created; ${requester} can check the CSV again and send a new batch.`
         : state === 'running'
           ? `${counts.created + counts.failed} of ${ready} done so far. This card updates as rows finish.`
           : state === 'done'
@@ -85,13 +90,13 @@ export class BulkViews {
         { title: 'Rows', value: String(batch.rows.length) },
         { title: 'Ready', value: String(ready) },
         { title: 'Left out', value: String(leftOut) },
-        ...(state === 'checked' || state === 'pending-approval' || state === 'rejected' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
+        ...(state === 'checked' || state === 'pending-approval' || state === 'rejected' || state === 'expired' ? [] : [{ title: 'Created', value: String(counts.created) }, { title: 'Failed', value: String(counts.failed) }]),
       ],
       rowsNote: rows.length > shown.length ? `The first ${shown.length} of ${rows.length} rows; ${state === 'done' ? 'the results CSV' : 'the CSV report'} has them all.` : '',
       rows: shown.map((r) => {
         const problems = problemsOf.get(r.line) ?? [];
         const words = r.status === 'left-out' ? problems.map((p) => `${p.column ? `${p.column}: ` : ''}${md(p.text, 300)}`).join(' · ') : r.code ? errorText(r.code).title : r.steps ? md(r.steps, 300) : '';
-        const before = state === 'checked' || state === 'pending-approval' || state === 'rejected';
+        const before = state === 'checked' || state === 'pending-approval' || state === 'rejected' || state === 'expired';
         return {
           elementId: `row.${r.line}.${r.status}.${r.code ?? ''}`,
           text: `Line ${r.line}: ${md(r.userPrincipalName || '(no user name)')} — ${before ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
@@ -104,15 +109,18 @@ export class BulkViews {
     });
   }
 
-  passwords(batch: Batch, lines?: Array<{ userPrincipalName: string; password: string }>, users: string[] = []): AdaptiveCardJson {
+  passwords(batch: Batch, lines?: PasswordLine[], users: string[] = []): AdaptiveCardJson {
     const company = md(batch.customer.companyName, TEXT_LIMITS.name);
+    const passes = (lines ?? []).filter((l) => l.pass).length;
+    // A Temporary Access Pass line says so, and until when: a third field, so the first two stay "user,secret".
+    const line = (l: PasswordLine) => `${l.userPrincipalName},${l.password}${l.pass ? `,Temporary Access Pass${l.pass.isUsableOnce ? ' (one-time)' : ''} valid ${l.pass.validFrom.slice(0, 16).replace('T', ' ')} to ${l.pass.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
     return this.views.render('bulk-passwords', {
       shown: lines ? 'shown' : 'hidden',
       title: lines ? `Temporary passwords: ${lines.length} new users in ${company}${batch.mode === 'approval' && batch.state.kind !== 'checked' && 'by' in batch.state ? ` (approved by ${md(batch.state.by.name, TEXT_LIMITS.name)})` : ''}` : `Temporary passwords removed (${company})`,
       text: lines
-        ? 'Only you can see this message. Hand each password to its user; each must change it at first sign-in. The passwords are removed from this message after a while and are not kept anywhere.'
+        ? `Only you can see this message. Hand each password to its user; each must change it at first sign-in.${passes ? ` ${passes} users got a Temporary Access Pass instead (marked on their line): they sign in with it and set up their own sign-in methods.` : ''} The passwords are removed from this message after a while and are not kept anywhere.`
         : 'The passwords were removed from this message. A user who lost theirs gets a new one by a password reset.',
-      lines: (lines ?? []).map((l) => `${l.userPrincipalName},${l.password}`).join('\n'),
+      lines: (lines ?? []).map(line).join('\n'),
       users: users.map((u) => md(u)).join(', '),
     });
   }

@@ -1,5 +1,6 @@
 import { BotHarness, FABRIKAM, cardText, cardVerbs, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { errorCodeOf } from '../../support/card-error-code';
+import { MovableClock } from '../../support/movable-clock';
 import { cardOf } from '../../support/recording-connector';
 
 interface World {
@@ -75,4 +76,66 @@ describe('bulk creation in a channel: one approval for the batch', () => {
     const after = (await bot.sandboxState()) as unknown as World;
     expect(after.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('chb.rej@'))).toBe(false);
   }, 60_000);
+});
+
+/**
+ * A channel batch nobody decides expires like a single approval request (the approval time of the settings): the
+ * due work marks it expired, the channel card is redrawn without Approve, nothing is created, and an Approve
+ * clicked afterwards answers exactly what it answers on a single expired request.
+ */
+describe('bulk creation in a channel: an undecided batch expires', () => {
+  const HOUR = 3_600_000;
+  const clock = new MovableClock();
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 2, passwordToApprover: false } }, { clock });
+  let ben: TeamsUser;
+  let cleo: TeamsUser;
+
+  beforeAll(async () => {
+    await bot.start();
+    [ben, cleo] = await Promise.all(['ben', 'cleo'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ben, cleo]) await bot.signIn(u);
+  }, 90_000);
+  afterAll(() => bot.stop());
+
+  it('expired at the approval time: card redrawn as expired without Approve, nothing created, a late Approve answers as for a single expired request', async () => {
+    const csv = 'firstName,lastName,userName,domain,usageLocation\nEx,One,chx.one,fabrikam.example,US\nEx,Two,chx.two,fabrikam.example,US\n';
+    const checklist = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv }, 'chx-1'));
+    const batchId = (checklist.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+    expect(JSON.stringify(invokeCard(await bot.executeInChannel(ben, 'bulkConfirm', { batchId }, 'chx-1')))).toContain('"batch.pending-approval"');
+    // A single request sent at the same time, to compare what a late Approve answers.
+    const single = invokeCard(
+      await bot.executeInChannel(ben, 'submitForm', { customerId: FABRIKAM, firstName: 'Sin', lastName: 'Gle', userName: 'chx.single', domain: 'fabrikam.example', usageLocation: 'US', passwordMode: 'generate', forceChangePassword: 'true' }, 'chx-2'),
+    );
+    const requestId = (single.actions as any[]).find((a) => a.verb === 'cancel').data.requestId as string;
+    const before = ((await bot.sandboxState()) as unknown as World).requests.length;
+
+    // Not yet: an hour in, the due work leaves the batch pending.
+    clock.advance(HOUR);
+    await bot.app.teams.dueWork.runDue();
+    expect(bot.connector.updates('chx-1').map(cardOf).some((c) => c && JSON.stringify(c).includes('"batch.expired"'))).toBe(false);
+
+    clock.advance(HOUR + 1000);
+    await bot.app.teams.dueWork.runDue();
+    await bot.app.teams.dueWork.runDue();
+    const redrawn = await bot.connector.waitFor(() => bot.connector.updates('chx-1').map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.expired"')));
+    expect(cardVerbs(redrawn)).not.toContain('bulkApprove');
+    expect(cardVerbs(redrawn)).not.toContain('bulkReject');
+    expect(cardText(redrawn)).toContain('Nothing was created');
+    expect((await bot.app.useCases.requests.get(requestId))!.value.state.kind).toBe('expired');
+
+    const lateBatch = invokeCard(await bot.executeInChannel(cleo, 'bulkApprove', { batchId }, 'chx-1'));
+    const lateSingle = invokeCard(await bot.executeInChannel(cleo, 'approve', { requestId }, 'chx-2'));
+    expect(errorCodeOf(lateBatch)).toBe(errorCodeOf(lateSingle));
+    expect(JSON.stringify(lateBatch)).toContain('"batch.expired"');
+    expect(cardVerbs(lateBatch)).not.toContain('bulkApprove');
+    // A late reject changes nothing either.
+    expect(JSON.stringify(invokeCard(await bot.executeInChannel(cleo, 'bulkReject', { batchId, reason: 'too late' }, 'chx-1')))).toContain('"batch.expired"');
+    await bot.app.teams.background.drain();
+
+    const after = (await bot.sandboxState()) as unknown as World;
+    expect(after.users[FABRIKAM].some((u) => u.userPrincipalName.startsWith('chx.'))).toBe(false);
+    expect(after.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`)).toHaveLength(0);
+    // No row ever became a request: the rows of a batch are drafted only when it runs.
+    expect((await bot.app.useCases.requests.list({ limit: 200 })).some((r) => r.user.userName.startsWith('chx.one') || r.user.userName.startsWith('chx.two'))).toBe(false);
+  }, 90_000);
 });

@@ -18,6 +18,7 @@ function setup(handlers: Partial<DueWorkHandlers>, owner = 'me') {
     'request-reminder': async (i) => void ran.push(i),
     'run-batch': async (i) => void ran.push(i),
     'hide-batch-passwords': async (i) => void ran.push(i),
+    'expire-batch': async (i) => void ran.push(i),
     ...handlers,
   };
   const runner = new DueWorkRunner(store, all, { owner, pollMs: 1_000_000, leaseMs: 60_000, maxAttempts: 3, clock, logger: silent });
@@ -66,6 +67,7 @@ describe('DueWorkRunner', () => {
       'request-reminder': async (i) => void ran.push(`${name}:${i.key}`),
       'run-batch': async (i) => void ran.push(`${name}:${i.key}`),
       'hide-batch-passwords': async (i) => void ran.push(`${name}:${i.key}`),
+      'expire-batch': async (i) => void ran.push(`${name}:${i.key}`),
       'erase-password': async (i) => void ran.push(`${name}:${i.key}`),
       'finish-request': async (i) => void ran.push(`${name}:${i.key}`),
     });
