@@ -65,7 +65,7 @@ export function registerHistoryRoute(app: Application<TurnState>, deps: HistoryR
     const title = titleOf(scope, args);
     if (!args.csv) {
       const result = await listHistory(deps.useCases, scope, filter, HISTORY_ROWS.card);
-      return views.history(title, `The last ${result.requests.length} request(s), newest first.${bounds(result)}`, result.requests);
+      return views.history(title, `${result.requests.length === 1 ? 'The last request' : `The last ${result.requests.length} requests`}, newest first.${bounds(result)}`, result.requests);
     }
     const result = await listHistory(deps.useCases, scope, filter, HISTORY_ROWS.csv);
     const summary = `${title}: ${result.requests.length} row(s), newest first.${bounds(result)}`;

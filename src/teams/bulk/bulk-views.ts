@@ -62,7 +62,7 @@ export class BulkViews {
     const summary =
       state === 'checked'
         ? ready > 0
-          ? `${ready} of ${batch.rows.length} rows are ready. ${leftOut ? `${leftOut} rows have problems and will be left out (listed first below; the full report is in the CSV).` : 'No row has a problem.'} Nothing is created until you confirm.`
+          ? `${ready} of ${batch.rows.length} rows are ready. ${leftOut ? `${leftOut === 1 ? '1 row has a problem and will be' : `${leftOut} rows have problems and will be`} left out (listed first below; the full report is in the CSV).` : 'No row has a problem.'} Nothing is created until you confirm.`
           : `None of the ${batch.rows.length} rows can be created: ${errorText('BULK_NOTHING_TO_CREATE').todo}`
         : state === 'pending-approval'
           ? `One approval for the whole batch: an approver's Approve creates the ${ready} ready rows with the approver's own sign-in (each row checked again under it); the ${leftOut} rows with problems are left out.`

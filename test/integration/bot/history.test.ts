@@ -137,7 +137,7 @@ describe('history: scoped to where it is asked, exported as a file', () => {
       const today = new Date().toISOString().slice(0, 10);
       expect(seen(await historyText(ada, `history fabrikam since ${today}`))).toEqual(['hist.one@', 'hist.two@', 'hist.group@']);
       expect(seen(await historyText(ada, 'history since 2099-01-01'))).toEqual([]);
-      expect(await historyText(ada, 'history northwind')).toContain('The last 0 request(s)');
+      expect(await historyText(ada, 'history northwind')).toContain('The last 0 requests');
       expect(await historyText(ada, 'history since 2026-02-30')).toContain('"2026-02-30" is not a date');
       expect(await historyText(ada, 'history since 2026-11-05 until 2026-11-01')).toContain('"since" must be on or before "until"');
     });
