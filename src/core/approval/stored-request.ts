@@ -29,7 +29,9 @@ import type { UserRequest } from './user-request';
 /** The version every write carries: one more than the last upgrade's input. */
 export const STORED_REQUEST_VERSION = STORED_REQUEST_UPGRADES.length;
 
-const actor = z.strictObject({ oid: z.string(), name: z.string(), upn: z.string().optional(), teamsId: z.string().optional() });
+/** An actor and a card location as stored: shared with the stored batch (core/bulk/batch.ts). */
+export const actor = z.strictObject({ oid: z.string(), name: z.string(), upn: z.string().optional(), teamsId: z.string().optional() });
+export const cardLocation = z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() });
 const who = z.strictObject({ oid: z.string(), name: z.string() });
 
 const failure = z.strictObject({
@@ -118,7 +120,7 @@ export const storedRequestSchema = z.strictObject({
   correlationId: z.string(),
   state,
   history: z.array(auditEntry),
-  card: z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).optional(),
+  card: cardLocation.optional(),
   checksAtSubmit: z.array(z.strictObject({ id: z.string(), status: z.enum(['ok', 'warning', 'blocked', 'not-checked']), text: z.string() })).optional(),
   passwordDelivery: z.strictObject({ sentTo: z.array(z.string()), waitingFor: z.array(z.strictObject({ teamsId: z.string(), oid: z.string(), name: z.string() })) }).optional(),
   // These three were written by builds before schema versions too (version 0 records may carry them), so they

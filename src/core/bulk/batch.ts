@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { Actor } from '../approval/request-state';
-import { requestedOnboarding, requestedUser } from '../approval/stored-request';
+import { actor, cardLocation, requestedOnboarding, requestedUser } from '../approval/stored-request';
 import type { CardLocation, RequestedOnboarding, RequestedUser, Versioned } from '../approval/user-request';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors';
 
@@ -75,8 +75,6 @@ export interface BatchStore {
   update(batch: Batch, etag: string): Promise<Versioned<Batch>>;
 }
 
-const actor = z.strictObject({ oid: z.string(), name: z.string(), upn: z.string().optional(), teamsId: z.string().optional() });
-
 /** The stored shape of a batch (version 1); a store parses every read with it. */
 export const storedBatchSchema = z.strictObject({
   schemaVersion: z.literal(1),
@@ -96,7 +94,7 @@ export const storedBatchSchema = z.strictObject({
     z.strictObject({ kind: z.literal('done'), at: z.string(), by: actor }),
     z.strictObject({ kind: z.literal('cancelled'), at: z.string() }),
   ]),
-  card: z.strictObject({ conversation: z.record(z.string(), z.unknown()), activityId: z.string() }).optional(),
+  card: cardLocation.optional(),
   rows: z.array(
     z.strictObject({
       line: z.number().int(),
