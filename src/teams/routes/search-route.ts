@@ -9,21 +9,29 @@ import { sendInvokeResponse } from '../invoke-response';
 import type { PersonalFlow } from '../personal-flow';
 import type { SignIn } from '../sign-in';
 
+/** A search invoke whose value does not parse: 400 with Teams' error shape, and no choices. */
+async function refuseMalformed(ctx: Parameters<typeof sendInvokeResponse>[0], logger: Logger, dataset: string): Promise<[]> {
+  logger.warn({ dataset }, 'malformed search invoke answered 400');
+  await sendInvokeResponse(ctx, 400, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'malformed search request' } });
+  return [];
+}
+
+/** How many choices a search returns: what the client asked for (25 when it did not say), at most 50. */
+const pageSize = (top: number | undefined) => Math.min(top || 25, 50);
+
 /** Type-ahead for the customer list (Data.Query, dataset `customers`). */
 export function registerCustomerSearch(app: Application<TurnState>, d: { signIn: SignIn; personal: PersonalFlow; logger: Logger; reportError: (e: unknown, correlationId: string, fields: object) => AdaptiveCardJson }): void {
   app.adaptiveCards.search('customers', async (ctx) => {
     // teams-ai passes the raw value on (a numeric queryText or a text `top` crashed the search): parsed here.
     const parsed = searchInvokeSchema.safeParse(ctx.activity.value);
     if (!parsed.success) {
-      d.logger.warn({ dataset: 'customers' }, 'malformed search invoke answered 400');
-      await sendInvokeResponse(ctx, 400, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'malformed search request' } });
-      return [];
+      return refuseMalformed(ctx, d.logger, 'customers');
     }
     const cred = await d.signIn.credentialFor(ctx).catch(() => undefined);
     if (!cred) return [];
     const correlationId = randomUUID();
     try {
-      const found = await d.personal.searchCustomers(cred, parsed.data.queryText, Math.min(parsed.data.queryOptions?.top || 25, 50), correlationId);
+      const found = await d.personal.searchCustomers(cred, parsed.data.queryText, pageSize(parsed.data.queryOptions?.top), correlationId);
       // Choice titles are not markdown, but upstream names still lose control characters and get a bound.
       return found.map((c) => ({ title: cleanText(`${c.name} (${c.domain})`), value: c.id }));
     } catch (e) {
@@ -46,15 +54,13 @@ export function registerDirectorySearch(app: Application<TurnState>, d: { signIn
     const parsed = searchInvokeSchema.safeParse(ctx.activity.value);
     const match = parsed.success ? datasetPattern.exec(parsed.data.dataset) : null;
     if (!parsed.success || !match) {
-      d.logger.warn({ dataset: 'directory' }, 'malformed search invoke answered 400');
-      await sendInvokeResponse(ctx, 400, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'malformed search request' } });
-      return [];
+      return refuseMalformed(ctx, d.logger, 'directory');
     }
     const cred = await d.signIn.credentialFor(ctx).catch(() => undefined);
     if (!cred) return [];
     const correlationId = randomUUID();
     try {
-      const found = await d.personal.searchDirectory(cred, match[2], match[1] as 'groups' | 'people', parsed.data.queryText, Math.min(parsed.data.queryOptions?.top || 25, 50), correlationId);
+      const found = await d.personal.searchDirectory(cred, match[2], match[1] as 'groups' | 'people', parsed.data.queryText, pageSize(parsed.data.queryOptions?.top), correlationId);
       return found.map((x) => ({ title: cleanText(x.title), value: x.value }));
     } catch (e) {
       const error = toAppError(e);
