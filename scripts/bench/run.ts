@@ -20,6 +20,7 @@ import { freePort } from '../../test/support/free-port';
 import { RecordingConnector } from '../../test/support/recording-connector';
 import { PARTNER_TENANT } from '../../test/support/sandbox-network';
 import { cardOfAnswer, Driver, form, STEPS, userName, wholeRequest, type Engineer, type RequestTiming, type Step } from './driver';
+import { burstLoad, echoBurst, echoWorking, workingLoad } from './load-phase';
 import { Child } from './processes';
 import { Report, percentile } from './report';
 
@@ -211,34 +212,61 @@ async function main(): Promise<void> {
       await bot.ask('count-off');
     }
 
-    // 3. Load: every engineer raises EACH requests at once, no think time.
+    // 3. Load (scripts/bench/load-phase.ts): ENGINEERS engineers working at once, each raising EACH requests one
+    //    after another with no think time (the target's shape), then the same number of requests in one burst (the
+    //    probe the issue was filed from); the echo bot under each shape beside it, as that shape's floor.
     let n = 0;
     if (PHASES.has('load')) {
+      const measured = async (work: () => Promise<RequestTiming[]>) => {
+        const loadAtStart = load();
+        const cpu0 = { bot: bot.cpuMs(), sandbox: sandbox.cpuMs() };
+        const wall0 = performance.now();
+        const timings = await work();
+        const wall = performance.now() - wall0;
+        const cpu = { bot: bot.cpuMs() - cpu0.bot, sandbox: sandbox.cpuMs() - cpu0.sandbox };
+        return { timings, wall, cpu, loadAtStart, loadAtEnd: load() };
+      };
+      const table = (title: string, r: Awaited<ReturnType<typeof measured>>) => {
+        const k = r.timings.length;
+        say(`\n${title} = ${k} requests, all created, in ${(r.wall / 1000).toFixed(1)} s (load average ${r.loadAtStart} → ${r.loadAtEnd})`);
+        say(`  ${'step'.padEnd(34)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}  (ms)`);
+        for (const s of [...STEPS, 'creation', 'total'] as const) {
+          const v = r.timings.map((t) => t[s]);
+          say(`  ${s.padEnd(34)} ${[50, 95, 99].map((p) => percentile(v, p).toFixed(0).padStart(7)).join(' ')} ${Math.max(...v).toFixed(0).padStart(7)}`);
+        }
+        say(`  CPU: bot ${(r.cpu.bot / 1000).toFixed(2)} s (${(r.cpu.bot / k).toFixed(1)} ms a request), sandbox ${(r.cpu.sandbox / 1000).toFixed(2)} s`);
+      };
+      const echoUnder = async (work: () => Promise<number[]>) => {
+        const cpu0 = echo.cpuMs();
+        const latencies = await work();
+        return { p99: percentile(latencies, 99), p50: percentile(latencies, 50), cpuPerTurn: (echo.cpuMs() - cpu0) / latencies.length, turns: latencies.length };
+      };
+
       const memBefore = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
-      const loadAtStart = load();
-      const cpu0 = { bot: bot.cpuMs(), sandbox: sandbox.cpuMs() };
-      const wall0 = performance.now();
-      const timings: RequestTiming[] = await profiled('load', () => Promise.all(loadTeam.flatMap((e) => Array.from({ length: EACH }, () => wholeRequest(d, e)))));
-      const wall = performance.now() - wall0;
-      const cpu1 = { bot: bot.cpuMs(), sandbox: sandbox.cpuMs() };
-      const loadAtEnd = load();
+      const working = await measured(() => profiled('load', () => workingLoad(d, loadTeam, EACH)));
       const memAfter = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
-      n = timings.length;
-      const botPerRequest = (cpu1.bot - cpu0.bot) / n;
-      say(`\nLoad: ${ENGINEERS} engineers × ${EACH} requests at once = ${n} requests, all created, in ${(wall / 1000).toFixed(1)} s (load average ${loadAtStart} → ${loadAtEnd})`);
-      say(`  ${'step'.padEnd(34)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}  (ms)`);
-      for (const s of [...STEPS, 'creation', 'total'] as const) {
-        const v = timings.map((t) => t[s]);
-        say(`  ${s.padEnd(34)} ${[50, 95, 99].map((p) => percentile(v, p).toFixed(0).padStart(7)).join(' ')} ${Math.max(...v).toFixed(0).padStart(7)}`);
-      }
-      say(`  CPU: bot ${((cpu1.bot - cpu0.bot) / 1000).toFixed(2)} s (${botPerRequest.toFixed(1)} ms a request), sandbox ${((cpu1.sandbox - cpu0.sandbox) / 1000).toFixed(2)} s`);
-      report.add('CPU per whole request under load (message + 3 card actions + creation)', botPerRequest, '≤ 12 ms', botPerRequest <= 12, 'ms', `one at a time: ${soloWhole.toFixed(1)} ms`);
+      table(`Load: ${ENGINEERS} engineers working at once, ${EACH} requests each one after another, no think time`, working);
+      // The echo bot under the same shape: as many engineers, each sending the four turns of a request EACH times.
+      const echoWorkingLoad = await echoUnder(() => echoWorking(echoDriver, loadTeam, EACH * 4));
+      say(`  echo bot, same shape (${echoWorkingLoad.turns} message turns): p50 ${echoWorkingLoad.p50.toFixed(0)} ms, p99 ${echoWorkingLoad.p99.toFixed(0)} ms, CPU ${echoWorkingLoad.cpuPerTurn.toFixed(2)} ms a turn`);
+      const botPerRequest = working.cpu.bot / working.timings.length;
+      report.add('CPU per whole request under load (message + 3 card actions + creation)', botPerRequest, '≤ 12 ms', botPerRequest <= 12, 'ms', `one at a time: ${soloWhole.toFixed(1)} ms; the echo bot's 4 message turns under the same load: ${(echoWorkingLoad.cpuPerTurn * 4).toFixed(1)} ms`);
       for (const s of ['pickCustomer', 'submitForm', 'create'] as const) {
-        const p99 = percentile(timings.map((t) => t[s]), 99);
-        report.add(`latency: card action ${s}, p99 under load`, p99, '≤ 300 ms', p99 <= 300, 'ms', `p50 ${percentile(timings.map((t) => t[s]), 50).toFixed(0)} p95 ${percentile(timings.map((t) => t[s]), 95).toFixed(0)}; load avg ${loadAtEnd}`);
+        const v = working.timings.map((t) => t[s]);
+        const p99 = percentile(v, 99);
+        report.add(`latency: card action ${s}, p99, ${ENGINEERS} engineers working at once`, p99, '≤ 300 ms', p99 <= 300, 'ms', `p50 ${percentile(v, 50).toFixed(0)} p95 ${percentile(v, 95).toFixed(0)}; echo bot under the same load p99 ${echoWorkingLoad.p99.toFixed(0)} ms; load avg ${working.loadAtEnd}`);
       }
-      const heapPerRequest = (memAfter.memory.heapUsed - memBefore.memory.heapUsed) / n / 1024;
-      report.add('heap growth per request (after GC)', heapPerRequest, 'reported', true, 'KB', `${(memBefore.memory.heapUsed / 2 ** 20).toFixed(1)} → ${(memAfter.memory.heapUsed / 2 ** 20).toFixed(1)} MB over ${n} requests`);
+      const heapPerRequest = (memAfter.memory.heapUsed - memBefore.memory.heapUsed) / working.timings.length / 1024;
+      report.add('heap growth per request (after GC)', heapPerRequest, 'reported', true, 'KB', `${(memBefore.memory.heapUsed / 2 ** 20).toFixed(1)} → ${(memAfter.memory.heapUsed / 2 ** 20).toFixed(1)} MB over ${working.timings.length} requests`);
+
+      const burst = await measured(() => burstLoad(d, loadTeam, EACH));
+      table(`Burst: ${ENGINEERS} engineers × ${EACH} requests raised in the same instant`, burst);
+      const echoBurstLoad = await echoUnder(() => echoBurst(echoDriver, loadTeam, EACH));
+      say(`  echo bot, the same burst (${echoBurstLoad.turns} messages at once): p50 ${echoBurstLoad.p50.toFixed(0)} ms, p99 ${echoBurstLoad.p99.toFixed(0)} ms, CPU ${echoBurstLoad.cpuPerTurn.toFixed(2)} ms a turn`);
+      const burstMessage = percentile(burst.timings.map((t) => t.message), 99);
+      const burstActions = Math.max(...(['pickCustomer', 'submitForm', 'create'] as const).map((s) => percentile(burst.timings.map((t) => t[s]), 99)));
+      report.add(`burst of ${burst.timings.length} requests at once: slowest card action p99`, burstActions, 'reported', true, 'ms', `message p99 ${burstMessage.toFixed(0)} ms; the echo bot's p99 for ${echoBurstLoad.turns} messages at once: ${echoBurstLoad.p99.toFixed(0)} ms; bot CPU ${(burst.cpu.bot / burst.timings.length).toFixed(1)} ms a request`);
+      n = working.timings.length + burst.timings.length;
     }
 
     // 4. MSAL: a 100-request run by engineers new to the bot (their sign-in included).
