@@ -61,6 +61,9 @@ function transpile(source, filename) {
 }
 
 process.setSourceMapsEnabled?.(true);
+// On Node >= 22.1, also keep V8's compiled code of every module between starts, as src/compile-cache.ts does for
+// the product (it is imported by main.ts, after several modules were loaded already); older Node has no such thing.
+require('node:module').enableCompileCache?.();
 
 require.extensions['.ts'] = function loadTypeScript(module, filename) {
   module._compile(transpile(readFileSync(filename, 'utf8'), filename), filename);
