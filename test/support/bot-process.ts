@@ -7,9 +7,14 @@ import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Transpiles src/ as `ts-node --transpile-only` does, with the output kept on disk between starts. */
+const TRANSPILE_HOOK = join(__dirname, 'ts-transpile-cache.js');
+
 /**
  * The bot as its own operating-system process (`src/main.ts`, as `npm start` runs it), so tests can SIGKILL it at
- * any step, SIGTERM it, and run two of them side by side.
+ * any step, SIGTERM it, and run two of them side by side. `npm start` transpiles with ts-node on every start;
+ * here the same transpilation is cached (test/support/ts-transpile-cache.js), since the crash tests start the bot
+ * dozens of times and TypeScript was most of each start's CPU.
  */
 export class BotProcess {
   readonly output: string[] = [];
@@ -28,9 +33,9 @@ export class BotProcess {
 
   static async start(name: string, env: Record<string, string>): Promise<BotProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', TRANSPILE_HOOK, 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env, PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const bot = new BotProcess(name, `http://127.0.0.1:${port}`, child);

@@ -14,7 +14,7 @@ describe('a creation that outlives its lease', () => {
   const bot = new BotHarness({
     creationLeaseMs: LEASE_MS,
     dueWorkPollMs: 100,
-    passwordRevealMinutes: 0.1,
+    passwordRevealMinutes: 0.05,
     approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: true },
   });
   let ada: TeamsUser;
@@ -42,7 +42,7 @@ describe('a creation that outlives its lease', () => {
     await bot.connector.waitFor(() => bot.connector.updates('act-slow').find(hasPassword), SLOW_MS + 5000);
     clearInterval(probe);
     expect(stolen).toEqual([]);
-    // The password leaves the card at its time (6 s after creation).
+    // The password leaves the card at its time (3 s after creation).
     await bot.connector.waitFor(() => {
       const ups = bot.connector.updates('act-slow');
       const last = ups[ups.length - 1];

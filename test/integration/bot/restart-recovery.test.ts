@@ -23,7 +23,9 @@ describe('restart during a creation', () => {
     ['finished by the new bot with the kept sign-in', 'restart.me', true],
     ['interrupted when no sign-in was kept, then retried', 'restart.two', false],
   ])('%s: exactly one user and a card that tells the truth', async (_name, userName, keepSignIn) => {
-    const first = new BotHarness({ dataDir: mkdtempSync(join(tmpdir(), 'restart-')), http: { timeoutMs: 20_000, deadlineMs: 20_000, maxRetries: 0, appName: 'test' } });
+    // The first bot "dies" in the test (its store is closed under it); stopping it afterwards need not give its hung
+    // call the default 20 s of grace, which only made the file wait at the end.
+    const first = new BotHarness({ dataDir: mkdtempSync(join(tmpdir(), 'restart-')), http: { timeoutMs: 20_000, deadlineMs: 20_000, maxRetries: 0, appName: 'test' }, shutdownGraceMs: 500 });
     firsts.push(first);
     await first.start();
     const dataDir = first.app.config.dataDir;

@@ -217,7 +217,8 @@ describe('sqlite store: the file', () => {
         process.exit(0);
       });`;
     const children = ['proc-a', 'proc-b'].map((owner) =>
-      spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, file, owner], { cwd: join(__dirname, '../../..') }),
+      // The transpile-only hook with a disk cache (test/support/ts-transpile-cache.js), as the crash tests' bot processes.
+      spawn(process.execPath, ['-r', join(__dirname, '../../support/ts-transpile-cache.js'), '-e', script, file, owner], { cwd: join(__dirname, '../../..') }),
     );
     const outputs = children.map((c) => {
       let out = '';
