@@ -16,6 +16,9 @@ import { cardSamples, sampleViews } from '../../test/support/card-samples';
 
 const rounds = Number(process.argv[2] ?? 200);
 const filter = process.argv[3] ?? '';
+/** The first rounds warm the JIT up and are not counted. */
+const warmUp = Math.min(20, Math.floor(rounds / 4));
+const measured = rounds - warmUp;
 
 /** The data each sample hands to the templates, captured once (the views' own work is not what is measured). */
 const calls: Array<{ label: string; name: CardName; data: object }> = [];
@@ -50,7 +53,7 @@ for (let round = 0; round < rounds; round++) {
     const b = performance.now();
     ours.render(c.name, c.data);
     const e = performance.now();
-    if (round < Math.min(20, rounds / 4)) continue; // warm-up
+    if (round < warmUp) continue;
     const row = byCard.get(c.name) ?? { before: 0, after: 0, n: 0 };
     row.before += b - a;
     row.after += e - b;
@@ -67,6 +70,6 @@ let after = 0;
 for (const [name, r] of [...byCard].sort((x, y) => y[1].before - x[1].before)) {
   before += r.before;
   after += r.after;
-  console.log(`${name.padEnd(18)}${String(r.n / (rounds - Math.min(20, rounds / 4))).padStart(8)}${us(r.before / r.n)}${us(r.after / r.n)}${(r.after / r.before).toFixed(2).padStart(8)}`);
+  console.log(`${name.padEnd(18)}${String(r.n / measured).padStart(8)}${us(r.before / r.n)}${us(r.after / r.n)}${(r.after / r.before).toFixed(2).padStart(8)}`);
 }
-console.log(`all samples, one round: before ${(before / (rounds - Math.min(20, rounds / 4))).toFixed(2)} ms, after ${(after / (rounds - Math.min(20, rounds / 4))).toFixed(2)} ms`);
+console.log(`all samples, one round: before ${(before / measured).toFixed(2)} ms, after ${(after / measured).toFixed(2)} ms`);
