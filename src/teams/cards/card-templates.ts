@@ -35,9 +35,10 @@ export class CardTemplates {
   /** Loads the templating library and builds every template (idempotent). */
   warm(): void {
     if (this.templates) return;
-    const ACData = require('adaptivecards-templating') as typeof ACDataModule;
+    // card-template.ts loads the library; each template is the library's, made cheaper to expand (issue 16).
+    const { cardTemplate } = require('./card-template') as typeof import('./card-template');
     const templates = new Map<CardName, ACDataModule.Template>();
-    for (const [name, json] of this.json) templates.set(name, new ACData.Template(json));
+    for (const [name, json] of this.json) templates.set(name, cardTemplate(json));
     this.templates = templates;
   }
 
