@@ -27,6 +27,11 @@ const DEFERRED: ReadonlyArray<readonly [requiredBy: string, request: string]> = 
   ['/botframework-connector/lib/auth/msalAppCredentials.js', '@azure/msal-node'],
   ['/botframework-connector/lib/auth/certificateAppCredentials.js', '@azure/msal-node'],
   ['/botframework-connector/lib/auth/federatedAppCredentials.js', '@azure/msal-node'],
+  // teams-ai's AI planner (yaml and the moderators come with it): Application needs it only with an `ai` option.
+  ['/@microsoft/teams-ai/lib/Application.js', './AI'],
+  // The connector's OpenID metadata client (https-proxy-agent, its key conversion): ./openid-metadata.ts puts its
+  // own in the extractor's cache for the URLs the bot trusts, so this one is built only for a URL it does not know.
+  ['/botframework-connector/lib/auth/jwtTokenExtractor.js', './openIdMetadata'],
 ];
 
 type Load = (request: string, parent: NodeModule | undefined, isMain: boolean) => unknown;

@@ -25,25 +25,27 @@ const unused = {
   teamsAiMsal: 'teams-ai/node_modules/@azure/msal-node/',
   connectorMsal: 'botframework-connector/node_modules/@azure/msal-node/',
   teamsAiAuthentication: 'teams-ai/lib/authentication/Authentication.js',
+  teamsAiPlanner: 'teams-ai/lib/AI.js',
+  yaml: 'node_modules/yaml/',
 };
 const which = () => Object.fromEntries(Object.entries(unused).map(([k, p]) => [k, loaded(p)]));
 `;
 
 // Memory (issue 16): what the bot never runs is not loaded, and what it might run still loads when touched.
 describe('deferred framework modules', () => {
-  it('the Teams app loads without teams-ai sign-in, botbuilder-dialogs, the recognizers, @azure/identity or the extra msal-node copies', () => {
+  it('the Teams app loads without teams-ai sign-in, botbuilder-dialogs, the recognizers, the AI planner, @azure/identity or the extra msal-node copies', () => {
     const r = inNode(`${LOADED}
       require('./src/teams/lazy-framework-modules');
       require('./src/teams/app');
       console.log(JSON.stringify(which()));`);
-    expect(r).toEqual({ dialogs: false, recognizers: false, identity: false, teamsAiMsal: false, connectorMsal: false, teamsAiAuthentication: false });
+    expect(r).toEqual({ dialogs: false, recognizers: false, identity: false, teamsAiMsal: false, connectorMsal: false, teamsAiAuthentication: false, teamsAiPlanner: false, yaml: false });
   }, 60_000);
 
   it('without the deferral the same modules load (the test can fail)', () => {
     const r = inNode(`${LOADED}
       require('./src/teams/app');
       console.log(JSON.stringify(which()));`);
-    expect(r).toEqual({ dialogs: true, recognizers: true, identity: true, teamsAiMsal: true, connectorMsal: true, teamsAiAuthentication: true });
+    expect(r).toEqual({ dialogs: true, recognizers: true, identity: true, teamsAiMsal: true, connectorMsal: true, teamsAiAuthentication: true, teamsAiPlanner: true, yaml: true });
   }, 60_000);
 
   it('a deferred module loads at first use: the connector app password credentials and teams-ai sign-in still work', () => {
