@@ -1,3 +1,5 @@
+// First: defers framework modules the bot never runs, before anything loads botbuilder (memory, issue 16).
+import './teams/lazy-framework-modules';
 import { KeyValueBatchStore } from './storage/batch-store';
 import { createCustomerDirectoryClient } from './graph/customer-directory-client';
 import './compile-cache';
