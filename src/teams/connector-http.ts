@@ -35,7 +35,6 @@ export interface ConnectorHttpOptions {
 const MAX_RETRIES = 3;
 const SUCCESS = new Set([200, 201, 202]);
 const SYSTEM_ERRORS = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND']);
-const NEVER = new AbortController().signal;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What botframework-connector threw for a failed call (an azure `RestError`), with the fields callers read. */
@@ -58,7 +57,7 @@ export async function callConnector(request: ConnectorRequest, opts: ConnectorHt
   // One id for the logical call, kept across retries (the pipeline's x-ms-client-request-id policy sits outside them).
   const headers = { ...request.headers, 'x-ms-client-request-id': randomUUID() };
   for (let retry = 0; ; retry++) {
-    const attempt: Attempt = await exchange({ method: request.method, url: request.url, headers, body: request.body, signal: NEVER }).catch((e: unknown) => ({ error: sendError(e) }));
+    const attempt: Attempt = await exchange({ method: request.method, url: request.url, headers, body: request.body }).catch((e: unknown) => ({ error: sendError(e) }));
     const wait = retry < MAX_RETRIES ? retryDelay(attempt, retry, opts) : undefined;
     if (wait === undefined) return settle(attempt);
     await (opts.sleep ?? defaultSleep)(wait);

@@ -3,6 +3,9 @@ import type { ConnectorClient } from 'botframework-connector';
 import { callConnector, type ConnectorHttpOptions } from './connector-http';
 import { activityJson, conversationParametersJson } from './connector-json';
 
+const OPERATIONS = ['sendToConversation', 'replyToActivity', 'updateActivity', 'createConversation'] as const;
+type Operation = (typeof OPERATIONS)[number];
+
 /**
  * Gives a botbuilder ConnectorClient a lighter way to send (issue 16): its four calls that carry the bot's
  * messages (send, reply, update, create a conversation) go out through connector-http.ts with the body from
@@ -26,7 +29,7 @@ export function useFastConversations(client: ConnectorClient, opts: ConnectorHtt
   const base = new URL(context.baseUri);
   // The URL before and after the operation's path, as the pipeline's appendPath joins them.
   const prefix = `${base.origin}${base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`}`;
-  const suffix = `${base.search}`;
+  const suffix = base.search;
   const userAgent = `${typeof context.options?.userAgent === 'string' ? context.options.userAgent : ''} Node/${versions.node}`.trim();
 
   const post = async (method: 'POST' | 'PUT', path: string, body: string, extra?: Record<string, string>): Promise<unknown> => {
@@ -41,19 +44,20 @@ export function useFastConversations(client: ConnectorClient, opts: ConnectorHtt
   };
   const resource = (answer: unknown) => ({ id: (answer as { id?: string } | undefined)?.id });
 
-  const conversations = client.conversations as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const original = { ...pick(conversations) };
-  const onlyPlain = (args: unknown[], count: number) => args.length <= count || args.slice(count).every((a) => a === undefined);
+  const conversations = client.conversations as unknown as Record<Operation, (...args: unknown[]) => Promise<unknown>>;
+  const original = Object.fromEntries(OPERATIONS.map((name) => [name, conversations[name].bind(conversations)])) as typeof conversations;
+  const onlyPlain = (args: unknown[], count: number) => args.slice(count).every((a) => a === undefined);
 
-  conversations.sendToConversation = (...args) =>
+  // async: a refused id or body rejects, as the SDK's call did, rather than throwing where it is called
+  conversations.sendToConversation = async (...args) =>
     onlyPlain(args, 2) ? post('POST', `v3/conversations/${id('conversationId', args[0])}/activities`, activityJson(args[1])).then(resource) : original.sendToConversation(...args);
-  conversations.replyToActivity = (...args) =>
+  conversations.replyToActivity = async (...args) =>
     onlyPlain(args, 3)
       ? post('POST', `v3/conversations/${id('conversationId', args[0])}/activities/${id('activityId', args[1])}`, activityJson(args[2]), { 'x-ms-conversation-id': String(args[0]) }).then(resource)
       : original.replyToActivity(...args);
-  conversations.updateActivity = (...args) =>
+  conversations.updateActivity = async (...args) =>
     onlyPlain(args, 3) ? post('PUT', `v3/conversations/${id('conversationId', args[0])}/activities/${id('activityId', args[1])}`, activityJson(args[2])).then(resource) : original.updateActivity(...args);
-  conversations.createConversation = (...args) =>
+  conversations.createConversation = async (...args) =>
     onlyPlain(args, 1)
       ? post('POST', 'v3/conversations', conversationParametersJson(args[0])).then((answer) => {
           const a = answer as { id?: string; activityId?: string; serviceUrl?: string } | undefined;
@@ -61,9 +65,4 @@ export function useFastConversations(client: ConnectorClient, opts: ConnectorHtt
         })
       : original.createConversation(...args);
   return client;
-}
-
-function pick(c: Record<string, (...args: unknown[]) => Promise<unknown>>) {
-  const bound = (name: string) => c[name].bind(c);
-  return { sendToConversation: bound('sendToConversation'), replyToActivity: bound('replyToActivity'), updateActivity: bound('updateActivity'), createConversation: bound('createConversation') };
 }

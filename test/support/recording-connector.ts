@@ -43,6 +43,8 @@ export interface ConnectorFailure {
   status: 403 | 404 | 412 | 413 | 429 | 500 | 502 | 503 | 504;
   code?: string;
   retryAfterSeconds?: number;
+  /** Retry-After as written (an HTTP date, say), instead of `retryAfterSeconds`. */
+  retryAfter?: string;
 }
 
 /** The error codes the Bot Connector sends with each status (used when a failure names none). */
@@ -122,6 +124,7 @@ export class RecordingConnector {
     const code = failure.code ?? DEFAULT_CODES[failure.status] ?? 'ServiceError';
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+    if (failure.retryAfter !== undefined) headers['retry-after'] = failure.retryAfter;
     res.writeHead(failure.status, headers).end(JSON.stringify({ error: { code, message: `${code} (recording connector)` } }));
     return true;
   }

@@ -2,10 +2,12 @@ import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { AppCredentials, AuthenticationConstants } from 'botframework-connector';
 import { CardUpdater } from '../../../src/teams/card-updater';
+import { callConnector } from '../../../src/teams/connector-http';
 import { DEFAULT_RETRY, type RetryOptions } from '../../../src/teams/connector-retry';
 import { botFrameworkAuthConfig } from '../../../src/teams/inbound-activity';
 import { cacheInboundAuthentication } from '../../../src/teams/inbound-auth-cache';
 import { isPrivateChatRefused } from '../../../src/teams/password-handover';
+import { freePort } from '../../support/free-port';
 import { RecordingConnector, type ConnectorCall } from '../../support/recording-connector';
 import { RecordingLogger } from '../../support/recording-logger';
 
@@ -181,5 +183,46 @@ describe('the Bot Connector client (botbuilder pipeline replaced)', () => {
     const tried = connector.attempts((c) => c.activityId === id);
     expect(tried.map((c) => c.status)).toEqual([429, 200]);
     expect(tried[1].at - tried[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  describe('the retry rules, with the waits recorded instead of slept', () => {
+    const waits: number[] = [];
+    const opts = { sleep: async (ms: number) => void waits.push(ms), randomInt: (min: number, max: number) => max, now: () => Date.parse('2026-11-30T12:00:00Z') };
+    const put = (url: string) => callConnector({ method: 'PUT', url, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"type":"message"}' }, opts);
+    beforeEach(() => void waits.splice(0));
+
+    it('a 5xx that never clears: 3 retries after 1, 2 and 4 s at most, then the last error with its status and code', async () => {
+      const id = 'act-500-always';
+      connector.failNext((c) => c.activityId === id, ...Array.from({ length: 4 }, () => ({ status: 500 as const })));
+      const error = await put(`${connector.url}v3/conversations/c/activities/${id}`).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RestError', statusCode: 500, code: 'ServiceError', response: { status: 500 } });
+      expect(connector.attempts((c) => c.activityId === id)).toHaveLength(4);
+      expect(waits).toEqual([1000, 2000, 4000]);
+    });
+
+    it('a 429 with Retry-After as an HTTP date waits until then; a 429 without Retry-After is final here (the bot’s own retry takes over)', async () => {
+      connector.failNext((c) => c.activityId === 'act-429-date', { status: 429, retryAfter: 'Mon, 30 Nov 2026 12:00:03 GMT' });
+      await put(`${connector.url}v3/conversations/c/activities/act-429-date`);
+      expect(waits).toEqual([3000]);
+      waits.splice(0);
+      connector.failNext((c) => c.activityId === 'act-429-none', { status: 429 });
+      const refused = await put(`${connector.url}v3/conversations/c/activities/act-429-none`).then(() => undefined, (e: unknown) => e);
+      expect(refused).toMatchObject({ statusCode: 429, code: 'Throttled' });
+      expect(waits).toEqual([]);
+    });
+
+    it('many calls in flight at once: each answered once', async () => {
+      await Promise.all(Array.from({ length: 40 }, (_, i) => put(`${connector.url}v3/conversations/many-${i}/activities/act-${i}`)));
+      const answered = connector.attempts((c) => c.conversationId.startsWith('many-'));
+      expect(answered.map((c) => c.status)).toEqual(Array.from({ length: 40 }, () => 200));
+      expect(new Set(answered.map((c) => c.conversationId)).size).toBe(40);
+    });
+
+    it('a refused connection is retried like the SDK did, then thrown with its code and no status', async () => {
+      const closed = await freePort();
+      const error = await put(`http://127.0.0.1:${closed}/v3/conversations/c/activities/a`).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RestError', code: 'ECONNREFUSED', statusCode: undefined });
+      expect(waits).toEqual([1000, 2000, 4000]);
+    });
   });
 });
