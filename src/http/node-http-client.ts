@@ -19,7 +19,8 @@ export interface HttpExchange {
   url: string;
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  /** Absent: no deadline of this call's own (the Bot Connector client, which had none before either). */
+  signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -48,8 +49,9 @@ class NodeResponseHeaders implements ResponseHeaders {
  */
 export function exchange(x: HttpExchange): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
-    if (x.signal.aborted) {
-      reject(x.signal.reason);
+    const signal = x.signal;
+    if (signal?.aborted) {
+      reject(signal.reason);
       return;
     }
     const url = new URL(x.url);
@@ -64,11 +66,11 @@ export function exchange(x: HttpExchange): Promise<HttpAnswer> {
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
-      x.signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       req.destroy();
       reject(e);
     };
-    const onAbort = () => fail(x.signal.reason);
+    const onAbort = () => fail(signal?.reason);
     const onResponse = (res: IncomingMessage) => {
       res.setEncoding('utf8');
       let text = '';
@@ -78,14 +80,14 @@ export function exchange(x: HttpExchange): Promise<HttpAnswer> {
       res.on('end', () => {
         if (settled) return;
         settled = true;
-        x.signal.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         resolve({ status: res.statusCode ?? 0, headers: new NodeResponseHeaders(res.headers), text });
       });
     };
     const options = { method: x.method, headers, agent: secure ? agents.https : agents.http };
     const req = secure ? httpsRequest(url, options, onResponse) : httpRequest(url, options, onResponse);
     req.on('error', fail);
-    x.signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.end(x.body);
   });
 }

@@ -4,8 +4,9 @@ import type { Logger } from '../core/ports';
  * Retries and pacing for what the bot sends to the Bot Connector outside a turn (card updates, private messages,
  * channel posts). Microsoft asks bots to back off and retry 429 (honouring Retry-After), 412, 502 and 504
  * ("Optimize your bot with rate limiting in Teams"); anything else (403 not in the roster, 413 too big, 404) is
- * final and thrown at once. The SDK's own HTTP pipeline already retries some of these a few times; this adds 412,
- * a bound on the total wait, and the pacing below.
+ * final and thrown at once. Each call already retries some of these a few times (connector-http.ts, which keeps the
+ * SDK pipeline's rules: Retry-After on 429/503, backoff on 5xx); this adds 412, a bound on the total wait, and the
+ * pacing below.
  */
 export const RETRYABLE_STATUSES = new Set([412, 429, 502, 504]);
 
@@ -27,7 +28,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   random: Math.random,
 };
 
-/** The HTTP status of a connector error (botframework-connector throws RestError-like errors). */
+/** The HTTP status of a connector error (connector-http.ts and botframework-connector throw RestError-like errors). */
 export function connectorStatus(e: unknown): number | undefined {
   const err = e as { statusCode?: unknown; response?: { status?: unknown } } | undefined;
   const status = err?.statusCode ?? err?.response?.status;

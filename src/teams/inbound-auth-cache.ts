@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CloudAdapter } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory, UserTokenClient } from 'botframework-connector';
 import { BoundedMap } from '../core/bounded-map';
+import { useFastConversations } from './fast-conversations';
 
 /**
  * What the adapter redoes on every turn although the answer cannot have changed, kept (issue 16):
@@ -17,6 +18,7 @@ import { BoundedMap } from '../core/bounded-map';
  * 2. The outbound clients a turn is given: botbuilder built a new ConnectorClient (and a UserTokenClient), each with
  *    its whole HTTP pipeline, for every turn and every proactive update. One per bot app id, service URL and
  *    audience is kept, as botbuilder's older BotFrameworkAdapter did; their credentials refresh their own tokens.
+ *    Their message calls go out through fast-conversations.ts.
  */
 export interface InboundAuthCacheOptions {
   /** The bot's app id: the only audience a remembered token may carry. */
@@ -51,7 +53,8 @@ export function cacheInboundAuthentication(adapter: CloudAdapter, opts: InboundA
         const key = `${appId}\n${serviceUrl}\n${audience ?? ''}`;
         let client = clients.get(key);
         if (!client) {
-          client = create(serviceUrl, audience);
+          // Sends, replies, updates and new conversations skip the azure pipeline (fast-conversations.ts).
+          client = create(serviceUrl, audience).then((c) => useFastConversations(c));
           clients.set(key, client);
           client.catch(() => clients.delete(key));
         }

@@ -31,6 +31,8 @@ export interface ConnectorCall {
   at: number;
   /** What the connector answered (200 unless a failure was queued for this call). */
   status: number;
+  /** The request as sent (path still percent-encoded, headers with lower-case names, raw body), for checks of the wire. */
+  wire?: { url: string; headers: Record<string, string | string[] | undefined>; text: string };
 }
 
 /**
@@ -41,6 +43,8 @@ export interface ConnectorFailure {
   status: 403 | 404 | 412 | 413 | 429 | 500 | 502 | 503 | 504;
   code?: string;
   retryAfterSeconds?: number;
+  /** Retry-After as written (an HTTP date, say), instead of `retryAfterSeconds`. */
+  retryAfter?: string;
 }
 
 /** The error codes the Bot Connector sends with each status (used when a failure names none). */
@@ -120,6 +124,7 @@ export class RecordingConnector {
     const code = failure.code ?? DEFAULT_CODES[failure.status] ?? 'ServiceError';
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+    if (failure.retryAfter !== undefined) headers['retry-after'] = failure.retryAfter;
     res.writeHead(failure.status, headers).end(JSON.stringify({ error: { code, message: `${code} (recording connector)` } }));
     return true;
   }
@@ -180,7 +185,7 @@ export class RecordingConnector {
       const params = JSON.parse(text) as { members?: Array<{ id: string }> };
       const member = params.members?.[0]?.id ?? 'unknown';
       const id = `a:1on1-${member}`;
-      const call = { method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now(), status: 200 };
+      const call = { method: 'POST', path, conversationId: id, body: params as Record<string, unknown>, at: Date.now(), status: 200, wire: { url: req.url ?? '', headers: req.headers, text } };
       this.calls.push(call);
       if (this.answerFailure(call, res)) return;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, activityId: undefined }));
@@ -206,7 +211,7 @@ export class RecordingConnector {
     }
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const activityId = req.method === 'PUT' ? m[2] : `act-${this.nextId++}`;
-    const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now(), status: 200 };
+    const call = { method: req.method ?? '', path, conversationId: m[1], activityId, body, at: Date.now(), status: 200, wire: { url: req.url ?? '', headers: req.headers, text } };
     this.calls.push(call);
     if (body.type === 'message' && teamsMessageSize(body) > TEAMS_MESSAGE_LIMIT_BYTES) {
       call.status = 413;
@@ -256,7 +261,8 @@ export class RecordingConnector {
 
   /** Everything the bot ever sent or updated, as one string, for "this never appeared anywhere" checks. */
   transcript(): string {
-    return JSON.stringify(this.calls);
+    // The bodies as parsed (what each call said), not the raw copy and headers kept in `wire`.
+    return JSON.stringify(this.calls, (key, value: unknown) => (key === 'wire' ? undefined : value));
   }
 }
 
