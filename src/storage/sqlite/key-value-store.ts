@@ -2,16 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { isConditional, keyValueConflict, toJson, type KeyValueChange, type KeyValueItem, type KeyValueStore } from '../key-value-store';
 import type { SqliteStore } from './database';
 
+const READ_WIDTH = 8;
+
+type Row = { key: string; value: string; etag: string };
+
 /** Generic JSON values with per-key eTags; a batch of writes is one transaction (all or nothing). */
 export class SqliteKeyValueStore implements KeyValueStore {
   constructor(readonly store: SqliteStore) {}
 
+  /**
+   * One statement for all the keys: teams-ai reads a turn's three state keys together on every turn (issue 16:
+   * three SELECTs a turn before). A statement is prepared once per number of keys, up to READ_WIDTH keys a
+   * statement, so the prepared statements stay few whatever a caller asks for.
+   */
   async read(keys: string[]): Promise<Record<string, KeyValueItem>> {
-    const get = this.store.statement('SELECT value, etag FROM kv WHERE key = ?');
     const out: Record<string, KeyValueItem> = {};
-    for (const key of keys) {
-      const row = get.get(key) as { value: string; etag: string } | undefined;
-      if (row) out[key] = { value: JSON.parse(row.value), eTag: row.etag };
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += READ_WIDTH) {
+      const some = unique.slice(i, i + READ_WIDTH);
+      const rows = this.store.statement(`SELECT key, value, etag FROM kv WHERE key IN (${some.map(() => '?').join(', ')})`).all(...some) as Row[];
+      for (const row of rows) out[row.key] = { value: JSON.parse(row.value), eTag: row.etag };
     }
     return out;
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BoundedMap } from '../../core/bounded-map';
 import { AppError } from '../../core/errors';
 import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
 import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
@@ -7,6 +6,7 @@ import type { Logger } from '../../core/ports';
 import { RequestCodec } from '../request-codec';
 import { canonicalIso } from '../time';
 import type { SqliteStore } from './database';
+import { KnownRows } from './known-rows';
 
 type Row = { body: string; etag: string };
 
@@ -26,15 +26,8 @@ const ADD_DECIDER = 'INSERT OR IGNORE INTO request_deciders (request_id, decider
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly codec: RequestCodec;
-  /**
-   * The last decoded version of recently used requests, by id, with its eTag. A turn and a creation read the same
-   * request many times (a create reads it 7 times), and each read was a JSON parse and a full schema parse (issue
-   * 16); a row whose eTag and text both still match is served as a copy instead. The text is compared too (a
-   * string compare, far cheaper than the decode): a row changed behind the store's back without a new eTag (an
-   * operator's repair, an older version's write) must be decoded, and refused, afresh. Bounded; a miss only
-   * costs the decode.
-   */
-  private readonly decoded = new BoundedMap<string, { etag: string; body: string; value: UserRequest }>(256);
+  /** Recently read and written versions (known-rows.ts): reads served without a decode, writes without refiling deciders. */
+  private readonly known = new KnownRows();
 
   constructor(
     readonly store: SqliteStore,
@@ -46,41 +39,47 @@ export class SqliteRequestStore implements RequestStore {
   async get(id: string): Promise<Versioned<UserRequest> | undefined> {
     const row = this.store.statement('SELECT body, etag FROM requests WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
-    const known = this.decoded.get(id);
-    if (known?.etag === row.etag && known.body === row.body) return { value: structuredClone(known.value), etag: row.etag };
+    const known = this.known.read(id, row);
+    if (known) return { value: known, etag: row.etag };
     const value = this.codec.decode(id, row.body);
-    this.decoded.set(id, { etag: row.etag, body: row.body, value: structuredClone(value) });
+    this.known.decoded(id, row, value);
     return { value, etag: row.etag };
   }
 
   async create(request: UserRequest): Promise<Versioned<UserRequest>> {
     const etag = randomUUID();
     const body = this.codec.encode(request);
-    const changes = this.write(request, () =>
-      this.store.statement(INSERT).run(request.id, etag, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body).changes,
-    );
+    const filed = filingOf(request);
+    const insert = () =>
+      this.store.statement(INSERT).run(request.id, etag, filed.createdAt, request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body).changes;
+    // A new request has no deciders (nobody decided yet): the INSERT alone, no transaction and no filing.
+    const changes = filed.deciders.length === 0 ? insert() : this.fileDeciders(request.id, filed, insert);
     if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
-    this.remember(request.id, etag, body);
+    const value = this.known.wrote(request.id, etag, body, filed);
     await this.durable(request);
-    return { value: structuredClone(request), etag };
+    return { value, etag };
   }
 
   async update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>> {
     const next = randomUUID();
     const body = this.codec.encode(request);
-    const changes = this.write(request, () =>
+    const filed = filingOf(request);
+    const swap = () =>
       this.store
         .statement(SWAP)
-        .run(next, createdAt(request), request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body, request.id, etag).changes,
-    );
+        .run(next, filed.createdAt, request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body, request.id, etag).changes;
+    // Most writes (a card placed, a step done, the outcome) decide nothing: when this store filed exactly these
+    // deciders with the version being replaced, the guarded UPDATE alone is the write (one statement is its own
+    // transaction). Otherwise the deciders are refiled with it, in one transaction.
+    const changes = this.known.sameFiling(request.id, etag, filed) ? swap() : this.fileDeciders(request.id, filed, swap);
     if (changes === 0) {
       const exists = this.store.statement('SELECT 1 FROM requests WHERE id = ?').get(request.id);
       if (!exists) throw new AppError('REQUEST_NOT_FOUND', `request ${request.id} not found`);
       throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
     }
-    this.remember(request.id, next, body);
+    const value = this.known.wrote(request.id, next, body, filed);
     await this.durable(request);
-    return { value: structuredClone(request), etag: next };
+    return { value, etag: next };
   }
 
   /**
@@ -110,16 +109,6 @@ export class SqliteRequestStore implements RequestStore {
     return this.codec.decodeAll(rows.map((r) => ({ id: r.id, text: r.body })));
   }
 
-  /** What a read of the row just written would decode to: its text (checked against the schema by encode) parsed. */
-  private remember(id: string, etag: string, body: string): void {
-    const { schemaVersion: _version, ...value } = JSON.parse(body) as UserRequest & { schemaVersion?: number };
-    this.decoded.set(id, { etag, body, value });
-  }
-
-  /**
-   * One guarded write and the request's deciders, in one transaction: the deciders are replaced only when the
-   * write landed, so a lost compare-and-swap leaves nothing behind.
-   */
   /**
    * The move that precedes a Partner Center call and the outcome of one are on disk before the caller goes on:
    * exactly-once rests on them, and the WAL sync covers every earlier commit too (the draft, its password, the
@@ -129,12 +118,16 @@ export class SqliteRequestStore implements RequestStore {
     if (DURABLE_STATES.has(request.state.kind)) await this.store.syncWal();
   }
 
-  private write(request: UserRequest, guarded: () => number): number {
+  /**
+   * One guarded write and the request's deciders, in one transaction: the deciders are replaced only when the
+   * write landed, so a lost compare-and-swap leaves nothing behind.
+   */
+  private fileDeciders(id: string, filed: Filing, guarded: () => number): number {
     const transaction = this.store.db.transaction(() => {
       const changes = guarded();
       if (changes === 0) return 0;
-      this.store.statement(CLEAR_DECIDERS).run(request.id);
-      for (const oid of decidersOf(request)) this.store.statement(ADD_DECIDER).run(request.id, oid, createdAt(request));
+      this.store.statement(CLEAR_DECIDERS).run(id);
+      for (const oid of filed.deciders) this.store.statement(ADD_DECIDER).run(id, oid, filed.createdAt);
       return changes;
     });
     return transaction.immediate();
@@ -156,6 +149,9 @@ export function listSql(where: string[], opts: { decider?: boolean } = {}): stri
   return `SELECT id, body FROM requests ${filter} ORDER BY created_at DESC, id LIMIT ?`;
 }
 
-function createdAt(request: UserRequest): string {
-  return canonicalIso(request.createdAt, `request ${request.id} createdAt`);
+/** What a request is filed under in request_deciders: its deciders, at its creation time. */
+type Filing = { deciders: readonly string[]; createdAt: string };
+
+function filingOf(request: UserRequest): Filing {
+  return { deciders: decidersOf(request), createdAt: canonicalIso(request.createdAt, `request ${request.id} createdAt`) };
 }

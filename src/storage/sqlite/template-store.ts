@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors';
 import type { Versioned } from '../../core/approval/user-request';
 import type { TemplateStore } from '../../core/templates/template-store';
 import { compareTemplates, scopeKey, userTemplateSchema, type TemplateAuditEntry, type UserTemplate } from '../../core/templates/user-template';
+import { DecodedTexts } from '../decoded-texts';
 import type { SqliteStore } from './database';
 
 const INSERT = 'INSERT INTO templates (id, etag, customer_id, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING';
@@ -12,20 +13,23 @@ const AUDIT = 'INSERT INTO template_audit (id, at, template_id, body) VALUES (?,
 
 /** Templates as JSON beside their scope column; each change and its audit entry are one IMMEDIATE transaction. */
 export class SqliteTemplateStore implements TemplateStore {
+  /** Every form reads the customer's templates (pick customer → form): each was a JSON and a schema parse. */
+  private readonly decoded = new DecodedTexts<UserTemplate>((text) => userTemplateSchema.parse(JSON.parse(text)));
+
   constructor(readonly store: SqliteStore) {}
 
   async get(id: string): Promise<Versioned<UserTemplate> | undefined> {
     const row = this.store.statement('SELECT body, etag FROM templates WHERE id = ?').get(id) as { body: string; etag: string } | undefined;
-    return row && { value: userTemplateSchema.parse(JSON.parse(row.body)), etag: row.etag };
+    return row && { value: this.decoded.read(id, row.body), etag: row.etag };
   }
 
   async list(query: { customerId?: string } = {}): Promise<UserTemplate[]> {
     const rows = (
       query.customerId
-        ? this.store.statement("SELECT body FROM templates WHERE customer_id IN ('', ?)").all(query.customerId.toLowerCase())
-        : this.store.statement('SELECT body FROM templates').all()
-    ) as Array<{ body: string }>;
-    return rows.map((r) => userTemplateSchema.parse(JSON.parse(r.body))).sort(compareTemplates);
+        ? this.store.statement("SELECT id, body FROM templates WHERE customer_id IN ('', ?)").all(query.customerId.toLowerCase())
+        : this.store.statement('SELECT id, body FROM templates').all()
+    ) as Array<{ id: string; body: string }>;
+    return rows.map((r) => this.decoded.read(r.id, r.body)).sort(compareTemplates);
   }
 
   async create(template: UserTemplate, audit: TemplateAuditEntry): Promise<Versioned<UserTemplate>> {

@@ -74,6 +74,52 @@ describe('sqlite store: the file', () => {
     other.store.close();
   });
 
+  it("refiles a request's deciders only when they change or another connection wrote the version being replaced", async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const mine = new SqliteRequestStore(new SqliteStore(file));
+    const other = new SqliteRequestStore(new SqliteStore(file));
+    // Rows this connection inserted, updated or deleted so far (SQLite's own count): one per row touched.
+    const touched = () => (mine.store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const decided = (oid: string) => ({ at: '2026-01-02T00:00:00.000Z', event: 'approved', actor: { oid, name: oid } });
+    const deciders = (oid: string) => mine.list({ deciderOid: oid, limit: 10 }).then((rs) => rs.map((r) => r.id));
+
+    let n = touched();
+    const created = await mine.create(request('r-file', '2026-01-01T00:00:00.000Z'));
+    expect(touched() - n).toBe(1); // the row; nobody decided yet
+    n = touched();
+    const approved = await mine.update({ ...created.value, history: [...created.value.history, decided('cleo')] }, created.etag);
+    expect(touched() - n).toBe(2); // the row and cleo's filing
+    n = touched();
+    const read = (await mine.get('r-file'))!;
+    expect(read.etag).toBe(approved.etag);
+    const ticketed = await mine.update({ ...read.value, ticket: 'T-1' }, read.etag);
+    expect(touched() - n).toBe(1); // the row alone: the deciders are those filed with the version it replaced
+    expect(await deciders('cleo')).toEqual(['r-file']);
+
+    // Another connection writes: this one did not file that version, so its next write refiles.
+    const theirs = (await other.get('r-file'))!;
+    expect(theirs.etag).toBe(ticketed.etag);
+    await other.update({ ...theirs.value, ticket: 'T-2' }, theirs.etag);
+    n = touched();
+    const again = (await mine.get('r-file'))!;
+    await mine.update({ ...again.value, ticket: 'T-3' }, again.etag);
+    expect(touched() - n).toBe(3); // the row, cleo's filing cleared and filed again
+    n = touched();
+    const latest = (await mine.get('r-file'))!;
+    await mine.update({ ...latest.value, history: [...latest.value.history, decided('erin')] }, latest.etag);
+    expect(touched() - n).toBe(4); // a new decider: the row, cleo cleared, cleo and erin filed
+    expect(await deciders('cleo')).toEqual(['r-file']);
+    expect(await deciders('erin')).toEqual(['r-file']);
+    // A lost compare-and-swap touches nothing.
+    n = touched();
+    await expect(mine.update({ ...latest.value, history: [...latest.value.history, decided('zoe')] }, latest.etag)).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    expect(touched() - n).toBe(0);
+    expect(await deciders('zoe')).toEqual([]);
+    mine.store.close();
+    other.store.close();
+  });
+
   it('lists the newest requests by walking an index: no table scan, no sort, over 20,000 rows', () => {
     const store = new SqliteStore(join(tempDir(), 'big.db'));
     const insert = store.db.prepare(

@@ -332,6 +332,16 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await kv.read(['a', 'b'])).toEqual({ b: { value: 'text', eTag: first.b } });
       });
 
+      it('reads many keys at once, repeated ones once, missing ones left out', async () => {
+        const { stores } = await fresh();
+        const kv = stores.keyValues;
+        const keys = Array.from({ length: 19 }, (_, i) => `k${i}`);
+        const written = await kv.write(Object.fromEntries(keys.filter((_, i) => i % 3 !== 0).map((k) => [k, { value: { k } }])));
+        const asked = [...keys, 'k1', 'k2', 'k1'];
+        expect(await kv.read(asked)).toEqual(Object.fromEntries(Object.entries(written).map(([k, eTag]) => [k, { value: { k }, eTag }])));
+        expect(await kv.read([])).toEqual({});
+      });
+
       it('put-if-absent: exactly one of several racing creations wins, and an existing item refuses it', async () => {
         const { stores } = await fresh();
         const kv = stores.keyValues;

@@ -113,6 +113,23 @@ function describeTemplateContract(name: string, location: () => Promise<{ open: 
       const read = (await templates.get(t.id))!.value;
       read.name = 'changed after reading';
       expect((await templates.get(t.id))!.value.name).toBe('T1');
+      const listed = await templates.list({ customerId: FABRIKAM });
+      listed[0].name = 'changed after listing';
+      expect((await templates.list({ customerId: FABRIKAM })).map((x) => x.name)).toEqual(['T1']);
+    });
+
+    it("reads another instance's edit as soon as it landed, however often it read the template before", async () => {
+      const loc = await location();
+      const a = await open(loc);
+      const b = await open(loc);
+      const t = template(1, fabrikam);
+      const created = await a.templates.create(t, audit('created', undefined, t));
+      for (let i = 0; i < 3; i++) expect((await a.templates.list({ customerId: FABRIKAM }))[0].department).toBe('');
+      expect((await a.templates.get(t.id))!.value.department).toBe('');
+      const edited = { ...t, department: 'Legal' };
+      await b.templates.update(edited, created.etag, audit('updated', t, edited));
+      expect((await a.templates.list({ customerId: FABRIKAM }))[0].department).toBe('Legal');
+      expect((await a.templates.get(t.id))!.value.department).toBe('Legal');
     });
 
     if (durable) {
