@@ -70,12 +70,22 @@ export const groupUserSchema = z.object({ id: z.string().min(1), displayName: z.
 
 export const memberGroupsSchema = z.object({ value: z.array(z.string()) });
 
-/** An OData collection page of `item`. */
+/**
+ * An OData collection page of `item`. Built once per item schema (issue 16): every paged read asked for it, and
+ * building a zod object schema costs more than parsing a small page with it.
+ */
 export function odataPageSchema<T extends z.ZodTypeAny>(item: T) {
-  return z
+  const built = pageSchemas.get(item) as OdataPage<T> | undefined;
+  if (built) return built;
+  const schema = z
     .object({ value: z.array(item), '@odata.nextLink': optionalString })
     .transform((p) => ({ items: p.value as z.output<T>[], nextLink: p['@odata.nextLink'] }));
+  pageSchemas.set(item, schema);
+  return schema;
 }
+
+type OdataPage<T extends z.ZodTypeAny> = z.ZodEffects<z.ZodObject<{ value: z.ZodArray<T>; '@odata.nextLink': typeof optionalString }>, { items: z.output<T>[]; nextLink: string | undefined }>;
+const pageSchemas = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
 
 /** Graph's error body `{error: {code, message}}`, read tolerantly. */
 export const graphErrorSchema = z

@@ -102,7 +102,7 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   const { reportError } = runner;
   const updater = new CardUpdater(adapter, botId, logger);
   const audience = new RefreshAudience(10 * 60_000, logger, undefined, shared);
-  const delivery = new OutcomeDelivery(useCases, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience, shared);
+  const delivery = new OutcomeDelivery({ ...useCases, turnsFirst: background.turnsFirst }, views, updater, { passwordToApprover: opts.approvals.passwordToApprover }, audience, shared);
   const approvals = new ApprovalFlow(useCases, views, updater, background, delivery, opts.approvals, audience);
   const channels = new ChannelRegistry(shared, opts.approvals.channelId);
   const personal = new PersonalFlow(useCases, views, delivery, background, opts.cacheTtlMs, channels.configured);

@@ -72,20 +72,26 @@ export class TurnRunner {
     if (refuseOtherChannels(req, res, this.o.logger)) return;
     const after: Array<() => void> = [];
     const authorization = req.headers.authorization ?? req.headers.Authorization;
-    const result = await runInbound(
-      this.o.adapter,
-      authorization,
-      req.body,
-      async (ctx) => {
-        ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
-        await this.o.app.run(ctx);
-      },
-      this.o.logger,
-      this.o.metadataUrl,
-    );
-    res.status(result.status);
-    if (result.body !== undefined) res.send(result.body);
-    res.end();
+    // Background work waits while turns run (turn-priority.ts): counted until the answer is written.
+    this.o.background.priority.turnStarted();
+    try {
+      const result = await runInbound(
+        this.o.adapter,
+        authorization,
+        req.body,
+        async (ctx) => {
+          ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
+          await this.o.app.run(ctx);
+        },
+        this.o.logger,
+        this.o.metadataUrl,
+      );
+      res.status(result.status);
+      if (result.body !== undefined) res.send(result.body);
+      res.end();
+    } finally {
+      this.o.background.priority.turnEnded();
+    }
     for (const work of after) work();
   };
 }

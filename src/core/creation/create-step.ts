@@ -5,7 +5,7 @@ import type { UserCredential } from '../ports';
 import type { Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { keepPassword } from '../use-cases/password-lifetime';
-import { loadRequest, updateRequest } from '../use-cases/request-access';
+import { updateRequest } from '../use-cases/request-access';
 import { finalCheck, ownUserHoldingName } from './final-check';
 import { markInterrupted } from './in-flight';
 import { withStep, type CreationStep } from './steps';
@@ -31,7 +31,7 @@ export function createUserStep(deps: UseCaseDeps): CreationStep {
         return { status: 'failed', code: 'CREATION_INTERRUPTED', request };
       }
       if (ctx.resumed) deps.logger.warn({ requestId: r.id, correlationId: r.correlationId }, 'finishing a creation whose process stopped');
-      const result = await performCreate(deps, cred, r.id, { resumed: ctx.resumed, checked: ctx.memo.checked });
+      const result = await performCreate(deps, cred, r, { resumed: ctx.resumed, checked: ctx.memo.checked });
       if (!result.ok) return { status: 'failed', code: result.error.code, request: result.request };
       ctx.memo.password = result.password;
       ctx.memo.createdHere = true;
@@ -47,14 +47,18 @@ export type CreateOutcome = { ok: true; request: UserRequest; password: string }
  * logical call can never create a second user. The outcome and this step's progress are stored in one write.
  * The vault copy of the password stays until it has been delivered (present-step.ts), or is erased at once when
  * the failure means it will never be used.
+ *
+ * `request`: as the step runner read it from the store just before this step (not read a second time). What the
+ * call sends (user, customer, MS-RequestId) cannot change while the request is `creating`, and the outcome is
+ * stored by compare-and-swap on the request as stored then, only if it is still `creating`.
  */
 export async function performCreate(
   deps: UseCaseDeps,
   cred: UserCredential,
-  requestId: string,
+  request: UserRequest,
   opts: { resumed?: boolean; checked?: Checklist } = {},
 ): Promise<CreateOutcome> {
-  const { value: request } = await loadRequest(deps, requestId);
+  const requestId = request.id;
   if (request.state.kind !== 'creating') {
     throw new AppError('ILLEGAL_TRANSITION', `request ${requestId} is ${request.state.kind}, not creating`);
   }
@@ -68,6 +72,8 @@ export async function performCreate(
     const token = await deps.tokens.partnerCenter(cred);
     if (!token.mfa) throw new AppError('MFA_REQUIRED', 'the Partner Center token carries no MFA claim');
     await finalCheck(deps, cred, request, password, { resumed: opts.resumed === true, checked: opts.checked });
+    // Between the check's burst and the create call, turns waiting now go first (bounded: deps.turnsFirst).
+    await deps.turnsFirst?.();
     const u = request.user;
     const created = await deps.partnerCenter
       .createUser(

@@ -5,6 +5,7 @@ import { TtlCache } from '../ttl-cache';
 import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
+import { oneRunDirectory } from './one-run-reads';
 import { checkOnboarding } from '../onboarding/onboarding-checks';
 import type { OnboardingDeps } from '../onboarding/onboarding-deps';
 import type { OnboardingPlan } from '../onboarding/plan';
@@ -65,6 +66,8 @@ export class Preflight {
   constructor(
     private readonly deps: PreflightDeps,
     cacheTtlMs: number,
+    /** This instance runs one uncached run with its GDAP reads shared between its checks (one-run-reads.ts). */
+    private readonly oneRun = false,
   ) {
     this.relationships = new TtlCache(deps.clock, cacheTtlMs);
     this.assignments = new TtlCache(deps.clock, cacheTtlMs);
@@ -99,6 +102,8 @@ export class Preflight {
   }
 
   async run(input: PreflightInput): Promise<PreflightResult> {
+    // Uncached (the final check): every read fresh from Graph, each GDAP read once for all checks of this run.
+    if (!input.useCache && !this.oneRun) return new Preflight({ ...this.deps, directory: oneRunDirectory(this.deps.directory) }, 0, true).run(input);
     const opts = { correlationId: input.correlationId };
     const customerP = input.customer ?? this.customer(input, opts);
     // Concurrently with the others: the pass's check has its own upstream calls (customer-tenant token, policy).

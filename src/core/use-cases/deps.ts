@@ -29,6 +29,11 @@ export interface UseCaseDeps {
   onboarding?: OnboardingDeps;
   /** A Temporary Access Pass as the first credential (issue 19); absent: a request asking for one fails that step. */
   tap?: { credentialTokens: CredentialTokens; temporaryAccessPasses: TemporaryAccessPasses };
+  /**
+   * Background work (a creation after its invoke was answered) awaits this between its steps, so people's turns
+   * running at the same moment go first (src/teams/turn-priority.ts; bounded, never a stop). Absent: no waiting.
+   */
+  turnsFirst?: () => Promise<void>;
 }
 
 export interface UseCaseSettings {

@@ -43,6 +43,19 @@ describe('creation sequence (create → present → settle)', () => {
     expect(w.up.creates).toHaveLength(1);
   });
 
+  it('a plain creation reads its request three times and writes it twice: the step passed over is stored with the outcome (issue 16)', async () => {
+    const w = creationWorld();
+    const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
+    const r = await personalCreate(w, creation);
+    const gets = jest.spyOn(w.deps.requests, 'get');
+    const updates = jest.spyOn(w.deps.requests, 'update');
+    await r.run();
+    // The run's own read, the create outcome's compare-and-swap, the outcome shown (with the skipped pass).
+    expect(gets).toHaveBeenCalledTimes(3);
+    expect(updates.mock.calls.map(([req]) => req.steps?.map((s) => s.status).join(' '))).toEqual(['done pending pending', 'done skipped done']);
+    expect(w.up.creates).toHaveLength(1);
+  });
+
   it('settles only after the outcome is shown: a chat outage leaves the step pending, and the finish job resumes there without a second creation', async () => {
     const w = creationWorld();
     const creation = new Creation(w.deps, w.presenter, { passwordToApprover: false });
