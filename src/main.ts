@@ -18,7 +18,6 @@ import { KeyValueConnectionLog } from './storage/connection-log';
 import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { SealedKeyValues } from './storage/sealed-key-values';
-import { KeyValueBotStorage } from './teams/bot-storage';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStores } from './storage/create-stores';
@@ -181,7 +180,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     },
     // The CSV upload goes to OneDrive; in the sandbox the test stand-in for it listens on loopback.
     history: { auditorGroupId: config.auditorGroupId, uploads: { allowLoopback: config.sandbox } },
-    state: { turnState: new KeyValueBotStorage(stores.keyValues), shared: new SealedKeyValues(key, stores.keyValues) },
+    state: { shared: new SealedKeyValues(key, stores.keyValues) },
     authClock: realClock,
     dueWork: { pollMs: config.dueWorkPollMs, singleInstanceStore: config.storage !== 'blob' },
     bulk: { batches: new KeyValueBatchStore(stores.keyValues) },

@@ -39,6 +39,7 @@ import { SignInResume } from './routes/sign-in-resume';
 import { SignIn, type SharedState, type SignInOptions } from './sign-in';
 import { TokenService } from './token-service';
 import { queueAfterResponse, TurnRunner } from './turn-runner';
+import { TurnOnlyState } from './turn-only-state';
 import { answerUnhandledInvokes } from './unhandled-invoke';
 import type { VerbServices } from './verbs/verb';
 import type { BatchStore } from '../core/bulk/batch';
@@ -59,8 +60,8 @@ export interface TeamsAppOptions {
   cacheTtlMs: number;
   approvals: ApprovalSettings;
   history: HistorySettings;
-  /** Durable state: teams-ai turn state (botbuilder Storage) and small sealed items every instance shares. */
-  state: { turnState: import('botbuilder').Storage; shared: SharedState };
+  /** Durable state: small sealed items every instance shares (teams-ai turn state is per turn: turn-only-state.ts). */
+  state: { shared: SharedState };
   /** The clock sign-in sessions expire on (token lifetimes are real time); the domain clock when absent. */
   authClock?: Clock;
   dueWork: {
@@ -96,7 +97,8 @@ export function createTeamsApp(opts: TeamsAppOptions) {
   );
   // Inbound tokens verified once per token (until its exp, at most 5 min), outbound clients built once (issue 16).
   cacheInboundAuthentication(adapter, { botId, channelIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer });
-  const app = new Application<TurnState>({ adapter, storage: opts.state.turnState, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+  // No storage: teams-ai's turn state is read and written nowhere (turn-only-state.ts says why).
+  const app = new Application<TurnState>({ adapter, turnStateFactory: () => new TurnOnlyState(), removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
   const background = new BackgroundWork(logger);
   const runner = new TurnRunner({ adapter, app, botId, logger, views, background, metadataUrl });
   const { reportError } = runner;

@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
-import express from 'express';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/ports';
 import type { TeamsApp } from './app';
+import { readJsonBody } from './json-body';
 
 export interface BotServerOptions {
   port: number;
@@ -12,47 +12,83 @@ export interface BotServerOptions {
   allowedTenantId?: string;
 }
 
+/** The largest activity accepted (what express.json's `limit: '1mb'` allowed). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** The tenant an activity comes from, as Teams reports it. */
 export function tenantOf(activity: unknown): string | undefined {
   const a = activity as { channelData?: { tenant?: { id?: string } }; conversation?: { tenantId?: string } } | undefined;
   return a?.channelData?.tenant?.id ?? a?.conversation?.tenantId;
 }
 
+/** A JSON answer (no ETag: nobody revalidates a turn's answer, and hashing every card cost CPU). */
+function send(res: ServerResponse, status: number, body?: unknown, close = false): void {
+  const headers: Record<string, string | number> = {};
+  if (close) headers.connection = 'close';
+  if (body === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  headers['content-type'] = 'application/json; charset=utf-8';
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(status, headers).end(res.req.method === 'HEAD' ? undefined : text);
+}
+
+/** The route a request is for: like express's defaults, case-insensitive, one trailing slash and the query ignored. */
+function routeOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  let path = (q === -1 ? url : url.slice(0, q)).toLowerCase();
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return `${req.method ?? ''} ${path}`;
+}
+
 /**
  * The bot's HTTP endpoint: `POST /api/messages` (authenticated by the adapter whenever a bot app id is configured)
- * and `GET /healthz`. One log line per turn.
+ * and `GET /healthz`; anything else is 404. One log line per turn. A plain node:http server, not express: two routes
+ * need no framework, and express's per-request work was a tenth of the bot's CPU under load (issue 16).
  */
 export async function startBotServer(opts: BotServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.post('/api/messages', async (req, res) => {
+  const messages = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const read = await readJsonBody(req, BODY_LIMIT_BYTES);
+    if (!read.ok) {
+      opts.logger.warn({ err: read.reason, status: read.status }, 'bad request');
+      // A body too large is not read to its end: the connection is closed once answered.
+      send(res, read.status, { error: 'bad request' }, read.status === 413);
+      return;
+    }
     const started = Date.now();
-    const activity = req.body as { type?: string; name?: string; conversation?: { conversationType?: string } } | undefined;
+    const activity = read.body as { type?: string; name?: string; conversation?: { conversationType?: string } } | undefined;
     const fields = { activityType: activity?.type, name: activity?.name, conversationType: activity?.conversation?.conversationType };
     if (opts.allowedTenantId && tenantOf(activity) !== opts.allowedTenantId) {
       opts.logger.warn({ ...fields, tenantId: tenantOf(activity) }, 'activity from an unexpected tenant refused');
-      res.status(403).json({ error: 'tenant not allowed' });
+      send(res, 403, { error: 'tenant not allowed' });
       return;
     }
     try {
-      await opts.teams.handle(req, res);
+      await opts.teams.handle(read.body, req.headers.authorization, (result) => send(res, result.status, result.body));
       opts.logger.info({ ...fields, status: res.statusCode, durationMs: Date.now() - started }, 'turn');
     } catch (e) {
       opts.logger.error({ ...fields, err: e instanceof Error ? e.name : String(e), durationMs: Date.now() - started }, 'turn crashed');
-      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const route = routeOf(req);
+    if (route === 'POST /api/messages') {
+      messages(req, res).catch((e: unknown) => {
+        opts.logger.error({ err: e instanceof Error ? e.name : String(e) }, 'turn crashed');
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      });
+    } else if (route === 'GET /healthz' || route === 'HEAD /healthz') {
+      send(res, 200, { ok: true });
+    } else {
+      send(res, 404, { error: 'not found' });
     }
   });
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    opts.logger.warn({ err: err instanceof Error ? err.name : String(err) }, 'bad request');
-    res.status(400).json({ error: 'bad request' });
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
-  });
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {

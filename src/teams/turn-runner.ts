@@ -1,4 +1,4 @@
-import { ActivityTypes, type CloudAdapter, type Request as BotRequest, type Response as BotResponse, TurnContext } from 'botbuilder';
+import { ActivityTypes, type CloudAdapter, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai/lib/Application';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { refuseOtherChannels } from './channel-guard';
-import { runInbound } from './inbound-activity';
+import { runInbound, type InboundResult } from './inbound-activity';
 import { replyWithCard, sendCard, sendInvokeResponse } from './invoke-response';
 
 const AFTER_RESPONSE = Symbol('afterResponse');
@@ -65,20 +65,21 @@ export class TurnRunner {
   };
 
   /**
-   * Runs one turn from an HTTP request. Work queued with `queueAfterResponse` starts only once the adapter has
-   * written the answer, so a quick background update can never be overwritten by the invoke's own card.
+   * Runs one turn from an HTTP request's parsed body and Authorization header; `answer` writes the HTTP answer.
+   * Work queued with `queueAfterResponse` starts only once the answer is written, so a quick background update can
+   * never be overwritten by the invoke's own card.
    */
-  readonly handle = async (req: BotRequest, res: BotResponse): Promise<void> => {
-    if (refuseOtherChannels(req, res, this.o.logger)) return;
+  readonly handle = async (body: unknown, authorization: string | undefined, answer: (result: InboundResult) => void): Promise<void> => {
+    const refused = refuseOtherChannels(body, this.o.logger);
+    if (refused) return answer(refused);
     const after: Array<() => void> = [];
-    const authorization = req.headers.authorization ?? req.headers.Authorization;
     // Background work waits while turns run (turn-priority.ts): counted until the answer is written.
     this.o.background.priority.turnStarted();
     try {
       const result = await runInbound(
         this.o.adapter,
         authorization,
-        req.body,
+        body,
         async (ctx) => {
           ctx.turnState.set(AFTER_RESPONSE, (work: () => void) => after.push(work));
           await this.o.app.run(ctx);
@@ -86,9 +87,7 @@ export class TurnRunner {
         this.o.logger,
         this.o.metadataUrl,
       );
-      res.status(result.status);
-      if (result.body !== undefined) res.send(result.body);
-      res.end();
+      answer(result);
     } finally {
       this.o.background.priority.turnEnded();
     }
