@@ -3,15 +3,43 @@
  * (IANA name; the customer's, when known), turned into one instant. Pure: `now` is passed in.
  */
 
+import { BoundedMap } from '../bounded-map';
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$/;
 /** How far ahead a start date may be (a Temporary Access Pass is made at the start; a year covers any hiring). */
 export const START_MAX_DAYS = 365;
 
+/**
+ * One formatter per style and zone, made once: building an Intl.DateTimeFormat loads the zone's ICU data and cost
+ * ≈ 1 % of the bot's CPU under load when every form and review built three (issue 16). Bounded, since the zone
+ * comes from people (a template, the form); an unknown zone is remembered as such (`null`).
+ */
+const STYLES: Record<'offset' | 'local' | 'people' | 'check', Intl.DateTimeFormatOptions> = {
+  offset: { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+  local: { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' },
+  people: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  check: {},
+};
+const formatters = new BoundedMap<string, Intl.DateTimeFormat | null>(256);
+function formatter(style: 'offset' | 'local' | 'people' | 'check', zone: string): Intl.DateTimeFormat | null {
+  const key = `${style} ${zone}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat(style === 'people' ? 'en-GB' : 'en-US', { timeZone: zone, ...STYLES[style] });
+    } catch {
+      f = null;
+    }
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** The offset (ms) of `timeZone` from UTC at `instant`. */
 function offsetMs(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    formatter('offset', timeZone)!
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
@@ -22,12 +50,7 @@ function offsetMs(instant: Date, timeZone: string): number {
 /** Whether `zone` is an IANA time zone this runtime knows (Node ships full ICU). */
 export function isTimeZone(zone: string): boolean {
   if (!zone || zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return formatter('check', zone) !== null;
 }
 
 /** The zones the form offers (UTC first); a template may name any other valid zone. */
@@ -87,7 +110,7 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 export function localDateTime(iso: string, timeZone: string): { date: string; time: string } {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    formatter('local', zone)!
       .formatToParts(new Date(iso))
       .map((x) => [x.type, x.value]),
   );
@@ -102,7 +125,7 @@ export function formatStart(iso: string, timeZone?: string): string {
   const at = new Date(iso);
   const zone = timeZone && timeZone !== 'UTC' && isTimeZone(timeZone) ? timeZone : 'UTC';
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    formatter('people', zone)!
       .formatToParts(at)
       .map((x) => [x.type, x.value]),
   );
