@@ -10,7 +10,7 @@
  * BENCH_PHASES=turns,load,…: only those phases (start, turns, counts, load, msal, preflight, pending; default all),
  * to look at one while changing the code; the figures of a partial run are not the benchmark's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -31,6 +31,8 @@ const PENDING = Number(process.env.BENCH_PENDING ?? 1000);
 const STRICT = process.argv.includes('--strict') || process.env.BENCH_STRICT === 'true';
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'start,turns,counts,load,msal,preflight,pending').split(',').map((p) => p.trim()));
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+// The bot writes its profiles there; a folder that does not exist yet would make that write fail inside the bot.
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 /** Node/V8 flags the bot runs with: BENCH_BOT_NODE_FLAGS, to try others, else the ones App Service starts it with. */
 const NODE_FLAGS = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const BOT_ID = SANDBOX_IDENTITY.botId;
