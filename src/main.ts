@@ -191,6 +191,11 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     teams,
     logger,
     allowedTenantId: config.bot.tenantId ?? (config.sandbox ? config.aad.tenantId : undefined),
+  }).catch(async (e: unknown) => {
+    // The port is taken (or not ours): what was started for this bot (the sandbox, the stores) is closed again,
+    // so the process ends with the error instead of lingering half started.
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw e;
   });
   await teams.recover();
   // The templating library (a third of the start CPU) loads once the bot has been answering /healthz for a moment,

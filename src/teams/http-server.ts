@@ -88,7 +88,15 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
       send(res, 404, { error: 'not found' });
     }
   });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve()));
+  // A port already taken fails the start with EADDRINUSE instead of an unhandled 'error' event and a start that
+  // never finishes.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {

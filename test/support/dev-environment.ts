@@ -22,9 +22,18 @@ export class DevEnvironment {
   ) {}
 
   async start(): Promise<this> {
-    rmSync(this.dataDir, { recursive: true, force: true });
-    const config = { ...loadConfig({ LOG_LEVEL: 'info', ...this.env }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
-    this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1', ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
+    // A port free a moment ago can be taken by another process's outgoing connection before the bot or the
+    // sandbox listens on it (CI saw EADDRINUSE once): the start is tried again on fresh ports.
+    for (let attempt = 1; ; attempt++) {
+      rmSync(this.dataDir, { recursive: true, force: true });
+      const config = { ...loadConfig({ LOG_LEVEL: 'info', ...this.env }), port: await freePort(), sandboxPort: await freePort(), playgroundPort: await freePort(), dataDir: this.dataDir };
+      try {
+        this.app = await startApplication(config, { logDestination: this.logs, host: '127.0.0.1', ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
+        break;
+      } catch (e) {
+        if (attempt >= 3 || (e as { code?: string }).code !== 'EADDRINUSE') throw e;
+      }
+    }
     this.playground = await startDevPlayground(this.app);
     return this;
   }
