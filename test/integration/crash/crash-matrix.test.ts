@@ -141,7 +141,10 @@ describe('crash matrix: SIGKILL at each step, restart on the same store', () => 
     expect(h.connector.calls.find(isCard(card6, 'Expired at'))).toBeUndefined();
     await restart('after-quick-times');
     await h.connector.waitFor(() => h.connector.calls.find(isCard(card6, 'Expired at')), 20_000);
-    const hidden = await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'has been removed from this message')), 20_000);
+    // Up to 45 s: a kill between showing the password and recording it may show it again after the restart, for
+    // the full reveal time from then. CI saw 20 s pass once without the removal (2026-11-30); whether that was
+    // this or a slow moment is not established. A removal that never comes still fails here.
+    const hidden = await h.connector.waitFor(() => h.connector.calls.find(isCard('cm-7', 'has been removed from this message')), 45_000);
     expect(JSON.stringify(cardOf(hidden))).not.toContain('codeSnippet');
     await h.connector.waitFor(() => h.connector.privateTo(ben.teamsId).find((c) => cardText(cardOf(c)).includes('crash.expire@') && cardText(cardOf(c)).includes('expired')));
   }, 90_000);
