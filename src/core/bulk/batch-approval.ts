@@ -63,9 +63,12 @@ export async function approveBatch(deps: BulkDeps, approver: Actor, cred: UserCr
   if (isDue(value, deps.clock.now())) return { started: false, batch: (await expireBatchIfDue(deps, batchId)).batch };
   if (value.state.kind !== 'pending-approval') return { started: false, batch: value };
   await authorize(deps, cred, value, policy, 'approve');
-  await deps.credentials.keep(batchCredentialKey(batchId), cred);
   await deps.dueWork.schedule({ key: dueKeys.runBatch(batchId), kind: 'run-batch', requestId: batchId, dueAt: new Date(deps.clock.now().getTime() + deps.settings.creationLeaseMs).toISOString() });
   const { batch, changed } = await updateBatch(deps, batchId, (c) => (c.state.kind !== 'pending-approval' || isDue(c, deps.clock.now()) ? undefined : { ...c, state: { kind: 'running', at: deps.clock.now().toISOString(), by: approver } }));
+  // Kept only by the approver whose compare-and-swap won: two approvers at once must not leave the loser's
+  // identity where the rows are created from (the batch says who approved; every call must be theirs). A crash
+  // between the two leaves a running batch without an identity: its rows are cancelled, nobody else's is used.
+  if (changed) await deps.credentials.keep(batchCredentialKey(batchId), cred);
   if (changed) await deps.dueWork.cancel(dueKeys.expireBatch(batchId));
   if (changed) deps.logger.info({ batchId, customerId: batch.customer.id, rows: acceptedRows(batch).length }, 'bulk batch approved');
   return { started: changed, batch };

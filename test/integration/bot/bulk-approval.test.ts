@@ -17,11 +17,12 @@ describe('bulk creation in a channel: one approval for the batch', () => {
   const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 24, passwordToApprover: false } });
   let ben: TeamsUser; // first line, no role
   let cleo: TeamsUser; // approver: the role through a nested group
+  let ada: TeamsUser; // another approver: User Administrator
 
   beforeAll(async () => {
     await bot.start();
-    [ben, cleo] = await Promise.all(['ben', 'cleo'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
-    for (const u of [ben, cleo]) await bot.signIn(u);
+    [ben, cleo, ada] = await Promise.all(['ben', 'cleo', 'ada'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));
+    for (const u of [ben, cleo, ada]) await bot.signIn(u);
   }, 90_000);
   afterAll(() => bot.stop());
 
@@ -64,6 +65,28 @@ describe('bulk creation in a channel: one approval for the batch', () => {
     for (const c of inChannel) expect(JSON.stringify(c.body)).not.toContain('passwords.shown');
     expect(cardText(cardOf(bot.connector.updates('chb-1').at(-1)!))).toContain('2 created, 0 failed, 0 left out');
   }, 90_000);
+
+  it('two approvers at once: one approval wins, and every call of the batch is made as the approver the batch names', async () => {
+    // The identity used to be kept before the compare-and-swap: the losing approver's could replace the winner's,
+    // and the rows were created as someone the batch did not name. Raced five times, since who wins varies.
+    for (let round = 1; round <= 5; round++) {
+      const conv = `chb-race-${round}`;
+      const csv2 = `firstName,lastName,userName,domain\nRa,Ce,chb.race${round},fabrikam.example\n`;
+      const checklist = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv: csv2 }, conv));
+      const batchId = (checklist.actions as any[]).find((a) => a.verb === 'bulkConfirm').data.batchId as string;
+      invokeCard(await bot.executeInChannel(ben, 'bulkConfirm', { batchId }, conv));
+      const before = ((await bot.sandboxState()) as unknown as World).requests.length;
+      await Promise.all([ada, cleo].map((u) => bot.executeInChannel(u, 'bulkApprove', { batchId }, conv)));
+      await bot.connector.waitFor(() => bot.connector.updates(conv).map(cardOf).find((c) => c && JSON.stringify(c).includes('"batch.done"')), 30_000);
+      const shown = bot.connector.sent().map((c) => JSON.stringify(c.body)).filter((m) => m.includes('passwords.shown') && m.includes(`chb.race${round}@`));
+      expect(shown).toHaveLength(1);
+      const named = /approved by (Ada|Cleo)/.exec(shown[0])?.[1];
+      expect(named).toBeDefined();
+      const after = (await bot.sandboxState()) as unknown as World;
+      const callers = new Set(after.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/v1/customers/${FABRIKAM}/users`).map((r) => r.auth?.upn));
+      expect([...callers]).toEqual([`${named!.toLowerCase()}@contoso-partner.example`]);
+    }
+  }, 120_000);
 
   it('a rejected batch creates nothing', async () => {
     const checklist = invokeCard(await bot.executeInChannel(ben, 'bulkCheck', { customerId: FABRIKAM, csv: 'firstName,lastName,userName,domain\nRe,Ject,chb.rej,fabrikam.example\n' }, 'chb-2'));
