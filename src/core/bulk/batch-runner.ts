@@ -119,6 +119,8 @@ export class BatchRunner {
     const { deps } = this;
     let batch = (await loadBatch(deps, batchId)).value;
     if (batch.state.kind !== 'running') {
+      // A batch that ended (a process died after marking it done, before erasing) keeps no identity.
+      if (['done', 'cancelled', 'rejected', 'expired'].includes(batch.state.kind)) await deps.credentials.erase(batchCredentialKey(batchId));
       await deps.dueWork.cancel(dueKeys.runBatch(batchId));
       return;
     }
