@@ -16,6 +16,10 @@ import { exchange, type ResponseHeaders } from '../http/node-http-client';
  *   long; 408 and 5xx other than 501/505, and broken connections (refused, reset, timed out, unknown host), after
  *   an exponential wait from 1 s (half fixed, half random, at most 64 s); everything else is final at once;
  * - no timeout of its own (the pipeline had none), no redirects followed (the connector sends none).
+ *
+ * One deliberate difference: the pipeline waited whatever a throttle hint said. A hint longer than
+ * `MAX_HINTED_WAIT_MS` is not waited here; the 429/503 is thrown at once, so connector-retry.ts's bound (the same
+ * 30 s) decides and logs it, instead of a card update sleeping for however long the service asked.
  */
 
 export interface ConnectorRequest {
@@ -33,6 +37,8 @@ export interface ConnectorHttpOptions {
 }
 
 const MAX_RETRIES = 3;
+/** The longest throttle hint waited here (connector-retry.ts's `maxDelayMs`, the same bound). */
+export const MAX_HINTED_WAIT_MS = 30_000;
 const SUCCESS = new Set([200, 201, 202]);
 const SYSTEM_ERRORS = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND']);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -69,7 +75,7 @@ function retryDelay(attempt: Attempt, retry: number, opts: ConnectorHttpOptions)
   if ('error' in attempt) return SYSTEM_ERRORS.has(attempt.error.code ?? '') ? exponential(retry, opts) : undefined;
   if (SUCCESS.has(attempt.status)) return undefined;
   const hinted = throttleDelay(attempt, opts.now ?? Date.now);
-  if (hinted !== undefined) return hinted;
+  if (hinted !== undefined) return hinted <= MAX_HINTED_WAIT_MS ? hinted : undefined;
   const s = attempt.status;
   return (s >= 500 || s === 408) && s !== 501 && s !== 505 ? exponential(retry, opts) : undefined;
 }

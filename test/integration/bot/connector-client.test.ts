@@ -3,7 +3,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { AppCredentials, AuthenticationConstants } from 'botframework-connector';
 import { CardUpdater } from '../../../src/teams/card-updater';
 import { callConnector } from '../../../src/teams/connector-http';
-import { DEFAULT_RETRY, type RetryOptions } from '../../../src/teams/connector-retry';
+import { DEFAULT_RETRY, retryAfterMs, type RetryOptions } from '../../../src/teams/connector-retry';
 import { botFrameworkAuthConfig } from '../../../src/teams/inbound-activity';
 import { cacheInboundAuthentication } from '../../../src/teams/inbound-auth-cache';
 import { isPrivateChatRefused } from '../../../src/teams/password-handover';
@@ -209,6 +209,19 @@ describe('the Bot Connector client (botbuilder pipeline replaced)', () => {
       const refused = await put(`${connector.url}v3/conversations/c/activities/act-429-none`).then(() => undefined, (e: unknown) => e);
       expect(refused).toMatchObject({ statusCode: 429, code: 'Throttled' });
       expect(waits).toEqual([]);
+    });
+
+    it('a 429 asking for more than 30 s is not waited here: thrown at once with its Retry-After, for the bot’s own bounded retry', async () => {
+      connector.failNext((c) => c.activityId === 'act-429-long', { status: 429, retryAfterSeconds: 120 });
+      const refused = await put(`${connector.url}v3/conversations/c/activities/act-429-long`).then(() => undefined, (e: unknown) => e);
+      expect(refused).toMatchObject({ statusCode: 429 });
+      expect(retryAfterMs(refused)).toBe(120_000);
+      expect(connector.attempts((c) => c.activityId === 'act-429-long')).toHaveLength(1);
+      expect(waits).toEqual([]);
+      // At the bound it is still waited, as the SDK did.
+      connector.failNext((c) => c.activityId === 'act-429-30', { status: 429, retryAfterSeconds: 30 });
+      await put(`${connector.url}v3/conversations/c/activities/act-429-30`);
+      expect(waits).toEqual([30_000]);
     });
 
     it('many calls in flight at once: each answered once', async () => {
