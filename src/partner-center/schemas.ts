@@ -41,11 +41,11 @@ export const customerSchema = z
     }),
   );
 
-/** `Active` and `active` are both seen in the wild; the port speaks lowercase. */
-const userState = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.enum(['active', 'inactive']));
+/**
+ * `Active` and `active` are both seen in the wild; the port speaks lowercase (done in the user's transform: a
+ * check here, not a transform and a pipe, which cost a user ≈ 15 µs in zod 3; issue 16).
+ */
+const userState = z.string().regex(/^(active|inactive)$/i);
 
 export const customerUserSchema = z
   .object({
@@ -67,7 +67,7 @@ export const customerUserSchema = z
       firstName: u.firstName ?? undefined,
       lastName: u.lastName ?? undefined,
       usageLocation: u.usageLocation ?? undefined,
-      state: u.state,
+      state: u.state.toLowerCase() as CustomerUser['state'],
       userDomainType: u.userDomainType ?? undefined,
       softDeletionTime: u.softDeletionTime ?? undefined,
     }),
