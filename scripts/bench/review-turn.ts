@@ -90,11 +90,20 @@ async function main(): Promise<void> {
     }
     for (let i = 0; i < 20; i++) await echoDriver.say(engineer, `warm ${i}`);
 
-    const measure = async (child: Child, n: number, turn: () => Promise<unknown>) => {
-      const before = child.cpuMs();
-      for (let i = 0; i < n; i++) await turn();
-      return (child.cpuMs() - before) / n;
+    // REVIEW_AFTER_PICK: each review right after a (not measured) pick-customer turn, as in `npm run bench`, whose
+    // review figure also holds what the pick turn does after answering (its card written into the 1:1 message).
+    const afterPick = Boolean(process.env.REVIEW_AFTER_PICK);
+    const measure = async (child: Child, n: number, turn: () => Promise<unknown>, before?: () => Promise<unknown>) => {
+      let used = 0;
+      for (let i = 0; i < n; i++) {
+        if (before) await before();
+        const t0 = child.cpuMs();
+        await turn();
+        used += child.cpuMs() - t0;
+      }
+      return used / n;
     };
+    const pick = (d: Driver) => (afterPick ? async () => cardOfAnswer(await d.execute(engineer, 'pickCustomer', { customerId: FABRIKAM }, `picker-${randomUUID()}`), 'pickCustomer') : undefined);
     const results: Array<{ echo: number; ms: number[] }> = [];
     recording = true;
     // REVIEW_SIGNAL: SIGUSR2 to the (first) bot before and after the measured rounds (for a counting preload).
@@ -112,7 +121,7 @@ async function main(): Promise<void> {
       const row = [`load ${loadavg()[0].toFixed(2)}`, `echo ${echoMs.toFixed(2)} ms`];
       const ms: number[] = [];
       // Alternately first and second, so neither bot always runs right after the echo bot.
-      for (const b of r % 2 ? [...bots].reverse() : bots) ms[bots.indexOf(b)] = await measure(b.bot, PER_ROUND, () => review(b.d));
+      for (const b of r % 2 ? [...bots].reverse() : bots) ms[bots.indexOf(b)] = await measure(b.bot, PER_ROUND, () => review(b.d), pick(b.d));
       bots.forEach((b, i) => row.push(`${b.root === ROOT ? 'this' : 'other'} review ${ms[i].toFixed(2)} ms = ${(ms[i] / echoMs).toFixed(2)}×`));
       if (bots.length > 1) row.push(`this ÷ other ${(ms[0] / ms[1]).toFixed(3)}`);
       results.push({ echo: echoMs, ms });
