@@ -20,6 +20,8 @@ export {
   NEW_USER_FIELDS,
   newUserFormSchema,
   parseNewUserForm,
+  parseNewUserFormInputs,
+  readNewUserForm,
   type NewUserDraft,
   type NewUserField,
   type NewUserForm,

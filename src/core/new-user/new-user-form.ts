@@ -5,6 +5,7 @@ import { checkPassword, generatePassword as defaultGenerator } from './password'
 import { buildUpn, checkUpn } from './upn';
 import { TAP_LIFETIME_CHOICES, type FirstCredential } from './first-credential';
 import { isTimeZone, parseStart } from './start-date';
+import { cardInputReader } from '../card-inputs';
 
 /** A valid new-user request as the form produced it; the password is generated here when asked for. */
 export interface NewUserDraft {
@@ -75,20 +76,21 @@ export type NewUserField = (typeof NEW_USER_FIELDS)[number];
  * Adaptive Cards submit every input as a string, and leave out inputs nobody touched. A number or boolean (a
  * hand-made or older client) becomes its text; anything else, or a missing key, becomes "" so that the rules
  * below report it as missing rather than the parse failing as a whole. Unknown keys (`verb`, `requestId`) are
- * dropped by z.object.
+ * dropped. Read without zod effects (card-inputs.ts); `newUserFormSchema` is the same rule as one zod schema.
  */
-const cardText = z.preprocess((v) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : ''), z.string());
+const cardTextOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const cardText = z.preprocess(cardTextOf, z.string());
 export const newUserFormSchema = z.object(
   Object.fromEntries(NEW_USER_FIELDS.map((f) => [f, cardText])) as Record<NewUserField, typeof cardText>,
 );
 export type NewUserForm = z.infer<typeof newUserFormSchema>;
+const formReader = cardInputReader(NEW_USER_FIELDS, cardTextOf);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function readForm(raw: unknown): NewUserForm {
-  const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
-  const parsed = newUserFormSchema.safeParse(source);
-  return parsed.success ? parsed.data : newUserFormSchema.parse({});
+/** The form's inputs as text (what `newUserFormSchema` gives for the same input); anything not an object reads as none. */
+export function readNewUserForm(raw: unknown): NewUserForm {
+  return formReader.read(raw);
 }
 
 /** '' means the card sent nothing: the card's own default applies. */
@@ -104,7 +106,11 @@ function choice<T extends string>(value: string, allowed: readonly T[], fallback
  * be shown again with their values kept.
  */
 export function parseNewUserForm(raw: unknown, opts: ParseOptions): ParseResult {
-  const f = readForm(raw);
+  return parseNewUserFormInputs(readNewUserForm(raw), opts);
+}
+
+/** parseNewUserForm for inputs already read with readNewUserForm (the caller needed them too: read once). */
+export function parseNewUserFormInputs(f: NewUserForm, opts: ParseOptions): ParseResult {
   const t = {
     customerId: f.customerId.trim(),
     userName: f.userName.trim(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { cardInputReader } from '../card-inputs';
 import type { RequestedOnboarding } from '../approval/user-request';
 import type { OnboardingStep } from './step-roles';
 
@@ -9,9 +9,10 @@ export type OnboardingPlan = RequestedOnboarding;
 export const ONBOARDING_INPUTS = ['manager', 'managerName', 'employeeId', 'mobilePhone'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const cardText = z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string());
-// Graph's limits: employeeId 16, mobilePhone 64; a longer value is cut rather than refused later by Graph.
-const inputs = z.object({ manager: cardText, managerName: cardText, employeeId: cardText.transform((s) => s.slice(0, 16)), mobilePhone: cardText.transform((s) => s.slice(0, 64)) });
+/** An onboarding input as text: a string trimmed (missing, or anything else: ""). */
+export const onboardingInputText = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+// Read without zod effects (card-inputs.ts); Graph's limits are applied below.
+const inputs = cardInputReader(ONBOARDING_INPUTS, onboardingInputText);
 
 /**
  * The whole onboarding of a submitted form: what the template inputs gave (licences, groups, four profile
@@ -19,8 +20,9 @@ const inputs = z.object({ manager: cardText, managerName: cardText, employeeId: 
  * employee id and mobile phone. Undefined when it asks for nothing. Never throws; a manager that is no id is dropped.
  */
 export function parseOnboardingForm(raw: unknown, fromTemplateInputs: RequestedOnboarding | undefined): OnboardingPlan | undefined {
-  const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const f = inputs.parse(Object.fromEntries(ONBOARDING_INPUTS.map((k) => [k, source[k]])));
+  const read = inputs.read(raw);
+  // Graph's limits: employeeId 16, mobilePhone 64; a longer value is cut rather than refused later by Graph.
+  const f = { ...read, employeeId: read.employeeId.slice(0, 16), mobilePhone: read.mobilePhone.slice(0, 64) };
   const plan: OnboardingPlan = { licences: [], groups: [], ...fromTemplateInputs, profile: { ...fromTemplateInputs?.profile } };
   if (GUID.test(f.manager)) plan.manager = { id: f.manager.toLowerCase(), name: f.managerName };
   if (f.employeeId) plan.profile.employeeId = f.employeeId;

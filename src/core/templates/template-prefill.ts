@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { cardInputReader } from '../card-inputs';
 import type { RequestedOnboarding, UserRequest } from '../approval/user-request';
 import type { FieldIssue } from '../errors';
 import { CONTROL } from '../new-user/chars';
@@ -10,13 +10,13 @@ import { PROFILE_LIMITS, type UserTemplate } from './user-template';
 export const TEMPLATE_INPUTS = ['templateId', 'jobTitle', 'department', 'officeLocation', 'companyName', 'licences', 'groups'] as const;
 type TemplateInput = (typeof TEMPLATE_INPUTS)[number];
 
-const cardText = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
-const inputsSchema = z.object(Object.fromEntries(TEMPLATE_INPUTS.map((f) => [f, cardText])) as Record<TemplateInput, typeof cardText>);
+/** A template input as text: only a string counts (missing, or anything else: ""). */
+export const templateInputText = (v: unknown): string => (typeof v === 'string' ? v : '');
+const inputsReader = cardInputReader(TEMPLATE_INPUTS, templateInputText);
 
-/** The template inputs of a submitted form, as text (missing: ""). */
+/** The template inputs of a submitted form, as text (missing: ""); without zod effects (card-inputs.ts). */
 export function readTemplateInputs(raw: unknown): Record<TemplateInput, string> {
-  const source = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  return inputsSchema.parse(Object.fromEntries(TEMPLATE_INPUTS.map((k) => [k, source[k]])));
+  return inputsReader.read(raw);
 }
 
 /**

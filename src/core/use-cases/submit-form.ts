@@ -1,7 +1,7 @@
 import { transition, type Actor } from '../approval/request-state';
 import type { UserRequest } from '../approval/user-request';
 import { AppError, type FieldIssue } from '../errors';
-import { newUserFormSchema, parseNewUserForm } from '../new-user';
+import { parseNewUserFormInputs, readNewUserForm } from '../new-user';
 import { parseTemplateInputs, readTemplateInputs } from '../templates/template-prefill';
 import { appliesTo, type UserTemplate } from '../templates/user-template';
 import { parseOnboardingForm } from '../onboarding/plan';
@@ -30,19 +30,20 @@ export async function submitNewUserForm(
 ): Promise<SubmitResult> {
   // The template is re-read from the store (the card carries only its id): it decides whether a ticket is required
   // and which licences and groups may be chosen.
-  const form = newUserFormSchema.safeParse(raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
-  const customerId = form.success ? form.data.customerId.trim() : '';
+  // The form's inputs are read once, here, and parsed from that reading (issue 16: it was read twice).
+  const form = readNewUserForm(raw);
+  const customerId = form.customerId.trim();
   const { template, templateIssue } = await chosenTemplate(deps, readTemplateInputs(raw).templateId, customerId);
   const ticketRequired = deps.settings.ticketRequired || Boolean(template?.ticketRequired);
   // The first day's zone: the form's choice, else the template's (the customer's), else UTC.
-  const parsed = parseNewUserForm(raw, { ticketRequired, now: deps.clock.now(), timeZone: template?.timeZone });
+  const parsed = parseNewUserFormInputs(form, { ticketRequired, now: deps.clock.now(), timeZone: template?.timeZone });
   const chosen = parseTemplateInputs(raw, template);
   if (!parsed.ok || chosen.issues.length > 0 || templateIssue) {
     const issues = [...(templateIssue ? [templateIssue] : []), ...(parsed.ok ? [] : parsed.issues), ...chosen.issues].map((i) =>
       // A missing ticket where one is required gets its own code (the form shows it), whoever requires it.
-      i.field === 'ticket' && ticketRequired && !(form.success && form.data.ticket.trim()) ? { ...i, code: 'TICKET_REQUIRED' as const } : i,
+      i.field === 'ticket' && ticketRequired && !form.ticket.trim() ? { ...i, code: 'TICKET_REQUIRED' as const } : i,
     );
-    const typed: Record<string, string> = parsed.ok ? { ...(form.success ? form.data : {}) } : parsed.values;
+    const typed: Record<string, string> = parsed.ok ? { ...form } : parsed.values;
     delete typed.password;
     return { kind: 'invalid', issues, values: { ...typed, ...chosen.values } };
   }
