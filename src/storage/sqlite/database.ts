@@ -2,7 +2,6 @@ import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, readVersion, runMigrations, type Migration } from './migrations';
-import { WalCheckpointer } from './wal-checkpointer';
 
 /**
  * One SQLite file (or `:memory:`) shared by the request store, the vault's ciphertexts, the due-work queue and
@@ -96,50 +95,32 @@ export class SqliteStore {
   }
 
   private nextCheckpoint?: Promise<void>;
-  private checkpointer?: WalCheckpointer;
 
   /**
-   * A checkpoint shared by every caller within the next quarter second: resolves once one has run after the call
-   * and the WAL is empty, so erased content (secure_delete) is in no file of the store any more. Every creation
-   * erases twice (its password and the creator's identity), after the outcome reached people, so nobody waits for
-   * it; a quarter second bounds the checkpoints to four a second (with a 10 ms window, 200 creations at once ran
-   * ≈ 1.8 each) while the erased bytes leave the WAL a quarter second (plus the checkpoint's own fsyncs) later.
-   * The checkpoint runs on a worker thread with its own connection (wal-checkpointer.ts): its page copies and
-   * fsyncs (≈ 6 ms here, far longer on a busy disk) blocked the event loop (issue 16). Should the worker fail, or
-   * leave the WAL not emptied, the checkpoint runs here as before: the erase never resolves with the bytes left.
+   * A checkpoint shared by every caller within the next quarter second: resolves once one has run after the call.
+   * A checkpoint copies every page written since the last one into the database file and blocks the process for
+   * its fsync (≈ 6 ms here), and every creation erases twice (its password and the creator's identity), after the
+   * outcome reached people, so nobody waits for it. With a 10 ms window, 200 creations at once ran ≈ 1.8
+   * checkpoints each, about half of the bot's SQLite time (issue 16); a quarter second bounds them to four a second
+   * while the erased bytes leave the WAL a quarter second later at most.
    */
   checkpointSoon(windowMs = 250): Promise<void> {
     this.nextCheckpoint ??= new Promise<void>((resolve, reject) => {
       setTimeout(() => {
         this.nextCheckpoint = undefined;
-        this.checkpointOffThread().then(resolve, reject);
+        try {
+          this.checkpoint();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
       }, windowMs);
     });
     return this.nextCheckpoint;
   }
 
-  /** Checkpoints run on the worker so far (for tests and the benchmark). */
-  checkpointsOffThread = 0;
-
-  private async checkpointOffThread(): Promise<void> {
-    if (!this.db.open || this.db.memory) return;
-    try {
-      this.checkpointer ??= new WalCheckpointer(this.db.name);
-      const result = await this.checkpointer.run();
-      if (result.busy === 0) {
-        this.checkpointsOffThread++;
-        return;
-      }
-    } catch {
-      // The worker failed or the store closed meanwhile: the checkpoint below (a closed store has none to do).
-    }
-    this.checkpoint();
-  }
-
   /** Idempotent: the composition root and a test may both close it. */
   close(): void {
-    this.checkpointer?.close();
-    this.checkpointer = undefined;
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
     if (this.db.open) this.db.close();
