@@ -17,7 +17,7 @@ import { ConversationPacer, DEFAULT_RETRY, withConnectorRetry, type RetryOptions
 export class CardUpdater {
   private readonly pacer: ConversationPacer;
   /** Per message, the newest version asked for and the chain of writes, so writes of one card stay in order. */
-  private readonly cards = new Map<string, { version: number; chain: Promise<unknown> }>();
+  private readonly cards = new Map<string, { version: number; chain: Promise<unknown>; wake?: () => void }>();
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -29,15 +29,32 @@ export class CardUpdater {
     this.pacer = pacer ?? new ConversationPacer();
   }
 
-  async update(location: CardLocation, card: AdaptiveCardJson): Promise<void> {
+  /**
+   * `unlessReplacedWithinMs`: a passing version ("Creating…") waits that long before it is written, and is not
+   * written at all when a newer version of the card is queued meanwhile (which then goes out at once).
+   */
+  async update(location: CardLocation, card: AdaptiveCardJson, opts?: { unlessReplacedWithinMs?: number }): Promise<void> {
     const conversationId = conversationIdOf(location.conversation);
     const key = `${conversationId}|${location.activityId}`;
     const entry = this.cards.get(key) ?? { version: 0, chain: Promise.resolve() };
+    // A passing version still waiting gives way to this one now.
+    entry.wake?.();
     const version = entry.version + 1;
     const current = () => this.cards.get(key)?.version === version;
+    let wake: (() => void) | undefined;
+    const replaced = opts?.unlessReplacedWithinMs
+      ? new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, opts.unlessReplacedWithinMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        })
+      : undefined;
     const write = entry.chain
       .catch(() => undefined)
       .then(async () => {
+        if (replaced) await replaced;
         if (!current()) return; // a newer version of this card is queued: it is the one to write
         await withConnectorRetry(
           'update card',
@@ -56,7 +73,7 @@ export class CardUpdater {
           current,
         );
       });
-    this.cards.set(key, { version, chain: write });
+    this.cards.set(key, { version, chain: write, wake });
     try {
       await write;
     } finally {

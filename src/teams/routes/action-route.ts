@@ -83,7 +83,7 @@ export function registerActionRoute(app: Application<TurnState>, d: ActionRouteD
         const turn = { ctx, cred, actor: actorOf(ctx, cred.user), location, correlationId, afterResponse: (work: () => void) => queueAfterResponse(ctx, work) };
         const card = await route.run(turn, invoke.action.data, d.verbs);
         await replyWithCard(ctx, card);
-        if (!route.ownView) mirrorPersonalStep(turn, verb, card, d.updater, d.background);
+        if (!route.ownView) mirrorPersonalStep(turn, verb, card, d.updater, d.background, route.passing);
         logger.info({ correlationId, verb, requestId, durationMs: Date.now() - started }, 'card action');
       } catch (e) {
         // The kept session's assertion is refused for good: drop it and ask Teams for a fresh SSO token; Teams

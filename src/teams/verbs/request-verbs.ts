@@ -12,6 +12,7 @@ const namesRequest = z.object({ requestId: requiredRequestId });
 /** Create on the confirmation (1:1 chat). */
 export const create = defineVerb({
   data: namesRequest,
+  passing: true,
   handle: (t, s) => s.personal.claimAndCreate(t, 'create'),
 });
 
@@ -30,6 +31,7 @@ export const reviewReady = defineVerb({
 /** "Try again": the requester's own (1:1) or, for an approval request, an approver's with their identity. */
 export const retry = defineVerb({
   data: namesRequest,
+  passing: true,
   handle: (t, s) => (t.request.mode === 'approval' ? s.approvals.retry(t) : s.personal.claimAndCreate(t, 'retry')),
 });
 

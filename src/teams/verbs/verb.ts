@@ -48,6 +48,11 @@ export interface VerbSpec<S extends CardDataSchema> {
    */
   ownView?: boolean;
   /**
+   * The answer is a passing state ("Creating…") that background work replaces moments later: it is written into
+   * the 1:1 message only if nothing newer replaced it first (personal-mirror.ts).
+   */
+  passing?: boolean;
+  /**
    * Silent SSO failed where the person clicked: the card to answer with instead of the protocol's 412 (which
    * makes Teams show its own sign-in), or undefined for the 412.
    */
@@ -57,6 +62,7 @@ export interface VerbSpec<S extends CardDataSchema> {
 /** A verb as the action route runs it: its data type is the verb's own business. */
 export interface VerbRoute {
   readonly ownView: boolean;
+  readonly passing: boolean;
   run(t: Omit<ActionTurn, 'data' | 'request'>, data: Record<string, unknown>, s: VerbServices): Promise<AdaptiveCardJson>;
   whenSsoFails(click: CardClick<Record<string, unknown>>, s: VerbServices): Promise<AdaptiveCardJson | undefined>;
 }
@@ -68,6 +74,7 @@ export interface VerbRoute {
 export function defineVerb<S extends CardDataSchema>(spec: VerbSpec<S>): VerbRoute {
   return {
     ownView: spec.ownView ?? false,
+    passing: spec.passing ?? false,
     async run(t, raw, s) {
       const parsed = spec.data.safeParse(raw);
       if (!parsed.success) throw new AppError(cardDataErrorCode(parsed.error), 'card data refused by the verb schema');

@@ -1,5 +1,6 @@
 import { BotHarness, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, cardText, cardVerbs, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf, type ConnectorCall } from '../../support/recording-connector';
+import { PASSING_STEP_MS } from '../../../src/teams/personal-mirror';
 
 /**
  * Cards as the real Teams client treats them, not as the Playground does (issue 17, points 2, 4 and 9): automatic
@@ -158,27 +159,51 @@ describe('personal chat: every step is written into the message, for the other d
   });
   afterAll(() => bot.stop());
 
-  it('form, confirmation, "Creating…", the result with the password, then the result without it: one update each, in order', async () => {
+  it('form, confirmation, then the result with the password and the result without it: a creation that ends within PASSING_STEP_MS writes no "Creating…" into the message', async () => {
     const id = 'p4-create';
     const formCard = invokeCard(await bot.execute(ada, 'pickCustomer', { customerId: FABRIKAM }, id));
     await bot.connector.waitFor(() => bot.connector.updates(id)[0]);
     const confirm = invokeCard(await bot.execute(ada, 'submitForm', form('mirror.steps'), id));
     await bot.connector.waitFor(() => bot.connector.updates(id)[1]);
     const requestId = (confirm.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'create')!.data!.requestId!;
+    const clicked = Date.now();
     const creating = invokeCard(await bot.execute(ada, 'create', { requestId }, id));
+    expect(cardText(creating)).toContain('Creating');
     await bot.connector.waitFor(() => bot.connector.updates(id).find(hasPassword));
+    const resultAfterMs = Date.now() - clicked;
     await bot.connector.waitFor(() => {
       const ups = bot.connector.updates(id);
-      return ups.length >= 5 && !hasPassword(ups[ups.length - 1]) ? true : undefined;
+      return ups.length >= 4 && !hasPassword(ups[ups.length - 1]) ? true : undefined;
     }, 15_000);
     await bot.app.teams.background.drain();
 
     const ups = bot.connector.updates(id);
-    expect(ups.map(cardOf).slice(0, 3)).toEqual([formCard, confirm, creating]);
-    expect(ups.map(hasPassword)).toEqual([false, false, false, true, false]);
-    expect(cardText(cardOf(ups[4]))).toContain('mirror.steps@fabrikam.example');
+    // The result came well within the window here (the sandbox answers at once), so "Creating…" never went out.
+    expect(resultAfterMs).toBeLessThan(PASSING_STEP_MS);
+    expect(ups.map(cardOf).slice(0, 2)).toEqual([formCard, confirm]);
+    expect(ups.map(cardOf)).not.toContainEqual(creating);
+    expect(ups.map(hasPassword)).toEqual([false, false, true, false]);
+    expect(cardText(cardOf(ups[3]))).toContain('mirror.steps@fabrikam.example');
     // Every write went to the original message of this personal chat, none anywhere else.
     for (const u of ups) expect(u.conversationId).toMatch(/^a:personal-/);
+  });
+
+  it('a creation slower than PASSING_STEP_MS: "Creating…" is written into the message after that time, then the result, in order', async () => {
+    const id = 'p4-slow';
+    const confirm = invokeCard(await bot.execute(ada, 'submitForm', form('mirror.slow'), id));
+    await bot.connector.waitFor(() => bot.connector.updates(id)[0]);
+    const requestId = (confirm.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'create')!.data!.requestId!;
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'POST', path: '/v1/customers/*/users', kind: 'latency', latencyMs: PASSING_STEP_MS + 1_000, count: 1 });
+    const clicked = Date.now();
+    const creating = invokeCard(await bot.execute(ada, 'create', { requestId }, id));
+    await bot.connector.waitFor(() => bot.connector.updates(id)[1], 10_000);
+    expect(Date.now() - clicked).toBeGreaterThanOrEqual(PASSING_STEP_MS - 50);
+    expect(bot.connector.updates(id).some(hasPassword)).toBe(false);
+    await bot.connector.waitFor(() => bot.connector.updates(id).find(hasPassword), 15_000);
+    await bot.app.teams.background.drain();
+    const ups = bot.connector.updates(id);
+    expect(ups.map(cardOf).slice(0, 2)).toEqual([confirm, creating]);
+    expect(hasPassword(ups[2])).toBe(true);
   });
 
   it('edit and cancel are written into the message too; a refused action is not', async () => {
