@@ -31,16 +31,29 @@ export class BotProcess {
     child.stderr?.on('data', keep);
   }
 
-  static async start(name: string, env: Record<string, string>): Promise<BotProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['-r', TRANSPILE_HOOK, 'src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const bot = new BotProcess(name, `http://127.0.0.1:${port}`, child);
-    await bot.ready();
-    return bot;
+  /**
+   * `env` may be a function, called again for every attempt: a port in it (an embedded sandbox's) is then fresh too.
+   * The bot's port comes from `freePort`, which another process can take before the bot listens on it (tests run
+   * side by side); the bot then exits with EADDRINUSE (http-server.ts) and is started again on fresh ports.
+   */
+  static async start(name: string, env: Record<string, string> | (() => Promise<Record<string, string>>)): Promise<BotProcess> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const vars = typeof env === 'function' ? await env() : env;
+      const child = spawn(process.execPath, ['-r', TRANSPILE_HOOK, 'src/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...vars, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const bot = new BotProcess(name, `http://127.0.0.1:${port}`, child);
+      try {
+        await bot.ready();
+        return bot;
+      } catch (e) {
+        if (bot.alive) await bot.kill();
+        if (attempt >= 3 || !bot.output.some((l) => l.includes('EADDRINUSE'))) throw e;
+      }
+    }
   }
 
   /** Dies on the spot, as in a crash or an out-of-memory kill: no shutdown code runs. */
@@ -142,4 +155,5 @@ export class ProcessHarness extends BotHarness {
     this.target = bot;
     return this;
   }
+
 }
