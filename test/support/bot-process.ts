@@ -167,7 +167,8 @@ export class ProcessHarness extends BotHarness {
   override async post(activity: Record<string, unknown>, botUrl = this.botUrl): Promise<{ status: number; body: any }> {
     for (let attempt = 1; ; attempt++) {
       const res = await super.post(attempt === 1 ? activity : { ...activity, id: randomUUID() }, botUrl);
-      if (attempt >= 3 || res.body?.statusCode !== 412) return res;
+      // 412 in the body for a card action; as the HTTP status for the sign-in invoke (signin/tokenExchange).
+      if (attempt >= 3 || (res.body?.statusCode !== 412 && res.status !== 412)) return res;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
