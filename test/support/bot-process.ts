@@ -138,8 +138,13 @@ export class ProcessHarness extends BotHarness {
       PLAYGROUND: 'false',
       DATA_ENCRYPTION_KEY: this.key,
       LOG_LEVEL: 'info',
-      HTTP_TIMEOUT_MS: '5000',
-      HTTP_DEADLINE_MS: '5000',
+      // 15 s: a fresh process's first Partner Center calls, answered by the sandbox in the jest process, took
+      // 6.8 s on a starved CPU and failed the review with UPSTREAM_TIMEOUT at the 5 s used before. A hang in these
+      // tests always ends in a kill, so nothing here waits for this bound. The lease stays short (failover tests
+      // wait for it): a creation running longer keeps its finish item in the future by renewing it every third
+      // of the lease (in-flight.ts), so a slow call is not taken over; other due work is idempotent.
+      HTTP_TIMEOUT_MS: '15000',
+      HTTP_DEADLINE_MS: '15000',
       HTTP_MAX_RETRIES: '0',
       CREATION_LEASE_MS: '8000',
       DUE_WORK_POLL_MS: '200',
