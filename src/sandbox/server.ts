@@ -179,6 +179,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const server = createServer((req, res) => {
     handle(req, res).catch(() => write(res, internalError(faceOf(req.url ?? '/'))));
   });
+  // Longer than a client's own idle limit (undici's fetch: 4 s), so an idle kept-alive connection is closed by the
+  // client, never by this side at the moment the client reuses it (ECONNRESET; Node's 5 s default lost that race
+  // in tests on a starved CPU). Closing the sandbox still ends every connection (`sockets`).
+  server.keepAliveTimeout = 30_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FABRIKAM, NORTHWIND, cardText } from '../support/bot-harness';
 import { errorCodeOf } from '../support/card-error-code';
 import { DevEnvironment } from '../support/dev-environment';
-import { freePort } from '../support/free-port';
+import { listenOnLoopback } from '../support/free-port';
 import { PlaygroundDriver, type PlaygroundMessage } from '../support/playground-driver';
 
 /**
@@ -261,7 +261,6 @@ describe('Agents Playground: a Temporary Access Pass as the first credential, en
    */
   async function exportCsv(): Promise<string> {
     const uploads: string[] = [];
-    const port = await freePort();
     const server: Server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -270,7 +269,7 @@ describe('Agents Playground: a Temporary Access Pass as the first credential, en
         res.writeHead(201, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const port = await listenOnLoopback(server);
     try {
       const seen = new Set(driver.messages.keys());
       await driver.say(chat, me, 'history csv');

@@ -85,6 +85,9 @@ export class RecordingConnector {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Longer than the bot's client's idle limit (undici: 4 s): an idle connection is closed by the client, never
+    // by this side as the client reuses it (ECONNRESET on a starved CPU with Node's 5 s default).
+    this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     const addr = this.server.address();
     this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { freePort } from './free-port';
+import { listenOnLoopback } from './free-port';
 
 /**
  * A stand-in for a OneDrive upload session on loopback: records every PUT body, answers 201. Used to accept a
@@ -11,7 +11,6 @@ export class UploadSink {
   url = '';
 
   async start(): Promise<this> {
-    const port = await freePort();
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -21,7 +20,7 @@ export class UploadSink {
         res.end('{}');
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const port = await listenOnLoopback(this.server);
     this.url = `http://127.0.0.1:${port}`;
     return this;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BotHarness, cardText, cardVerbs, FABRIKAM, HELPDESK_CHANNEL, PARTNER_TENANT, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { errorCodeOf } from '../../support/card-error-code';
+import { MovableClock } from '../../support/movable-clock';
 
 /**
  * Channel approvals over HTTP: a requester raises the request in a channel, an approver who holds the GDAP role
@@ -235,7 +236,11 @@ describe('a request raised in a 1:1 chat and sent to the approvers\' channel', (
 });
 
 describe('channel approvals: expiry', () => {
-  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 1 / 3600, passwordToApprover: false } });
+  // The request's hour runs out when the test moves the bot's clock, after the submission was answered: with a
+  // real one-second expiry, a slow machine could expire the request before its card was posted and its answer
+  // drawn ("Waiting for approval" then failed, or the expiry found no card to update).
+  const clock = new MovableClock();
+  const bot = new BotHarness({ approvals: { allowSelfApproval: false, expireAfterHours: 1, passwordToApprover: false }, dueWorkPollMs: 100 }, { clock });
   beforeAll(() => bot.start());
   afterAll(() => bot.stop());
 
@@ -252,6 +257,9 @@ describe('channel approvals: expiry', () => {
     );
     expect(cardText(card)).toContain('Waiting for approval');
     const requestId = (card.actions as any[]).find((a) => a.verb === 'cancel').data.requestId;
+    expect(bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Expired'))).toBeUndefined();
+    clock.advance(3_600_000 + 1_000);
+    // Due at once now, run at the next 100 ms poll; the rest of the bound is room for a slow machine.
     await bot.connector.waitFor(() => bot.connector.updates(bot.requestMessage(requestId)).find((u) => cardText(cardOf(u)).includes('Expired')), 10_000);
     await bot.connector.waitFor(() => bot.connector.privateTo(ben.teamsId).map(cardOf).find((c) => c && cardText(c).includes('expired')));
   });

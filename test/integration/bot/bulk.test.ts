@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { BotHarness, FABRIKAM, cardText, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { errorCodeOf } from '../../support/card-error-code';
-import { freePort } from '../../support/free-port';
+import { listenOnLoopback } from '../../support/free-port';
 import { cardOf, type ConnectorCall } from '../../support/recording-connector';
 import { FILE_DOWNLOAD_INFO } from '../../../src/teams/bulk/bulk-files';
 import { FILE_CONSENT_CARD } from '../../../src/teams/file-consent';
@@ -30,7 +30,6 @@ describe('bulk creation in the 1:1 chat', () => {
   const served = new Map<string, { body: Buffer; headers?: Record<string, string> }>();
 
   beforeAll(async () => {
-    const port = await freePort();
     files = createServer((req, res) => {
       const f = served.get(req.url ?? '');
       if (!f) {
@@ -40,7 +39,7 @@ describe('bulk creation in the 1:1 chat', () => {
       res.writeHead(200, { 'content-type': 'text/csv', ...f.headers });
       res.end(f.body);
     });
-    await new Promise<void>((r) => files.listen(port, '127.0.0.1', r));
+    const port = await listenOnLoopback(files);
     filesUrl = `http://127.0.0.1:${port}`;
     await bot.start();
     [ada, ben] = await Promise.all(['ada', 'ben'].map((n) => bot.teamsUser(`${n}@contoso-partner.example`)));

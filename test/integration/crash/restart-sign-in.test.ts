@@ -25,17 +25,17 @@ class NpmStart extends BotHarness {
   }
 
   async launch(name: string): Promise<BotProcess> {
-    this.sandboxPort = await freePort();
-    this.bot = await BotProcess.start(name, {
+    // A function: a start that finds a port taken is tried again with a fresh sandbox port too.
+    this.bot = await BotProcess.start(name, async () => ({
+      SANDBOX_PORT: String((this.sandboxPort = await freePort())),
       DATA_DIR: this.dataDir,
       STORAGE: 'sqlite',
       SANDBOX_EMBEDDED: 'true',
-      SANDBOX_PORT: String(this.sandboxPort),
       PLAYGROUND: 'false',
       LOG_LEVEL: 'info',
       HTTP_MAX_RETRIES: '0',
       DUE_WORK_POLL_MS: '200',
-    });
+    }));
     return this.bot;
   }
 
