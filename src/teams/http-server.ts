@@ -88,6 +88,10 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
       send(res, 404, { error: 'not found' });
     }
   });
+  // An idle kept-alive connection is closed by the client, never by this side at the moment the client reuses it:
+  // Node's 5 s default is shorter than what the callers in front keep connections for (App Service's front end,
+  // undici's 4 s plus a starved event loop in tests), and losing that race is an ECONNRESET or a 502 on a turn.
+  server.keepAliveTimeout = 30_000;
   // A port already taken fails the start with EADDRINUSE instead of an unhandled 'error' event and a start that
   // never finishes.
   await new Promise<void>((resolve, reject) => {

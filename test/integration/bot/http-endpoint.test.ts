@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { BotHarness, type TeamsUser } from '../../support/bot-harness';
 
@@ -49,6 +49,27 @@ describe('the HTTP endpoint', () => {
   };
   const turns = () => bot.logs.parsed().filter((l) => l.msg === 'turn').length;
   const post = (headers: Record<string, string | number>, body?: Buffer | string | Buffer[], path = '/api/messages') => raw(bot.botUrl, 'POST', path, headers, body);
+
+  it('an idle kept-alive connection is still open after 7 s (Node’s default closes it after 5 s plus its grace: a reuse then races the close)', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const u = new URL(bot.botUrl);
+        const req = request({ host: u.hostname, port: u.port, path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 7_000));
+      expect(await get()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 
   it('a Teams activity → 200 and one turn; an invoke is answered with JSON', async () => {
     const before = turns();
