@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     const perf = process.env.REVIEW_PERF ? spawn('perf', ['record', '-g', '-F', '2000', '-p', String(bots[0].bot.pid), '-o', process.env.REVIEW_PERF], { stdio: 'ignore' }) : undefined;
     if (perf) await new Promise((r) => setTimeout(r, 1000));
     for (let r = 0; r < ROUNDS; r++) {
+      // A marker per round in REVIEW_BOT_STDOUT, so what V8 still compiles late in the run can be told apart.
+      if (process.env.REVIEW_BOT_STDOUT) appendFileSync(process.env.REVIEW_BOT_STDOUT, `### round ${r}\n`);
       const echoMs = await measure(echo, PER_ROUND, () => echoDriver.say(engineer, 'hello'));
       const row = [`load ${loadavg()[0].toFixed(2)}`, `echo ${echoMs.toFixed(2)} ms`];
       const ms: number[] = [];
