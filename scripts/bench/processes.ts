@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SANDBOX_IDENTITY } from '../../src/config';
+import { PARTNER_TENANT } from '../../test/support/sandbox-network';
 
 /**
  * The benchmark's child processes (bot, echo bot, sandbox) and what the kernel says they used: CPU time of every
@@ -159,4 +161,24 @@ export function cpuMs(pid: number): number {
     }
   }
   return ns / 1e6;
+}
+
+/** How the bench's bots (ours and the echo bot) authenticate Teams: the bench's issuer signs the inbound tokens. */
+export function teamsAuthEnv(metadataUrl: string, appToken: string): Record<string, string> {
+  return { BOT_ID: SANDBOX_IDENTITY.botId, BOT_PASSWORD: 'bench-bot-secret', BOT_TENANT_ID: PARTNER_TENANT, BOT_OPENID_METADATA_URL: metadataUrl, BENCH_APP_TOKEN: appToken };
+}
+
+/** Our compiled bot in sandbox mode against the sandbox process, no Playground, its own data folder. */
+export function sandboxBotEnv(o: { sandboxPort: number; port: number; dataDir: string; key: string; metadataUrl: string; appToken: string }): Record<string, string> {
+  return {
+    SANDBOX: 'true',
+    SANDBOX_EMBEDDED: 'false',
+    SANDBOX_PORT: String(o.sandboxPort),
+    PLAYGROUND: 'false',
+    PORT: String(o.port),
+    DATA_DIR: o.dataDir,
+    LOG_LEVEL: 'info',
+    DATA_ENCRYPTION_KEY: o.key,
+    ...teamsAuthEnv(o.metadataUrl, o.appToken),
+  };
 }

@@ -18,9 +18,8 @@ import { SANDBOX_IDENTITY } from '../../src/config';
 import { BotFrameworkIssuer } from '../../test/support/bot-framework-issuer';
 import { freePort } from '../../test/support/free-port';
 import { RecordingConnector } from '../../test/support/recording-connector';
-import { PARTNER_TENANT } from '../../test/support/sandbox-network';
 import { cardOfAnswer, Driver, FABRIKAM, form, userName, wholeRequest, type Engineer } from './driver';
-import { Child } from './processes';
+import { Child, sandboxBotEnv, teamsAuthEnv } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -46,21 +45,7 @@ async function main(): Promise<void> {
     const key = randomBytes(32).toString('hex');
     const startBot = async (root: string) => {
       const port = await freePort();
-      const env = {
-        SANDBOX: 'true',
-        SANDBOX_EMBEDDED: 'false',
-        SANDBOX_PORT: String(sandboxPort),
-        PLAYGROUND: 'false',
-        PORT: String(port),
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'review-bench-')),
-        LOG_LEVEL: 'info',
-        DATA_ENCRYPTION_KEY: key,
-        BOT_ID,
-        BOT_PASSWORD: 'bench-bot-secret',
-        BOT_TENANT_ID: PARTNER_TENANT,
-        BOT_OPENID_METADATA_URL: issuer.metadataUrl,
-        BENCH_APP_TOKEN: APP_TOKEN,
-      };
+      const env = sandboxBotEnv({ sandboxPort, port, dataDir: mkdtempSync(join(tmpdir(), 'review-bench-')), key, metadataUrl: issuer.metadataUrl, appToken: APP_TOKEN });
       const bot = Child.start(`bot ${root}`, [...(process.env.REVIEW_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--expose-gc', '-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(root, 'dist/src/main.js')], env, true);
       children.push(bot);
       // REVIEW_BOT_STDOUT=<file>: the bot's output from the measured rounds on (e.g. with --trace-opt/--trace-deopt).
@@ -70,7 +55,7 @@ async function main(): Promise<void> {
     };
     const bots = [await startBot(ROOT), ...(OTHER ? [await startBot(OTHER)] : [])];
     const echoPort = await freePort();
-    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), BOT_ID, BOT_PASSWORD: 'bench-bot-secret', BOT_TENANT_ID: PARTNER_TENANT, BOT_OPENID_METADATA_URL: issuer.metadataUrl, BENCH_APP_TOKEN: APP_TOKEN }, true);
+    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), ...teamsAuthEnv(issuer.metadataUrl, APP_TOKEN) }, true);
     children.push(echo);
     await echo.waitReady(`http://127.0.0.1:${echoPort}/healthz`, performance.now());
     const echoDriver = new Driver(`http://127.0.0.1:${echoPort}`, sandboxUrl, connector, bearer);

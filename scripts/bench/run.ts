@@ -21,7 +21,7 @@ import { RecordingConnector } from '../../test/support/recording-connector';
 import { PARTNER_TENANT } from '../../test/support/sandbox-network';
 import { cardOfAnswer, Driver, form, STEPS, userName, wholeRequest, type Engineer, type RequestTiming, type Step } from './driver';
 import { burstLoad, echoBurst, echoWorking, workingLoad } from './load-phase';
-import { Child } from './processes';
+import { Child, sandboxBotEnv, teamsAuthEnv } from './processes';
 import { Report, percentile } from './report';
 
 const ROOT = join(__dirname, '..', '..');
@@ -78,21 +78,7 @@ async function main(): Promise<void> {
     const sandboxUrl = await sandbox.listeningUrl();
 
     const key = randomBytes(32).toString('hex');
-    const botEnv = (port: number) => ({
-      SANDBOX: 'true',
-      SANDBOX_EMBEDDED: 'false',
-      SANDBOX_PORT: String(sandboxPort),
-      PLAYGROUND: 'false',
-      PORT: String(port),
-      DATA_DIR: dataDir(),
-      LOG_LEVEL: 'info',
-      DATA_ENCRYPTION_KEY: key,
-      BOT_ID,
-      BOT_PASSWORD: 'bench-bot-secret',
-      BOT_TENANT_ID: PARTNER_TENANT,
-      BOT_OPENID_METADATA_URL: issuer.metadataUrl,
-      BENCH_APP_TOKEN: APP_TOKEN,
-    });
+    const botEnv = (port: number) => sandboxBotEnv({ sandboxPort, port, dataDir: dataDir(), key, metadataUrl: issuer.metadataUrl, appToken: APP_TOKEN });
 
     // 1. Start: `node dist/src/main.js` until /healthz answers 200, three fresh starts.
     // Beside the wall time, the CPU time the process used until it answered: on a busy machine the wall time grows
@@ -136,7 +122,7 @@ async function main(): Promise<void> {
     report.add('start: node dist/src/main.js → /healthz 200 (median of 3)', startMs, '≤ 3000 ms', startMs <= 3000, 'ms', `each ${starts.map((s) => s.toFixed(0)).join(', ')} ms wall, ${startCpu.map((s) => s.toFixed(0)).join(', ')} ms CPU; load ${load()}`);
 
     const echoPort = await freePort();
-    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), BOT_ID, BOT_PASSWORD: 'bench-bot-secret', BOT_TENANT_ID: PARTNER_TENANT, BOT_OPENID_METADATA_URL: issuer.metadataUrl, BENCH_APP_TOKEN: APP_TOKEN }, true);
+    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), ...teamsAuthEnv(issuer.metadataUrl, APP_TOKEN) }, true);
     children.push(echo);
     await echo.waitReady(`http://127.0.0.1:${echoPort}/healthz`, performance.now());
 
