@@ -28,6 +28,9 @@ describe('people-text', () => {
   it('bounds the length with an ellipsis, never splitting a surrogate pair', () => {
     expect(cleanText('x'.repeat(1000), 10)).toBe(`${'x'.repeat(9)}…`);
     expect([...cleanText('😀'.repeat(50), 5)]).toHaveLength(5);
+    // Counted in characters, not UTF-16 units: 5 emoji are 10 units and fit a bound of 8 whole.
+    expect(cleanText('😀'.repeat(5), 8)).toBe('😀'.repeat(5));
+    expect(cleanText('😀'.repeat(9), 8)).toBe(`${'😀'.repeat(7)}…`);
     expect(cleanText('a'.repeat(TEXT_LIMITS.reason + 50), TEXT_LIMITS.reason)).toHaveLength(TEXT_LIMITS.reason);
   });
 
