@@ -122,6 +122,8 @@ export interface RequestTiming {
   create: number;
   creation: number;
   total: number;
+  /** Which of an engineer's requests this was, in the working load (0 = each engineer's first of the phase). */
+  wave?: number;
 }
 
 export const STEPS = ['message', 'pickCustomer', 'submitForm', 'create'] as const;

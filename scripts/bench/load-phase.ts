@@ -15,7 +15,7 @@ export async function workingLoad(d: Driver, team: Engineer[], each: number): Pr
   const timings: RequestTiming[] = [];
   await Promise.all(
     team.map(async (e) => {
-      for (let i = 0; i < each; i++) timings.push(await wholeRequest(d, e));
+      for (let i = 0; i < each; i++) timings.push({ ...(await wholeRequest(d, e)), wave: i });
     }),
   );
   return timings;

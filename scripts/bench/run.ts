@@ -268,6 +268,12 @@ async function main(): Promise<void> {
       const working = await measured(() => profiled('load', () => workingLoad(d, loadTeam, EACH)));
       const memAfter = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
       table(`Load: ${ENGINEERS} engineers working at once, ${EACH} requests each one after another, no think time`, working);
+      // By wave (each engineer's 1st, 2nd, … request of the phase): whether the tail is the start, when all engineers
+      // begin in the same instant, or the steady state after they drift apart.
+      for (let w = 0; w < EACH; w++) {
+        const ws = working.timings.filter((t) => t.wave === w);
+        say(`  wave ${w + 1}: ${(['message', 'pickCustomer', 'submitForm', 'create'] as const).map((s) => `${s} p50 ${percentile(ws.map((t) => t[s]), 50).toFixed(0)} max ${Math.max(...ws.map((t) => t[s])).toFixed(0)}`).join(' · ')} ms`);
+      }
       // The echo bot under the same shape: as many engineers, each sending the four turns of a request EACH times.
       await echoWorking(echoDriver, loadTeam, 1); // its first turn from each engineer, as the bot's first round
       const echoWorkingLoad = await echoUnder(echo, () => echoWorking(echoDriver, loadTeam, EACH * 4));
