@@ -75,7 +75,7 @@ export function longValueCards(views: CardViews): Array<[string, () => AdaptiveC
       { id: 'domain', status: 'ok', text: `${LONG.domain} is a managed domain of the customer.` },
       { id: 'upn-free', status: 'ok', text: `${LONG_UPN} is free.` },
       // As checkManager words it; a check's text is bounded at 500 (TEXT_LIMITS.reason), so the name is shortened here.
-      { id: 'manager', status: 'ok', text: `${LONG.displayName.slice(0, 60)} (${LONG_UPN})` },
+      { id: 'manager', status: 'ok', text: `${LONG.displayName.slice(0, 60)} (${LONG_UPN})`, names: [{ id: '0f0e0d0c-0b0a-4909-8807-060504030201', name: `${LONG.displayName.slice(0, 60)} (${LONG_UPN})` }] },
     ],
   };
   const draft = request(states.draft);

@@ -183,7 +183,7 @@ export class CardViews {
       startText: request.startAt ? `First day ${formatStart(request.startAt, request.startTimeZone)}` : '',
       forceChangeText: u.forceChangePassword ? 'Yes' : 'No',
       ticket: showTicket(request.ticket),
-      onboarding: onboardingView(request),
+      onboarding: onboardingView(request, namesRead(checklist)),
       checks: checklist.checks.map((c) => ({
         ...CHECK_MARKS[c.status],
         // Invisible: the check's id, status and code for tests and tools (tests assert codes, not words).
@@ -398,6 +398,11 @@ export interface NoticeButton {
   verb: string;
   requestId: string;
   style?: 'positive' | 'destructive' | 'default';
+}
+
+/** The names the checks read for the onboarding's ids (licences, groups, manager), by lower-case id. */
+function namesRead(checklist: Checklist): Map<string, string> {
+  return new Map(checklist.checks.flatMap((c) => c.names ?? []).map((n) => [n.id.toLowerCase(), n.name]));
 }
 
 /** How each check status looks on a card: a not-checked notice is neither a pass nor a stop. */
