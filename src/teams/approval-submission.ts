@@ -70,7 +70,7 @@ export class ApprovalSubmission {
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
-        text: `Your request for ${markdownText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
+        text: `Your request for ${markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
         reference: `Request ${request.id}`,
         offerNewUser: true,
       });

@@ -98,7 +98,7 @@ export class OutcomeDelivery implements CreationPresenter {
     const to = request.requester.teamsId;
     if (!to || !request.card) return;
     const s = request.state;
-    const upn = markdownText(request.user.userPrincipalName);
+    const upn = markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn);
     const company = markdownText(request.customer.companyName, TEXT_LIMITS.name);
     const text =
       s.kind === 'rejected'

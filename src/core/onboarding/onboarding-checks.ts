@@ -107,37 +107,42 @@ async function checkLicences(deps: OnboardingCheckDeps, ob: OnboardingDeps, inpu
   if (!input.user.usageLocation) return { id: 'licences', status: 'blocked', code: 'USAGE_LOCATION_MISSING', text: 'A licence needs the usage location, which is not set.', todo: 'Choose the usage location.' };
   const token = (await deps.tokens.partnerCenter(input.cred)).token;
   const skus = await ob.licences.listSkuAvailability(token, input.customerId, { correlationId: input.correlationId });
+  const skuOf = (id: string) => skus.find((s) => s.skuId.toLowerCase() === id.toLowerCase());
+  // Every requested licence the customer has, named, whatever the verdict below.
+  const names = plan.licences.flatMap(({ skuId }) => (skuOf(skuId) ? [{ id: skuId, name: skuOf(skuId)!.productName }] : []));
   const lines: string[] = [];
   for (const { skuId: id } of plan.licences) {
-    const sku = skus.find((s) => s.skuId.toLowerCase() === id.toLowerCase());
-    if (!sku) return { id: 'licences', status: 'blocked', code: 'LICENCE_UNKNOWN', text: `The customer has no subscription with the licence ${id}.`, todo: 'Choose one of the customer\'s licences, or continue without licences.' };
+    const sku = skuOf(id);
+    if (!sku) return { id: 'licences', status: 'blocked', code: 'LICENCE_UNKNOWN', text: `The customer has no subscription with the licence ${id}.`, todo: 'Choose one of the customer\'s licences, or continue without licences.', names };
     const seats = `${sku.productName} — ${sku.availableUnits} of ${sku.activeUnits} free`;
-    if (sku.availableUnits < 1) return { id: 'licences', status: 'blocked', code: 'NO_FREE_SEAT', text: `No free seat: ${seats}.`, evidence: sku.skuPartNumber, todo: 'Buy a seat or free one, choose another licence, or continue without licences.' };
+    if (sku.availableUnits < 1) return { id: 'licences', status: 'blocked', code: 'NO_FREE_SEAT', text: `No free seat: ${seats}.`, evidence: sku.skuPartNumber, todo: 'Buy a seat or free one, choose another licence, or continue without licences.', names };
     lines.push(seats);
   }
-  const groups = new Set(plan.licences.map(({ skuId: id }) => skus.find((s) => s.skuId.toLowerCase() === id.toLowerCase())?.licenceGroupId));
-  if (groups.size > 1) return { id: 'licences', status: 'blocked', code: 'LICENCE_GROUPS_MIXED', text: 'These licences belong to different licence groups.' };
-  return { id: 'licences', status: 'ok', text: lines.join('; ') };
+  const groups = new Set(plan.licences.map(({ skuId: id }) => skuOf(id)?.licenceGroupId));
+  if (groups.size > 1) return { id: 'licences', status: 'blocked', code: 'LICENCE_GROUPS_MIXED', text: 'These licences belong to different licence groups.', names };
+  return { id: 'licences', status: 'ok', text: lines.join('; '), names };
 }
 
 async function checkGroups(ob: OnboardingDeps, token: string, plan: OnboardingPlan, roles: Set<string>, opts: { correlationId: string }): Promise<CheckResult> {
-  const names: string[] = [];
+  // Each group read is named, also the one that stops the check; the groups after it are not read.
+  const names: Array<{ id: string; name: string }> = [];
   for (const { id } of plan.groups) {
     const group = await ob.customerDirectory.getGroup(token, id, opts);
-    if (!group) return { id: 'groups', status: 'blocked', code: 'GROUP_NOT_FOUND', text: `The group ${id} does not exist in the customer's tenant.`, todo: 'Choose another group, or continue without groups.' };
+    if (!group) return { id: 'groups', status: 'blocked', code: 'GROUP_NOT_FOUND', text: `The group ${id} does not exist in the customer's tenant.`, todo: 'Choose another group, or continue without groups.', names };
+    names.push({ id, name: group.displayName });
     const refusal = groupRefusal(group);
-    if (refusal === 'GROUP_ROLE_ASSIGNABLE') return { id: 'groups', status: 'blocked', code: refusal, text: `${group.displayName} is role-assignable: its members are changed by a Privileged Role Administrator in Entra, not here.`, todo: 'Remove it from the request, or continue without groups.' };
-    if (refusal) return { id: 'groups', status: 'blocked', code: refusal, text: `${group.displayName} is a ${group.kind === 'distribution' ? 'distribution list' : 'mail-enabled security group'}: its members are managed in Exchange, not through Microsoft Graph.`, todo: 'Add the user in the Exchange admin center afterwards, or remove the group.' };
-    if (!mayAddToGroup(roles, group)) return { id: 'groups', status: 'blocked', code: 'GDAP_ROLE_MISSING', text: `Your GDAP roles do not allow adding members to ${group.displayName}.` };
-    names.push(group.displayName);
+    if (refusal === 'GROUP_ROLE_ASSIGNABLE') return { id: 'groups', status: 'blocked', code: refusal, text: `${group.displayName} is role-assignable: its members are changed by a Privileged Role Administrator in Entra, not here.`, todo: 'Remove it from the request, or continue without groups.', names };
+    if (refusal) return { id: 'groups', status: 'blocked', code: refusal, text: `${group.displayName} is a ${group.kind === 'distribution' ? 'distribution list' : 'mail-enabled security group'}: its members are managed in Exchange, not through Microsoft Graph.`, todo: 'Add the user in the Exchange admin center afterwards, or remove the group.', names };
+    if (!mayAddToGroup(roles, group)) return { id: 'groups', status: 'blocked', code: 'GDAP_ROLE_MISSING', text: `Your GDAP roles do not allow adding members to ${group.displayName}.`, names };
   }
-  return { id: 'groups', status: 'ok', text: names.join(', ') };
+  return { id: 'groups', status: 'ok', text: names.map((n) => n.name).join(', '), names };
 }
 
 async function checkManager(ob: OnboardingDeps, token: string, plan: OnboardingPlan, opts: { correlationId: string }): Promise<CheckResult> {
   try {
     const manager = await ob.customerDirectory.getUserToCopy(token, plan.manager!.id, opts);
-    return { id: 'manager', status: 'ok', text: `${manager.displayName} (${manager.userPrincipalName})` };
+    const name = `${manager.displayName} (${manager.userPrincipalName})`;
+    return { id: 'manager', status: 'ok', text: name, names: [{ id: plan.manager!.id, name }] };
   } catch (e) {
     if (toAppError(e).code === 'USER_NOT_FOUND') return { id: 'manager', status: 'blocked', code: 'USER_NOT_FOUND', text: 'The chosen manager is not an active user of the customer.', todo: 'Choose another manager, or continue without one.' };
     throw e;

@@ -28,6 +28,12 @@ export interface CheckResult {
    * the customer (card verb `connectCustomer`, data `{ customerId }`) would make the check possible.
    */
   connectable?: boolean;
+  /**
+   * The names this check read for the ids it was given (a licence's product name, a group's or the manager's
+   * display name), so the confirmation card can name them. For reading only: every action still carries ids,
+   * checked again on the server.
+   */
+  names?: Array<{ id: string; name: string }>;
 }
 
 export interface Checklist {

@@ -6,8 +6,12 @@
  * than the place it goes to.
  */
 
-/** Usual bounds, in characters. */
-export const TEXT_LIMITS = { name: 120, short: 256, reason: 500 } as const;
+/**
+ * Usual bounds, in characters. `upn`: a user name is never cut. Entra allows 113 characters in all (64 before the
+ * @, 48 after), but user names read from a directory are not ours to bound: 113 before the @ and a 256-character
+ * domain still show whole.
+ */
+export const TEXT_LIMITS = { name: 120, short: 256, reason: 500, upn: 370 } as const;
 
 // C0 and C1 controls, DEL, and invisible format characters that reorder or hide text (bidi embeddings,
 // overrides and isolates, zero-width space, word joiner, BOM). The zero-width joiner stays: emoji need it.

@@ -30,10 +30,11 @@ export const COUNTRY_CHOICES: ReadonlyArray<{ title: string; value: string }> = 
  */
 const showUser = (u: UserRequest['user']) => ({
   ...u,
-  displayName: md(u.displayName, TEXT_LIMITS.name),
+  // The user's own names are shown whole (Graph allows a display name of 256): the card shows what is created.
+  displayName: md(u.displayName, TEXT_LIMITS.short),
   firstName: md(u.firstName, TEXT_LIMITS.name),
   lastName: md(u.lastName, TEXT_LIMITS.name),
-  userPrincipalName: md(u.userPrincipalName),
+  userPrincipalName: md(u.userPrincipalName, TEXT_LIMITS.upn),
   usageLocation: md(u.usageLocation, 8),
 });
 const showCustomer = (c: { id: string; companyName: string; tenantId?: string; defaultDomain?: string }) => ({
@@ -44,6 +45,12 @@ const showCustomer = (c: { id: string; companyName: string; tenantId?: string; d
   defaultDomain: md(c.defaultDomain ?? ''),
 });
 const showName = (name: string | undefined) => md(name, TEXT_LIMITS.name);
+
+/**
+ * A name inside a button title ("Connect <customer>"): plain text (titles are not markdown) and short, since a
+ * button does not wrap and a long unbroken name ran past the card's edge in the Agents Playground.
+ */
+export const buttonName = (name: string): string => cleanText(name, 32);
 const showTicket = (ticket: string | undefined) => (ticket ? md(ticket, TEXT_LIMITS.name) : '—');
 
 /**
@@ -69,7 +76,7 @@ export class CardViews {
   }
 
   welcome(signedInAs?: string): AdaptiveCardJson {
-    return this.templates.render('welcome', { signedInAs: signedInAs ? md(signedInAs) : null });
+    return this.templates.render('welcome', { signedInAs: signedInAs ? md(signedInAs, TEXT_LIMITS.upn) : null });
   }
 
   pickCustomer(choices: CustomerChoice[], total: number, opts: { selected?: string; error?: string } = {}): AdaptiveCardJson {
@@ -176,7 +183,7 @@ export class CardViews {
       startText: request.startAt ? `First day ${formatStart(request.startAt, request.startTimeZone)}` : '',
       forceChangeText: u.forceChangePassword ? 'Yes' : 'No',
       ticket: showTicket(request.ticket),
-      onboarding: onboardingView(request),
+      onboarding: onboardingView(request, namesRead(checklist)),
       checks: checklist.checks.map((c) => ({
         ...CHECK_MARKS[c.status],
         // Invisible: the check's id, status and code for tests and tools (tests assert codes, not words).
@@ -191,6 +198,7 @@ export class CardViews {
       // Hook for the "Connect <customer>" action (verb `connectCustomer`, data `{ customerId }`): set when a check
       // was not made because the bot's app is not connected to the customer's tenant.
       connectCustomerId: checklist.checks.some((c) => c.connectable) ? customer.id : '',
+      connectName: buttonName(customer.companyName),
       blockedText: checklist.blocked ? 'Nothing will be sent to Partner Center until every check passes. Fix what is marked ✗, then review again.' : '',
       notCheckedText: !checklist.blocked && checklist.checks.some((c) => c.status === 'not-checked') ? 'Checks marked – were not made; they do not stop the creation, and Partner Center still applies its own rules.' : '',
       canCreate: !checklist.blocked,
@@ -223,7 +231,7 @@ export class CardViews {
       requestId: request.id,
       correlationId: request.correlationId,
       customer: showCustomer(request.customer),
-      created: { ...state.user, displayName: md(state.user.displayName, TEXT_LIMITS.name), userPrincipalName: md(state.user.userPrincipalName), id: md(state.user.id), state: md(state.user.state) },
+      created: { ...state.user, displayName: md(state.user.displayName, TEXT_LIMITS.short), userPrincipalName: md(state.user.userPrincipalName, TEXT_LIMITS.upn), id: md(state.user.id), state: md(state.user.state) },
       by: showName(state.by.name),
       ticket: showTicket(request.ticket),
       forceChangeText: request.user.forceChangePassword ? 'Yes' : 'No',
@@ -246,7 +254,7 @@ export class CardViews {
     return this.templates.render('failed', {
       titleId: errorTitleId(state.failure.code),
       requestId: request.id,
-      title: `${t.title}: ${md(request.user.userPrincipalName)} was not created`,
+      title: `${t.title}: ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)} was not created`,
       text: t.text,
       todo: t.todo,
       user: showUser(request.user),
@@ -270,11 +278,11 @@ export class CardViews {
           const c = request.customer;
           return this.confirm(request, { id: c.id, tenantId: c.id, companyName: c.companyName, defaultDomain: c.defaultDomain ?? '', relationshipToPartner: '' }, { checks: [], blocked: false });
         }
-        return this.notice({ title: 'Not created yet', text: `The request for ${md(request.user.userPrincipalName)} has not been created. Review it again to create it.` });
+        return this.notice({ title: 'Not created yet', text: `The request for ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)} has not been created. Review it again to create it.` });
       case 'scheduled':
         return this.notice({
           title: 'Scheduled',
-          text: `${md(request.user.userPrincipalName)} starts on ${formatStart(request.state.startAt, request.startTimeZone)}. At ${formatStart(request.state.readyAt, request.startTimeZone)} a ready card arrives here as a new message; you review and create the user with your own sign-in then. Nothing is created before.`,
+          text: `${md(request.user.userPrincipalName, TEXT_LIMITS.upn)} starts on ${formatStart(request.state.startAt, request.startTimeZone)}. At ${formatStart(request.state.readyAt, request.startTimeZone)} a ready card arrives here as a new message; you review and create the user with your own sign-in then. Nothing is created before.`,
           buttons: [{ title: 'Cancel', verb: 'cancel', requestId: request.id, style: 'destructive' }],
         });
       case 'creating':
@@ -284,9 +292,9 @@ export class CardViews {
       case 'failed':
         return this.failed(request);
       case 'cancelled':
-        return this.notice({ title: 'Request cancelled', text: `Nothing was created for ${md(request.user.userPrincipalName)}.`, offerNewUser: true });
+        return this.notice({ title: 'Request cancelled', text: `Nothing was created for ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)}.`, offerNewUser: true });
       default:
-        return this.notice({ title: `Request ${request.state.kind}`, text: `The request for ${md(request.user.userPrincipalName)} is ${request.state.kind}.` });
+        return this.notice({ title: `Request ${request.state.kind}`, text: `The request for ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)} is ${request.state.kind}.` });
     }
   }
 
@@ -332,7 +340,7 @@ export class CardViews {
       rows: requests.map((r) => {
         const by = decidedBy(r);
         return {
-          upn: md(r.user.userPrincipalName),
+          upn: md(r.user.userPrincipalName, TEXT_LIMITS.upn),
           customer: md(r.customer.companyName, TEXT_LIMITS.name),
           when: `${r.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
           requester: showName(r.requester.name),
@@ -353,6 +361,7 @@ export class CardViews {
       rows: rows.map((r) => ({
         id: r.id,
         name: r.name,
+        buttonName: buttonName(r.name),
         domain: r.domain,
         stateLabel: CONNECTION_LABELS[r.state].label,
         color: CONNECTION_LABELS[r.state].color,
@@ -364,7 +373,7 @@ export class CardViews {
 
   confirmRestore(request: UserRequest, deleted: { id: string; displayName: string; softDeletionTime?: string }): AdaptiveCardJson {
     return this.notice({
-      title: `Restore ${md(request.user.userPrincipalName)}?`,
+      title: `Restore ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)}?`,
       text: `${md(deleted.displayName, TEXT_LIMITS.name)} (object id ${md(deleted.id)}) was deleted${deleted.softDeletionTime ? ` on ${md(deleted.softDeletionTime.slice(0, 10))}` : ''} and can still be restored in ${md(request.customer.companyName, TEXT_LIMITS.name)}. Restoring brings the account back with its previous settings; no new user is created and this request ends.`,
       buttons: [
         { title: 'Restore', verb: 'confirmRestore', requestId: request.id, style: 'positive' },
@@ -375,7 +384,7 @@ export class CardViews {
 
   restored(request: UserRequest, restored: { id: string; userPrincipalName: string; displayName: string }): AdaptiveCardJson {
     return this.notice({
-      title: `${md(restored.userPrincipalName)} restored`,
+      title: `${md(restored.userPrincipalName, TEXT_LIMITS.upn)} restored`,
       text: `${md(restored.displayName, TEXT_LIMITS.name)} (object id ${md(restored.id)}) is active again in ${md(request.customer.companyName, TEXT_LIMITS.name)}. The user signs in with their previous password, unless an administrator resets it.`,
       reference: `Request ${request.id} · correlation id ${request.correlationId}`,
       color: 'Good',
@@ -389,6 +398,11 @@ export interface NoticeButton {
   verb: string;
   requestId: string;
   style?: 'positive' | 'destructive' | 'default';
+}
+
+/** The names the checks read for the onboarding's ids (licences, groups, manager), by lower-case id. */
+function namesRead(checklist: Checklist): Map<string, string> {
+  return new Map(checklist.checks.flatMap((c) => c.names ?? []).map((n) => [n.id.toLowerCase(), n.name]));
 }
 
 /** How each check status looks on a card: a not-checked notice is neither a pass nor a stop. */

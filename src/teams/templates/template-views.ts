@@ -4,7 +4,7 @@ import { templateFormValues } from '../../core/templates/template-form';
 import type { TemplateScope, UserTemplate } from '../../core/templates/user-template';
 import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 import type { AdaptiveCardJson } from '../cards/card-templates';
-import { COUNTRY_CHOICES, type CardViews } from '../cards/views';
+import { buttonName, COUNTRY_CHOICES, type CardViews } from '../cards/views';
 
 /** A template's scope in words (markdown-safe). */
 export function scopeLabel(scope: TemplateScope): string {
@@ -37,7 +37,7 @@ export class TemplateViews {
       subtitle: 'A template pre-fills the new-user form for a customer (or every customer, partner-wide); everything stays editable on the form.',
       notice: input.notice?.text ?? '',
       noticeColor: input.notice?.color ?? 'Default',
-      confirmDelete: input.confirmDelete ? { id: input.confirmDelete.id, name: md(input.confirmDelete.name, TEXT_LIMITS.name), scopeLabel: scopeLabel(input.confirmDelete.scope) } : null,
+      confirmDelete: input.confirmDelete ? { id: input.confirmDelete.id, name: md(input.confirmDelete.name, TEXT_LIMITS.name), buttonName: buttonName(input.confirmDelete.name), scopeLabel: scopeLabel(input.confirmDelete.scope) } : null,
       rows: input.rows.map((r) => ({ id: r.template.id, name: md(r.template.name, TEXT_LIMITS.name), scopeLabel: scopeLabel(r.template.scope), canManage: r.canManage, facts: facts(r.template) })),
       offerNew: input.scopes.length > 0,
       scopes: input.scopes,
