@@ -360,9 +360,10 @@ export class CardViews {
       subtitle,
       rows: rows.map((r) => ({
         id: r.id,
-        name: r.name,
+        // Partner Center's text on its way into markdown: a company name must not bring a link or emphasis.
+        name: md(r.name, TEXT_LIMITS.name),
         buttonName: buttonName(r.name),
-        domain: r.domain,
+        domain: md(r.domain, TEXT_LIMITS.short),
         stateLabel: CONNECTION_LABELS[r.state].label,
         color: CONNECTION_LABELS[r.state].color,
         reason: r.state === 'connected' ? '' : connectionReason(r),

@@ -96,6 +96,10 @@ describe('hostile people text in the real cards', () => {
     expect([...reason].length).toBeLessThanOrEqual(500 + 40);
   });
 
+  it('the customers card shows a company name and domain from Partner Center as text', () => {
+    expectPlain(views.customers('Customers', 'All', [{ id: 'cust-1', name: HOSTILE.company, domain: `fabrikam.example ${LINK}`, state: 'not-connected', code: 'CUSTOMER_NOT_CONNECTED' }]));
+  });
+
   it('the history card escapes every row', () => {
     expectPlain(views.history('All requests', 'newest first', states.map(([, s]) => request(s))));
   });
