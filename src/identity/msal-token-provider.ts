@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import { BoundedMap } from '../core/bounded-map';
 import { AppError } from '../core/errors';
@@ -54,6 +55,10 @@ export interface MsalTokenProviderOptions {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** MSAL's warning when a token answer has no client_info (msal-common AccountEntity.generateHomeAccountId). */
+const NO_CLIENT_INFO = /No client info in response/;
+/** MSAL's log line: `[<date>] : [<correlation id>] : <library>@<version> : <Level> - <message>`. */
+const MSAL_CORRELATION_ID = /\] : \[([0-9a-f-]{36})\] : /i;
 
 /**
  * The TokenProvider port on MSAL on-behalf-of: the SSO token Teams handed the bot is exchanged for delegated tokens
@@ -72,6 +77,14 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   let partnerApp: Built | undefined;
   const now = options.now ?? Date.now;
   const maxAge = options.maxAppAgeMs ?? 3_600_000;
+  /**
+   * Correlation ids of the client-credentials requests under way. An app-only answer has no user, so Entra sends
+   * no client_info, and msal-node warns "No client info in response" on every one of them anyway
+   * (AzureAD/microsoft-authentication-library-for-js#7917): for these requests that line is expected and goes to
+   * debug. On an on-behalf-of answer it would mean Entra sent no client_info for a user, and stays a warning.
+   */
+  const appOnlyRequests = new Set<string>();
+  const expectedForAppOnly = (message: string) => NO_CLIENT_INFO.test(message) && appOnlyRequests.has(MSAL_CORRELATION_ID.exec(message)?.[1] ?? '');
 
   function appFor(tenantId: string): ConfidentialClientApplication {
     return builtFor(tenantId).app;
@@ -99,6 +112,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
             loggerCallback: (level, message, containsPii) => {
               if (containsPii) return;
               if (level === LogLevel.Error) log.error({}, message);
+              else if (level === LogLevel.Warning && expectedForAppOnly(message)) log.debug({}, message);
               else if (level === LogLevel.Warning) log.warn({}, message);
             },
           },
@@ -168,13 +182,17 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
 
   async function partnerGraphAppFromMsal(): Promise<AccessToken> {
     let result;
+    const correlationId = randomUUID();
+    appOnlyRequests.add(correlationId);
     try {
       // MSAL keeps app tokens in the application cache: repeats are served locally until near expiry.
-      result = await appFor(options.partnerTenantId).acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+      result = await appFor(options.partnerTenantId).acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], correlationId });
     } catch (e) {
       const error = msalToAppError(e, 'partner-graph-app');
       log.warn({ purpose: 'partner-graph-app', code: error.code, upstreamCode: error.upstreamCode }, 'app-only token failed');
       throw error;
+    } finally {
+      appOnlyRequests.delete(correlationId);
     }
     if (!result?.accessToken) throw new AppError('TOKEN_EXCHANGE_FAILED', 'client credentials (partner-graph-app) returned no access token');
     return { token: result.accessToken, expiresOn: result.expiresOn ?? new Date(Date.now() + 5 * 60_000), mfa: false };

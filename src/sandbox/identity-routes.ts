@@ -75,6 +75,18 @@ const consentRequired = (botAppId: string) =>
   aadError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${botAppId}'. Send an interactive authorization request for this user and resource.`, undefined, 'consent_required');
 
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
+
+/**
+ * `client_info` as Entra adds it to a user-bearing token answer when the request asks with `client_info=1` (MSAL
+ * always does): base64url JSON of the user's object id (`uid`) and HOME tenant (`utid`), whichever tenant the token
+ * is for. MSAL makes the account's `homeAccountId` (`uid.utid`, "uniquely identifies the user across tenants") of it;
+ * without it MSAL falls back to the id token's `sub` and warns "No client info in response". Client credentials
+ * carry none (no user): MSAL warns there against Entra too (AzureAD/microsoft-authentication-library-for-js#7917).
+ */
+function clientInfo(form: Record<string, string>, uid: string, homeTenant: string): { client_info?: string } {
+  return form.client_info === '1' ? { client_info: b64url(JSON.stringify({ uid, utid: homeTenant })) } : {};
+}
+
 const isTenant = (t: string) => GUID.test(t) || t === 'common' || t === 'organizations';
 
 /** The Entra-shaped identity provider: discovery, keys, and the token endpoint (OBO and client credentials). */
@@ -239,7 +251,7 @@ async function onBehalfOfGrant(state: SandboxState, tokens: TokenIssuer, opts: I
       access_token: access,
       refresh_token: randomBytes(32).toString('base64url'),
       id_token: idToken,
-      client_info: b64url(JSON.stringify({ uid: user.oid, utid: tenant })),
+      ...clientInfo(form, user.oid, partnerTenant),
     },
   };
 }

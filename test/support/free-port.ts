@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 /**
  * A TCP port that was free a moment ago, for child processes that cannot be given port 0. Another process (tests
  * run side by side) can take it before the child listens: a caller retries on EADDRINUSE with a fresh port
- * (BotProcess.start, startAzurite, DevEnvironment). A server in this process uses `listenOnLoopback` instead.
+ * (BotProcess.start, DevEnvironment). Azurite can be given port 0 and reports the port it bound (azurite.ts). A
+ * server in this process uses `listenOnLoopback` instead.
  */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

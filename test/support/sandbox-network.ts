@@ -87,7 +87,8 @@ export function sandboxClient(url: string) {
   const tokenEndpoint = async (tenant: string, form: Record<string, string>) =>
     answer(await fetch(`${url}/${tenant}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }));
 
-  const obo = (assertion: string, scope: string, tenant: string = PARTNER_TENANT, secret: string = CLIENT_SECRET) =>
+  /** An on-behalf-of request as msal-node sends it (`client_info=1` included; `clientInfo: false` leaves it out). */
+  const obo = (assertion: string, scope: string, tenant: string = PARTNER_TENANT, secret: string = CLIENT_SECRET, opts: { clientInfo?: boolean } = {}) =>
     tokenEndpoint(tenant, {
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
       requested_token_use: 'on_behalf_of',
@@ -95,6 +96,7 @@ export function sandboxClient(url: string) {
       client_secret: secret,
       assertion,
       scope: `${scope} openid profile offline_access`,
+      ...(opts.clientInfo === false ? {} : { client_info: '1' }),
     });
 
   /** An access token for `upn` through SSO + OBO; throws when the sandbox refuses. */

@@ -111,6 +111,21 @@ describe('the token endpoint: on-behalf-of', () => {
     expect(claimsOf(r.body.id_token)).toEqual(expect.objectContaining({ aud: BOT_ID, oid: access.oid, tid: PARTNER_TENANT, preferred_username: ENGINEERS.ada, name: 'Ada Lovelace' }));
   });
 
+  it('adds client_info (uid = the user, utid = the HOME tenant) only when asked with client_info=1, as Entra does', async () => {
+    const sso = await client.ssoToken(ENGINEERS.ada);
+    const ada = '55555555-0000-4000-8000-00000000000a';
+    const decode = (ci: string) => JSON.parse(Buffer.from(ci, 'base64url').toString('utf8'));
+    // Not asked (ADAL and plain OAuth clients do not ask): none.
+    const plain = await client.obo(sso, PC_SCOPE, PARTNER_TENANT, CLIENT_SECRET, { clientInfo: false });
+    expect(plain.status).toBe(200);
+    expect(plain.body.client_info).toBeUndefined();
+    // A token for a customer tenant reached through GDAP: the tid is the customer's, the user's home stays the partner tenant.
+    const customer = await client.obo(sso, GRAPH_SCOPE, CUSTOMERS.fabrikam);
+    expect(customer.status).toBe(200);
+    expect(claimsOf(customer.body.access_token).tid).toBe(CUSTOMERS.fabrikam);
+    expect(decode(customer.body.client_info)).toEqual({ uid: ada, utid: PARTNER_TENANT });
+  });
+
   it('keeps the missing MFA of the sign-in behind the assertion in the Partner Center token', async () => {
     const r = await client.obo(await client.ssoToken(ENGINEERS.ada, { mfa: false }), PC_SCOPE);
     expect(claimsOf(r.body.access_token).amr).toEqual(['pwd']);
@@ -251,6 +266,13 @@ describe('the token endpoint: client credentials', () => {
     expect(pc.status).toBe(401);
     expect(pc.body).toEqual({ code: '400', description: 'Access denied: App+User authentication is required for this operation.', data: [], source: 'PartnerFD' });
     expect(pc.headers.get('www-authenticate')).toBe(`OAuth realm=urn:cpsvc:cpid:${PARTNER_TENANT}`);
+  });
+
+  it('carries no client_info even when asked (no user behind an app-only token)', async () => {
+    const r = await client.tokenEndpoint(PARTNER_TENANT, { grant_type: 'client_credentials', client_id: BOT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE, client_info: '1' });
+    expect(r.status).toBe(200);
+    expect(r.body.client_info).toBeUndefined();
+    expect(r.body.id_token).toBeUndefined();
   });
 
   it('refuses a client-credentials scope without /.default', async () => {

@@ -67,9 +67,17 @@ function okToken(tid: string, amr = ['pwd', 'mfa'], scope = PARTNER_CENTER_SCOPE
       expires_in: 3600,
       ext_expires_in: 3600,
       access_token: accessToken(tid, amr, scope),
-      client_info: Buffer.from(JSON.stringify({ uid: 'oid-ada', utid: tid })).toString('base64url'),
+      // The user's home tenant, whichever tenant the token is for.
+      client_info: Buffer.from(JSON.stringify({ uid: 'oid-ada', utid: PARTNER })).toString('base64url'),
     },
   };
+}
+
+/** An app-only answer as Entra gives it: no user, so no client_info (nor id token). */
+function withoutClientInfo(reply: Reply): Reply {
+  if (!('json' in reply)) return reply;
+  const { client_info: _none, ...json } = reply.json as Record<string, unknown>;
+  return { ...reply, json };
 }
 
 function aadError(status: number, error: string, aadsts: number, text: string, suberror?: string): Reply {
@@ -116,7 +124,10 @@ beforeEach(() => {
   idp.route = idpRoute;
   logger = new RecordingLogger();
   consented = EVERY_CUSTOMER_PERMISSION;
-  tokenReply = (req, tenant) => okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
+  tokenReply = (req, tenant) => {
+    const reply = okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
+    return form(req).get('grant_type') === 'client_credentials' ? withoutClientInfo(reply) : reply;
+  };
 });
 
 describe('MSAL token provider', () => {
@@ -233,6 +244,19 @@ describe('MSAL token provider', () => {
     tokenReply = (req, tenant) => okToken(tenant, ['pwd', 'mfa'], grantedScopes(req));
     await expect(failing.partnerGraphApp()).resolves.toBeDefined();
     expect(tokenRequests()).toHaveLength(2);
+  });
+
+  it("logs msal-node's 'No client info in response' at debug for the app-only token, at warn for a user's token", async () => {
+    await provider().partnerGraphApp();
+    const noClientInfo = () => logger.entries.filter((e) => /No client info in response/.test(e.msg ?? ''));
+    expect(noClientInfo().map((e) => e.level)).toEqual(['debug']);
+    expect(logger.entries.filter((e) => e.level === 'warn')).toEqual([]);
+
+    // An on-behalf-of answer without client_info is not what Entra sends for a user: it stays a warning.
+    logger = new RecordingLogger();
+    tokenReply = (req, tenant) => withoutClientInfo(okToken(tenant, ['pwd', 'mfa'], grantedScopes(req)));
+    await provider().partnerCenter(cred);
+    expect(noClientInfo().map((e) => e.level)).toEqual(['warn']);
   });
 
   it.each([
