@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     };
     const bots = [await startBot(ROOT), ...(OTHER ? [await startBot(OTHER)] : [])];
     const echoPort = await freePort();
-    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), ...teamsAuthEnv(issuer.metadataUrl, APP_TOKEN) }, true);
+    const echo = Child.start('echo bot', ['-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(ROOT, 'dist/scripts/bench/fixtures/echo-bot.js')], { PORT: String(echoPort), ECHO_HTTP: 'node', ...teamsAuthEnv(issuer.metadataUrl, APP_TOKEN) }, true);
     children.push(echo);
     await echo.waitReady(`http://127.0.0.1:${echoPort}/healthz`, performance.now());
     const echoDriver = new Driver(`http://127.0.0.1:${echoPort}`, sandboxUrl, connector, bearer);
