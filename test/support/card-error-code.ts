@@ -2,7 +2,7 @@ import { ERROR_CODES, type ErrorCode } from '../../src/core/errors';
 
 /**
  * The stable error code an error card carries (the element id `error.<CODE>` on its title, which nobody sees;
- * see errorTitleId in src/teams/cards/views.ts), or undefined for a card that is not an error card. Tests assert
+ * see errorTitleId in src/teams/cards/card-values.ts), or undefined for a card that is not an error card. Tests assert
  * this instead of the words, which belong to error-text.ts. An id naming an unknown code fails the test here.
  */
 export function errorCodeOf(card: unknown): ErrorCode | undefined {
