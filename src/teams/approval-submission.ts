@@ -5,7 +5,7 @@ import { submitForApproval, type ApprovalPolicy } from '../core/use-cases/approv
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import { updateRequest } from '../core/use-cases/request-access';
 import { submitNewUserForm } from '../core/use-cases/submit-form';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { markdownText, TEXT_LIMITS, upnText } from '../core/text/people-text';
 import type { ActionTurn } from './action-turn';
 import { withApproverMentions } from './approver-mentions';
 import type { AdaptiveCardJson } from './cards/card-templates';
@@ -70,7 +70,7 @@ export class ApprovalSubmission {
       const request = await this.rememberCard(result.request.id, location, checks);
       return this.views.notice({
         title: 'Sent for approval',
-        text: `Your request for ${markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
+        text: `Your request for ${upnText(request.user.userPrincipalName)} in ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} is waiting in the approvers' channel. You will hear here when it is decided.`,
         reference: `Request ${request.id}`,
         offerNewUser: true,
       });

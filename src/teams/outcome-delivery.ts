@@ -4,7 +4,7 @@ import type { CreationPresenter, PasswordRecipient, PasswordShown } from '../cor
 import type { UserCredential } from '../core/ports';
 import type { Checklist } from '../core/preflight/checks';
 import type { UseCaseDeps } from '../core/use-cases/deps';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { markdownText, TEXT_LIMITS, upnText } from '../core/text/people-text';
 import type { CardViews } from './cards/views';
 import type { CardUpdater } from './card-updater';
 import { isPrivateChatRefused, PasswordHandover } from './password-handover';
@@ -98,7 +98,7 @@ export class OutcomeDelivery implements CreationPresenter {
     const to = request.requester.teamsId;
     if (!to || !request.card) return;
     const s = request.state;
-    const upn = markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn);
+    const upn = upnText(request.user.userPrincipalName);
     const company = markdownText(request.customer.companyName, TEXT_LIMITS.name);
     const text =
       s.kind === 'rejected'

@@ -4,7 +4,7 @@ import { handOverWaiting } from '../core/creation/password-delivery';
 import type { PasswordRecipient } from '../core/creation/presenter';
 import type { UseCaseDeps } from '../core/use-cases/deps';
 import type { CardUpdater } from './card-updater';
-import { markdownText, TEXT_LIMITS } from '../core/text/people-text';
+import { markdownText, TEXT_LIMITS, upnText } from '../core/text/people-text';
 import { connectorStatus } from './connector-retry';
 import type { CardViews } from './cards/views';
 import type { SharedState } from './sign-in';
@@ -41,7 +41,7 @@ export class PasswordHandover {
       request.card.conversation,
       this.views.notice({
         title: `${name}: open a chat with me`,
-        text: `I could not message ${name} privately about ${markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn)}: the app is not installed for them. ${name}, open a chat with this bot (search for it in Teams chat, or add the app) and say hello; the temporary password comes there, once. It is never posted here.`,
+        text: `I could not message ${name} privately about ${upnText(request.user.userPrincipalName)}: the app is not installed for them. ${name}, open a chat with this bot (search for it in Teams chat, or add the app) and say hello; the temporary password comes there, once. It is never posted here.`,
         reference: `Request ${request.id}`,
       }),
     );

@@ -50,6 +50,11 @@ export function markdownText(value: unknown, max: number = TEXT_LIMITS.short): s
     .replace(LEADING_NUMBER, '$1\\$2');
 }
 
+/** A user name on its way into markdown: as `markdownText`, and never cut (`TEXT_LIMITS.upn`). */
+export function upnText(upn: unknown): string {
+  return markdownText(upn, TEXT_LIMITS.upn);
+}
+
 /**
  * For text inside a fenced code block (the CSV of `history csv`): nothing there is markdown, but a run of
  * backticks or tildes could close the fence and turn the rest of the message into markdown again. Those become

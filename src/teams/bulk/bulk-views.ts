@@ -4,7 +4,7 @@ import { BULK_COLUMNS, BULK_LIMITS, REQUIRED_COLUMNS } from '../../core/bulk/bul
 import { countOutcomes, type RowOutcome } from '../../core/bulk/row-outcome';
 import type { ErrorCode } from '../../core/errors';
 import type { CustomerChoice } from '../../core/use-cases/customers';
-import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { cleanText, markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import type { AdaptiveCardJson } from '../cards/card-templates';
 import type { CardViews } from '../cards/views';
 import { errorText } from '../error-text';
@@ -99,7 +99,7 @@ export class BulkViews {
         const before = state === 'checked' || state === 'pending-approval' || state === 'rejected' || state === 'expired';
         return {
           elementId: `row.${r.line}.${r.status}.${r.code ?? ''}`,
-          text: `Line ${r.line}: ${md(r.userPrincipalName || '(no user name)', TEXT_LIMITS.upn)} — ${before ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
+          text: `Line ${r.line}: ${upnText(r.userPrincipalName || '(no user name)')} — ${before ? (r.status === 'left-out' ? 'left out' : 'ready') : STATUS_WORDS[r.status]}`,
           color: r.status === 'left-out' || r.status === 'failed' ? 'Attention' : r.status === 'created' ? 'Good' : 'Default',
           detail: words,
         };
@@ -121,7 +121,7 @@ export class BulkViews {
         ? `Only you can see this message. Hand each password to its user; each must change it at first sign-in.${passes ? ` ${passes} users got a Temporary Access Pass instead (marked on their line): they sign in with it and set up their own sign-in methods.` : ''} The passwords are removed from this message after a while and are not kept anywhere.`
         : 'The passwords were removed from this message. A user who lost theirs gets a new one by a password reset.',
       lines: (lines ?? []).map(line).join('\n'),
-      users: users.map((u) => md(u, TEXT_LIMITS.upn)).join(', '),
+      users: users.map(upnText).join(', '),
     });
   }
 }

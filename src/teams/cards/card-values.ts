@@ -1,7 +1,7 @@
 import type { UserRequest } from '../../core/approval/user-request';
 import type { ErrorCode } from '../../core/errors';
 import type { CheckStatus } from '../../core/preflight/checks';
-import { cleanText, markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { cleanText, markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 
 /**
  * How the values several cards share look on a card. People's text (typed by someone, or read from Partner
@@ -15,7 +15,7 @@ export const showUser = (u: UserRequest['user']) => ({
   displayName: md(u.displayName, TEXT_LIMITS.short),
   firstName: md(u.firstName, TEXT_LIMITS.name),
   lastName: md(u.lastName, TEXT_LIMITS.name),
-  userPrincipalName: md(u.userPrincipalName, TEXT_LIMITS.upn),
+  userPrincipalName: upnText(u.userPrincipalName),
   usageLocation: md(u.usageLocation, 8),
 });
 export const showCustomer = (c: { id: string; companyName: string; tenantId?: string; defaultDomain?: string }) => ({
@@ -27,8 +27,6 @@ export const showCustomer = (c: { id: string; companyName: string; tenantId?: st
 });
 export const showName = (name: string | undefined) => md(name, TEXT_LIMITS.name);
 export const showTicket = (ticket: string | undefined) => (ticket ? md(ticket, TEXT_LIMITS.name) : '—');
-/** A user name in a card's text (titles and notices): shown whole, as text. */
-export const showUpn = (upn: string) => md(upn, TEXT_LIMITS.upn);
 
 /**
  * A name inside a button title ("Connect <customer>"): plain text (titles are not markdown) and short, since a

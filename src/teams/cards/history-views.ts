@@ -1,7 +1,7 @@
 import type { UserRequest } from '../../core/approval/user-request';
 import { decidedBy } from '../../core/audit/audit-export';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
-import { showName, showUpn, STATE_LABELS, utcMinute } from './card-values';
+import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
+import { showName, STATE_LABELS, utcMinute } from './card-values';
 
 /** Template data for `history`: one row per request, newest as given. */
 export function historyData(title: string, subtitle: string, requests: UserRequest[]): object {
@@ -13,7 +13,7 @@ export function historyData(title: string, subtitle: string, requests: UserReque
     rows: requests.map((r) => {
       const by = decidedBy(r);
       return {
-        upn: showUpn(r.user.userPrincipalName),
+        upn: upnText(r.user.userPrincipalName),
         customer: md(r.customer.companyName, TEXT_LIMITS.name),
         when: utcMinute(r.createdAt),
         requester: showName(r.requester.name),

@@ -1,9 +1,9 @@
 import type { UserRequest } from '../../core/approval/user-request';
 import type { AppError, ErrorCode } from '../../core/errors';
 import { formatStart } from '../../core/new-user/start-date';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import { errorText } from '../error-text';
-import { errorTitleId, showUpn } from './card-values';
+import { errorTitleId } from './card-values';
 
 export interface NoticeButton {
   title: string;
@@ -50,7 +50,7 @@ export function errorNotice(error: AppError, reference?: string): Notice {
  * cancelled, or ended otherwise.
  */
 export function requestStateNotice(request: UserRequest): Notice {
-  const upn = showUpn(request.user.userPrincipalName);
+  const upn = upnText(request.user.userPrincipalName);
   switch (request.state.kind) {
     case 'draft':
       return { title: 'Not created yet', text: `The request for ${upn} has not been created. Review it again to create it.` };
@@ -70,7 +70,7 @@ export function requestStateNotice(request: UserRequest): Notice {
 /** The question before a deleted user is restored instead of created anew. */
 export function restoreQuestion(request: UserRequest, deleted: { id: string; displayName: string; softDeletionTime?: string }): Notice {
   return {
-    title: `Restore ${showUpn(request.user.userPrincipalName)}?`,
+    title: `Restore ${upnText(request.user.userPrincipalName)}?`,
     text: `${md(deleted.displayName, TEXT_LIMITS.name)} (object id ${md(deleted.id)}) was deleted${deleted.softDeletionTime ? ` on ${md(deleted.softDeletionTime.slice(0, 10))}` : ''} and can still be restored in ${md(request.customer.companyName, TEXT_LIMITS.name)}. Restoring brings the account back with its previous settings; no new user is created and this request ends.`,
     buttons: [
       { title: 'Restore', verb: 'confirmRestore', requestId: request.id, style: 'positive' },
@@ -82,7 +82,7 @@ export function restoreQuestion(request: UserRequest, deleted: { id: string; dis
 /** The notice once a deleted user is restored. */
 export function restoredNotice(request: UserRequest, restored: { id: string; userPrincipalName: string; displayName: string }): Notice {
   return {
-    title: `${showUpn(restored.userPrincipalName)} restored`,
+    title: `${upnText(restored.userPrincipalName)} restored`,
     text: `${md(restored.displayName, TEXT_LIMITS.name)} (object id ${md(restored.id)}) is active again in ${md(request.customer.companyName, TEXT_LIMITS.name)}. The user signs in with their previous password, unless an administrator resets it.`,
     reference: `Request ${request.id} · correlation id ${request.correlationId}`,
     color: 'Good',

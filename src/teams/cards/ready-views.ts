@@ -1,7 +1,7 @@
 import type { UserRequest } from '../../core/approval/user-request';
 import { formatStart } from '../../core/new-user/start-date';
 import { staleAtOf } from '../../core/use-cases/schedule';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import type { AdaptiveCardJson } from './card-templates';
 import type { CardViews } from './views';
 
@@ -20,7 +20,7 @@ export class ReadyViews {
   /** The personal ready card, a new message in the requester's 1:1 chat. */
   ready(request: UserRequest): AdaptiveCardJson {
     return this.views.notice({
-      title: `Ready to create ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)}`,
+      title: `Ready to create ${upnText(request.user.userPrincipalName)}`,
       text: `${md(request.user.displayName, TEXT_LIMITS.name)} (${md(request.customer.companyName, TEXT_LIMITS.name)}) starts on ${this.startOf(request)}. Review it: every check runs again with your own sign-in, then one click creates the user. Nothing is created before.`,
       reference: `Request ${request.id} · expires ${formatStart(staleAtOf(request.startAt ?? request.createdAt), request.startTimeZone)} if nobody creates it`,
       buttons: [
@@ -34,14 +34,14 @@ export class ReadyViews {
   retired(request: UserRequest): AdaptiveCardJson {
     return this.views.notice({
       title: 'Ready: see the newest message',
-      text: `The request for ${md(request.user.userPrincipalName, TEXT_LIMITS.upn)} (first day ${this.startOf(request)}) became ready; its card is now the newest message in this conversation.`,
+      text: `The request for ${upnText(request.user.userPrincipalName)} (first day ${this.startOf(request)}) became ready; its card is now the newest message in this conversation.`,
       reference: `Request ${request.id}`,
     });
   }
 
   /** A reminder where the ready card went: nobody has created (or approved) it yet. */
   reminder(request: UserRequest): AdaptiveCardJson {
-    const upn = md(request.user.userPrincipalName, TEXT_LIMITS.upn);
+    const upn = upnText(request.user.userPrincipalName);
     const expires = formatStart(staleAtOf(request.startAt ?? request.createdAt), request.startTimeZone);
     return request.mode === 'personal'
       ? this.views.notice({

@@ -1,7 +1,7 @@
 import type { UserRequest } from '../../core/approval/user-request';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import { errorText } from '../error-text';
-import { errorTitleId, showCustomer, showName, showTicket, showUpn, showUser } from './card-values';
+import { errorTitleId, showCustomer, showName, showTicket, showUser } from './card-values';
 import { stepsView } from './onboarding-steps-view';
 
 /**
@@ -31,7 +31,7 @@ export function createdData(request: UserRequest, password?: string): object {
     requestId: request.id,
     correlationId: request.correlationId,
     customer: showCustomer(request.customer),
-    created: { ...state.user, displayName: md(state.user.displayName, TEXT_LIMITS.short), userPrincipalName: showUpn(state.user.userPrincipalName), id: md(state.user.id), state: md(state.user.state) },
+    created: { ...state.user, displayName: md(state.user.displayName, TEXT_LIMITS.short), userPrincipalName: upnText(state.user.userPrincipalName), id: md(state.user.id), state: md(state.user.state) },
     by: showName(state.by.name),
     ticket: showTicket(request.ticket),
     forceChangeText: request.user.forceChangePassword ? 'Yes' : 'No',
@@ -54,7 +54,7 @@ export function failedData(request: UserRequest): object {
   return {
     titleId: errorTitleId(state.failure.code),
     requestId: request.id,
-    title: `${t.title}: ${showUpn(request.user.userPrincipalName)} was not created`,
+    title: `${t.title}: ${upnText(request.user.userPrincipalName)} was not created`,
     text: t.text,
     todo: t.todo,
     user: showUser(request.user),

@@ -4,7 +4,7 @@ import type { CustomerChoice } from '../../core/use-cases/customers';
 import type { CustomerConnection } from '../../core/use-cases/connection-state';
 import type { Customer } from '../../core/ports';
 import type { Checklist } from '../../core/preflight/checks';
-import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
+import { upnText } from '../../core/text/people-text';
 import type { AdaptiveCardJson, CardName, CardTemplates } from './card-templates';
 import { approvalCardData, type ApprovalView } from './approval-view';
 import { confirmData } from './confirm-view';
@@ -39,7 +39,7 @@ export class CardViews {
   }
 
   welcome(signedInAs?: string): AdaptiveCardJson {
-    return this.templates.render('welcome', { signedInAs: signedInAs ? md(signedInAs, TEXT_LIMITS.upn) : null });
+    return this.templates.render('welcome', { signedInAs: signedInAs ? upnText(signedInAs) : null });
   }
 
   pickCustomer(choices: CustomerChoice[], total: number, opts: { selected?: string; error?: string } = {}): AdaptiveCardJson {

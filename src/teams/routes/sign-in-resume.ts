@@ -3,7 +3,7 @@ import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { AppError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
-import { markdownText, TEXT_LIMITS } from '../../core/text/people-text';
+import { markdownText, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import { actorOf } from '../action-turn';
 import type { ApprovalFlow } from '../approval-flow';
 import type { AdaptiveCardJson } from '../cards/card-templates';
@@ -84,7 +84,7 @@ export class SignInResume {
     if (!cred) return;
     try {
       const request = await this.d.approvals.approveAfterSignIn(cred, actorOf(ctx, cred.user), pending.requestId, pending.location);
-      await sendCard(ctx, this.d.views.notice({ title: 'Signed in', text: `Your approval of ${markdownText(request.user.userPrincipalName, TEXT_LIMITS.upn)} for ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} went through; the team's card shows the result.` }));
+      await sendCard(ctx, this.d.views.notice({ title: 'Signed in', text: `Your approval of ${upnText(request.user.userPrincipalName)} for ${markdownText(request.customer.companyName, TEXT_LIMITS.name)} went through; the team's card shows the result.` }));
     } catch (e) {
       await sendCard(ctx, this.d.reportError(e, randomUUID(), { turn: 'approve after sign-in', requestId: pending.requestId }));
     }
