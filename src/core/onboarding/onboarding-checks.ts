@@ -109,7 +109,10 @@ async function checkLicences(deps: OnboardingCheckDeps, ob: OnboardingDeps, inpu
   const skus = await ob.licences.listSkuAvailability(token, input.customerId, { correlationId: input.correlationId });
   const skuOf = (id: string) => skus.find((s) => s.skuId.toLowerCase() === id.toLowerCase());
   // Every requested licence the customer has, named, whatever the verdict below.
-  const names = plan.licences.flatMap(({ skuId }) => (skuOf(skuId) ? [{ id: skuId, name: skuOf(skuId)!.productName }] : []));
+  const names = plan.licences.flatMap(({ skuId }) => {
+    const sku = skuOf(skuId);
+    return sku ? [{ id: skuId, name: sku.productName }] : [];
+  });
   const lines: string[] = [];
   for (const { skuId: id } of plan.licences) {
     const sku = skuOf(id);
