@@ -177,7 +177,7 @@ export function sandboxBotEnv(o: { sandboxPort: number; port: number; dataDir: s
     PLAYGROUND: 'false',
     PORT: String(o.port),
     DATA_DIR: o.dataDir,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     DATA_ENCRYPTION_KEY: o.key,
     ...teamsAuthEnv(o.metadataUrl, o.appToken),
   };

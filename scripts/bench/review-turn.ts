@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     const startBot = async (root: string) => {
       const port = await freePort();
       const env = sandboxBotEnv({ sandboxPort, port, dataDir: mkdtempSync(join(tmpdir(), 'review-bench-')), key, metadataUrl: issuer.metadataUrl, appToken: APP_TOKEN });
-      const bot = Child.start(`bot ${root}`, [...(process.env.REVIEW_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--expose-gc', '-r', join(ROOT, 'dist/scripts/bench/fixtures/bot-preload.js'), join(root, 'dist/src/main.js')], env, true);
+      // Each build with its own preload: it patches the modules of its own node_modules (the app token, the counters).
+      const bot = Child.start(`bot ${root}`, [...(process.env.REVIEW_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--expose-gc', '-r', join(root, 'dist/scripts/bench/fixtures/bot-preload.js'), join(root, 'dist/src/main.js')], env, true);
       children.push(bot);
       // REVIEW_BOT_STDOUT=<file>: the bot's output from the measured rounds on (e.g. with --trace-opt/--trace-deopt).
       bot.onLine = process.env.REVIEW_BOT_STDOUT ? (l) => recording && appendFileSync(process.env.REVIEW_BOT_STDOUT!, `${l}\n`) : () => undefined;

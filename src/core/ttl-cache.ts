@@ -18,9 +18,19 @@ export class TtlCache<V> {
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) return hit.value;
     const value = await load();
+    this.put(key, value, now);
+    return value;
+  }
+
+  /** Keeps a value read elsewhere (fresh) for the next `getOrLoad`. */
+  set(key: string, value: V): void {
+    this.put(key, value, this.clock.now().getTime());
+  }
+
+  private put(key: string, value: V, now: number): void {
+    this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { value, expires: now + this.ttlMs });
-    return value;
   }
 
   clear(): void {

@@ -63,6 +63,7 @@ export class Preflight {
   private readonly membership: TtlCache<string[]>;
   private readonly domains: TtlCache<CustomerDomain[]>;
   private readonly approvers: TtlCache<DirectoryPerson[]>;
+  private readonly customers: TtlCache<Customer>;
 
   constructor(
     private readonly deps: PreflightDeps,
@@ -75,6 +76,22 @@ export class Preflight {
     this.membership = new TtlCache(deps.clock, cacheTtlMs);
     this.domains = new TtlCache(deps.clock, cacheTtlMs);
     this.approvers = new TtlCache(deps.clock, cacheTtlMs, 200);
+    this.customers = new TtlCache(deps.clock, cacheTtlMs);
+  }
+
+  /**
+   * The customer as this engineer's Partner Center token shows it. `fresh` reads it now and remembers it (opening
+   * the form); otherwise a read of the last minutes is reused (the confirmation right after: issue 16, one upstream
+   * call fewer a review). Only what Partner Center answered is kept, per engineer (another person's access is
+   * never assumed), and the final check before a creation reads it again, uncached, in its own run.
+   */
+  async customerFor(cred: UserCredential, customerId: string, opts: { fresh: boolean; correlationId: string }): Promise<Customer> {
+    const key = `${cred.user.oid}:${customerId.toLowerCase()}`;
+    const load = async () => this.deps.partnerCenter.getCustomer((await this.deps.tokens.partnerCenter(cred)).token, customerId, { correlationId: opts.correlationId });
+    if (!opts.fresh) return this.customers.getOrLoad(key, load);
+    const customer = await load();
+    this.customers.set(key, customer);
+    return customer;
   }
 
   /**

@@ -53,8 +53,8 @@ export interface CustomerForForm {
  * pre-flight checks explain what is missing.
  */
 export async function loadCustomerForForm(deps: UseCaseDeps, cred: UserCredential, customerId: string, correlationId: string): Promise<CustomerForForm> {
-  const pcToken = (await deps.tokens.partnerCenter(cred)).token;
-  const customer = await deps.partnerCenter.getCustomer(pcToken, customerId, { correlationId });
+  // Read now, and kept for the confirmation of the request this form becomes.
+  const customer = await deps.preflight.customerFor(cred, customerId, { fresh: true, correlationId });
   const onboarding = await loadOnboardingChoices(deps, cred, customer.id, correlationId);
   try {
     const graphToken = (await deps.tokens.customerGraph(cred, customer.tenantId)).token;

@@ -69,9 +69,10 @@ export async function submitNewUserForm(
     ...(draft.firstCredential.kind === 'tap' ? { firstCredential: draft.firstCredential } : {}),
   };
   // The pre-flight starts at once, beside the customer read it shares: the confirmation waits for the slowest
-  // upstream call, not for the customer read and then the checks (issue 16).
-  const pcToken = (await deps.tokens.partnerCenter(cred)).token;
-  const customerRead = deps.partnerCenter.getCustomer(pcToken, draft.customerId, { correlationId });
+  // upstream call, not for the customer read and then the checks (issue 16). That read is the form's, when the
+  // form was opened in the last minutes (cached like the other look-ups of the confirmation; the final check
+  // before the creation reads it again).
+  const customerRead = deps.preflight.customerFor(cred, draft.customerId, { fresh: false, correlationId });
   const preflight = deps.preflight.run({ cred, customerId: draft.customerId, customer: customerRead, user, password: draft.password, useCache: true, correlationId, onboarding, startAt: draft.startAt });
   preflight.catch(() => undefined); // awaited below, unless the customer read fails first
   const customer = await customerRead;

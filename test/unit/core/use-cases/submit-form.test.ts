@@ -1,5 +1,6 @@
 import { dueKeys } from '../../../../src/core/approval/due-work';
 import { submitNewUserForm } from '../../../../src/core/use-cases/submit-form';
+import { loadCustomerForForm } from '../../../../src/core/use-cases/customers';
 import { FABRIKAM, codeOf, engineer, useCaseWorld } from '../../../support/use-case-world';
 
 const ada = engineer('ada');
@@ -74,6 +75,32 @@ describe('submitNewUserForm', () => {
     expect(result.checklist.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['customer:ok', 'gdap-role:ok', 'domain:ok', 'upn-free:ok', 'mfa:ok', 'input-rules:ok']);
     // One customer read, with the requester's token, shared by the draft and the pre-flight's customer check (issue 16).
     expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada']);
+  });
+
+  it("the confirmation reuses the customer the form read minutes ago, per engineer; past the look-up cache's life it reads again", async () => {
+    const w = useCaseWorld();
+    await loadCustomerForForm(w.deps, ada.cred, FABRIKAM, 'corr-form');
+    expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada']);
+    const first = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (first.kind !== 'ready') throw new Error(`expected ready, got ${first.kind}`);
+    expect(first.checklist.checks[0]).toMatchObject({ id: 'customer', status: 'ok' });
+    expect(first.request.customer.companyName).toBe('Fabrikam, Inc.');
+    // Issue 16: one upstream call fewer a review. Ben's access is his own: his review reads with his token.
+    expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada']);
+    await submitNewUserForm(w.deps, ben.cred, ben.actor, form({ userName: 'grace.ben' }), { mode: 'personal' });
+    expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada', 'pc:oid-ben']);
+    // The world's look-up cache lives a minute (LOOKUP_CACHE_SECONDS in the product, 120 s by default).
+    w.clock.advance(61_000);
+    await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: 'grace.later' }), { mode: 'personal' });
+    expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada', 'pc:oid-ben', 'pc:oid-ada']);
+  });
+
+  it('a customer read that failed is not kept: the next review asks Partner Center again', async () => {
+    const w = useCaseWorld();
+    const unknown = '22222222-0000-4000-8000-0000000000ff';
+    expect(await codeOf(() => submitNewUserForm(w.deps, ada.cred, ada.actor, form({ customerId: unknown }), { mode: 'personal' }))).toBe('TENANT_NOT_FOUND');
+    expect(await codeOf(() => submitNewUserForm(w.deps, ada.cred, ada.actor, form({ customerId: unknown }), { mode: 'personal' }))).toBe('TENANT_NOT_FOUND');
+    expect(w.callsTo('getCustomer')).toHaveLength(2);
   });
 
   it('the checklist carries the code of what blocks: a taken user name is UPN_TAKEN, yet the draft is kept for an edit', async () => {
