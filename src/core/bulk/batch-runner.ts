@@ -15,7 +15,7 @@ import { assertBatchRequester, batchCredentialKey, loadBatch, updateBatch } from
 import { expireBatchIfDue } from './batch-approval';
 import { BULK_LIMITS } from './bulk-limits';
 import type { BulkDeps } from './check-batch';
-import { inPool } from './check-batch';
+import { inPool } from './in-pool';
 import { rowOutcomes, type RowOutcome } from './row-outcome';
 
 /** One user's first credential in the batch's message: a temporary password, or a Temporary Access Pass (`pass` says when it is valid). */
