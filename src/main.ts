@@ -26,6 +26,7 @@ import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
 import { CardViews } from './teams/cards/views';
 import { startBotServer } from './teams/http-server';
 import { sandboxKey, sandboxSignIn, sandboxUrlOf, startDevPlayground } from './sandbox-wiring';
+import { approvalSettings, useCaseSettings } from './settings-from-config';
 
 /** Started from here by `npm start`; the e2e tests start it the same way (test/support/dev-environment.ts). */
 export { startDevPlayground };
@@ -122,19 +123,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     clock,
     ids: { newId: () => randomUUID() },
     logger,
-    settings: {
-      ticketRequired: config.ticketRequired,
-      defaultUsageLocation: config.defaultUsageLocation,
-      passwordRevealMinutes: config.passwordRevealMinutes,
-      passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
-      scheduleLeadMs: config.startLeadMinutes * 60_000,
-      startReminderMs: config.startReminderHours * 3_600_000,
-      customerChoiceLimit: 100,
-      creationLeaseMs: config.creationLeaseMs,
-      app: { id: config.aad.clientId, displayName: config.http.appName },
-      adminAgentsGroupId: config.adminAgentsGroupId,
-      templateAdminGroupId: config.templateAdminGroupId,
-    },
+    settings: useCaseSettings(config),
   };
   const cardTemplates = new CardTemplates(defaultCardsDir());
   const views = new CardViews(cardTemplates, { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
@@ -162,13 +151,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       autoSignIn,
     },
     cacheTtlMs: config.lookupCacheSeconds * 1000,
-    approvals: {
-      approverGroupId: config.approvals.approverGroupId,
-      allowSelfApproval: config.approvals.allowSelfApproval,
-      expireAfterMs: config.approvals.expireAfterHours * 3_600_000,
-      passwordToApprover: config.approvals.passwordToApprover,
-      channelId: config.approvals.channelId,
-    },
+    approvals: approvalSettings(config),
     // The CSV upload goes to OneDrive; in the sandbox the test stand-in for it listens on loopback.
     history: { auditorGroupId: config.auditorGroupId, uploads: { allowLoopback: config.sandbox } },
     state: { shared: new SealedKeyValues(key, stores.keyValues) },
