@@ -3,10 +3,10 @@ import './teams/lazy-framework-modules';
 import { KeyValueBatchStore } from './storage/batch-store';
 import { createCustomerDirectoryClient } from './graph/customer-directory-client';
 import './compile-cache';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';
-import type { Clock, Logger } from './core/ports';
+import type { Clock } from './core/ports';
 import type { UseCaseDeps } from './core/use-cases/deps';
 import { createGraphClient } from './graph/client';
 import { createUpstreamHttp } from './http/upstream-http';
@@ -18,8 +18,6 @@ import { KeyValueConnectionLog } from './storage/connection-log';
 import { EncryptedCredentialVault } from './storage/encrypted-credential-vault';
 import { EncryptedPasswordVault } from './storage/encrypted-password-vault';
 import { SealedKeyValues } from './storage/sealed-key-values';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createStores } from './storage/create-stores';
 import { Preflight } from './core/preflight/run-preflight';
 import { createTemporaryAccessPassClient } from './graph/temporary-access-pass-client';
@@ -27,6 +25,11 @@ import { createTeamsApp, type TeamsApp } from './teams/app';
 import { CardTemplates, defaultCardsDir } from './teams/cards/card-templates';
 import { CardViews } from './teams/cards/views';
 import { startBotServer } from './teams/http-server';
+import { sandboxKey, sandboxSignIn, sandboxUrlOf, startDevPlayground } from './sandbox-wiring';
+import { approvalSettings, useCaseSettings } from './settings-from-config';
+
+/** Started from here by `npm start`; the e2e tests start it the same way (test/support/dev-environment.ts). */
+export { startDevPlayground };
 
 export interface RunningApplication {
   config: Config;
@@ -63,18 +66,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
   const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
   const stops: Array<() => Promise<void>> = [];
 
-  let sandboxUrl: string | undefined;
-  if (config.sandbox) {
-    if (opts.startSandbox ?? config.sandboxEmbedded) {
-      const { startSandbox } = await import('./sandbox/server');
-      // The signing key lives beside the development encryption key, so sessions sealed in DATA_DIR stay valid.
-      const sandbox = await startSandbox({ port: config.sandboxPort, quiet: true, signingKeyFile: join(config.dataDir, 'sandbox-signing-key.json'), appRegistration: config.sandboxAppRegistration });
-      stops.push(() => sandbox.close());
-      sandboxUrl = sandbox.url;
-    } else {
-      sandboxUrl = config.sandboxUrl;
-    }
-  }
+  const sandboxUrl = await sandboxUrlOf(config, opts.startSandbox, stops);
   const upstreamBase = (configured: string) => (config.sandbox && sandboxUrl && configured === config.sandboxUrl ? sandboxUrl : configured);
 
   const httpOptions = { timeoutMs: config.http.timeoutMs, deadlineMs: config.http.deadlineMs, maxRetries: config.http.maxRetries, logger };
@@ -131,19 +123,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
     clock,
     ids: { newId: () => randomUUID() },
     logger,
-    settings: {
-      ticketRequired: config.ticketRequired,
-      defaultUsageLocation: config.defaultUsageLocation,
-      passwordRevealMinutes: config.passwordRevealMinutes,
-      passwordRetentionMs: config.passwordRetentionHours * 3_600_000,
-      scheduleLeadMs: config.startLeadMinutes * 60_000,
-      startReminderMs: config.startReminderHours * 3_600_000,
-      customerChoiceLimit: 100,
-      creationLeaseMs: config.creationLeaseMs,
-      app: { id: config.aad.clientId, displayName: config.http.appName },
-      adminAgentsGroupId: config.adminAgentsGroupId,
-      templateAdminGroupId: config.templateAdminGroupId,
-    },
+    settings: useCaseSettings(config),
   };
   const cardTemplates = new CardTemplates(defaultCardsDir());
   const views = new CardViews(cardTemplates, { ticketRequired: config.ticketRequired, defaultUsageLocation: config.defaultUsageLocation });
@@ -171,13 +151,7 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
       autoSignIn,
     },
     cacheTtlMs: config.lookupCacheSeconds * 1000,
-    approvals: {
-      approverGroupId: config.approvals.approverGroupId,
-      allowSelfApproval: config.approvals.allowSelfApproval,
-      expireAfterMs: config.approvals.expireAfterHours * 3_600_000,
-      passwordToApprover: config.approvals.passwordToApprover,
-      channelId: config.approvals.channelId,
-    },
+    approvals: approvalSettings(config),
     // The CSV upload goes to OneDrive; in the sandbox the test stand-in for it listens on loopback.
     history: { auditorGroupId: config.auditorGroupId, uploads: { allowLoopback: config.sandbox } },
     state: { shared: new SealedKeyValues(key, stores.keyValues) },
@@ -227,61 +201,6 @@ export async function startApplication(config: Config, opts: StartOptions = {}):
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/**
- * Sandbox only (config refuses to start without DATA_ENCRYPTION_KEY otherwise): a development key kept in the
- * data folder, so stored passwords survive a restart of `npm start` like they would in production.
- */
-function sandboxKey(dataDir: string, logger: Logger): Buffer {
-  const file = join(dataDir, 'sandbox-encryption.key');
-  if (existsSync(file)) {
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-    if (key.length === 32) return key;
-  }
-  mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
-  logger.warn({ file }, 'DATA_ENCRYPTION_KEY is not set: using a development key from the data folder (sandbox mode only)');
-  return key;
-}
-
-/**
- * The Agents Playground has no SSO: in sandbox mode the bot asks the sandbox for the SSO token Teams would have
- * handed it. The Playground user's object id picks the seeded partner user; anyone else signs in as SANDBOX_USER.
- */
-function sandboxSignIn(sandboxUrl: string, defaultUpn: string, logger: Logger) {
-  return async (ctx: { activity: { from: { aadObjectId?: string } } }): Promise<string | undefined> => {
-    const res = await fetch(`${sandboxUrl}/_sandbox/sso-token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ oid: ctx.activity.from.aadObjectId, userPrincipalName: defaultUpn, mfa: true }),
-    });
-    if (!res.ok) {
-      logger.warn({ status: res.status }, 'the sandbox did not issue an SSO token');
-      return undefined;
-    }
-    return ((await res.json()) as { token?: string }).token;
-  };
-}
-
-/**
- * Sandbox mode's Teams client: the Agents Playground, its users being the sandbox's seeded partner engineers
- * (SANDBOX_USER first, so that is who the Playground's current user is).
- */
-export async function startDevPlayground(running: RunningApplication): Promise<{ url: string; stop(): Promise<void> }> {
-  const { startPlayground } = await import('./sandbox/dev-environment');
-  const { partnerUsersForPlayground } = await import('./sandbox/seed');
-  const config = running.config;
-  const users = partnerUsersForPlayground(config.sandboxUser);
-  return startPlayground({
-    botUrl: `${running.botUrl}/api/messages`,
-    port: config.playgroundPort,
-    dataDir: config.dataDir,
-    tenantId: config.aad.tenantId,
-    botId: config.bot.id ?? config.aad.clientId,
-    users,
-  });
 }
 
 async function main(): Promise<void> {

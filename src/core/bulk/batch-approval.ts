@@ -12,7 +12,7 @@ import { dueKeys } from '../approval/due-work';
  * A channel batch is one approval request for all its rows (issue 14): the requester sends the checked batch to
  * the approvers; an approver's decision is checked like a single approval (the approver group, never their own
  * batch unless allowed, their own GDAP role and MFA for the customer, uncached), and an approved batch is created
- * row by row with the approver's identity (batch-runner.ts claims each row through the single `approve`).
+ * row by row with the approver's identity (batch-row-runner.ts claims each row through the single `approve`).
  */
 export async function submitBatch(deps: BulkDeps, actor: Actor, batchId: string, policy: Pick<ApprovalPolicy, 'expireAfterMs'>, card?: CardLocation): Promise<Batch> {
   const { value } = await loadBatch(deps, batchId);

@@ -1,21 +1,18 @@
 import { dueKeys, type DueItem } from '../approval/due-work';
 import type { DueWorkHandlers } from '../approval/due-work-runner';
-import type { Actor } from '../approval/request-state';
 import type { CardLocation, UserRequest } from '../approval/user-request';
 import type { Creation } from '../creation/creation';
-import { AppError } from '../errors';
-import { generatePassword } from '../new-user/password';
-import type { UserCredential } from '../ports';
-import { startCreate } from '../use-cases/create-user';
-import { approve, type ApprovalPolicy } from '../use-cases/approval';
-import { toAppError } from '../errors';
-import { keepPassword, passwordDelivered } from '../use-cases/password-lifetime';
-import { acceptedRows, type Batch, type BatchRow } from './batch';
-import { assertBatchRequester, batchCredentialKey, loadBatch, updateBatch } from './batch-access';
+import type { ApprovalPolicy } from '../use-cases/approval';
+import { passwordDelivered } from '../use-cases/password-lifetime';
+import { acceptedRows, type Batch } from './batch';
+import { batchCredentialKey, loadBatch, updateBatch } from './batch-access';
 import { expireBatchIfDue } from './batch-approval';
+import { sleep, Throttled } from './batch-pacing';
+import { BatchRowRunner } from './batch-row-runner';
 import { BULK_LIMITS } from './bulk-limits';
 import type { BulkDeps } from './check-batch';
-import { inPool } from './check-batch';
+import { scheduleRun } from './confirm-batch';
+import { inPool } from './in-pool';
 import { rowOutcomes, type RowOutcome } from './row-outcome';
 
 /** One user's first credential in the batch's message: a temporary password, or a Temporary Access Pass (`pass` says when it is valid). */
@@ -36,38 +33,6 @@ export interface BatchPresenter {
 }
 
 /**
- * "Create N users" on the checklist: the batch moves `checked → running` with compare-and-swap (a double click
- * starts it once), the requester's identity is kept encrypted for whoever runs the rows (this process, or another
- * after a crash), and the batch's `run-batch` item is scheduled for when this runner's lease would run out.
- */
-export async function confirmBatch(deps: BulkDeps, actor: Actor, cred: UserCredential, batchId: string, card?: CardLocation): Promise<{ started: boolean; batch: Batch }> {
-  const { value } = await loadBatch(deps, batchId);
-  assertBatchRequester(value, actor);
-  if (value.state.kind !== 'checked') return { started: false, batch: value };
-  if (acceptedRows(value).length === 0) throw new AppError('BULK_NOTHING_TO_CREATE', 'every row of the batch is blocked');
-  await deps.credentials.keep(batchCredentialKey(batchId), cred);
-  await scheduleRun(deps, batchId, deps.settings.creationLeaseMs);
-  const { batch, changed } = await updateBatch(deps, batchId, (current) =>
-    current.state.kind !== 'checked' ? undefined : { ...current, card: current.card ?? card, state: { kind: 'running', at: deps.clock.now().toISOString(), by: actor } },
-  );
-  if (changed) deps.logger.info({ batchId, customerId: batch.customer.id, rows: acceptedRows(batch).length }, 'bulk batch confirmed');
-  return { started: changed, batch };
-}
-
-/** Cancel on the checklist: only a batch nothing has started for. */
-export async function cancelBatch(deps: BulkDeps, actor: Actor, batchId: string): Promise<Batch> {
-  const { value } = await loadBatch(deps, batchId);
-  assertBatchRequester(value, actor);
-  return (await updateBatch(deps, batchId, (current) => (current.state.kind !== 'checked' ? undefined : { ...current, state: { kind: 'cancelled', at: deps.clock.now().toISOString() } }))).batch;
-}
-
-async function scheduleRun(deps: BulkDeps, batchId: string, inMs: number): Promise<void> {
-  await deps.dueWork.schedule({ key: dueKeys.runBatch(batchId), kind: 'run-batch', requestId: batchId, dueAt: new Date(deps.clock.now().getTime() + inMs).toISOString() });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
  * Runs confirmed batches: each accepted row becomes an ordinary request (drafted once, with its own MS-RequestId
  * and a generated password in the vault) and is created through the single-user sequence (`startCreate` +
  * `Creation.run`), at most `concurrency` at a time. Exactly once per row comes from the rows' own machinery: the
@@ -81,13 +46,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class BatchRunner {
   private readonly running = new Set<string>();
+  /** Each row's own sequence (batch-row-runner.ts); it reads the approval policy from this runner's `opts`. */
+  private readonly rows: BatchRowRunner;
 
   constructor(
     private readonly deps: BulkDeps,
-    private readonly creation: Creation,
+    creation: Creation,
     private readonly presenter: BatchPresenter,
     private readonly opts: { concurrency?: number; progressEveryMs?: number; settleWaitMs?: number; policy?: ApprovalPolicy } = {},
-  ) {}
+  ) {
+    this.rows = new BatchRowRunner(deps, creation, opts);
+  }
 
   handlers(): Pick<DueWorkHandlers, 'run-batch' | 'hide-batch-passwords' | 'expire-batch'> {
     return {
@@ -127,7 +96,7 @@ export class BatchRunner {
     const cred = await deps.credentials.get(batchCredentialKey(batchId));
     const progress = new Throttled(() => this.show(batchId), this.opts.progressEveryMs ?? 2000, deps);
     await inPool(acceptedRows(batch), this.opts.concurrency ?? BULK_LIMITS.concurrency, async (row) => {
-      await this.runRow(batch, row, cred);
+      await this.rows.runRow(batch, row, cred);
       progress.poke();
     });
     await progress.flush();
@@ -150,109 +119,6 @@ export class BatchRunner {
     await deps.dueWork.cancel(dueKeys.runBatch(batchId));
     const counts = outcomes.reduce<Record<string, number>>((a, o) => ({ ...a, [o.status]: (a[o.status] ?? 0) + 1 }), {});
     deps.logger.info({ batchId, customerId: batch.customer.id, ...counts }, 'bulk batch done');
-  }
-
-  /** One row: its request drafted if it is not yet, then claimed and created; a row already claimed is left to its own machinery. */
-  private async runRow(batch: Batch, row: BatchRow & { requestId: string }, cred: UserCredential | undefined): Promise<void> {
-    const { deps } = this;
-    const request = await this.ensureDraft(batch, row);
-    if (batch.mode === 'approval') return this.approveRow(batch, request, cred);
-    if (request.state.kind !== 'draft') return;
-    if (!cred) {
-      // The identity was not kept (it could not be stored): nothing is created in anyone else's name.
-      await this.cancelRow(batch, request);
-      return;
-    }
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await startCreate(deps, batch.requester, request.id, attempt === 1 ? 'create' : 'retry', cred);
-      if (!outcome.started) return;
-      await this.creation.run(cred, request.id);
-      const after = (await deps.requests.get(request.id))?.value;
-      // Throttled past the client's own Retry-After waits: the row waits longer and goes again (same MS-RequestId).
-      if (after?.state.kind !== 'failed' || after.state.failure.code !== 'THROTTLED' || attempt >= 3) return;
-      deps.logger.warn({ batchId: batch.id, requestId: request.id, attempt }, 'bulk row throttled; waiting before trying again');
-      await sleep(5000 * attempt);
-    }
-  }
-
-  /**
-   * A channel batch's row: claimed through the single approval (`approve`: the approver's own uncached checks for
-   * this row, then `pending-approval → creating` with compare-and-swap) and created with the approver's identity,
-   * the approval's check serving as the final check. A row the approver may not approve fails with that code.
-   */
-  private async approveRow(batch: Batch, request: UserRequest, cred: UserCredential | undefined): Promise<void> {
-    const { deps } = this;
-    if (request.state.kind !== 'pending-approval') return;
-    const by = batch.state.kind === 'running' || batch.state.kind === 'done' ? batch.state.by : undefined;
-    const policy = this.opts.policy;
-    try {
-      if (!cred || !by || !policy) throw new AppError('CREATION_INTERRUPTED', "the batch has no approver's sign-in to create with");
-      const outcome = await approve(deps, cred, by, request.id, policy);
-      if (outcome.changed) await this.creation.run(cred, request.id, { checked: outcome.checked });
-    } catch (e) {
-      const error = toAppError(e);
-      deps.logger.warn({ batchId: batch.id, requestId: request.id, code: error.code }, 'a bulk row could not be approved');
-      const now = deps.clock.now().toISOString();
-      const current = await deps.requests.get(request.id);
-      if (!current || current.value.state.kind !== 'pending-approval') return;
-      const failed: UserRequest = {
-        ...current.value,
-        updatedAt: now,
-        state: { kind: 'failed', by: by ?? batch.requester, at: now, attempt: 1, failure: { code: error.code, correlationId: current.value.correlationId, retryable: false } },
-        history: [...current.value.history, { at: now, event: 'failed', correlationId: current.value.correlationId, detail: error.code }],
-      };
-      await deps.requests.update(failed, current.etag).catch(() => undefined);
-      await deps.vault.erase(request.id);
-    }
-  }
-
-  /** The row's request, created once (put-if-absent) with its password generated into the vault. */
-  private async ensureDraft(batch: Batch, row: BatchRow & { requestId: string }): Promise<UserRequest> {
-    const { deps } = this;
-    let found = (await deps.requests.get(row.requestId))?.value;
-    if (!found) {
-      const now = deps.clock.now().toISOString();
-      const correlationId = deps.ids.newId();
-      const draft: UserRequest = {
-        id: row.requestId,
-        mode: batch.mode,
-        createdAt: now,
-        updatedAt: now,
-        requester: batch.requester,
-        customer: batch.customer,
-        user: row.user!,
-        ...(row.ticket ? { ticket: row.ticket } : {}),
-        ...(row.template ? { template: row.template } : {}),
-        ...(row.onboarding ? { onboarding: row.onboarding } : {}),
-        msRequestId: deps.ids.newId(),
-        correlationId,
-        // A channel batch's rows wait for the batch's approver like single approval requests (no expiry of their
-        // own: the batch was approved already, and the runner claims them at once).
-        state: batch.mode === 'approval' ? { kind: 'pending-approval', submittedAt: now, expiresAt: new Date(deps.clock.now().getTime() + 7 * 86_400_000).toISOString() } : { kind: 'draft' },
-        history: [{ at: now, event: 'drafted', actor: { oid: batch.requester.oid, name: batch.requester.name }, correlationId, detail: `bulk batch ${batch.id}, line ${row.line}` }],
-      };
-      try {
-        found = (await deps.requests.create(draft)).value;
-      } catch (e) {
-        if (!(e instanceof AppError && e.code === 'CONCURRENT_UPDATE')) throw e;
-        found = (await deps.requests.get(row.requestId))!.value;
-      }
-    }
-    // A draft is never sent to Partner Center, so a draft whose password was lost (a crash between the two
-    // writes) simply gets a new one.
-    if ((found.state.kind === 'draft' || found.state.kind === 'pending-approval') && (await deps.vault.get(found.id)) === undefined) await keepPassword(deps, found.id, generatePassword());
-    return found;
-  }
-
-  private async cancelRow(batch: Batch, request: UserRequest): Promise<void> {
-    const { deps } = this;
-    const now = deps.clock.now();
-    const current = await deps.requests.get(request.id);
-    if (!current || current.value.state.kind !== 'draft') return;
-    await deps.requests
-      .update({ ...current.value, updatedAt: now.toISOString(), state: { kind: 'cancelled', by: batch.requester, at: now.toISOString() }, history: [...current.value.history, { at: now.toISOString(), event: 'cancelled', detail: "the batch lost its creator's sign-in" }] }, current.etag)
-      .catch(() => undefined);
-    await deps.vault.erase(request.id);
   }
 
   /**
@@ -310,42 +176,5 @@ export class BatchRunner {
   /** What the card of a batch shows now (for a refresh or a click on it). */
   async outcomesOf(batch: Batch): Promise<RowOutcome[]> {
     return this.outcomes(batch);
-  }
-}
-
-/**
- * The progress card redrawn at most every `everyMs`, however fast rows finish: a 300-row batch must not make 300
- * card updates (Teams throttles a conversation's updates too). A failed redraw is logged; the next one catches up.
- */
-class Throttled {
-  private last = 0;
-  private timer?: ReturnType<typeof setTimeout>;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly work: () => Promise<void>,
-    private readonly everyMs: number,
-    private readonly deps: Pick<BulkDeps, 'logger'>,
-  ) {}
-
-  poke(): void {
-    if (this.timer) return;
-    const wait = Math.max(0, this.last + this.everyMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.fire();
-    }, wait);
-    this.timer.unref?.();
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.chain;
-  }
-
-  private fire(): void {
-    this.last = Date.now();
-    this.chain = this.chain.then(() => this.work()).catch((e: unknown) => this.deps.logger.warn({ code: (e as { code?: string }).code }, 'could not redraw a batch card'));
   }
 }
