@@ -6,7 +6,8 @@ import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
 import { oneRunDirectory } from './one-run-reads';
-import { MAX_USER_PAGES, UPN_ENFORCED, listingRefused, listNotAllowed, notConnected, whyNotConnected, evidenceOf, restorable } from './upn-check-results';
+import { notConnected, whyNotConnected, evidenceOf } from './upn-check-results';
+import { checkUpnFree } from './upn-free-check';
 import { checkOnboarding } from '../onboarding/onboarding-checks';
 import type { OnboardingDeps } from '../onboarding/onboarding-deps';
 import type { OnboardingPlan } from '../onboarding/plan';
@@ -135,7 +136,7 @@ export class Preflight {
       ),
       this.guard('gdap-role', () => this.gdap(input)),
       this.guard('domain', () => this.domain(input)),
-      this.guard('upn-free', () => this.upnFree(input)),
+      this.guard('upn-free', () => checkUpnFree(this.deps, input)),
       this.guard('mfa', () => this.mfa(input)),
       onboardingP,
     ]);
@@ -251,80 +252,6 @@ export class Preflight {
       return { id: 'domain', status: 'blocked', code: 'DOMAIN_FEDERATED', text: `${found.id} is federated: its users are created in the customer's own identity system, not through Partner Center.`, evidence: 'authentication: Federated', todo: 'Choose a managed domain, such as the .onmicrosoft.com domain.' };
     }
     return { id: 'domain', status: 'ok', text: `${found.id} is verified and managed.`, evidence: [found.isDefault && 'default', found.isInitial && 'initial'].filter(Boolean).join(', ') || undefined };
-  }
-
-  /**
-   * Active users: one Graph look-up in the customer tenant; when the app is not connected there, Partner
-   * Center's own user list answers the same question. Soft-deleted users, which still hold their name, only Partner
-   * Center lists. That list needs Directory Readers, Global Reader or User Administrator: an engineer who holds only
-   * Directory Writers may create users but not list them, so a refused list is a notice, never a stop (Partner
-   * Center still refuses a taken name at creation), and whatever Graph answered is kept.
-   */
-  private async upnFree(input: PreflightInput): Promise<CheckResult> {
-    const opts = { correlationId: input.correlationId };
-    const upn = input.user.userPrincipalName.toLowerCase();
-    const pcToken = (await this.deps.tokens.partnerCenter(input.cred)).token;
-    const activeViaGraph = async (): Promise<{ id: string } | null | AppError> => {
-      try {
-        const graphToken = (await this.deps.tokens.customerGraph(input.cred, input.customerId)).token;
-        return await this.deps.directory.findUserByUpn(graphToken, upn, opts);
-      } catch (e) {
-        const error = notConnected(e);
-        if (!error) throw e;
-        return error;
-      }
-    };
-    const [viaGraph, deleted] = await Promise.all([activeViaGraph(), listingRefused(this.deletedUserWithUpn(pcToken, input.customerId, upn, opts))]);
-    const refused = deleted instanceof AppError ? deleted : undefined;
-    let active: { id: string } | null;
-    let source = '';
-    if (viaGraph instanceof AppError) {
-      const listed = refused ?? (await listingRefused(this.activeUserWithUpn(pcToken, input.customerId, upn, opts)));
-      if (listed instanceof AppError) return listNotAllowed(listed, viaGraph);
-      if (listed === 'too-many' && !deleted) {
-        return {
-          id: 'upn-free',
-          status: 'not-checked',
-          code: viaGraph.code,
-          connectable: true,
-          text: `Not checked: ${whyNotConnected(viaGraph)}, and the customer has more than ${MAX_USER_PAGES * 100} users for Partner Center's list to be searched here.`,
-          todo: UPN_ENFORCED,
-          evidence: evidenceOf(viaGraph),
-        };
-      }
-      active = listed === 'too-many' ? null : (listed ?? null);
-      source = " (checked in Partner Center's user list, as the app cannot read the customer's tenant)";
-    } else {
-      active = viaGraph;
-    }
-    if (active) return { id: 'upn-free', status: 'blocked', code: 'UPN_TAKEN', text: `${upn} already belongs to a user of this customer.`, evidence: `object id ${active.id}`, todo: 'Choose a different user name.' };
-    if (deleted instanceof AppError) return listNotAllowed(deleted, undefined, upn);
-    if (deleted) return { id: 'upn-free', status: 'blocked', ...restorable(upn, deleted) };
-    return { id: 'upn-free', status: 'ok', text: `${upn} is free${source}.` };
-  }
-
-  /** The active user with that UPN in Partner Center's list, undefined when none, 'too-many' past the page bound. */
-  private async activeUserWithUpn(token: string, customerId: string, upn: string, opts: { correlationId: string }) {
-    let continuationToken: string | undefined;
-    for (let pages = 0; pages < MAX_USER_PAGES; pages++) {
-      const page = await this.deps.partnerCenter.listUsers(token, customerId, { continuationToken }, opts);
-      const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn && u.state === 'active');
-      if (hit) return hit;
-      continuationToken = page.continuationToken;
-      if (!continuationToken) return undefined;
-    }
-    return 'too-many' as const;
-  }
-
-  private async deletedUserWithUpn(token: string, customerId: string, upn: string, opts: { correlationId: string }) {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.deps.partnerCenter.listUsers(token, customerId, { deleted: true, continuationToken }, opts);
-      const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn);
-      if (hit) return hit;
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
-    return undefined;
   }
 
   /** Judged from the Partner Center token, the one Partner Center checks itself: the v2 SSO token has no `amr`. */
