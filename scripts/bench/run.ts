@@ -10,7 +10,7 @@
  * BENCH_PHASES=turns,load,…: only those phases (start, turns, counts, load, msal, preflight, pending; default all),
  * to look at one while changing the code; the figures of a partial run are not the benchmark's.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -102,8 +102,11 @@ async function main(): Promise<void> {
     const logTail: string[] = [];
     let logSink: ((entry: Record<string, unknown>) => void) | undefined;
     let logLines = 0;
+    // BENCH_BOT_LOG=<file>: the bot's log lines, e.g. to read each card action's own duration beside the client's.
+    const botLog = process.env.BENCH_BOT_LOG;
     bot.onLine = (l) => {
       logLines++;
+      if (botLog) appendFileSync(botLog, `${l}\n`);
       logTail.push(l);
       if (logTail.length > 100) logTail.shift();
       if (logSink && (l.includes('"upstream call"') || l.includes('"pre-flight checks"'))) logSink(JSON.parse(l) as Record<string, unknown>);
