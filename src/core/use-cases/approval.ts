@@ -108,6 +108,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
   if (value.state.kind !== 'pending-approval') return { changed: false, request: value };
   const checked = await authorizeDecision(deps, cred, value, policy, 'approve');
   await guardCreation(deps, requestId);
+  // The identity kept right after the swap makes the swap durable with it: one sync before the answer, not two.
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (current.state.kind !== 'pending-approval') return undefined;
     return {
@@ -117,7 +118,7 @@ export async function approve(deps: UseCaseDeps, cred: UserCredential, approver:
       steps: freshProgress(current.onboarding),
       history: [...current.history, { at: at(deps), event: 'approved', actor: who(approver) }, { at: at(deps), event: 'create-started', actor: who(approver) }],
     };
-  });
+  }, { durableWithNextSecret: true });
   if (changed) {
     await deps.credentials.keep(requestId, cred);
     await deps.dueWork.cancel(dueKeys.expire(requestId));

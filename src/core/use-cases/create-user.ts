@@ -39,6 +39,7 @@ export async function startCreate(
     if (scheduled.scheduled) return { started: false, request: scheduled.request };
   }
   await guardCreation(deps, requestId);
+  // The identity kept right after the swap makes the swap durable with it: one sync before the answer, not two.
   const { request, changed } = await updateRequest(deps, requestId, (current) => {
     if (!claimable.includes(current.state.kind)) return undefined;
     if (kind === 'retry' && current.state.kind === 'failed' && !current.state.failure.retryable) {
@@ -53,7 +54,7 @@ export async function startCreate(
       steps: freshProgress(current.onboarding),
       history: [...current.history, { at, event: kind === 'create' ? 'create-started' : 'retry-started', actor: { oid: actor.oid, name: actor.name } }],
     };
-  });
+  }, { durableWithNextSecret: true });
   if (changed) await deps.credentials.keep(requestId, cred);
   return { started: changed, request };
 }

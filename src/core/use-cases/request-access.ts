@@ -1,5 +1,5 @@
 import type { Actor } from '../approval/request-state';
-import type { UserRequest, Versioned } from '../approval/user-request';
+import type { RequestWriteOptions, UserRequest, Versioned } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { UseCaseDeps } from './deps';
 
@@ -23,14 +23,15 @@ export async function updateRequest(
   deps: UseCaseDeps,
   requestId: string,
   change: (current: UserRequest) => UserRequest | undefined,
-  attempts = 5,
+  opts: RequestWriteOptions & { attempts?: number } = {},
 ): Promise<{ request: UserRequest; changed: boolean }> {
+  const { attempts = 5, ...write } = opts;
   for (let i = 0; i < attempts; i++) {
     const { value, etag } = await loadRequest(deps, requestId);
     const next = change(value);
     if (!next) return { request: value, changed: false };
     try {
-      const saved = await deps.requests.update({ ...next, updatedAt: deps.clock.now().toISOString() }, etag);
+      const saved = await deps.requests.update({ ...next, updatedAt: deps.clock.now().toISOString() }, etag, write);
       return { request: saved.value, changed: true };
     } catch (e) {
       if (e instanceof AppError && e.code === 'CONCURRENT_UPDATE') continue;

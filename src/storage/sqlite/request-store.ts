@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors';
-import type { RequestQuery, RequestStore, UserRequest, Versioned } from '../../core/approval/user-request';
+import type { RequestQuery, RequestStore, RequestWriteOptions, UserRequest, Versioned } from '../../core/approval/user-request';
 import { decidersOf, homeConversationOf } from '../../core/approval/request-index';
 import type { Logger } from '../../core/ports';
 import { RequestCodec } from '../request-codec';
@@ -60,7 +60,7 @@ export class SqliteRequestStore implements RequestStore {
     return { value, etag };
   }
 
-  async update(request: UserRequest, etag: string): Promise<Versioned<UserRequest>> {
+  async update(request: UserRequest, etag: string, opts?: RequestWriteOptions): Promise<Versioned<UserRequest>> {
     const next = randomUUID();
     const body = this.codec.encode(request);
     const filed = filingOf(request);
@@ -78,7 +78,7 @@ export class SqliteRequestStore implements RequestStore {
       throw new AppError('CONCURRENT_UPDATE', `request ${request.id} changed since it was read`);
     }
     const value = this.known.wrote(request.id, next, body, filed);
-    await this.durable(request);
+    if (!opts?.durableWithNextSecret) await this.durable(request);
     return { value, etag: next };
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createStores } from '../../../src/storage/create-stores';
-import { MIGRATIONS, runMigrations, SQLITE_FILE_NAME, SqliteDueWorkStore, SqliteRequestStore, SqliteStore, type Migration } from '../../../src/storage/sqlite-store';
+import { MIGRATIONS, runMigrations, SQLITE_FILE_NAME, SqliteCiphertextStore, SqliteDueWorkStore, SqliteRequestStore, SqliteStore, type Migration } from '../../../src/storage/sqlite-store';
 import { listSql } from '../../../src/storage/sqlite/request-store';
 import { request } from './fixtures';
 import { describeStoreContract } from './store-contract';
@@ -33,6 +33,26 @@ describe('sqlite store: the file', () => {
     const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('a move to creating returns only once the WAL is synced; with durableWithNextSecret the secret stored next makes the one sync for both', async () => {
+    const store = new SqliteStore(join(tempDir(), SQLITE_FILE_NAME));
+    const requests = new SqliteRequestStore(store);
+    const secrets = new SqliteCiphertextStore(store);
+    const syncs = jest.spyOn(store, 'syncWal');
+    const at = '2026-01-01T00:00:00.000Z';
+    const creating = (r: ReturnType<typeof request>) => ({ ...r, state: { kind: 'creating' as const, by: { oid: 'ada', name: 'Ada' }, startedAt: at, attempt: 1 } });
+    const first = await requests.create(request('r-sync-1', at));
+    const second = await requests.create(request('r-sync-2', at));
+    expect(syncs).toHaveBeenCalledTimes(0); // pending approval: a process death keeps it (WAL, NORMAL), no sync asked
+    await requests.update(creating(first.value), first.etag);
+    expect(syncs).toHaveBeenCalledTimes(1);
+    await requests.update(creating(second.value), second.etag, { durableWithNextSecret: true });
+    expect(syncs).toHaveBeenCalledTimes(1);
+    await secrets.put('credential:r-sync-2', 'sealed-identity');
+    expect(syncs).toHaveBeenCalledTimes(2);
+    expect((await requests.get('r-sync-2'))?.value.state.kind).toBe('creating');
+    store.close();
   });
 
   it('erasing a ciphertext removes its bytes from the database file and the WAL (secure_delete)', async () => {

@@ -105,7 +105,7 @@ describe('updateRequest', () => {
       attempts++;
       return { ...current, ticket: 'never' };
     };
-    expect(await codeOf(() => updateRequest(racing(w, Infinity), ID, change, 3))).toBe('CONCURRENT_UPDATE');
+    expect(await codeOf(() => updateRequest(racing(w, Infinity), ID, change, { attempts: 3 }))).toBe('CONCURRENT_UPDATE');
     expect(attempts).toBe(3);
     expect((await w.requests.get(ID))?.value.ticket).toBeUndefined();
     expect(await codeOf(() => updateRequest(w.deps, '00000000-0000-4000-8000-999999999999', withTicket('x')))).toBe('REQUEST_NOT_FOUND');
