@@ -3,6 +3,7 @@ import type { AccessAssignment, CallOptions, CustomerDomain, DelegatedAdminRelat
 import type { UpstreamHttp } from '../http/upstream-http';
 import { accessAssignmentSchema, domainSchema, groupUserSchema, memberGroupsSchema, relationshipSchema, userRefSchema } from './schemas';
 import { createGraphTransport } from './transport';
+import { userPath } from './user-key';
 
 export interface GraphClientOptions {
   /** `https://graph.microsoft.com`, or the sandbox. */
@@ -64,7 +65,7 @@ export function createGraphClient(options: GraphClientOptions): Directory {
     },
 
     async findUserByUpn(token, upn, opts): Promise<{ id: string; userPrincipalName: string } | null> {
-      const res = await send(token, 'GET', `${base}/v1.0/users/${encodeURIComponent(upn)}?$select=id,userPrincipalName`, opts);
+      const res = await send(token, 'GET', `${base}/v1.0/${userPath(upn)}?$select=id,userPrincipalName`, opts);
       // Graph answers 404 (Request_ResourceNotFound) when no user has that UPN: the name is free.
       if (res.status === 404) return null;
       return parse(res, userRefSchema, 'customer-tenant', opts);

@@ -6,6 +6,7 @@ import { BAD_BODY, GUID, type Router, type SandboxRequest, type SandboxResponse 
 import { isCountryCode } from './rules';
 import type { SandboxState } from './state';
 import type { TokenIssuer } from './tokens';
+import { literalKey, segmentKey } from './user-key';
 import { PROFILE_FIELDS, type SandboxCustomer, type SandboxCustomerGroup, type SandboxUser } from './world';
 
 /**
@@ -193,7 +194,7 @@ export function customerGraphRoutes(router: Router, state: SandboxState, tokens:
   }));
 
   /** One user; soft-deleted users are not under /users (they are in /directory/deletedItems), so they read as 404. */
-  router.add('GET', '/v1.0/users/:id', route(READ_USERS, ONBOARDING_ROLES.readDirectory, (req, { id }, c) => {
+  const getUser: CustomerHandler = (req, { id }, c) => {
     const u = activeUser(c, id);
     if (!u) return graphError(404, 'Request_ResourceNotFound', GRAPH_TEXT.notFound(id));
     const select = req.query.get('$select')?.split(',').map((f) => f.trim());
@@ -207,7 +208,14 @@ export function customerGraphRoutes(router: Router, state: SandboxState, tokens:
       if (manager) body.manager = { '@odata.type': '#microsoft.graph.user', ...selected(userGraphJson(manager), m[1]?.split(','), USER_DEFAULTS) };
     }
     return { status: 200, body };
-  }));
+  };
+  /** `/users/{id | upn}` and `/users('{upn}')` (user-key.ts: how Graph reads each, and what it refuses). */
+  const byKey = (parse: (decoded: string) => string | SandboxResponse): CustomerHandler => (req, { id }, c, caller) => {
+    const key = parse(id);
+    return typeof key === 'string' ? getUser(req, { id: key }, c, caller) : key;
+  };
+  router.add('GET', '/v1.0/users/:id', route(READ_USERS, ONBOARDING_ROLES.readDirectory, byKey(segmentKey)));
+  router.add('GET', '/v1.0/users(:id)', route(READ_USERS, ONBOARDING_ROLES.readDirectory, byKey(literalKey)));
 
   /** The groups a user is a direct member of ("List a user's direct memberships"), optionally cast to groups. */
   const memberOf = route([...READ_USERS, ...READ_GROUPS], ONBOARDING_ROLES.readDirectory, (req, { id }, c) => {

@@ -128,6 +128,14 @@ describe('Graph client', () => {
     expect(new URL(upstream.requests[1].url, 'http://x').pathname).toBe("/v1.0/users/o'brien%231%40fabrikam.example");
   });
 
+  it("sends a UPN beginning with $ as /users('…') (Graph refuses /users/$x with 400), and '#' never raw", async () => {
+    upstream.reply({ status: 404, json: { error: { code: 'Request_ResourceNotFound', message: "Resource 'x' does not exist" } } });
+    expect(await graph().findUserByUpn('t', "$o'brien#x^y~z!@fabrikam.example", opts)).toBeNull();
+    const sent = upstream.requests[0].url;
+    expect(sent).toBe("/v1.0/users('$o''brien%23x%5Ey~z!%40fabrikam.example')?$select=id,userPrincipalName");
+    expect(sent).not.toContain('#');
+  });
+
   it.each([
     ['partner tenant 403', () => graph().listRelationships('t', CUSTOMER, opts), 403, 'Authorization_RequestDenied', 'ACCESS_DENIED'],
     ['customer tenant 403', () => graph().listDomains('t', opts), 403, 'Authorization_RequestDenied', 'GDAP_ROLE_MISSING'],

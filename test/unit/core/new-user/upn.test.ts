@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildUpn, checkUpn, domainProblem, upnLengthProblem, userNameProblem } from '../../../../src/core/new-user';
+import { buildUpn, CARD_PATTERNS, checkUpn, domainProblem, upnLengthProblem, userNameProblem } from '../../../../src/core/new-user';
 import { USER_NAME_NON_DOT, validDomain, validUserName } from './arbitraries';
 
 const fields = (issues: { field: string }[]) => issues.map((i) => i.field);
@@ -34,6 +34,17 @@ describe('user name (UPN local part)', () => {
 
   it('says plainly why a dot before the @ is refused', () => {
     expect(checkUpn('grace.', 'fabrikam.example')).toEqual([{ field: 'userName', message: "The user name can't end with a dot." }]);
+  });
+
+  it("accepts every special character Entra allows at once (o'brien#x^y~z!), in the server rule and the card's regex", () => {
+    expect(checkUpn("o'brien#x^y~z!", 'fabrikam.example')).toEqual([]);
+    expect(new RegExp(CARD_PATTERNS.userName).test("o'brien#x^y~z!")).toBe(true);
+  });
+
+  it.each(['$', '%', '/', '?', '+', '&', '*'])('refuses %s, naming it and the characters that are allowed (not in Entra\'s list)', (ch) => {
+    const name = ch === '$' ? '$adele' : `a${ch}b`;
+    expect(userNameProblem(name)).toBe(`The user name can't contain “${ch}”. Use letters A–Z, digits and ' . - _ ! # ^ ~ only.`);
+    expect(new RegExp(CARD_PATTERNS.userName).test(name)).toBe(false);
   });
 
   it('names the character that is not allowed', () => {
