@@ -21,7 +21,7 @@ const optionalString = z
 const optionalGuid = optionalString.pipe(guid.optional());
 const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
 
-const envSchema = z.object({
+export const envSchema = z.object({
   PORT: port(3978),
   /** Bind address of the bot; default 127.0.0.1 in sandbox mode (nothing there is authenticated), 0.0.0.0 otherwise. */
   HOST: optionalString,

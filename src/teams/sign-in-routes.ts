@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { toAppError } from '../core/errors';
@@ -94,9 +95,11 @@ export function signInRoutes(deps: SignInRoutesDeps) {
       mfa = (await timeBoxed(signIn.exchange(ctx, assertion), SIGN_IN_DEADLINE_MS / 2, 'the SSO token exchange')).user.mfa;
     } catch (e) {
       const error = toAppError(e);
-      logger.warn({ code: error.code, upstreamCode: error.upstreamCode }, 'sign-in verification failed');
+      // The card's correlation id is the one logged here, so a quoted id finds this line.
+      const correlationId = randomUUID();
+      logger.warn({ correlationId, code: error.code, upstreamCode: error.upstreamCode }, 'sign-in verification failed');
       await sendInvokeResponse(ctx, 412);
-      deps.afterResponse(ctx, async (later) => void (await deps.sendCard(later, deps.views.error(error))));
+      deps.afterResponse(ctx, async (later) => void (await deps.sendCard(later, deps.views.error(error, correlationId))));
       return;
     }
     await sendInvokeResponse(ctx, 200);

@@ -124,7 +124,7 @@ export function cardSamples(views: CardViews): Array<[string, () => AdaptiveCard
     ...requests.flatMap(([name, r]) =>
       (['base', 'approver', 'requester', 'observer'] as ApprovalView[]).map((view): [string, () => AdaptiveCardJson] => [`approval-request (${name}, ${view})`, () => views.approvalRequest(r, view, ['29:ada', '29:cleo'])]),
     ),
-    ...ERROR_CODES.map((code): [string, () => AdaptiveCardJson] => [`error ${code}`, () => views.error(new AppError(code, 'x', { upstreamCode: '409', correlationId: 'c-1' }))]),
+    ...ERROR_CODES.map((code): [string, () => AdaptiveCardJson] => [`error ${code}`, () => views.error(new AppError(code, 'x', { upstreamCode: '409', correlationId: 'c-1' }), 'ref-1')]),
     ['error (reference only)', () => views.error(new AppError('INTERNAL', 'x'), 'ref-1')],
     ['confirmRestore', () => views.confirmRestore(draft, { id: 'obj-9', displayName: 'Kath', softDeletionTime: at })],
     ['restored', () => views.restored(draft, { id: 'obj-9', userPrincipalName: 'kath@fabrikam.example', displayName: 'Kath' })],

@@ -35,8 +35,8 @@ export const cardLocation = z.strictObject({ conversation: z.record(z.string(), 
 const who = z.strictObject({ oid: z.string(), name: z.string() });
 
 const failure = z.strictObject({
-  // A code a later build no longer has reads as INTERNAL: the request stays readable, its card says "something
-  // went wrong" with its correlation id, and nothing else about the record is loosened.
+  // A code a later build no longer has reads as INTERNAL: the request stays readable, its card says "Error in the
+  // bot" with its correlation id, and nothing else about the record is loosened.
   code: z.enum(ERROR_CODES).catch('INTERNAL'),
   upstreamCode: z.string().optional(),
   httpStatus: z.number().int().optional(),

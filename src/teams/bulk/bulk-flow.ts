@@ -69,7 +69,7 @@ export class BulkFlow {
         try {
           card = await run();
         } catch (e) {
-          card = this.views.error(toAppError(e).withCorrelationId(t.correlationId));
+          card = this.views.error(toAppError(e), t.correlationId);
         }
         await this.updater.update(location, card);
       }),

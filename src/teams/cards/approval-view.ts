@@ -35,7 +35,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
       const t = errorText(s.failure.code);
       stateText = `${t.title}: ${t.text} ${t.todo}`;
       outcome.push(
-        { title: 'Error code', value: [s.failure.code, s.failure.upstreamCode && `Partner Center ${md(s.failure.upstreamCode, 64)}`].filter(Boolean).join(' · ') },
+        { title: 'Error code', value: [s.failure.code, s.failure.upstreamCode && `upstream ${md(s.failure.upstreamCode, 64)}`].filter(Boolean).join(' · ') },
         { title: 'Correlation id', value: md(s.failure.correlationId ?? request.correlationId) },
         { title: 'Approved by', value: showName(s.by.name) },
       );

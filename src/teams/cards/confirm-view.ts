@@ -6,6 +6,7 @@ import { formatStart } from '../../core/new-user/start-date';
 import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 import { onboardingView } from '../templates/form-template-data';
 import { buttonName, CHECK_MARKS, showCustomer, showTicket, showUser } from './card-values';
+import { checkText } from './check-text';
 
 /** Template data for `confirm`: the request as it will be sent, the checks made for it, and what may happen next. */
 export function confirmData(request: UserRequest, customer: Customer, checklist: Checklist): object {
@@ -34,7 +35,7 @@ export function confirmData(request: UserRequest, customer: Customer, checklist:
       code: c.code ?? '',
       title: CHECK_TITLES[c.id],
       // Check texts quote upstream values (domain names, role names, Partner Center messages).
-      text: md(c.todo && c.status !== 'ok' ? `${c.text} ${c.todo}` : c.text, TEXT_LIMITS.reason),
+      text: md(checkText(c), TEXT_LIMITS.reason),
       evidence: md(c.evidence ?? '', TEXT_LIMITS.reason),
     })),
     // Hook for the "Connect <customer>" action (verb `connectCustomer`, data `{ customerId }`): set when a check

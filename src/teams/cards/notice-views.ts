@@ -38,10 +38,14 @@ export function noticeData(n: Notice): object {
   };
 }
 
-/** An error as a notice: the words of error-text.ts, the references a support call needs, the code as the title's id. */
-export function errorNotice(error: AppError, reference?: string): Notice {
+/**
+ * An error as a notice: the words of error-text.ts, the references a support call needs, the code as the title's id.
+ * `reference` is required: a person quoting an error must always have a correlation id to quote. The upstream code
+ * may be Partner Center's, Graph's or Entra's (AADSTS…), so it is labelled as upstream, not as one service's.
+ */
+export function errorNotice(error: AppError, reference: string): Notice {
   const t = errorText(error.code);
-  const refs = [error.upstreamCode && `Partner Center code ${md(error.upstreamCode, 64)}`, (error.correlationId ?? reference) && `correlation id ${md(error.correlationId ?? reference, 64)}`].filter(Boolean);
+  const refs = [error.upstreamCode && `upstream code ${md(error.upstreamCode, 64)}`, `correlation id ${md(error.correlationId ?? reference, 64)}`].filter(Boolean);
   return { title: t.title, text: t.text, todo: t.todo, reference: refs.join(' · '), color: 'Attention', offerNewUser: error.code !== 'TENANT_NOT_ALLOWED', code: error.code };
 }
 

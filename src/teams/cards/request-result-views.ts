@@ -60,8 +60,9 @@ export function failedData(request: UserRequest): object {
     user: showUser(request.user),
     customer: showCustomer(request.customer),
     ticket: showTicket(request.ticket),
-    // The code is ours (letters and underscores); only Partner Center's code is someone else's text.
-    errorCode: [state.failure.code, state.failure.upstreamCode && `Partner Center ${md(state.failure.upstreamCode, 64)}`, state.failure.httpStatus && `HTTP ${state.failure.httpStatus}`].filter(Boolean).join(' · '),
+    // The code is ours (letters and underscores); only the upstream code (Partner Center's, Graph's or Entra's
+    // AADSTS…) is someone else's text.
+    errorCode: [state.failure.code, state.failure.upstreamCode && `upstream ${md(state.failure.upstreamCode, 64)}`, state.failure.httpStatus && `HTTP ${state.failure.httpStatus}`].filter(Boolean).join(' · '),
     correlationId: state.failure.correlationId ?? request.correlationId,
     canRetry: state.failure.retryable,
     canEdit: true,

@@ -89,7 +89,8 @@ export class CardViews {
     }
   }
 
-  error(error: AppError, reference?: string): AdaptiveCardJson {
+  /** `reference`: the turn's correlation id, shown when the error carries none (every error card shows one). */
+  error(error: AppError, reference: string): AdaptiveCardJson {
     return this.notice(errorNotice(error, reference));
   }
 

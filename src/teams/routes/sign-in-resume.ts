@@ -72,7 +72,8 @@ export class SignInResume {
     const key = SignIn.userKey(ctx);
     const pending = key ? await this.d.pending.take(key) : undefined;
     if (!mfa) {
-      await sendCard(ctx, this.d.views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA')));
+      // Through reportError: logged with the correlation id the card shows.
+      await sendCard(ctx, this.d.reportError(new AppError('MFA_REQUIRED', 'sign-in without MFA'), randomUUID(), { turn: 'sign-in resume' }));
       return;
     }
     if (pending?.kind === 'new user') await this.d.startNewUser(ctx);

@@ -115,7 +115,11 @@ describe('pre-flight checklist on the confirmation card', () => {
   it('a token without MFA is stopped before anything reaches Partner Center', async () => {
     const cleoNoMfa = { ...users.cleo, aadObjectId: users.cleo.aadObjectId };
     await bot.app.teams.signIn.forget(`aad:${PARTNER_TENANT}:${cleoNoMfa.aadObjectId}`);
+    const sentBefore = bot.connector.sent().length;
     await bot.signIn(cleoNoMfa, { mfa: false });
+    // The sign-in itself is answered in chat with the MFA card, carrying a correlation id like every error card.
+    const mfaCard = await bot.connector.waitFor(() => bot.connector.sent().slice(sentBefore).map(cardOf).find((c) => errorCodeOf(c) === 'MFA_REQUIRED'));
+    expect(cardText(mfaCard)).toMatch(/correlation id [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
     const before = (await bot.sandboxState()).requests.filter((r) => r.path.startsWith('/v1/')).length;
     const card = invokeCard(await bot.execute(cleoNoMfa, 'submitForm', { customerId: FABRIKAM, firstName: 'A', lastName: 'B', userName: 'no.mfa', domain: 'fabrikam.example', usageLocation: 'US' }));
     expect(errorCodeOf(card)).toBe('MFA_REQUIRED');

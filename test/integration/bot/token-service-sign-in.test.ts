@@ -3,6 +3,8 @@ import { loadConfig } from '../../../src/config';
 import { BotHarness, cardText, invokeCard, PARTNER_TENANT, type TeamsUser } from '../../support/bot-harness';
 import { BotFrameworkIssuer } from '../../support/bot-framework-issuer';
 import { BotTokenService } from '../../support/bot-token-service';
+import { errorCodeOf } from '../../support/card-error-code';
+import { cardOf } from '../../support/recording-connector';
 
 /**
  * Sign-in through the Bot Framework token service when silent SSO fails (issue 17 point 1, issue 12 point 15), with
@@ -128,6 +130,18 @@ describe('sign-in through the Bot Framework token service (BOT_ID set)', () => {
     expect((await invoke('424242')).status).toBe(404);
     expect((await invoke(await magicCodeFor(ben))).status).toBe(200);
     expect(cardText(invokeCard(await execute(ben, 'openForm')))).toContain('choose the customer');
+  });
+
+  it('chat: signin/verifyState with a code naming someone else: 412, then an error card whose correlation id is the logged one', async () => {
+    const hana = await bot.teamsUser('hana@contoso-partner.example');
+    const before = bot.connector.sent().length;
+    const res = await post(bot.activity(hana, { type: 'invoke', name: 'signin/verifyState', value: { state: await magicCodeFor(ada) } }));
+    expect(res.status).toBe(412);
+    const card = cardOf(await bot.connector.waitFor(() => bot.connector.sent().slice(before).find((c) => errorCodeOf(cardOf(c)) !== undefined)));
+    expect(errorCodeOf(card)).toBe('TOKEN_EXCHANGE_FAILED');
+    const logged = bot.logs.parsed().filter((l) => l.msg === 'sign-in verification failed').pop();
+    expect(typeof logged?.correlationId).toBe('string');
+    expect(cardText(card)).toContain(`correlation id ${logged!.correlationId as string}`);
   });
 
   it('the token service down: the loginRequest has no button rather than a dead one', async () => {

@@ -28,13 +28,30 @@ const failedRequest = (code: AppError['code']): UserRequest => ({
 
 describe('error cards carry their code', () => {
   it.each(ERROR_CODES.map((c) => [c]))('%s: the error notice and the failed card name it; the words are the table\'s', (code) => {
-    const notice = views.error(new AppError(code, 'a message nobody sees', { correlationId: 'corr-9' }));
+    const notice = views.error(new AppError(code, 'a message nobody sees', { correlationId: 'corr-9' }), 'turn-1');
     expect(errorCodeOf(notice)).toBe(code);
     expect(cardText(notice)).toContain(ERROR_TEXT[code].title);
     expect(cardText(notice)).not.toContain(`error.${code}`);
+    // The error's own correlation id (the operation's) wins over the turn's.
+    expect(cardText(notice)).toContain('corr-9');
+    expect(cardText(notice)).not.toContain('turn-1');
     const failed = views.failed(failedRequest(code));
     expect(errorCodeOf(failed)).toBe(code);
     expect(cardText(failed)).not.toContain(`error.${code}`);
+    expect(cardText(failed)).toContain('corr-1');
+  });
+
+  it('an error without a correlation id of its own shows the turn\'s', () => {
+    const notice = views.error(new AppError('MFA_REQUIRED', 'sign-in without MFA'), 'turn-7');
+    expect(cardText(notice)).toContain('correlation id turn-7');
+  });
+
+  it('an upstream code is labelled as upstream, not as Partner Center\'s (it may be Graph\'s or an AADSTS code)', () => {
+    const notice = views.error(new AppError('TOKEN_EXCHANGE_FAILED', 'x', { upstreamCode: 'AADSTS50013' }), 'turn-8');
+    expect(cardText(notice)).toContain('upstream code AADSTS50013');
+    expect(cardText(notice)).not.toContain('Partner Center code');
+    const failed = views.failed({ ...failedRequest('THROTTLED'), state: { ...(failedRequest('THROTTLED').state as object), failure: { code: 'THROTTLED', upstreamCode: 'TooManyRequests', httpStatus: 429, retryable: true } } as UserRequest['state'] });
+    expect(cardText(failed)).toContain('THROTTLED · upstream TooManyRequests · HTTP 429');
   });
 
   it('cards that are not errors carry none', () => {
