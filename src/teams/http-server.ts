@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../core/ports';
 import type { TeamsApp } from './app';
 import { readJsonBody } from './json-body';
+import { loggedField } from './log-fields';
 
 export interface BotServerOptions {
   port: number;
@@ -59,10 +60,11 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
       return;
     }
     const started = Date.now();
-    const activity = read.body as { type?: string; name?: string; conversation?: { conversationType?: string } } | undefined;
-    const fields = { activityType: activity?.type, name: activity?.name, conversationType: activity?.conversation?.conversationType };
+    const activity = read.body as { type?: unknown; name?: unknown; conversation?: { conversationType?: unknown } } | undefined;
+    // Not yet authenticated: what the sender chose is logged clipped (log-fields.ts).
+    const fields = { activityType: loggedField(activity?.type), name: loggedField(activity?.name), conversationType: loggedField(activity?.conversation?.conversationType) };
     if (opts.allowedTenantId && tenantOf(activity) !== opts.allowedTenantId) {
-      opts.logger.warn({ ...fields, tenantId: tenantOf(activity) }, 'activity from an unexpected tenant refused');
+      opts.logger.warn({ ...fields, tenantId: loggedField(tenantOf(activity)) }, 'activity from an unexpected tenant refused');
       send(res, 403, { error: 'tenant not allowed' });
       return;
     }

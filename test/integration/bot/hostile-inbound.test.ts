@@ -1,0 +1,51 @@
+import { BotHarness, PARTNER_TENANT, type TeamsUser } from '../../support/bot-harness';
+import { BotFrameworkIssuer } from '../../support/bot-framework-issuer';
+
+/**
+ * An outside-in pass over `/api/messages` as an attacker without a Bot Connector token sees it (BOT_ID set). What
+ * the other inbound tests already cover (every kind of bad token, other channels, other tenants, body limits) is
+ * not repeated; this file holds what that pass found.
+ */
+const BOT_ID = '5c3e2a10-7b4d-4e6f-8a9b-0c1d2e3f4a5b';
+
+describe('hostile inbound activities (BOT_ID set)', () => {
+  const issuer = new BotFrameworkIssuer();
+  let bot: BotHarness;
+  let ada: TeamsUser;
+
+  beforeAll(async () => {
+    await issuer.start();
+    bot = new BotHarness({ bot: { id: BOT_ID, password: 'bot-secret', tenantId: PARTNER_TENANT, openIdMetadataUrl: issuer.metadataUrl } });
+    await bot.start();
+    ada = await bot.teamsUser('ada@contoso-partner.example');
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await issuer.stop();
+  });
+
+  async function post(body: Record<string, unknown>): Promise<number> {
+    const res = await fetch(`${bot.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await res.text();
+    return res.status;
+  }
+
+  const big = (c: string) => c.repeat(200_000);
+  const invoke = () => bot.activity(ada, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'noSuchVerb', data: {} } } });
+  const cases: Array<[string, number, () => Record<string, unknown>]> = [
+    ['a 200 KB invoke name, no token', 401, () => ({ ...invoke(), name: big('N') })],
+    ['a 200 KB activity type, no token', 401, () => ({ ...invoke(), type: big('T') })],
+    ['a 200 KB conversation type, no token', 401, () => ({ ...invoke(), conversation: { id: 'a:x', conversationType: big('C'), tenantId: PARTNER_TENANT } })],
+    ['a 200 KB tenant id', 403, () => ({ ...invoke(), channelData: { tenant: { id: big('X') } } })],
+    ['a tenant id that is an object', 403, () => ({ ...invoke(), channelData: { tenant: { id: { nested: big('Y') } } } })],
+  ];
+
+  it.each(cases)('%s → %d, and every log line for it stays under 1 KB with the value clipped', async (_name, status, make) => {
+    const before = bot.logs.lines.length;
+    expect(await post(make())).toBe(status);
+    const lines = bot.logs.lines.slice(before);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.length).toBeLessThan(1024);
+    expect(lines.join('\n')).not.toMatch(/(NNNN|TTTT|CCCC|XXXX|YYYY){20}/);
+  });
+});
