@@ -16,10 +16,18 @@ export interface BotServerOptions {
 /** The largest activity accepted (what express.json's `limit: '1mb'` allowed). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The tenant an activity comes from, as Teams reports it. */
+/**
+ * The tenant an activity comes from, as Teams reports it (it sends the same id in both places). Two ids that
+ * disagree name no tenant: this gate reads `channelData.tenant.id` first, while the sign-in session key
+ * (SignIn.userKey) reads `conversation.tenantId` first, and both must be about the same tenant.
+ */
 export function tenantOf(activity: unknown): string | undefined {
-  const a = activity as { channelData?: { tenant?: { id?: string } }; conversation?: { tenantId?: string } } | undefined;
-  return a?.channelData?.tenant?.id ?? a?.conversation?.tenantId;
+  const a = activity as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+  const fromChannelData = a?.channelData?.tenant?.id;
+  const fromConversation = a?.conversation?.tenantId;
+  if (fromChannelData !== undefined && fromConversation !== undefined && String(fromChannelData).toLowerCase() !== String(fromConversation).toLowerCase()) return undefined;
+  const id = fromChannelData ?? fromConversation;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** A JSON answer (no ETag: nobody revalidates a turn's answer, and hashing every card cost CPU). */
@@ -64,7 +72,8 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
     // Not yet authenticated: what the sender chose is logged clipped (log-fields.ts).
     const fields = { activityType: loggedField(activity?.type), name: loggedField(activity?.name), conversationType: loggedField(activity?.conversation?.conversationType) };
     if (opts.allowedTenantId && tenantOf(activity) !== opts.allowedTenantId) {
-      opts.logger.warn({ ...fields, tenantId: loggedField(tenantOf(activity)) }, 'activity from an unexpected tenant refused');
+      const a = activity as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+      opts.logger.warn({ ...fields, tenantId: loggedField(a?.channelData?.tenant?.id), conversationTenantId: loggedField(a?.conversation?.tenantId) }, 'activity from an unexpected tenant refused');
       send(res, 403, { error: 'tenant not allowed' });
       return;
     }

@@ -48,4 +48,27 @@ describe('hostile inbound activities (BOT_ID set)', () => {
     for (const line of lines) expect(line.length).toBeLessThan(1024);
     expect(lines.join('\n')).not.toMatch(/(NNNN|TTTT|CCCC|XXXX|YYYY){20}/);
   });
+
+  const turnsRun = () => bot.logs.parsed().filter((l) => l.msg === 'unknown card action').length;
+  const signed = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${bot.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await issuer.token(BOT_ID, bot.connector.url)}` },
+      body: JSON.stringify(body),
+    });
+    await res.text();
+    return res.status;
+  };
+
+  it('channelData naming our tenant but the conversation another (the sign-in key reads the latter) → 403, no turn, even with a valid token', async () => {
+    const before = turnsRun();
+    expect(await signed(invoke())).toBe(200);
+    expect(turnsRun()).toBe(before + 1);
+    const other = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
+    const a = invoke();
+    expect(await signed({ ...a, conversation: { ...(a.conversation as object), tenantId: other } })).toBe(403);
+    // The same id in another case is the same tenant.
+    expect(await signed({ ...a, conversation: { ...(a.conversation as object), tenantId: PARTNER_TENANT.toUpperCase() } })).toBe(200);
+    expect(turnsRun()).toBe(before + 2);
+  });
 });
