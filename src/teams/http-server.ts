@@ -17,6 +17,14 @@ export interface BotServerOptions {
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
+ * How long a client may take to send a whole request (headers: 15 s of it). The Bot Connector sends an activity
+ * at once; Node's defaults (300 s, checked every 30 s) let anyone without a token hold a connection and its
+ * buffered body for five minutes by trickling bytes. Past the deadline Node answers 408 and closes.
+ */
+export const REQUEST_DEADLINE_MS = 20_000;
+const HEADERS_DEADLINE_MS = 15_000;
+
+/**
  * The tenant an activity comes from, as Teams reports it (it sends the same id in both places). Two ids that
  * disagree name no tenant: this gate reads `channelData.tenant.id` first, while the sign-in session key
  * (SignIn.userKey) reads `conversation.tenantId` first, and both must be about the same tenant.
@@ -86,7 +94,7 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
     }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ requestTimeout: REQUEST_DEADLINE_MS, headersTimeout: HEADERS_DEADLINE_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     const route = routeOf(req);
     if (route === 'POST /api/messages') {
       messages(req, res).catch((e: unknown) => {

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { REQUEST_DEADLINE_MS } from '../../../src/teams/http-server';
 import { BotHarness, PARTNER_TENANT, type TeamsUser } from '../../support/bot-harness';
 import { BotFrameworkIssuer } from '../../support/bot-framework-issuer';
 
@@ -71,4 +73,39 @@ describe('hostile inbound activities (BOT_ID set)', () => {
     expect(await signed({ ...a, conversation: { ...(a.conversation as object), tenantId: PARTNER_TENANT.toUpperCase() } })).toBe(200);
     expect(turnsRun()).toBe(before + 2);
   });
+});
+
+describe('a client that trickles its request (BOT_ID set, no token needed)', () => {
+  const issuer = new BotFrameworkIssuer();
+  let bot: BotHarness;
+
+  beforeAll(async () => {
+    await issuer.start();
+    bot = new BotHarness({ bot: { id: BOT_ID, password: 'bot-secret', tenantId: PARTNER_TENANT, openIdMetadataUrl: issuer.metadataUrl } });
+    await bot.start();
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await issuer.stop();
+  });
+
+  it(`a body that never completes is answered 408 and the connection closed after ${REQUEST_DEADLINE_MS / 1000} s, not held for Node's 300 s`, async () => {
+    const { hostname, port } = new URL(bot.botUrl);
+    const started = Date.now();
+    const answer = await new Promise<{ text: string; ms: number }>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /api/messages HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"type":"mess`);
+      });
+      socket.on('data', (d) => (text += d.toString('utf8')));
+      socket.on('close', () => resolve({ text, ms: Date.now() - started }));
+      socket.on('error', reject);
+      setTimeout(() => socket.destroy(new Error('still open after 40 s')), 40_000).unref();
+    });
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer.ms).toBeGreaterThanOrEqual(REQUEST_DEADLINE_MS - 1_000);
+    expect(answer.ms).toBeLessThan(REQUEST_DEADLINE_MS + 5_000);
+    // The server still serves the next request.
+    expect((await fetch(`${bot.botUrl}/healthz`)).status).toBe(200);
+  }, 60_000);
 });
