@@ -1,4 +1,5 @@
 import { BotHarness, cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
+import { errorCodeOf } from '../../support/card-error-code';
 
 /**
  * Text an attacker (or a careless paste) puts into the new-user form, over HTTP. The cards strip invisible format
@@ -56,6 +57,18 @@ describe('hostile text in the new-user form', () => {
     const card = invokeCard(await bot.execute(ada, 'submitForm', form('zwnj.ok', { lastName: 'Ra\u200Cza', displayName: 'Kath 👩\u200D💻 Raza' })));
     expect(errorsFor(card)).toEqual([]);
     expect(card.actions.some((a: { verb?: string }) => a.verb === 'create')).toBe(true);
+  });
+
+  it.each([
+    ['a 100 KB string', 'R'.repeat(100_000)],
+    ['an object', { nested: 'R'.repeat(100_000) }],
+  ])('a card action whose requestId is %s: REQUEST_NOT_FOUND, and its log lines stay under 1 KB', async (_name, requestId) => {
+    const before = bot.logs.lines.length;
+    const res = await bot.execute(ada, 'cancel', { requestId });
+    expect(errorCodeOf(invokeCard(res))).toBe('REQUEST_NOT_FOUND');
+    const lines = bot.logs.lines.slice(before);
+    expect(lines.some((l) => l.includes('"turn failed"'))).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThan(1024);
   });
 
   it('a bulk CSV row with a hidden character in a name or the job title is left out; the clean row stays ready', async () => {
