@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../core/ports';
 import type { TeamsApp } from './app';
 import { readJsonBody } from './json-body';
+import { loggedField } from './log-fields';
 
 export interface BotServerOptions {
   port: number;
@@ -15,10 +16,26 @@ export interface BotServerOptions {
 /** The largest activity accepted (what express.json's `limit: '1mb'` allowed). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The tenant an activity comes from, as Teams reports it. */
+/**
+ * How long a client may take to send a whole request (headers: 15 s of it). The Bot Connector sends an activity
+ * at once; Node's defaults (300 s, checked every 30 s) let anyone without a token hold a connection and its
+ * buffered body for five minutes by trickling bytes. Past the deadline Node answers 408 and closes.
+ */
+export const REQUEST_DEADLINE_MS = 20_000;
+const HEADERS_DEADLINE_MS = 15_000;
+
+/**
+ * The tenant an activity comes from, as Teams reports it (it sends the same id in both places). Two ids that
+ * disagree name no tenant: this gate reads `channelData.tenant.id` first, while the sign-in session key
+ * (SignIn.userKey) reads `conversation.tenantId` first, and both must be about the same tenant.
+ */
 export function tenantOf(activity: unknown): string | undefined {
-  const a = activity as { channelData?: { tenant?: { id?: string } }; conversation?: { tenantId?: string } } | undefined;
-  return a?.channelData?.tenant?.id ?? a?.conversation?.tenantId;
+  const a = activity as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+  const fromChannelData = a?.channelData?.tenant?.id;
+  const fromConversation = a?.conversation?.tenantId;
+  if (fromChannelData !== undefined && fromConversation !== undefined && String(fromChannelData).toLowerCase() !== String(fromConversation).toLowerCase()) return undefined;
+  const id = fromChannelData ?? fromConversation;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** A JSON answer (no ETag: nobody revalidates a turn's answer, and hashing every card cost CPU). */
@@ -59,10 +76,12 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
       return;
     }
     const started = Date.now();
-    const activity = read.body as { type?: string; name?: string; conversation?: { conversationType?: string } } | undefined;
-    const fields = { activityType: activity?.type, name: activity?.name, conversationType: activity?.conversation?.conversationType };
+    const activity = read.body as { type?: unknown; name?: unknown; conversation?: { conversationType?: unknown } } | undefined;
+    // Not yet authenticated: what the sender chose is logged clipped (log-fields.ts).
+    const fields = { activityType: loggedField(activity?.type), name: loggedField(activity?.name), conversationType: loggedField(activity?.conversation?.conversationType) };
     if (opts.allowedTenantId && tenantOf(activity) !== opts.allowedTenantId) {
-      opts.logger.warn({ ...fields, tenantId: tenantOf(activity) }, 'activity from an unexpected tenant refused');
+      const a = activity as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+      opts.logger.warn({ ...fields, tenantId: loggedField(a?.channelData?.tenant?.id), conversationTenantId: loggedField(a?.conversation?.tenantId) }, 'activity from an unexpected tenant refused');
       send(res, 403, { error: 'tenant not allowed' });
       return;
     }
@@ -75,7 +94,7 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
     }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ requestTimeout: REQUEST_DEADLINE_MS, headersTimeout: HEADERS_DEADLINE_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     const route = routeOf(req);
     if (route === 'POST /api/messages') {
       messages(req, res).catch((e: unknown) => {

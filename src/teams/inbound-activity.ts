@@ -1,6 +1,7 @@
 import type { Activity, CloudAdapter, InvokeResponse, TurnContext } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import type { Logger } from '../core/ports';
+import { loggedField } from './log-fields';
 
 /** What the HTTP endpoint answers for one inbound activity. */
 export interface InboundResult {
@@ -77,7 +78,7 @@ export async function runInbound(
   if (missing) {
     // Client garbage, not our failure: one warn line, never the error-level "missing context.activity.…" of a
     // turn that cannot even load its state.
-    logger.warn({ activityType: activity.type, missing }, 'activity without the addressing fields a turn needs refused');
+    logger.warn({ activityType: loggedField(activity.type), missing }, 'activity without the addressing fields a turn needs refused');
     return { status: 400, body: { error: `the activity has no ${missing}` } };
   }
   for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
@@ -100,10 +101,10 @@ export async function runInbound(
     if (turnStarted) throw e;
     const err = e as { name?: string; code?: string; statusCode?: number; message?: string };
     if ((e instanceof AuthenticationError && err.statusCode === 401) || TOKEN_REFUSALS.has(err.name ?? '')) {
-      logger.warn({ activityType: activity.type, reason: err.name === 'AuthenticationError' ? 'refused' : err.name }, 'inbound activity not authenticated');
+      logger.warn({ activityType: loggedField(activity.type), reason: err.name === 'AuthenticationError' ? 'refused' : err.name }, 'inbound activity not authenticated');
       return { status: 401, body: { error: 'unauthorized' } };
     }
-    logger.error({ activityType: activity.type, err: err.name, code: err.code, metadataUrl }, 'the Bot Connector signing keys could not be fetched; activity answered 503');
+    logger.error({ activityType: loggedField(activity.type), err: err.name, code: err.code, metadataUrl }, 'the Bot Connector signing keys could not be fetched; activity answered 503');
     return { status: 503, body: { error: 'authentication temporarily unavailable' } };
   }
 }

@@ -9,10 +9,16 @@ export function decidedBy(request: UserRequest): string | undefined {
 
 const CSV_COLUMNS = ['request_id', 'created_at', 'state', 'customer_id', 'customer', 'user_principal_name', 'display_name', 'requester', 'decided_by', 'ticket', 'correlation_id', 'error_code', 'partner_center_code', 'user_object_id', 'onboarding_steps', 'events'] as const;
 
-/** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */
+/**
+ * RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. So is one
+ * right after a ";" (spaces or quotes between): Excel in locales whose list separator is ";" (German, French,
+ * Dutch…) opens a comma CSV by splitting every line at ";", quotes or not, so a display name, ticket, reason or
+ * company name like `x;=HYPERLINK(…)` would start a cell of its own there.
+ */
 export function csvCell(value: string | undefined): string {
   let v = value ?? '';
   if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  v = v.replace(/;([\s"]*)(?=[=+\-@])/g, ";$1'");
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

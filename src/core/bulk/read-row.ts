@@ -2,7 +2,7 @@
 // steps (duplicates, the pre-flight, seat counting) stay in check-batch.ts.
 import type { RequestedOnboarding, RequestedUser } from '../approval/user-request';
 import { AppError, type ErrorCode, type FieldIssue } from '../errors';
-import { CONTROL } from '../new-user/chars';
+import { UNSHOWN } from '../new-user/chars';
 import { parseNewUserForm } from '../new-user/new-user-form';
 import { buildUpn } from '../new-user/upn';
 import { applyUserNameFormat } from '../templates/user-name-format';
@@ -55,7 +55,7 @@ export async function readRow(deps: UseCaseDeps, resolve: NameResolver, template
   for (const field of ['jobTitle', 'department', 'officeLocation', 'companyName'] as const) {
     const value = v[field] || template?.[field] || '';
     if (value.length > PROFILE_LIMITS[field]) problems.push({ code: 'VALIDATION_FAILED', column: field, text: `At most ${PROFILE_LIMITS[field]} characters.` });
-    else if (CONTROL.test(value)) problems.push({ code: 'VALIDATION_FAILED', column: field, text: 'No control characters.' });
+    else if (UNSHOWN.test(value)) problems.push({ code: 'VALIDATION_FAILED', column: field, text: 'No control or invisible formatting characters (they would show on cards as other than what the directory gets).' });
     else if (value) onboarding.profile[field] = value;
   }
   if (v.employeeId) onboarding.profile.employeeId = v.employeeId.slice(0, 16);

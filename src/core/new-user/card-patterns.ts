@@ -1,4 +1,4 @@
-import { CONTROL_CLASS, TRIM_CLASS } from './chars';
+import { CONTROL_CLASS, HIDDEN_CLASS, TRIM_CLASS } from './chars';
 import { COUNTRIES } from './countries';
 import { DISPLAY_NAME_MAX, IMMUTABLE_ID_MAX, NAME_MAX, TICKET_MAX } from './names';
 import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_SYMBOLS } from './password';
@@ -20,10 +20,13 @@ import { UPN_LOCAL_MAX, USER_NAME_CLASS } from './upn';
 const WS = `[${TRIM_CLASS}]*`;
 const trimmed = (core: string) => `^${WS}${core}${WS}$`;
 
-/** 1..max characters without controls that neither start nor end with whitespace (what trim leaves). */
+/**
+ * 1..max characters without controls or hidden format characters (the server's UNSHOWN) that neither start nor
+ * end with whitespace (what trim leaves).
+ */
 function text(max: number): string {
-  const edge = `[^${TRIM_CLASS}${CONTROL_CLASS}]`;
-  return `(?:${edge}|${edge}[^${CONTROL_CLASS}]{0,${max - 2}}${edge})`;
+  const edge = `[^${TRIM_CLASS}${CONTROL_CLASS}${HIDDEN_CLASS}]`;
+  return `(?:${edge}|${edge}[^${CONTROL_CLASS}${HIDDEN_CLASS}]{0,${max - 2}}${edge})`;
 }
 
 /** User name: allowed characters in dot-separated runs (no leading, trailing or double dot), 1..64 in all. */

@@ -12,6 +12,19 @@ export const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f';
 
 export const CONTROL = new RegExp(`[${CONTROL_CLASS}]`);
 
+/**
+ * Invisible format characters that hide or reorder text: the Arabic letter mark, zero-width space, LRM/RLM, bidi
+ * embeddings, overrides and isolates, word joiner and invisible operators, and a BOM inside a value. The cards
+ * strip them (src/core/text/people-text.ts), so a name holding one would show on the confirmation and on the
+ * approver's card as other than what Partner Center creates in the customer's directory ("Johnson\u202Enimda" is
+ * "Johnsonnimda" on the card, "Johnsonadmin" in Outlook). The zero-width joiner and non-joiner stay allowed:
+ * emoji sequences and several scripts (Persian, Indic) need them.
+ */
+export const HIDDEN_CLASS = '\\u061c\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff';
+
+/** A control or hidden format character: refused in names and tickets (what a person types that a card shows). */
+export const UNSHOWN = new RegExp(`[${CONTROL_CLASS}${HIDDEN_CLASS}]`);
+
 const NAMED: Readonly<Record<string, string>> = {
   ' ': 'a space',
   '\t': 'a tab',

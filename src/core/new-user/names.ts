@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../errors';
-import { CONTROL, describeCharacter } from './chars';
+import { UNSHOWN, describeCharacter } from './chars';
 import { isCountryCode } from './countries';
 
 /** Name, identifier and usage-location rules of Microsoft Entra for a new user (partner-center-contract.md). */
@@ -20,7 +20,7 @@ export const IMMUTABLE_ID_MAX = IMMUTABLE_ID_WEIGHTED_MAX;
 export const IMMUTABLE_ID_FORBIDDEN = /[$_\s\u0000-\u001f\u007f-\u009f]/;
 
 function controlProblem(label: string, value: string): string | undefined {
-  const bad = [...value].find((ch) => CONTROL.test(ch));
+  const bad = [...value].find((ch) => UNSHOWN.test(ch));
   return bad === undefined ? undefined : `The ${label} can't contain ${describeCharacter(bad)}.`;
 }
 

@@ -1,7 +1,7 @@
 import { cardInputReader } from '../card-inputs';
 import type { RequestedOnboarding, UserRequest } from '../approval/user-request';
 import type { FieldIssue } from '../errors';
-import { CONTROL } from '../new-user/chars';
+import { UNSHOWN } from '../new-user/chars';
 import { NEW_USER_FIELDS } from '../new-user/new-user-form';
 import { applyUserNameFormat } from './user-name-format';
 import { PROFILE_LIMITS, type UserTemplate } from './user-template';
@@ -83,7 +83,7 @@ export function parseTemplateInputs(raw: unknown, template: UserTemplate | undef
   for (const field of ['jobTitle', 'department', 'officeLocation', 'companyName'] as const) {
     const value = f[field].trim();
     if (value.length > PROFILE_LIMITS[field]) issues.push({ field, message: `At most ${PROFILE_LIMITS[field]} characters (it has ${value.length}).` });
-    else if (CONTROL.test(value)) issues.push({ field, message: 'No control characters.' });
+    else if (UNSHOWN.test(value)) issues.push({ field, message: 'No control or invisible formatting characters (they would show on cards as other than what the directory gets).' });
     else if (value) profile[field] = value;
   }
   // With a template, its lists are the choice (their names come from it); without one, any customer sku or group

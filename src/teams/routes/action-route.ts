@@ -17,6 +17,7 @@ import { INVALID_AUTH_CODE_BODY, signInWithMagicCode, type TokenService } from '
 import { queueAfterResponse } from '../turn-runner';
 import type { VerbRoute, VerbServices } from '../verbs/verb';
 import { isVerb, VERB_TABLE } from '../verbs/verb-table';
+import { loggedField } from '../log-fields';
 
 export interface ActionRouteDeps {
   signIn: SignIn;
@@ -77,7 +78,8 @@ export function registerActionRoute(app: Application<TurnState>, d: ActionRouteD
         return;
       }
       const started = Date.now();
-      const requestId = invoke.action.data.requestId;
+      // Card data is the sender's: only a clipped copy of the id it names goes into log lines (log-fields.ts).
+      const requestId = loggedField(invoke.action.data.requestId);
       try {
         if (!cred.user.mfa) throw new AppError('MFA_REQUIRED', 'sign-in without MFA');
         const turn = { ctx, cred, actor: actorOf(ctx, cred.user), location, correlationId, afterResponse: (work: () => void) => queueAfterResponse(ctx, work) };

@@ -32,4 +32,21 @@ describe('auditCsv', () => {
   it('neutralises spreadsheet formulas', () => {
     expect(auditCsv([base])).toContain(",'=cmd|calc,");
   });
+
+  it('neutralises a formula after a ";" too: a semicolon-locale spreadsheet splits every line there, quoted or not', () => {
+    const hostile: UserRequest = {
+      ...base,
+      customer: { id: 'c1', companyName: 'Fabrikam; +SUM(1)' },
+      user: { ...base.user, displayName: 'Kath;=HYPERLINK("https://evil.example";"open")' },
+      ticket: 'INC;@SUM(1)',
+      state: { kind: 'rejected', by: { oid: 'ada', name: 'Ada' }, at: base.updatedAt, reason: 'dup; "-2+3' },
+    };
+    const csv = auditCsv([hostile]);
+    // Read as Excel does with ";" as its list separator: no cell may start (after spaces and quotes) with a trigger.
+    const cells = csv.split('\r\n').flatMap((line) => line.split(';'));
+    expect(cells.filter((c) => /^[\s"]*[=+\-@]/.test(c))).toEqual([]);
+    // Still all there to read, with only the apostrophe added.
+    expect(csv).toContain("Kath;'=HYPERLINK");
+    expect(csv).toContain("INC;'@SUM(1)");
+  });
 });

@@ -20,8 +20,8 @@ import { TRIM_CHARS, USER_NAME_NON_DOT, edgyString, padding, validUserName } fro
  */
 const card = (name: keyof typeof CARD_PATTERNS) => new RegExp(CARD_PATTERNS[name]);
 const padded = (core: fc.Arbitrary<string>) => fc.tuple(padding, core, padding).map(([a, s, b]) => a + s + b);
-const NAME_GOOD = ['a', 'Z', 'é', ' ', '\u00a0', '😀', '-', "'", '\u3000'];
-const NAME_BAD = ['\t', '\n', '\u0007', '\u0085'];
+const NAME_GOOD = ['a', 'Z', 'é', ' ', '\u00a0', '😀', '-', "'", '\u3000', '\u200c', '\u200d'];
+const NAME_BAD = ['\t', '\n', '\u0007', '\u0085', '\u202e', '\u200b', '\u2068', '\u061c', '\ufeff'];
 
 describe('card regexes agree with the server', () => {
   it('compile in JavaScript with and without the u flag, and are anchored', () => {
