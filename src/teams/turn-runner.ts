@@ -2,13 +2,13 @@ import { ActivityTypes, type CloudAdapter, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai/lib/Application';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { randomUUID } from 'node:crypto';
-import { toAppError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { BackgroundWork } from './background';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
 import { refuseOtherChannels } from './channel-guard';
 import { runInbound, type InboundResult } from './inbound-activity';
+import { logTurnFailure } from './turn-failure-log';
 import { replyWithCard, sendCard, sendInvokeResponse } from './invoke-response';
 
 const AFTER_RESPONSE = Symbol('afterResponse');
@@ -52,9 +52,7 @@ export class TurnRunner {
 
   /** The one way an error becomes a log line (error level only for INTERNAL) and the card people see. */
   readonly reportError = (e: unknown, correlationId: string, fields: object): AdaptiveCardJson => {
-    const error = toAppError(e);
-    const log = error.code === 'INTERNAL' ? this.o.logger.error.bind(this.o.logger) : this.o.logger.warn.bind(this.o.logger);
-    log({ ...fields, correlationId: error.correlationId ?? correlationId, code: error.code, upstreamCode: error.upstreamCode, httpStatus: error.httpStatus, err: error.code === 'INTERNAL' ? describe(error.cause ?? error) : undefined }, 'turn failed');
+    const error = logTurnFailure(this.o.logger, e, correlationId, fields);
     return this.o.views.error(error, correlationId);
   };
 
@@ -93,9 +91,4 @@ export class TurnRunner {
     }
     for (const work of after) work();
   };
-}
-
-function describe(e: unknown): object {
-  if (e instanceof Error) return { name: e.name, stack: e.stack?.split('\n').slice(0, 6).join('\n') };
-  return { value: typeof e };
 }

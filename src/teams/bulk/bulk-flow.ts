@@ -14,6 +14,7 @@ import { AppError, toAppError } from '../../core/errors';
 import type { UserCredential } from '../../core/ports';
 import { listCustomers } from '../../core/use-cases/customers';
 import type { ActionTurn } from '../action-turn';
+import { logTurnFailure } from '../turn-failure-log';
 import type { BackgroundWork } from '../background';
 import type { AdaptiveCardJson } from '../cards/card-templates';
 import type { CardViews } from '../cards/views';
@@ -69,7 +70,8 @@ export class BulkFlow {
         try {
           card = await run();
         } catch (e) {
-          card = this.views.error(toAppError(e), t.correlationId);
+          // Logged as a failed turn is: the correlation id on the card finds the cause in the log.
+          card = this.views.error(logTurnFailure(this.deps.logger, e, t.correlationId, { turn: 'bulk check', rows: lines }), t.correlationId);
         }
         await this.updater.update(location, card);
       }),

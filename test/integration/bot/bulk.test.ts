@@ -155,6 +155,23 @@ Bad,Row,bad row,fabrikam.example,US,,
     expect(cardText(checklist)).toContain('The first 15 of 60 rows');
   }, 60_000);
 
+  it('a long batch whose check fails in the background shows an error card whose correlation id finds the failure in the log', async () => {
+    const csv = ['firstName,lastName,userName,domain', ...Array.from({ length: 55 }, (_, i) => `Fail,Row${i},fail${i},fabrikam.example`)].join('\n');
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'GET', path: '/v1/customers/*', kind: 'status', status: 503, count: 20 });
+    try {
+      const answer = invokeCard(await bot.execute(ada, 'bulkCheck', { customerId: FABRIKAM, csv }, 'bulk-fails'));
+      expect(cardText(answer)).toContain('Checking 55 rows');
+      const card = await bot.connector.waitFor(() => bot.connector.updates('bulk-fails').map(cardOf).find((c) => c && errorCodeOf(c)), 60_000);
+      expect(errorCodeOf(card)).toBe('PARTNER_CENTER_UNAVAILABLE');
+      const failed = bot.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'turn failed' && l.turn === 'bulk check');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ code: 'PARTNER_CENTER_UNAVAILABLE', httpStatus: 503, rows: 55 });
+      expect(cardText(card)).toContain(String(failed[0].correlationId));
+    } finally {
+      await bot.sandbox('DELETE', '/_sandbox/faults');
+    }
+  }, 90_000);
+
   it('a template by name fills what a row leaves empty, a manager by user name; seats are counted across the rows', async () => {
     const state = (await bot.sandboxState()) as unknown as { customers: Array<{ id: string; skus: Array<{ id: string; name: string; total: number; consumed: number }>; groups: Array<{ id: string; displayName: string; members: string[] }> }>; users: World['users'] };
     const fabrikam = state.customers.find((c) => c.id === FABRIKAM)!;
