@@ -123,8 +123,8 @@ export class Preflight {
   async run(input: PreflightInput): Promise<PreflightResult> {
     // Uncached (the final check): every read fresh from Graph, each GDAP read once for all checks of this run.
     if (!input.useCache && !this.oneRun) return new Preflight({ ...this.deps, directory: oneRunDirectory(this.deps.directory) }, 0, true).run(input);
-    const opts = { correlationId: input.correlationId };
-    const customerP = input.customer ?? this.customer(input, opts);
+    // When the caller shares no customer read, one is made now, never taken from the cache.
+    const customerP = input.customer ?? this.customerFor(input.cred, input.customerId, { fresh: true, correlationId: input.correlationId });
     // Concurrently with the others: the pass's check has its own upstream calls (customer-tenant token, policy).
     const first = input.firstCredential ?? input.user.firstCredential;
     const tapP = first?.kind === 'tap' ? this.guard('first-credential', () => this.tapCheck({ ...input, firstCredential: first })) : undefined;
@@ -165,11 +165,6 @@ export class Preflight {
     const token = (await this.deps.tokens.partnerGraph(cred)).token;
     const key = `${cred.user.oid}:${[...groupIds].sort().join(',')}`;
     return this.cached(this.membership, opts.useCache, key, () => this.deps.directory.checkMemberGroups(token, groupIds, { correlationId: opts.correlationId }));
-  }
-
-  private async customer(input: PreflightInput, opts: { correlationId: string }): Promise<Customer> {
-    const token = (await this.deps.tokens.partnerCenter(input.cred)).token;
-    return this.deps.partnerCenter.getCustomer(token, input.customerId, opts);
   }
 
   private cached<V>(cache: TtlCache<V>, useCache: boolean, key: string, load: () => Promise<V>): Promise<V> {
