@@ -76,12 +76,11 @@ export async function startBotServer(opts: BotServerOptions): Promise<{ server: 
       return;
     }
     const started = Date.now();
-    const activity = read.body as { type?: unknown; name?: unknown; conversation?: { conversationType?: unknown } } | undefined;
+    const activity = read.body as { type?: unknown; name?: unknown; conversation?: { conversationType?: unknown; tenantId?: unknown }; channelData?: { tenant?: { id?: unknown } } } | undefined;
     // Not yet authenticated: what the sender chose is logged clipped (log-fields.ts).
     const fields = { activityType: loggedField(activity?.type), name: loggedField(activity?.name), conversationType: loggedField(activity?.conversation?.conversationType) };
     if (opts.allowedTenantId && tenantOf(activity) !== opts.allowedTenantId) {
-      const a = activity as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
-      opts.logger.warn({ ...fields, tenantId: loggedField(a?.channelData?.tenant?.id), conversationTenantId: loggedField(a?.conversation?.tenantId) }, 'activity from an unexpected tenant refused');
+      opts.logger.warn({ ...fields, tenantId: loggedField(activity?.channelData?.tenant?.id), conversationTenantId: loggedField(activity?.conversation?.tenantId) }, 'activity from an unexpected tenant refused');
       send(res, 403, { error: 'tenant not allowed' });
       return;
     }
