@@ -97,7 +97,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
  * "could not be checked", and what to do is the same for all: nothing to correct, only to look again later.
  */
 export const PASSING_UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['THROTTLED', 'PARTNER_CENTER_UNAVAILABLE', 'GRAPH_UNAVAILABLE', 'IDENTITY_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID_RESPONSE']);
-export const CHECK_NOT_MADE_TODO = 'Nothing to correct: wait a minute or two, then review again (Edit, then Review).';
+export const CHECK_NOT_MADE_ADVICE = 'Nothing to correct: wait a minute or two, then review again (Edit, then Review).';
 
 export function errorText(code: ErrorCode): ErrorText {
   return ERROR_TEXT[code];

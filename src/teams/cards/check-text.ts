@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../core/preflight/checks';
-import { CHECK_NOT_MADE_TODO, errorText, PASSING_UPSTREAM_FAILURES } from '../error-text';
+import { CHECK_NOT_MADE_ADVICE, errorText, PASSING_UPSTREAM_FAILURES } from '../error-text';
 
 /**
  * The sentence a checklist row shows. A check stopped by a passing failure of Microsoft's (429, 5xx, no answer)
@@ -10,7 +10,7 @@ import { CHECK_NOT_MADE_TODO, errorText, PASSING_UPSTREAM_FAILURES } from '../er
 export function checkText(c: Pick<CheckResult, 'status' | 'code' | 'text' | 'todo'>): string {
   if (c.status === 'blocked' && c.code && PASSING_UPSTREAM_FAILURES.has(c.code)) {
     const t = errorText(c.code);
-    return `Not checked. ${t.title}: ${t.text} ${CHECK_NOT_MADE_TODO}`;
+    return `Not checked. ${t.title}: ${t.text} ${CHECK_NOT_MADE_ADVICE}`;
   }
   return c.todo && c.status !== 'ok' ? `${c.text} ${c.todo}` : c.text;
 }

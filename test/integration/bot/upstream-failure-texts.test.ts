@@ -1,6 +1,6 @@
 import { loadConfig } from '../../../src/config';
 import type { ErrorCode } from '../../../src/core/errors';
-import { CHECK_NOT_MADE_TODO, ERROR_TEXT } from '../../../src/teams/error-text';
+import { CHECK_NOT_MADE_ADVICE, ERROR_TEXT } from '../../../src/teams/error-text';
 import { BotHarness, cardText, FABRIKAM, invokeCard, type TeamsUser } from '../../support/bot-harness';
 import { cardOf } from '../../support/recording-connector';
 import { errorCodeOf } from '../../support/card-error-code';
@@ -55,7 +55,7 @@ describe('upstream 429 / 5xx / timeout: specific words during the review and the
     const row = checkRow(confirm, 'gdap-role');
     expect(row?.id).toBe(`check.gdap-role.blocked.${code}`);
     expect(row!.text).toContain(ERROR_TEXT[code].title);
-    expect(row!.text).toContain(CHECK_NOT_MADE_TODO);
+    expect(row!.text).toContain(CHECK_NOT_MADE_ADVICE);
     expect(row!.text).not.toContain('could not be checked right now');
     expect((confirm.actions as Array<{ verb?: string }>).map((a) => a.verb)).not.toContain('create');
   }, 30_000);
