@@ -1,5 +1,6 @@
 // The lookups behind the licence, group and manager names of a batch's rows, held for the whole batch (the licence
-// list, the Graph token and each manager are read once); read-row.ts asks it per row.
+// list, the Graph token and each manager are read once here; a group search once per name through the batch's
+// shared reads, shared-reads.ts); read-row.ts asks it per row.
 import { AppError, toAppError } from '../errors';
 import type { SkuAvailability, UserCredential } from '../ports';
 import type { UserTemplate } from '../templates/user-template';
