@@ -1,6 +1,6 @@
 import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
-import type { AccessAssignment, Clock, Customer, CustomerDomain, DelegatedAdminRelationship, Directory, DirectoryPerson, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
+import type { AccessAssignment, Clock, Customer, CustomerDomain, CustomerUser, DelegatedAdminRelationship, Directory, DirectoryPerson, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import { TtlCache } from '../ttl-cache';
 import { checklist, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
@@ -65,6 +65,7 @@ export class Preflight {
   private readonly domains: TtlCache<CustomerDomain[]>;
   private readonly approvers: TtlCache<DirectoryPerson[]>;
   private readonly customers: TtlCache<Customer>;
+  private readonly deletedUsers: TtlCache<ReadonlyMap<string, CustomerUser>>;
 
   constructor(
     private readonly deps: PreflightDeps,
@@ -78,6 +79,8 @@ export class Preflight {
     this.domains = new TtlCache(deps.clock, cacheTtlMs);
     this.approvers = new TtlCache(deps.clock, cacheTtlMs, 200);
     this.customers = new TtlCache(deps.clock, cacheTtlMs);
+    // Per engineer and customer, each a list that can run to hundreds of users: fewer entries than the others.
+    this.deletedUsers = new TtlCache(deps.clock, cacheTtlMs, 200);
   }
 
   /**
@@ -136,7 +139,7 @@ export class Preflight {
       ),
       this.guard('gdap-role', () => this.gdap(input)),
       this.guard('domain', () => this.domain(input)),
-      this.guard('upn-free', () => checkUpnFree(this.deps, input)),
+      this.guard('upn-free', () => checkUpnFree({ ...this.deps, deletedUsers: input.useCache ? this.deletedUsers : undefined }, input)),
       this.guard('mfa', () => this.mfa(input)),
       onboardingP,
     ]);

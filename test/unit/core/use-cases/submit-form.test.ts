@@ -95,6 +95,25 @@ describe('submitNewUserForm', () => {
     expect(w.callsTo('getCustomer').map((c) => c.token)).toEqual(['pc:oid-ada', 'pc:oid-ben', 'pc:oid-ada']);
   });
 
+  it("the confirmation reuses this engineer's list of the customer's deleted users for the look-up cache's life; another engineer lists with his own token", async () => {
+    const w = useCaseWorld();
+    const deletedListings = () => w.callsTo('listUsers').filter((c) => (c.args[1] as { deleted?: boolean }).deleted).map((c) => c.token);
+    const first = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (first.kind !== 'ready') throw new Error(`expected ready, got ${first.kind}`);
+    expect(first.checklist.checks.find((c) => c.id === 'upn-free')).toMatchObject({ status: 'ok' });
+    expect(deletedListings()).toEqual(['pc:oid-ada']);
+    // Issue 16: the next review of Ada's answers from that list, hits included (bob.jones is soft-deleted).
+    const bob = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ firstName: 'Bob', lastName: 'Jones', userName: 'Bob.Jones' }), { mode: 'personal' });
+    if (bob.kind !== 'ready') throw new Error(`expected ready, got ${bob.kind}`);
+    expect(bob.checklist.checks.find((c) => c.id === 'upn-free')).toMatchObject({ status: 'blocked', evidence: expect.stringContaining('u-bob') });
+    expect(deletedListings()).toEqual(['pc:oid-ada']);
+    await submitNewUserForm(w.deps, ben.cred, ben.actor, form({ userName: 'grace.ben' }), { mode: 'personal' });
+    expect(deletedListings()).toEqual(['pc:oid-ada', 'pc:oid-ben']);
+    w.clock.advance(61_000);
+    await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: 'grace.later' }), { mode: 'personal' });
+    expect(deletedListings()).toEqual(['pc:oid-ada', 'pc:oid-ben', 'pc:oid-ada']);
+  });
+
   it('a customer read that failed is not kept: the next review asks Partner Center again', async () => {
     const w = useCaseWorld();
     const unknown = '22222222-0000-4000-8000-0000000000ff';
