@@ -13,8 +13,11 @@ interface KnownRow {
    * transaction. A row read from disk (another process, an older build, a migration) leaves them unknown, so the
    * next write files its deciders afresh.
    */
-  filed?: { deciders: readonly string[]; createdAt: string };
+  filed?: Filed;
 }
+
+/** What this store filed with a row it wrote: its deciders, and the listing columns beside its body. */
+type Filed = Readonly<{ deciders: readonly string[]; createdAt: string; customerId: string; requesterOid: string; conversationId: string | null }>;
 
 /**
  * The last decoded version of recently used requests, by id (issue 16). A turn and a creation read the same request
@@ -40,7 +43,7 @@ export class KnownRows {
   }
 
   /** A row this store just wrote (its text was checked against the schema by the codec), with the deciders filed. */
-  wrote(id: string, etag: string, body: string, filed: { deciders: readonly string[]; createdAt: string }): UserRequest {
+  wrote(id: string, etag: string, body: string, filed: Filed): UserRequest {
     this.rows.set(id, { etag, body, json: body, filed });
     return fromJson(body);
   }
@@ -54,6 +57,19 @@ export class KnownRows {
     if (known?.etag !== etag || !known.filed || known.filed.createdAt !== filed.createdAt) return false;
     const before = known.filed.deciders;
     return before.length === filed.deciders.length && before.every((oid, i) => oid === filed.deciders[i]);
+  }
+
+  /** Whether the version at `etag` was written by this store with exactly these listing columns beside its body. */
+  sameListing(id: string, etag: string, filed: Omit<Filed, 'deciders'>): boolean {
+    const known = this.rows.get(id)?.filed;
+    return (
+      this.rows.get(id)?.etag === etag &&
+      known !== undefined &&
+      known.createdAt === filed.createdAt &&
+      known.customerId === filed.customerId &&
+      known.requesterOid === filed.requesterOid &&
+      known.conversationId === filed.conversationId
+    );
   }
 }
 

@@ -16,6 +16,12 @@ const INSERT = `INSERT INTO requests (id, etag, created_at, customer_id, request
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`;
 const SWAP = `UPDATE requests SET etag = ?, created_at = ?, customer_id = ?, requester_oid = ?, state_kind = ?, conversation_id = ?, body = ?
   WHERE id = ? AND etag = ?`;
+/**
+ * The same write when the listing columns are known to hold these values already: SQLite rewrites the entries of
+ * every index on a column the SET names, equal values or not, so the full SWAP rewrote seven index entries a write
+ * (≈ 0.2 ms, against ≈ 0.07 ms for this one; issue 16). Only the state's index is touched here.
+ */
+const SWAP_BODY = 'UPDATE requests SET etag = ?, state_kind = ?, body = ? WHERE id = ? AND etag = ?';
 const CLEAR_DECIDERS = 'DELETE FROM request_deciders WHERE request_id = ?';
 const ADD_DECIDER = 'INSERT OR IGNORE INTO request_deciders (request_id, decider_oid, created_at) VALUES (?, ?, ?)';
 
@@ -51,7 +57,7 @@ export class SqliteRequestStore implements RequestStore {
     const body = this.codec.encode(request);
     const filed = filingOf(request);
     const insert = () =>
-      this.store.statement(INSERT).run(request.id, etag, filed.createdAt, request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body).changes;
+      this.store.statement(INSERT).run(request.id, etag, filed.createdAt, filed.customerId, filed.requesterOid, request.state.kind, filed.conversationId, body).changes;
     // A new request has no deciders (nobody decided yet): the INSERT alone, no transaction and no filing.
     const changes = filed.deciders.length === 0 ? insert() : this.fileDeciders(request.id, filed, insert);
     if (changes === 0) throw new AppError('CONCURRENT_UPDATE', `request ${request.id} exists`);
@@ -64,10 +70,11 @@ export class SqliteRequestStore implements RequestStore {
     const next = randomUUID();
     const body = this.codec.encode(request);
     const filed = filingOf(request);
-    const swap = () =>
-      this.store
-        .statement(SWAP)
-        .run(next, filed.createdAt, request.customer.id, request.requester.oid, request.state.kind, homeConversationOf(request) ?? null, body, request.id, etag).changes;
+    // The eTag guards the write: when the version at `etag` is one this store wrote with these listing columns,
+    // the row on disk holds them, and only the body, its state and its eTag change.
+    const swap = this.known.sameListing(request.id, etag, filed)
+      ? () => this.store.statement(SWAP_BODY).run(next, request.state.kind, body, request.id, etag).changes
+      : () => this.store.statement(SWAP).run(next, filed.createdAt, filed.customerId, filed.requesterOid, request.state.kind, filed.conversationId, body, request.id, etag).changes;
     // Most writes (a card placed, a step done, the outcome) decide nothing: when this store filed exactly these
     // deciders with the version being replaced, the guarded UPDATE alone is the write (one statement is its own
     // transaction). Otherwise the deciders are refiled with it, in one transaction.
@@ -149,9 +156,18 @@ export function listSql(where: string[], opts: { decider?: boolean } = {}): stri
   return `SELECT id, body FROM requests ${filter} ORDER BY created_at DESC, id LIMIT ?`;
 }
 
-/** What a request is filed under in request_deciders: its deciders, at its creation time. */
-type Filing = { deciders: readonly string[]; createdAt: string };
+/**
+ * What a request is filed under: in request_deciders its deciders, at its creation time; in its own row the listing
+ * columns (the creation time, customer, requester and home conversation).
+ */
+type Filing = Readonly<{ deciders: readonly string[]; createdAt: string; customerId: string; requesterOid: string; conversationId: string | null }>;
 
 function filingOf(request: UserRequest): Filing {
-  return { deciders: decidersOf(request), createdAt: canonicalIso(request.createdAt, `request ${request.id} createdAt`) };
+  return {
+    deciders: decidersOf(request),
+    createdAt: canonicalIso(request.createdAt, `request ${request.id} createdAt`),
+    customerId: request.customer.id,
+    requesterOid: request.requester.oid,
+    conversationId: homeConversationOf(request) ?? null,
+  };
 }

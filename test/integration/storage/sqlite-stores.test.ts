@@ -55,6 +55,40 @@ describe('sqlite store: the file', () => {
     store.close();
   });
 
+  it('a write that changes only the body and state leaves the listing columns (and their indexes) alone; a move of the conversation or customer, or a version this store did not write, rewrites them', async () => {
+    const file = join(tempDir(), SQLITE_FILE_NAME);
+    const store = new SqliteStore(file);
+    const requests = new SqliteRequestStore(store);
+    const sql = jest.spyOn(store, 'statement');
+    const updates = () => sql.mock.calls.map(([text]) => text).filter((text) => text.startsWith('UPDATE requests'));
+    const row = (id: string) => store.db.prepare('SELECT customer_id, requester_oid, conversation_id, state_kind FROM requests WHERE id = ?').get(id);
+    const at = '2026-01-01T00:00:00.000Z';
+    const created = await requests.create(request('r-narrow', at));
+    const pending = await requests.update({ ...created.value, state: { kind: 'draft' } }, created.etag);
+    expect(updates()).toEqual([expect.stringMatching(/^UPDATE requests SET etag = \?, state_kind = \?, body = \? WHERE/)]);
+    expect(row('r-narrow')).toEqual({ customer_id: created.value.customer.id, requester_oid: created.value.requester.oid, conversation_id: null, state_kind: 'draft' });
+    // The card placed in a channel files the request under that conversation: every column is written.
+    const channel = { conversation: { id: '19:team@thread.tacv2;messageid=1', conversationType: 'channel' } };
+    const placed = await requests.update({ ...pending.value, card: { activityId: 'a-1', conversation: channel } } as typeof pending.value, pending.etag);
+    expect(updates()[1]).toMatch(/^UPDATE requests SET etag = \?, created_at = \?, customer_id = \?/);
+    expect(row('r-narrow')).toMatchObject({ conversation_id: '19:team@thread.tacv2', state_kind: 'draft' });
+    expect((await requests.list({ conversationId: '19:team@thread.tacv2', limit: 5 })).map((r) => r.id)).toEqual(['r-narrow']);
+    const moved = await requests.update({ ...placed.value, customer: { ...placed.value.customer, id: 'cust-moved' } }, placed.etag);
+    expect(updates()[2]).toMatch(/customer_id = \?/);
+    expect((await requests.list({ customerId: 'cust-moved', limit: 5 })).map((r) => r.id)).toEqual(['r-narrow']);
+    // Another connection knows only what it read from disk: its write names every column.
+    const other = new SqliteStore(file);
+    const theirs = new SqliteRequestStore(other);
+    const otherSql = jest.spyOn(other, 'statement');
+    const read = (await theirs.get('r-narrow'))!;
+    expect(read.etag).toBe(moved.etag);
+    await theirs.update({ ...read.value, state: { kind: 'cancelled', by: { oid: 'ada', name: 'Ada' }, at } } as typeof read.value, read.etag);
+    expect(otherSql.mock.calls.map(([text]) => text).filter((text) => text.startsWith('UPDATE requests'))).toEqual([expect.stringMatching(/customer_id = \?/)]);
+    expect(row('r-narrow')).toEqual({ customer_id: 'cust-moved', requester_oid: created.value.requester.oid, conversation_id: '19:team@thread.tacv2', state_kind: 'cancelled' });
+    other.close();
+    store.close();
+  });
+
   it('erasing a ciphertext removes its bytes from the database file and the WAL (secure_delete)', async () => {
     const dataDir = tempDir();
     const stores = await createStores({ kind: 'sqlite', dataDir });
