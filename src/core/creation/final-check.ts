@@ -30,7 +30,9 @@ export async function finalCheck(
   if (blocking.length > 0) {
     const first = blocking[0];
     const code = first.code ?? 'INTERNAL';
-    throw new AppError(code, `pre-flight check ${first.id} blocked the creation`, { retryable: TRANSIENT.has(code) });
+    // A check an upstream failure blocked (Graph 503, Partner Center 429) keeps that answer's status and code, so
+    // the failed card and the stored failure show them as for a failure of the create call itself.
+    throw new AppError(code, `pre-flight check ${first.id} blocked the creation`, { retryable: TRANSIENT.has(code), httpStatus: first.httpStatus, upstreamCode: first.upstreamCode });
   }
 }
 

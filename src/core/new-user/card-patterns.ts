@@ -1,4 +1,4 @@
-import { CONTROL_CLASS, HIDDEN_CLASS, TRIM_CLASS } from './chars';
+import { CONTROL_CLASS, HIDDEN_CLASS, TAG_ALTERNATIVE, TRIM_CLASS } from './chars';
 import { COUNTRIES } from './countries';
 import { DISPLAY_NAME_MAX, IMMUTABLE_ID_MAX, NAME_MAX, TICKET_MAX } from './names';
 import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_SYMBOLS } from './password';
@@ -21,12 +21,16 @@ const WS = `[${TRIM_CLASS}]*`;
 const trimmed = (core: string) => `^${WS}${core}${WS}$`;
 
 /**
- * 1..max characters without controls or hidden format characters (the server's UNSHOWN) that neither start nor
- * end with whitespace (what trim leaves).
+ * 1..max characters without controls, hidden format or tag characters (the server's UNSHOWN) that neither start
+ * nor end with whitespace (what trim leaves). A tag character is a surrogate pair, which a class without the `u`
+ * flag sees as two code units, so each unit is first checked not to start one (a lookahead, which every engine
+ * has). That holds where the engine matches code units, as JavaScript without `u` does (desktop and web); Java
+ * and ICU match a pair as one code point, so there the lookahead never matches and the server alone refuses it.
  */
 function text(max: number): string {
-  const edge = `[^${TRIM_CLASS}${CONTROL_CLASS}${HIDDEN_CLASS}]`;
-  return `(?:${edge}|${edge}[^${CONTROL_CLASS}${HIDDEN_CLASS}]{0,${max - 2}}${edge})`;
+  const notTag = `(?!${TAG_ALTERNATIVE})`;
+  const edge = `${notTag}[^${TRIM_CLASS}${CONTROL_CLASS}${HIDDEN_CLASS}]`;
+  return `(?:${edge}|${edge}(?:${notTag}[^${CONTROL_CLASS}${HIDDEN_CLASS}]){0,${max - 2}}${edge})`;
 }
 
 /** User name: allowed characters in dot-separated runs (no leading, trailing or double dot), 1..64 in all. */

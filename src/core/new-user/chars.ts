@@ -22,8 +22,19 @@ export const CONTROL = new RegExp(`[${CONTROL_CLASS}]`);
  */
 export const HIDDEN_CLASS = '\\u061c\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff';
 
-/** A control or hidden format character: refused in names and tickets (what a person types that a card shows). */
-export const UNSHOWN = new RegExp(`[${CONTROL_CLASS}${HIDDEN_CLASS}]`);
+/**
+ * Unicode tag characters (U+E0000–U+E007F): invisible copies of ASCII, used to smuggle text that a person does not
+ * see but a program (a directory, a search, a language model) reads ("ASCII smuggling"). Astral, so they cannot go
+ * into a character class without the `u` flag, which the card patterns do without (card-patterns.ts): this is the
+ * surrogate-pair alternative, to add beside a class with `|`. It stops at U+E007F: the variation selectors
+ * supplement right after (U+E0100–U+E01EF, \udb40[\udd00-\uddef]) is what Japanese names use for ideographic
+ * variation sequences, and stays allowed. The only other use of tags, the flags of England, Scotland and Wales
+ * (a black flag followed by tags), is refused with them: a flag is no part of a name, and a tag run can hide text.
+ */
+export const TAG_ALTERNATIVE = '\\udb40[\\udc00-\\udc7f]';
+
+/** A control, hidden format or tag character: refused in names and tickets (what a person types that a card shows). */
+export const UNSHOWN = new RegExp(`[${CONTROL_CLASS}${HIDDEN_CLASS}]|${TAG_ALTERNATIVE}`);
 
 const NAMED: Readonly<Record<string, string>> = {
   ' ': 'a space',
@@ -41,6 +52,8 @@ const NAMED: Readonly<Record<string, string>> = {
 export function describeCharacter(ch: string): string {
   const named = NAMED[ch];
   if (named) return named;
+  const point = ch.codePointAt(0) ?? 0;
+  if (point >= 0xe0000 && point <= 0xe007f) return `an invisible tag character (U+${point.toString(16).toUpperCase()})`;
   if (/[\p{C}\p{Z}]/u.test(ch)) {
     const hex = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
     return `an invisible character (U+${hex})`;

@@ -1,7 +1,7 @@
 import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError, type ErrorCode } from '../errors';
 import type { CustomerGroup, Directory, TokenProvider, UserCredential } from '../ports';
-import type { CheckResult } from '../preflight/checks';
+import { upstreamOf, type CheckResult } from '../preflight/checks';
 import type { OnboardingDeps } from './onboarding-deps';
 import { planWants, type OnboardingPlan } from './plan';
 import { rolesHeld } from './roles-held';
@@ -43,7 +43,7 @@ export async function checkOnboarding(deps: OnboardingCheckDeps, input: Onboardi
   const wanted = (['licences', ...GRAPH_STEPS] as PlanStep[]).filter((s) => planWants(input.plan, s));
   if (wanted.length === 0) return [];
   const plan = input.plan!;
-  const blockedAll = (code: ErrorCode, text: string): CheckResult[] => wanted.map((id) => ({ id, status: 'blocked', code, text }));
+  const blockedAll = (code: ErrorCode, text: string, error?: AppError): CheckResult[] => wanted.map((id) => ({ id, status: 'blocked', code, text, ...(error && upstreamOf(error)) }));
   if (!deps.onboarding) return blockedAll('ACTION_NOT_ALLOWED', 'This bot is not set up to do this step.');
   const opts = { correlationId: input.correlationId };
   let abilities: ReturnType<typeof stepsAllowed>;
@@ -53,7 +53,7 @@ export async function checkOnboarding(deps: OnboardingCheckDeps, input: Onboardi
     abilities = stepsAllowed(roles);
   } catch (e) {
     const error = toAppError(e);
-    return blockedAll(error.code, 'Your GDAP roles for this customer could not be read, so this step could not be checked.');
+    return blockedAll(error.code, 'Your GDAP roles for this customer could not be read, so this step could not be checked.', error);
   }
   const ob = deps.onboarding;
   const results: CheckResult[] = [];
@@ -99,7 +99,7 @@ async function guard(id: CheckResult['id'], run: () => Promise<CheckResult>): Pr
     return await run();
   } catch (e) {
     const error = toAppError(e);
-    return { id, status: 'blocked', code: error.code, text: 'This could not be checked right now.', evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
+    return { id, status: 'blocked', code: error.code, text: 'This could not be checked right now.', evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · '), ...upstreamOf(error) };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors';
+import type { AppError, ErrorCode } from '../errors';
 
 /** The pre-flight checklist shown on the confirmation card and re-run, uncached, right before the creation. */
 export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules', 'first-credential', 'licences', 'groups', 'manager', 'profile'] as const;
@@ -19,6 +19,12 @@ export interface CheckResult {
   evidence?: string;
   /** The error code a blocked check stands for, so the same words are used as for a failure. */
   code?: ErrorCode;
+  /**
+   * A check that could not be made because an upstream call failed: that answer's HTTP status and the service's
+   * own code, so a creation the final check stops records them as a failed create call would (`upstreamOf`).
+   */
+  httpStatus?: number;
+  upstreamCode?: string;
   /** What an administrator (or the engineer) must do, for blocked checks. */
   todo?: string;
   /** A soft-deleted user holds the UPN: it can be restored instead. */
@@ -60,4 +66,9 @@ export const CHECK_TITLES: Record<CheckId, string> = {
 export function checklist(checks: CheckResult[]): Checklist {
   const blocking = checks.find((c) => c.status === 'blocked');
   return { checks, blocked: Boolean(blocking), blockingCode: blocking?.code };
+}
+
+/** The upstream answer's status and code of an error, for a check it blocked (only the keys that are set). */
+export function upstreamOf(error: AppError): Pick<CheckResult, 'httpStatus' | 'upstreamCode'> {
+  return { ...(error.httpStatus !== undefined && { httpStatus: error.httpStatus }), ...(error.upstreamCode !== undefined && { upstreamCode: error.upstreamCode }) };
 }

@@ -2,7 +2,7 @@ import { ROLE_TITLES, CALL_ROLES, allows } from '../onboarding/step-roles';
 import type { AppError } from '../errors';
 import type { TapOptions, TapPolicy } from '../ports';
 import type { FirstCredential } from '../new-user/first-credential';
-import type { CheckResult } from './checks';
+import { upstreamOf, type CheckResult } from './checks';
 
 export type { FirstCredential };
 
@@ -51,6 +51,7 @@ export function judgeTemporaryAccessPass(e: TapEvidence): CheckResult {
       ...base,
       status: 'blocked',
       code: e.tokenError.code,
+      ...upstreamOf(e.tokenError),
       text: connect ? "A Temporary Access Pass is made in the customer's tenant, and the bot's app is not connected there with that permission." : 'The customer-tenant sign-in for the Temporary Access Pass failed.',
       todo: connect ? 'Connect the customer (or connect again to grant the new permission), or choose a password.' : 'Try again, or choose a password.',
       connectable: connect || undefined,

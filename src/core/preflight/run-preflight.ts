@@ -2,7 +2,7 @@ import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
 import type { AccessAssignment, Clock, Customer, CustomerDomain, CustomerUser, DelegatedAdminRelationship, Directory, DirectoryPerson, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import { TtlCache } from '../ttl-cache';
-import { checklist, type CheckResult, type Checklist } from './checks';
+import { checklist, upstreamOf, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
 import { oneRunDirectory } from './one-run-reads';
@@ -146,7 +146,7 @@ export class Preflight {
     const tap = await tapP;
     const customerCheck: CheckResult =
       customer instanceof AppError
-        ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined }
+        ? { id: 'customer', status: 'blocked', code: customer.code, text: 'The customer could not be confirmed in Partner Center.', evidence: customer.upstreamCode ? `Partner Center ${customer.upstreamCode}` : undefined, ...upstreamOf(customer) }
         : { id: 'customer', status: 'ok', text: `${customer.companyName}`, evidence: `tenant ${customer.tenantId} · default domain ${customer.defaultDomain}` };
     const rules = checkInputRules(input.user, input.password);
     const checks = [customerCheck, gdap, domain, upn, mfa, rules, ...(tap ? [tap] : []), ...onboarding];
@@ -268,7 +268,7 @@ export class Preflight {
       const text = ['GDAP_ROLE_MISSING', 'NO_RELATIONSHIP', 'RELATIONSHIP_EXPIRED', 'ACCESS_DENIED'].includes(error.code)
         ? "Not checked: reading the customer's tenant needs an active GDAP role first."
         : 'This could not be checked right now.';
-      return { id, status: 'blocked', code: error.code, text, evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · ') };
+      return { id, status: 'blocked', code: error.code, text, evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · '), ...upstreamOf(error) };
     }
   }
 }

@@ -5,7 +5,7 @@
  * the card, no control or direction-override characters that hide or reorder what is shown, and not longer
  * than the place it goes to.
  */
-import { HIDDEN_CLASS } from '../new-user/chars';
+import { HIDDEN_CLASS, TAG_ALTERNATIVE } from '../new-user/chars';
 
 /**
  * Usual bounds, in characters. `upn`: a user name is never cut. Entra allows 113 characters in all (64 before the
@@ -16,8 +16,9 @@ export const TEXT_LIMITS = { name: 120, short: 256, reason: 500, upn: 370 } as c
 
 // C0 and C1 controls except the breaks below, DEL, and the invisible format characters that reorder or hide text
 // (HIDDEN_CLASS: the same list names and tickets are refused for at input, so cards strip exactly what input
-// refuses). The zero-width joiner stays: emoji need it.
-const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${HIDDEN_CLASS}]`, 'g');
+// refuses), and the invisible tag characters that smuggle hidden text (TAG_ALTERNATIVE). The zero-width joiner
+// stays: emoji need it.
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${HIDDEN_CLASS}]|${TAG_ALTERNATIVE}`, 'g');
 // Line and paragraph breaks become one space: in markdown a break starts a new block (a list item, a quote).
 const BREAKS = /[\t\n\r\u000B\u000C\u0085\u2028\u2029]+/g;
 // The characters that make inline markup in Teams' markdown (emphasis, code, strike-through, links and images

@@ -4,6 +4,7 @@ import { formatStart } from '../../core/new-user/start-date';
 import { markdownText as md, TEXT_LIMITS } from '../../core/text/people-text';
 import { errorText } from '../error-text';
 import { CHECK_MARKS, showCustomer, showName, showTicket, showUser, STATE_LABELS, utcMinute as when } from './card-values';
+import { errorReference } from './error-reference';
 import { stepsView } from './onboarding-steps-view';
 
 /** Which actions a person sees on a channel request card. The base card (everyone) carries them all. */
@@ -35,7 +36,7 @@ export function approvalCardData(request: UserRequest, view: ApprovalView, refre
       const t = errorText(s.failure.code);
       stateText = `${t.title}: ${t.text} ${t.todo}`;
       outcome.push(
-        { title: 'Error code', value: [s.failure.code, s.failure.upstreamCode && `upstream ${md(s.failure.upstreamCode, 64)}`].filter(Boolean).join(' · ') },
+        { title: 'Error code', value: errorReference(s.failure) },
         { title: 'Correlation id', value: md(s.failure.correlationId ?? request.correlationId) },
         { title: 'Approved by', value: showName(s.by.name) },
       );

@@ -4,6 +4,7 @@ import { formatStart } from '../../core/new-user/start-date';
 import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import { errorText } from '../error-text';
 import { errorTitleId } from './card-values';
+import { errorReference } from './error-reference';
 
 export interface NoticeButton {
   title: string;
@@ -45,7 +46,7 @@ export function noticeData(n: Notice): object {
  */
 export function errorNotice(error: AppError, reference: string): Notice {
   const t = errorText(error.code);
-  const refs = [error.upstreamCode && `upstream code ${md(error.upstreamCode, 64)}`, `correlation id ${md(error.correlationId ?? reference, 64)}`].filter(Boolean);
+  const refs = [errorReference(error), `correlation id ${md(error.correlationId ?? reference, 64)}`];
   return { title: t.title, text: t.text, todo: t.todo, reference: refs.join(' · '), color: 'Attention', offerNewUser: error.code !== 'TENANT_NOT_ALLOWED', code: error.code };
 }
 

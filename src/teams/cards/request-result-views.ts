@@ -2,6 +2,7 @@ import type { UserRequest } from '../../core/approval/user-request';
 import { markdownText as md, TEXT_LIMITS, upnText } from '../../core/text/people-text';
 import { errorText } from '../error-text';
 import { errorTitleId, showCustomer, showName, showTicket, showUser } from './card-values';
+import { errorReference } from './error-reference';
 import { stepsView } from './onboarding-steps-view';
 
 /**
@@ -60,9 +61,7 @@ export function failedData(request: UserRequest): object {
     user: showUser(request.user),
     customer: showCustomer(request.customer),
     ticket: showTicket(request.ticket),
-    // The code is ours (letters and underscores); only the upstream code (Partner Center's, Graph's or Entra's
-    // AADSTS…) is someone else's text.
-    errorCode: [state.failure.code, state.failure.upstreamCode && `upstream ${md(state.failure.upstreamCode, 64)}`, state.failure.httpStatus && `HTTP ${state.failure.httpStatus}`].filter(Boolean).join(' · '),
+    errorCode: errorReference(state.failure),
     correlationId: state.failure.correlationId ?? request.correlationId,
     canRetry: state.failure.retryable,
     canEdit: true,

@@ -14,6 +14,7 @@ import { errorCodeOf } from '../../support/card-error-code';
 const base = loadConfig({ PLAYGROUND: 'false' });
 const GDAP_READ = '/v1.0/tenantRelationships/delegatedAdminRelationships';
 const CREATE = '/v1/customers/*/users';
+const CUSTOMER = '/v1/customers/*';
 
 describe('upstream 429 / 5xx / timeout: specific words during the review and the creation', () => {
   const bot = new BotHarness({ lookupCacheSeconds: 0, http: { ...base.http, timeoutMs: 400, deadlineMs: 4_000, maxRetries: 1 } });
@@ -78,4 +79,30 @@ describe('upstream 429 / 5xx / timeout: specific words during the review and the
     expect(text).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
     expect(((failed as { actions?: Array<{ verb?: string }> }).actions ?? []).map((a) => a.verb)).toContain('retry');
   }, 30_000);
+
+  it.each<[string, string, object, ErrorCode, string | undefined, number, string]>([
+    ['Graph answers 503 to the GDAP read', GDAP_READ, { kind: 'status', status: 503 }, 'GRAPH_UNAVAILABLE', 'ServiceUnavailable', 503, 'GRAPH_UNAVAILABLE · upstream ServiceUnavailable · HTTP 503'],
+    ['Graph answers 429 to the GDAP read', GDAP_READ, { kind: 'status', status: 429, retryAfterSeconds: 0 }, 'THROTTLED', 'TooManyRequests', 429, 'THROTTLED · upstream TooManyRequests · HTTP 429'],
+    ['Partner Center answers 503 to the customer read', CUSTOMER, { kind: 'status', status: 503 }, 'PARTNER_CENTER_UNAVAILABLE', '503', 503, 'PARTNER_CENTER_UNAVAILABLE · HTTP 503'],
+  ])(
+    'final check before the creation, %s: the stored failure and the failed card keep the upstream code and HTTP status, nothing is created',
+    async (_what, path, fault, code, upstreamCode, httpStatus, shown) => {
+      const userName = `final.${code.toLowerCase()}.${httpStatus}`;
+      const confirm = invokeCard(await bot.execute(ada, 'submitForm', form(userName)));
+      const requestId = (confirm.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'create')!.data!.requestId!;
+      // After the review, so only the final check's uncached reads meet the fault.
+      await bot.sandbox('POST', '/_sandbox/faults', { method: 'GET', path, count: 50, ...fault });
+      const cardId = `final-${code}-${httpStatus}`;
+      await bot.execute(ada, 'create', { requestId }, cardId);
+      const failed = cardOf(await bot.connector.waitFor(() => bot.connector.updates(cardId).find((u) => errorCodeOf(cardOf(u)) !== undefined), 20_000));
+      expect(errorCodeOf(failed)).toBe(code);
+      expect(cardText(failed)).toContain(shown);
+      const stored = (await bot.app.useCases.requests.get(requestId))!.value;
+      expect(stored.state.kind).toBe('failed');
+      expect(stored.state.kind === 'failed' && stored.state.failure).toMatchObject({ code, upstreamCode, httpStatus, retryable: true });
+      const created = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body ?? '').includes(userName));
+      expect(created).toHaveLength(0);
+    },
+    30_000,
+  );
 });

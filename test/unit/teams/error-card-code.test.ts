@@ -46,12 +46,32 @@ describe('error cards carry their code', () => {
     expect(cardText(notice)).toContain('correlation id turn-7');
   });
 
-  it('an upstream code is labelled as upstream, not as Partner Center\'s (it may be Graph\'s or an AADSTS code)', () => {
-    const notice = views.error(new AppError('TOKEN_EXCHANGE_FAILED', 'x', { upstreamCode: 'AADSTS50013' }), 'turn-8');
-    expect(cardText(notice)).toContain('upstream code AADSTS50013');
+  const withFailure = (failure: { code: AppError['code']; upstreamCode?: string; httpStatus?: number }): UserRequest => {
+    const r = failedRequest(failure.code);
+    return { ...r, state: { ...(r.state as object), failure: { ...failure, retryable: true } } as UserRequest['state'] };
+  };
+  const approved = (request: UserRequest): UserRequest => ({ ...request, mode: 'approval', state: { ...(request.state as object), by: { oid: 'oid-cleo', name: 'Cleo' } } as UserRequest['state'] });
+
+  it('an upstream code is labelled as upstream, not as Partner Center\'s (it may be Graph\'s or an AADSTS code), in the same words on every card', () => {
+    const notice = views.error(new AppError('TOKEN_EXCHANGE_FAILED', 'x', { upstreamCode: 'AADSTS50013', correlationId: 'corr-8' }), 'turn-8');
+    expect(cardText(notice)).toContain('TOKEN_EXCHANGE_FAILED · upstream AADSTS50013 · correlation id corr-8');
     expect(cardText(notice)).not.toContain('Partner Center code');
-    const failed = views.failed({ ...failedRequest('THROTTLED'), state: { ...(failedRequest('THROTTLED').state as object), failure: { code: 'THROTTLED', upstreamCode: 'TooManyRequests', httpStatus: 429, retryable: true } } as UserRequest['state'] });
-    expect(cardText(failed)).toContain('THROTTLED · upstream TooManyRequests · HTTP 429');
+    const throttled = withFailure({ code: 'THROTTLED', upstreamCode: 'TooManyRequests', httpStatus: 429 });
+    expect(cardText(views.failed(throttled))).toContain('THROTTLED · upstream TooManyRequests · HTTP 429');
+    expect(cardText(views.approvalRequest(approved(throttled), 'base', []))).toContain('THROTTLED · upstream TooManyRequests · HTTP 429');
+    const refused = new AppError('THROTTLED', 'x', { upstreamCode: 'TooManyRequests', httpStatus: 429, correlationId: 'corr-9' });
+    expect(cardText(views.error(refused, 'turn-9'))).toContain('THROTTLED · upstream TooManyRequests · HTTP 429 · correlation id corr-9');
+  });
+
+  it('an upstream code that is only the HTTP status as text ("503") is not repeated: the HTTP status says it', () => {
+    const unavailable = withFailure({ code: 'PARTNER_CENTER_UNAVAILABLE', upstreamCode: '503', httpStatus: 503 });
+    for (const card of [views.failed(unavailable), views.approvalRequest(approved(unavailable), 'base', []), views.error(new AppError('PARTNER_CENTER_UNAVAILABLE', 'x', { upstreamCode: '503', httpStatus: 503 }), 'turn-5')]) {
+      expect(cardText(card)).toContain('PARTNER_CENTER_UNAVAILABLE · HTTP 503');
+      expect(cardText(card)).not.toContain('upstream 503');
+    }
+    // A code that is not the status stays, even when it is a number (Partner Center's 2000-range codes).
+    const refused = withFailure({ code: 'VALIDATION_FAILED', upstreamCode: '2000', httpStatus: 400 });
+    expect(cardText(views.failed(refused))).toContain('VALIDATION_FAILED · upstream 2000 · HTTP 400');
   });
 
   it('cards that are not errors carry none', () => {

@@ -20,8 +20,10 @@ import { TRIM_CHARS, USER_NAME_NON_DOT, edgyString, padding, validUserName } fro
  */
 const card = (name: keyof typeof CARD_PATTERNS) => new RegExp(CARD_PATTERNS[name]);
 const padded = (core: fc.Arbitrary<string>) => fc.tuple(padding, core, padding).map(([a, s, b]) => a + s + b);
-const NAME_GOOD = ['a', 'Z', 'é', ' ', '\u00a0', '😀', '-', "'", '\u3000', '\u200c', '\u200d'];
-const NAME_BAD = ['\t', '\n', '\u0007', '\u0085', '\u202e', '\u200b', '\u2068', '\u061c', '\ufeff'];
+// U+E0100 (a variation selector of the supplement, as in Japanese names) is good; U+E0041 and U+E007F (tag
+// characters, which hide ASCII text) are bad. Both are surrogate pairs starting \udb40.
+const NAME_GOOD = ['a', 'Z', 'é', ' ', '\u00a0', '😀', '-', "'", '\u3000', '\u200c', '\u200d', '\u{e0100}'];
+const NAME_BAD = ['\t', '\n', '\u0007', '\u0085', '\u202e', '\u200b', '\u2068', '\u061c', '\ufeff', '\u{e0041}', '\u{e007f}'];
 
 describe('card regexes agree with the server', () => {
   it('compile in JavaScript with and without the u flag, and are anchored', () => {
@@ -39,6 +41,15 @@ describe('card regexes agree with the server', () => {
     expect(re.test('x'.repeat(65))).toBe(false);
     expect(re.test('  Grace  ')).toBe(true);
     expect(re.test('   ')).toBe(false);
+  });
+
+  it('name and ticket: a tag character anywhere is refused (JavaScript without the u flag, as the desktop card runs it); a variation selector is not', () => {
+    for (const name of ['name', 'displayName', 'ticket'] as const) {
+      const re = card(name);
+      for (const s of ['\u{e0041}', 'Kath\u{e0061}', '\u{e0041}Kath', 'Ka\u{e0061}\u{e0064}th', 'Kath 🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}']) expect(re.test(s)).toBe(false);
+      expect(re.test('葛\u{e0100}城')).toBe(true);
+      expect(re.test(`${'x'.repeat(62)}葛\u{e0100}`.slice(-64))).toBe(true);
+    }
   });
 
   it('display name: optional, up to 256, no controls', () => {

@@ -25,6 +25,19 @@ describe('character classes shared with the card', () => {
     expect(hidden).toEqual(['61c', '200b', '200e', '200f', '202a', '202b', '202c', '202d', '202e', '2060', '2061', '2062', '2063', '2064', '2066', '2067', '2068', '2069', 'feff']);
     expect(UNSHOWN.test('\u200c') || UNSHOWN.test('\u200d')).toBe(false);
   });
+
+  it('UNSHOWN refuses every tag character (U+E0000–U+E007F, "ASCII smuggling") and keeps the variation selectors Japanese names use', () => {
+    const refused: number[] = [];
+    for (let p = 0xe0000; p <= 0xe01ef; p++) if (UNSHOWN.test(String.fromCodePoint(p))) refused.push(p);
+    expect(refused).toEqual(Array.from({ length: 0x80 }, (_, i) => 0xe0000 + i));
+    // Hidden ASCII after a visible name is refused wherever it sits in a value; an ideographic variation sequence
+    // (葛 + VS17, the Katsushika form of the kanji) is a name.
+    const hiddenAscii = (text: string) => [...text].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    expect(UNSHOWN.test(`Kath${hiddenAscii('admin')} Johnson`)).toBe(true);
+    expect(UNSHOWN.test('\u845b\u{e0100}城')).toBe(false);
+    // Half a tag (a lone surrogate) is not a tag character.
+    expect(UNSHOWN.test('\udb40') || UNSHOWN.test('\udc41')).toBe(false);
+  });
 });
 
 describe('describeCharacter', () => {
@@ -35,6 +48,8 @@ describe('describeCharacter', () => {
     ['\u00a0', 'a non-breaking space'],
     ['\u200b', 'an invisible character (U+200B)'],
     ['\u0007', 'an invisible character (U+0007)'],
+    ['\u{e0041}', 'an invisible tag character (U+E0041)'],
+    ['\u{e007f}', 'an invisible tag character (U+E007F)'],
     ['é', '“é”'],
     ['😀', '“😀”'],
   ])('%j → %s', (ch, text) => expect(describeCharacter(ch)).toBe(text));

@@ -33,6 +33,12 @@ describe('first and last name', () => {
     expect(nameProblem('last name', `Ab${c}c`, 64, true)).toBeDefined();
   });
 
+  it('refuses a tag character (hidden ASCII) and names it; accepts an ideographic variation sequence', () => {
+    expect(nameProblem('last name', 'Johnson\u{e0061}\u{e0064}', 64, true)).toBe("The last name can't contain an invisible tag character (U+E0061).");
+    expect(ticketProblem('INC-1\u{e0031}', false)).toBe("The ticket can't contain an invisible tag character (U+E0031).");
+    expect(nameProblem('last name', '葛\u{e0100}城', 64, true)).toBeUndefined();
+  });
+
   it('trims before measuring', () => {
     expect(checkNames({ firstName: ` ${'x'.repeat(64)} `, lastName: 'y', displayName: '' })).toEqual([]);
   });

@@ -147,6 +147,7 @@ describe('pre-filling the new-user form from a template', () => {
     expect(free.onboarding?.licences).toEqual([{ skuId: '11111111-1111-4111-8111-111111111111', name: '' }]);
     expect(parseTemplateInputs({ licences: 'not-an-id' }, undefined).issues.map((i) => i.field)).toEqual(['licences']);
     expect(parseTemplateInputs({ department: 'x'.repeat(65) }, t).issues.map((i) => i.field)).toEqual(['department']);
+    expect(parseTemplateInputs({ department: 'Sales\u{e0061}\u{e0064}' }, t).issues.map((i) => i.field)).toEqual(['department']);
     expect(parseTemplateInputs({}, undefined).onboarding).toBeUndefined();
   });
 

@@ -25,6 +25,13 @@ describe('people-text', () => {
     expect(cleanText('\uD800 lone')).toBe('\uFFFD lone');
   });
 
+  it('strips tag characters (hidden ASCII) and keeps variation selectors', () => {
+    expect(cleanText('Kath\u{e0061}\u{e0064}\u{e006d}\u{e0069}\u{e006e} Johnson')).toBe('Kath Johnson');
+    expect(cleanText('\u{e0000}\u{e007f}')).toBe('');
+    expect(cleanText('葛\u{e0100}城')).toBe('葛\u{e0100}城');
+    expect(fencedBlock('a,b\u{e0041}\nc')).toBe('a,b\nc');
+  });
+
   it('bounds the length with an ellipsis, never splitting a surrogate pair', () => {
     expect(cleanText('x'.repeat(1000), 10)).toBe(`${'x'.repeat(9)}…`);
     expect([...cleanText('😀'.repeat(50), 5)]).toHaveLength(5);
