@@ -1,6 +1,7 @@
 import type { Actor } from '../approval/request-state';
 import type { CardLocation } from '../approval/user-request';
 import { AppError } from '../errors';
+import { blockedBy } from '../preflight/checks';
 import type { UserCredential } from '../ports';
 import type { ApprovalPolicy } from '../use-cases/approval';
 import { acceptedRows, type Batch } from './batch';
@@ -48,7 +49,7 @@ async function authorize(deps: BulkDeps, cred: UserCredential, batch: Batch, pol
   }
   if (batch.requester.oid === cred.user.oid && !policy.allowSelfApproval && decision === 'approve') throw new AppError('SELF_APPROVAL_REFUSED', 'requesters cannot approve their own batch');
   const role = await deps.preflight.gdapRole({ cred, customerId: batch.customer.id, useCache: false, ...opts });
-  if (role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
+  if (role.status === 'blocked') throw blockedBy(role, 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve' && !(await deps.tokens.partnerCenter(cred)).mfa) throw new AppError('MFA_REQUIRED', 'the approver signed in without MFA');
 }
 

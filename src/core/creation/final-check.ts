@@ -1,11 +1,8 @@
 import type { UserRequest } from '../approval/user-request';
 import { AppError } from '../errors';
 import type { CustomerUser, UserCredential } from '../ports';
-import type { Checklist } from '../preflight/checks';
+import { blockedBy, type Checklist } from '../preflight/checks';
 import type { UseCaseDeps } from '../use-cases/deps';
-
-/** Failures of a check that a later attempt can get past without new input. */
-const TRANSIENT = new Set<string>(['THROTTLED', 'PARTNER_CENTER_UNAVAILABLE', 'GRAPH_UNAVAILABLE', 'IDENTITY_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 
 /**
  * The pre-flight checks once more, uncached, with the identity that is about to create: nothing doomed is sent
@@ -28,11 +25,9 @@ export async function finalCheck(
     opts.checked ?? (await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId, onboarding: request.onboarding })).checklist;
   const blocking = checklist.checks.filter((c) => c.status === 'blocked' && !(attempt > 1 && c.code === 'UPN_TAKEN'));
   if (blocking.length > 0) {
-    const first = blocking[0];
-    const code = first.code ?? 'INTERNAL';
     // A check an upstream failure blocked (Graph 503, Partner Center 429) keeps that answer's status and code, so
     // the failed card and the stored failure show them as for a failure of the create call itself.
-    throw new AppError(code, `pre-flight check ${first.id} blocked the creation`, { retryable: TRANSIENT.has(code), httpStatus: first.httpStatus, upstreamCode: first.upstreamCode });
+    throw blockedBy(blocking[0], 'INTERNAL', `pre-flight check ${blocking[0].id} blocked the creation`);
   }
 }
 

@@ -4,6 +4,7 @@ import { onboardingSteps } from '../creation/sequence';
 import { runSteps } from '../creation/step-runner';
 import { withStep } from '../creation/steps';
 import { AppError } from '../errors';
+import { blockedBy } from '../preflight/checks';
 import type { UserCredential } from '../ports';
 import type { UseCaseDeps } from '../use-cases/deps';
 import { assertRequester, loadRequest, updateRequest } from '../use-cases/request-access';
@@ -35,7 +36,7 @@ export async function retryFailedSteps(deps: UseCaseDeps, cred: UserCredential, 
     correlationId: request.correlationId,
   });
   const blocked = checks.find((c) => c.status === 'blocked');
-  if (blocked) throw new AppError(blocked.code ?? 'INTERNAL', `the ${blocked.id} step still cannot be done`);
+  if (blocked) throw blockedBy(blocked, 'INTERNAL', `the ${blocked.id} step still cannot be done`);
 
   const at = deps.clock.now().toISOString();
   await updateRequest(deps, requestId, (current) => ({

@@ -1,4 +1,4 @@
-import type { AppError, ErrorCode } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 
 /** The pre-flight checklist shown on the confirmation card and re-run, uncached, right before the creation. */
 export const CHECK_IDS = ['customer', 'gdap-role', 'domain', 'upn-free', 'mfa', 'input-rules', 'first-credential', 'licences', 'groups', 'manager', 'profile'] as const;
@@ -66,6 +66,19 @@ export const CHECK_TITLES: Record<CheckId, string> = {
 export function checklist(checks: CheckResult[]): Checklist {
   const blocking = checks.find((c) => c.status === 'blocked');
   return { checks, blocked: Boolean(blocking), blockingCode: blocking?.code };
+}
+
+/** Failures of a check that a later attempt can get past without new input. */
+const TRANSIENT: ReadonlySet<string> = new Set<ErrorCode>(['THROTTLED', 'PARTNER_CENTER_UNAVAILABLE', 'GRAPH_UNAVAILABLE', 'IDENTITY_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+
+/**
+ * The error a blocked check stops an action with (the final check, an approval, a retried onboarding step): the
+ * check's code (`fallback` when it has none), retryable when an upstream failure blocked it, and that answer's HTTP
+ * status and service code, so a person quoting it quotes what Microsoft answered.
+ */
+export function blockedBy(check: CheckResult, fallback: ErrorCode, message: string): AppError {
+  const code = check.code ?? fallback;
+  return new AppError(code, message, { retryable: TRANSIENT.has(code), httpStatus: check.httpStatus, upstreamCode: check.upstreamCode });
 }
 
 /** The upstream answer's status and code of an error, for a check it blocked (only the keys that are set). */

@@ -6,7 +6,7 @@ import type { UseCaseDeps } from './deps';
 import { dueKeys } from '../approval/due-work';
 import { guardCreation } from '../creation/in-flight';
 import { freshProgress } from '../creation/sequence';
-import type { Checklist } from '../preflight/checks';
+import { blockedBy, type Checklist } from '../preflight/checks';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 import { scheduleIfAhead } from './schedule';
 
@@ -79,14 +79,14 @@ export async function authorizeDecision(
   if (useCache) {
     // A view, not a decision: the role from cached look-ups only. Deciding re-checks everything uncached.
     const role = await deps.preflight.gdapRole({ cred, customerId: request.customer.id, useCache: true, correlationId: request.correlationId });
-    if (role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the person does not hold a suitable GDAP role');
+    if (role.status === 'blocked') throw blockedBy(role, 'GDAP_ROLE_MISSING', 'the person does not hold a suitable GDAP role');
     return undefined;
   }
   // Approving also checks the password against the rules, as the final check does; rejecting has no need of it.
   const password = decision === 'approve' ? await deps.vault.get(request.id) : undefined;
   const { checklist } = await deps.preflight.run({ cred, customerId: request.customer.id, user: request.user, password, useCache: false, correlationId: request.correlationId, onboarding: request.onboarding });
   const role = checklist.checks.find((c) => c.id === 'gdap-role');
-  if (role && role.status === 'blocked') throw new AppError(role.code ?? 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
+  if (role && role.status === 'blocked') throw blockedBy(role, 'GDAP_ROLE_MISSING', 'the approver does not hold a suitable GDAP role');
   if (decision === 'approve') {
     const mfa = checklist.checks.find((c) => c.id === 'mfa');
     if (mfa && mfa.status === 'blocked') throw new AppError('MFA_REQUIRED', 'the approver signed in without MFA');

@@ -105,4 +105,19 @@ describe('upstream 429 / 5xx / timeout: specific words during the review and the
     },
     30_000,
   );
+
+  it("an approval whose role check Graph answers with 503: the approver's notice names our code, Graph's and the HTTP status; the request still waits, nothing is created", async () => {
+    const ben = await bot.teamsUser('ben@contoso-partner.example');
+    await bot.signIn(ben);
+    const userName = 'approve.graph.503';
+    const raised = invokeCard(await bot.executeInChannel(ben, 'submitForm', form(userName), 'approve-503'));
+    const requestId = (raised.actions as Array<{ verb?: string; data?: { requestId?: string } }>).find((a) => a.verb === 'approve')!.data!.requestId!;
+    await bot.sandbox('POST', '/_sandbox/faults', { method: 'GET', path: GDAP_READ, count: 50, kind: 'status', status: 503 });
+    const notice = invokeCard(await bot.executeInChannel(ada, 'approve', { requestId }, 'approve-503'));
+    expect(errorCodeOf(notice)).toBe('GRAPH_UNAVAILABLE');
+    expect(cardText(notice)).toContain('GRAPH_UNAVAILABLE · upstream ServiceUnavailable · HTTP 503');
+    expect((await bot.app.useCases.requests.get(requestId))!.value.state.kind).toBe('pending-approval');
+    const created = (await bot.sandboxState()).requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body ?? '').includes(userName));
+    expect(created).toHaveLength(0);
+  }, 30_000);
 });
