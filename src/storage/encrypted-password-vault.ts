@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { PasswordVault } from '../core/approval/user-request';
+import type { PasswordVault, SecretWriteOptions } from '../core/approval/user-request';
 
 /** Where the vault keeps ciphertexts. The in-memory map is the default; durable stores plug in here. */
 export interface CiphertextStore {
-  put(key: string, value: string): Promise<void>;
+  put(key: string, value: string, opts?: SecretWriteOptions): Promise<void>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
 }
@@ -37,8 +37,8 @@ export class EncryptedPasswordVault implements PasswordVault {
     if (key.length !== 32) throw new Error('the password vault needs a 32-byte key');
   }
 
-  async put(requestId: string, password: string): Promise<void> {
-    await this.store.put(requestId, seal(this.key, requestId, password));
+  async put(requestId: string, password: string, opts?: SecretWriteOptions): Promise<void> {
+    await this.store.put(requestId, seal(this.key, requestId, password), opts);
   }
 
   async get(requestId: string): Promise<string | undefined> {

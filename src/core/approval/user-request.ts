@@ -176,8 +176,18 @@ export interface RequestStore {
  * Passwords that must outlive one turn, encrypted with a key from configuration. `erase` is called the moment the
  * request no longer needs the password.
  */
+/** How a stored secret must outlive a power cut (a process death keeps every write either way). */
+export interface SecretWriteOptions {
+  /**
+   * false: the write may reach the disk with the next sync instead of before `put` returns. For a personal draft's
+   * password: nothing relies on it before its Create, whose move to `creating` syncs every earlier write
+   * (issue 16: one wait on the disk fewer a review). Default true.
+   */
+  durable?: boolean;
+}
+
 export interface PasswordVault {
-  put(requestId: string, password: string): Promise<void>;
+  put(requestId: string, password: string, opts?: SecretWriteOptions): Promise<void>;
   get(requestId: string): Promise<string | undefined>;
   erase(requestId: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { dueKeys } from '../approval/due-work';
 import { withPasswordRevealUntil } from '../approval/request-state';
 import { passwordRevealUntilOf } from '../approval/user-request';
+import type { SecretWriteOptions } from '../approval/user-request';
 import type { UseCaseDeps } from './deps';
 import { updateRequest } from './request-access';
 
@@ -9,10 +10,10 @@ import { updateRequest } from './request-access';
  * cancelled); a draft nobody creates and a failed request nobody retries would otherwise keep theirs forever.
  * Storing (or keeping, after a failure) a password schedules its erasure `passwordRetentionMs` later.
  */
-export async function keepPassword(deps: UseCaseDeps, requestId: string, password?: string): Promise<void> {
+export async function keepPassword(deps: UseCaseDeps, requestId: string, password?: string, opts?: SecretWriteOptions): Promise<void> {
   // Scheduled first: a crash between the two writes leaves an erasure with nothing to erase, never the reverse.
   await deps.dueWork.schedule({ key: dueKeys.erasePassword(requestId), kind: 'erase-password', requestId, dueAt: new Date(deps.clock.now().getTime() + deps.settings.passwordRetentionMs).toISOString() });
-  if (password !== undefined) await deps.vault.put(requestId, password);
+  if (password !== undefined) await deps.vault.put(requestId, password, opts);
 }
 
 /**

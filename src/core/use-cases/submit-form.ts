@@ -117,7 +117,10 @@ export async function submitNewUserForm(
       })
     ).value;
   }
-  await keepPassword(deps, request.id, draft.password);
+  // A personal draft's password is needed only by its own Create, whose move to `creating` syncs the WAL (this write
+  // with it) before Partner Center is called; a power cut before that loses a draft nobody else has seen, and Create
+  // says it is gone. A request raised for approval is shown to others, and waits: on disk before anyone sees it.
+  await keepPassword(deps, request.id, draft.password, { durable: request.mode !== 'personal' });
   deps.logger.info({ requestId: request.id, customerId: customer.id, ticket: request.ticket, correlationId: request.correlationId }, 'request drafted');
   const { checklist } = await preflight;
   return { kind: 'ready', request, customer, checklist };

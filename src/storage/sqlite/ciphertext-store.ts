@@ -1,3 +1,4 @@
+import type { SecretWriteOptions } from '../../core/approval/user-request';
 import type { CiphertextStore } from '../encrypted-password-vault';
 import type { SqliteStore } from './database';
 
@@ -5,11 +6,12 @@ import type { SqliteStore } from './database';
 export class SqliteCiphertextStore implements CiphertextStore {
   constructor(readonly store: SqliteStore) {}
 
-  async put(key: string, value: string): Promise<void> {
+  async put(key: string, value: string, opts?: SecretWriteOptions): Promise<void> {
     this.store.statement('INSERT INTO secrets (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
     // On disk before the caller goes on: a password or the creator's identity must still be there after a power cut
-    // to finish a creation (database.ts, syncWal).
-    await this.store.syncWal();
+    // to finish a creation (database.ts, syncWal). A write the caller marks not durable is synced by the next one
+    // that is: the WAL is synced as a whole.
+    if (opts?.durable !== false) await this.store.syncWal();
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -55,6 +55,23 @@ describe('sqlite store: the file', () => {
     store.close();
   });
 
+  it("a secret written as not durable (a personal draft's password) returns without a sync; the next durable write's sync covers it", async () => {
+    const file = join(tempDir(), SQLITE_FILE_NAME);
+    const store = new SqliteStore(file);
+    const secrets = new SqliteCiphertextStore(store);
+    const syncs = jest.spyOn(store, 'syncWal');
+    await secrets.put('r-draft', 'sealed-password', { durable: false });
+    expect(syncs).toHaveBeenCalledTimes(0);
+    expect(await secrets.get('r-draft')).toBe('sealed-password');
+    await secrets.put('credential:r-draft', 'sealed-identity');
+    expect(syncs).toHaveBeenCalledTimes(1);
+    store.close();
+    // Both are in the file another connection opens.
+    const again = new SqliteCiphertextStore(new SqliteStore(file));
+    expect([await again.get('r-draft'), await again.get('credential:r-draft')]).toEqual(['sealed-password', 'sealed-identity']);
+    again.store.close();
+  });
+
   it('a write that changes only the body and state leaves the listing columns (and their indexes) alone; a move of the conversation or customer, or a version this store did not write, rewrites them', async () => {
     const file = join(tempDir(), SQLITE_FILE_NAME);
     const store = new SqliteStore(file);

@@ -114,6 +114,17 @@ describe('submitNewUserForm', () => {
     expect(deletedListings()).toEqual(['pc:oid-ada', 'pc:oid-ben', 'pc:oid-ada']);
   });
 
+  it("a personal draft's password is stored without waiting for the disk (its Create syncs before Partner Center is called); a request raised for approval waits for it", async () => {
+    const w = useCaseWorld();
+    const put = jest.spyOn(w.deps.vault, 'put');
+    const personal = await submitNewUserForm(w.deps, ada.cred, ada.actor, form(), { mode: 'personal' });
+    if (personal.kind !== 'ready') throw new Error(`expected ready, got ${personal.kind}`);
+    expect(put).toHaveBeenLastCalledWith(personal.request.id, PASSWORD, { durable: false });
+    const approval = await submitNewUserForm(w.deps, ada.cred, ada.actor, form({ userName: 'grace.team' }), { mode: 'approval' });
+    if (approval.kind !== 'ready') throw new Error(`expected ready, got ${approval.kind}`);
+    expect(put).toHaveBeenLastCalledWith(approval.request.id, PASSWORD, { durable: true });
+  });
+
   it('a customer read that failed is not kept: the next review asks Partner Center again', async () => {
     const w = useCaseWorld();
     const unknown = '22222222-0000-4000-8000-0000000000ff';
