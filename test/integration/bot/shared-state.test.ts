@@ -22,6 +22,9 @@ describe('state shared by two instances (Blob on Azurite)', () => {
     const sandboxUrl = a.sandboxUrl;
     b = new BotHarness({ ...shared, sandboxPort: Number(new URL(sandboxUrl).port), sandboxUrl, partnerCenterBaseUrl: sandboxUrl, graphBaseUrl: sandboxUrl }, { startSandbox: false });
     await b.start();
+    // B's own connector (started with it) is closed before A's takes its place, or its listening server outlives
+    // the file and keeps jest from exiting (b.stop() closes whatever connector B holds then, i.e. A's).
+    await b.connector.stop();
     (b as unknown as { connector: unknown }).connector = a.connector;
   }, 60_000);
   afterAll(async () => {
