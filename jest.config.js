@@ -7,6 +7,8 @@ const common = {
 module.exports = {
   // Integration and end-to-end tests start servers; their own per-test timeouts are longer where needed.
   testTimeout: 60000,
+  // The suite exits on its own; if a test leaves a handle open, this names it and ends the run (see the file).
+  globalTeardown: '<rootDir>/test/support/exit-watchdog.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
