@@ -172,10 +172,6 @@ export interface RequestStore {
   inState(kind: UserRequest['state']['kind']): Promise<UserRequest[]>;
 }
 
-/**
- * Passwords that must outlive one turn, encrypted with a key from configuration. `erase` is called the moment the
- * request no longer needs the password.
- */
 /** How a stored secret must outlive a power cut (a process death keeps every write either way). */
 export interface SecretWriteOptions {
   /**
@@ -186,6 +182,10 @@ export interface SecretWriteOptions {
   durable?: boolean;
 }
 
+/**
+ * Passwords that must outlive one turn, encrypted with a key from configuration. `erase` is called the moment the
+ * request no longer needs the password.
+ */
 export interface PasswordVault {
   put(requestId: string, password: string, opts?: SecretWriteOptions): Promise<void>;
   get(requestId: string): Promise<string | undefined>;

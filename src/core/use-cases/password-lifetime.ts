@@ -1,7 +1,6 @@
 import { dueKeys } from '../approval/due-work';
 import { withPasswordRevealUntil } from '../approval/request-state';
-import { passwordRevealUntilOf } from '../approval/user-request';
-import type { SecretWriteOptions } from '../approval/user-request';
+import { passwordRevealUntilOf, type SecretWriteOptions } from '../approval/user-request';
 import type { UseCaseDeps } from './deps';
 import { updateRequest } from './request-access';
 
