@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { CustomerUser, Directory, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import type { TtlCache } from '../ttl-cache';
 import type { CheckResult } from './checks';
+import { deletedUserWithUpn, deletedUsersByName } from './deleted-users';
 import { MAX_USER_PAGES, UPN_ENFORCED, evidenceOf, listNotAllowed, listingRefused, notConnected, restorable, whyNotConnected } from './upn-check-results';
 
 export interface UpnCheckDeps {
@@ -93,27 +94,4 @@ async function activeUserWithUpn(deps: UpnCheckDeps, token: string, customerId: 
     if (!continuationToken) return undefined;
   }
   return 'too-many' as const;
-}
-
-async function deletedUserWithUpn(deps: UpnCheckDeps, token: string, customerId: string, upn: string, opts: { correlationId: string }) {
-  let continuationToken: string | undefined;
-  do {
-    const page = await deps.partnerCenter.listUsers(token, customerId, { deleted: true, continuationToken }, opts);
-    const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn);
-    if (hit) return hit;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return undefined;
-}
-
-/** Every deleted user of the customer by lower-case user name (the first listed wins), for the review's cache. */
-async function deletedUsersByName(deps: UpnCheckDeps, token: string, customerId: string, opts: { correlationId: string }): Promise<ReadonlyMap<string, CustomerUser>> {
-  const byName = new Map<string, CustomerUser>();
-  let continuationToken: string | undefined;
-  do {
-    const page = await deps.partnerCenter.listUsers(token, customerId, { deleted: true, continuationToken }, opts);
-    for (const u of page.items) if (!byName.has(u.userPrincipalName.toLowerCase())) byName.set(u.userPrincipalName.toLowerCase(), u);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return byName;
 }

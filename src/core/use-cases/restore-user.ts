@@ -2,21 +2,14 @@ import { transition, type Actor } from '../approval/request-state';
 import type { UserRequest } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
 import type { CustomerUser, UserCredential } from '../ports';
+import { deletedUserWithUpn } from '../preflight/deleted-users';
 import type { UseCaseDeps } from './deps';
 import { assertRequester, loadRequest, updateRequest } from './request-access';
 
 /** The soft-deleted user holding the request's user name, read fresh from Partner Center (never from a card). */
 export async function findRestorableUser(deps: UseCaseDeps, cred: UserCredential, request: UserRequest): Promise<CustomerUser | undefined> {
   const token = (await deps.tokens.partnerCenter(cred)).token;
-  const upn = request.user.userPrincipalName.toLowerCase();
-  let continuationToken: string | undefined;
-  do {
-    const page = await deps.partnerCenter.listUsers(token, request.customer.id, { deleted: true, continuationToken }, { correlationId: request.correlationId });
-    const hit = page.items.find((u) => u.userPrincipalName.toLowerCase() === upn);
-    if (hit) return hit;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return undefined;
+  return deletedUserWithUpn(deps, token, request.customer.id, request.user.userPrincipalName.toLowerCase(), { correlationId: request.correlationId });
 }
 
 /**
