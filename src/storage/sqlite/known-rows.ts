@@ -52,24 +52,28 @@ export class KnownRows {
    * Whether the version at `etag` was written by this store with exactly these deciders and creation time, so
    * the write replacing it (guarded by the same eTag) can leave request_deciders as they are.
    */
-  sameFiling(id: string, etag: string, filed: { deciders: readonly string[]; createdAt: string }): boolean {
-    const known = this.rows.get(id);
-    if (known?.etag !== etag || !known.filed || known.filed.createdAt !== filed.createdAt) return false;
-    const before = known.filed.deciders;
-    return before.length === filed.deciders.length && before.every((oid, i) => oid === filed.deciders[i]);
+  sameFiling(id: string, etag: string, filed: Pick<Filed, 'deciders' | 'createdAt'>): boolean {
+    const before = this.filedAt(id, etag);
+    if (!before || before.createdAt !== filed.createdAt) return false;
+    return before.deciders.length === filed.deciders.length && before.deciders.every((oid, i) => oid === filed.deciders[i]);
   }
 
   /** Whether the version at `etag` was written by this store with exactly these listing columns beside its body. */
   sameListing(id: string, etag: string, filed: Omit<Filed, 'deciders'>): boolean {
-    const known = this.rows.get(id)?.filed;
+    const before = this.filedAt(id, etag);
     return (
-      this.rows.get(id)?.etag === etag &&
-      known !== undefined &&
-      known.createdAt === filed.createdAt &&
-      known.customerId === filed.customerId &&
-      known.requesterOid === filed.requesterOid &&
-      known.conversationId === filed.conversationId
+      before !== undefined &&
+      before.createdAt === filed.createdAt &&
+      before.customerId === filed.customerId &&
+      before.requesterOid === filed.requesterOid &&
+      before.conversationId === filed.conversationId
     );
+  }
+
+  /** What this store filed with the version at `etag`, when it wrote that version itself. */
+  private filedAt(id: string, etag: string): Filed | undefined {
+    const known = this.rows.get(id);
+    return known?.etag === etag ? known.filed : undefined;
   }
 }
 
