@@ -1,7 +1,7 @@
 import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError, type ErrorCode } from '../errors';
 import type { CustomerGroup, Directory, TokenProvider, UserCredential } from '../ports';
-import { upstreamOf, type CheckResult } from '../preflight/checks';
+import { notMadeBecause, upstreamOf, type CheckResult } from '../preflight/checks';
 import type { OnboardingDeps } from './onboarding-deps';
 import { planWants, type OnboardingPlan } from './plan';
 import { rolesHeld } from './roles-held';
@@ -98,8 +98,7 @@ async function guard(id: CheckResult['id'], run: () => Promise<CheckResult>): Pr
   try {
     return await run();
   } catch (e) {
-    const error = toAppError(e);
-    return { id, status: 'blocked', code: error.code, text: 'This could not be checked right now.', evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · '), ...upstreamOf(error) };
+    return notMadeBecause(id, toAppError(e), 'This could not be checked right now.');
   }
 }
 

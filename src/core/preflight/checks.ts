@@ -81,6 +81,16 @@ export function blockedBy(check: CheckResult, fallback: ErrorCode, message: stri
   return new AppError(code, message, { retryable: TRANSIENT.has(code), httpStatus: check.httpStatus, upstreamCode: check.upstreamCode });
 }
 
+/** An error as a checklist row's evidence: our code, then the upstream service's ("GRAPH_UNAVAILABLE · upstream …"). */
+export function evidenceOf(e: AppError): string {
+  return [e.code, e.upstreamCode && `upstream ${e.upstreamCode}`].filter(Boolean).join(' · ');
+}
+
+/** A check an error kept from being made: blocked with that error's code, evidence and upstream answer, never passed. */
+export function notMadeBecause(id: CheckResult['id'], error: AppError, text: string): CheckResult {
+  return { id, status: 'blocked', code: error.code, text, evidence: evidenceOf(error), ...upstreamOf(error) };
+}
+
 /** The upstream answer's status and code of an error, for a check it blocked (only the keys that are set). */
 export function upstreamOf(error: AppError): Pick<CheckResult, 'httpStatus' | 'upstreamCode'> {
   return { ...(error.httpStatus !== undefined && { httpStatus: error.httpStatus }), ...(error.upstreamCode !== undefined && { upstreamCode: error.upstreamCode }) };

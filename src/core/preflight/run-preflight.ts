@@ -2,11 +2,11 @@ import type { RequestedUser } from '../approval/user-request';
 import { AppError, toAppError } from '../errors';
 import type { AccessAssignment, Clock, Customer, CustomerDomain, CustomerUser, DelegatedAdminRelationship, Directory, DirectoryPerson, Logger, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import { TtlCache } from '../ttl-cache';
-import { checklist, upstreamOf, type CheckResult, type Checklist } from './checks';
+import { checklist, evidenceOf, notMadeBecause, upstreamOf, type CheckResult, type Checklist } from './checks';
 import { candidateGroups, judgeGdapRole } from './gdap-role';
 import { checkInputRules } from './input-rules';
 import { oneRunDirectory } from './one-run-reads';
-import { notConnected, whyNotConnected, evidenceOf } from './upn-check-results';
+import { notConnected, whyNotConnected } from './upn-check-results';
 import { checkUpnFree } from './upn-free-check';
 import { checkOnboarding } from '../onboarding/onboarding-checks';
 import type { OnboardingDeps } from '../onboarding/onboarding-deps';
@@ -268,7 +268,7 @@ export class Preflight {
       const text = ['GDAP_ROLE_MISSING', 'NO_RELATIONSHIP', 'RELATIONSHIP_EXPIRED', 'ACCESS_DENIED'].includes(error.code)
         ? "Not checked: reading the customer's tenant needs an active GDAP role first."
         : 'This could not be checked right now.';
-      return { id, status: 'blocked', code: error.code, text, evidence: [error.code, error.upstreamCode && `upstream ${error.upstreamCode}`].filter(Boolean).join(' · '), ...upstreamOf(error) };
+      return notMadeBecause(id, error, text);
     }
   }
 }

@@ -3,7 +3,7 @@
  * lack of a role, the bot's app not connected to the customer's tenant, a deleted user holding the name.
  */
 import { AppError } from '../errors';
-import type { CheckResult } from './checks';
+import { evidenceOf, type CheckResult } from './checks';
 
 /**
  * Partner Center's user list has no documented filter by user name (Get a list of all user accounts for a
@@ -59,10 +59,6 @@ export function whyNotConnected(e: AppError): string {
   return e.code === 'CUSTOMER_NOT_CONNECTED'
     ? "this bot's app is not connected to the customer's tenant"
     : "this bot's app lacks a permission in the customer's tenant";
-}
-
-export function evidenceOf(e: AppError): string {
-  return [e.code, e.upstreamCode && `upstream ${e.upstreamCode}`].filter(Boolean).join(' · ');
 }
 
 export function restorable(upn: string, deleted: { id: string; softDeletionTime?: string }): Omit<CheckResult, 'id' | 'status'> {

@@ -5,9 +5,9 @@
 import { AppError } from '../errors';
 import type { CustomerUser, Directory, PartnerCenter, TokenProvider, UserCredential } from '../ports';
 import type { TtlCache } from '../ttl-cache';
-import type { CheckResult } from './checks';
+import { evidenceOf, type CheckResult } from './checks';
 import { deletedUserWithUpn, deletedUsersByName } from './deleted-users';
-import { MAX_USER_PAGES, UPN_ENFORCED, evidenceOf, listNotAllowed, listingRefused, notConnected, restorable, whyNotConnected } from './upn-check-results';
+import { MAX_USER_PAGES, UPN_ENFORCED, listNotAllowed, listingRefused, notConnected, restorable, whyNotConnected } from './upn-check-results';
 
 export interface UpnCheckDeps {
   partnerCenter: PartnerCenter;
