@@ -4,6 +4,7 @@ import { KeyValueBatchStore } from './storage/batch-store';
 import { createCustomerDirectoryClient } from './graph/customer-directory-client';
 import './compile-cache';
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError, loadConfig, SANDBOX_AUTHORITY_HOST, type Config } from './config';
 import type { Clock } from './core/ports';
@@ -12,6 +13,7 @@ import { createGraphClient } from './graph/client';
 import { createUpstreamHttp } from './http/upstream-http';
 import { createMsalTokenProvider } from './identity/msal-token-provider';
 import { createSsoVerifier } from './identity/sso-verifier';
+import { BatchedDestination } from './logging/batched-destination';
 import { createLogger } from './logging/logger';
 import { createPartnerCenterClient } from './partner-center/client';
 import { KeyValueConnectionLog } from './storage/connection-log';
@@ -214,9 +216,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  // Log lines go out asynchronously (written off the event loop, several per write under load), not with one
-  // blocking write each (issue 16); what is still buffered is written when the process exits.
-  const logDestination = pino.destination({ dest: 1, sync: false });
+  // Log lines go out asynchronously (written off the event loop), not with one blocking write each, and the lines
+  // of a few milliseconds share one write (issue 16); what is still waiting is written when the process exits.
+  const logDestination = new BatchedDestination(pino.destination({ dest: 1, sync: false }), { writeSync: (text) => writeSync(1, text) });
   process.on('exit', () => {
     try {
       logDestination.flushSync();
