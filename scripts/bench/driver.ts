@@ -148,12 +148,17 @@ export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step
    * With `between` (the one-at-a-time figures), a card action's step ends when its card has also been written
    * into the 1:1 message: that update is the step's own work, done after the answer (personal-mirror.ts), and
    * without the wait it was counted in the next step (the form's, the largest card, in the review). The wait is
-   * not in the step's wall time, which is the answer's.
+   * not in the step's wall time, which is the answer's. Polled every millisecond, not with the connector's own
+   * waitFor (every 20 ms): each idle millisecond of the bot before the reading is billed to the step. An update
+   * that never comes is a failure, as a missing result card is, not a figure with two seconds of idling in it.
    */
   const mirrored = async (cardId: string) => {
     if (!between) return;
     const deadline = performance.now() + 2_000;
-    while (d.connector.updates(cardId).length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    while (d.connector.updates(cardId).length === 0) {
+      if (performance.now() > deadline) throw new Error(`card ${cardId}: not written into its message within 2 s of the answer`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
     last = performance.now();
   };
   const said = await d.say(e, 'new user');
