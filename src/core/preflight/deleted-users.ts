@@ -26,6 +26,9 @@ export async function deletedUserWithUpn(deps: Reader, token: string, customerId
 /** Every deleted user of the customer by lower-case user name (the first listed wins), for the review's cache. */
 export async function deletedUsersByName(deps: Reader, token: string, customerId: string, opts: Opts): Promise<ReadonlyMap<string, CustomerUser>> {
   const byName = new Map<string, CustomerUser>();
-  for await (const u of deletedUsers(deps, token, customerId, opts)) if (!byName.has(u.userPrincipalName.toLowerCase())) byName.set(u.userPrincipalName.toLowerCase(), u);
+  for await (const u of deletedUsers(deps, token, customerId, opts)) {
+    const name = u.userPrincipalName.toLowerCase();
+    if (!byName.has(name)) byName.set(name, u);
+  }
   return byName;
 }
