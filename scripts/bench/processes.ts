@@ -45,7 +45,7 @@ export class Child {
   }
 
   static start(name: string, args: string[], env: NodeJS.ProcessEnv, ipc = false): Child {
-    const proc = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.BENCH_HEAP_SAMPLING ? { BENCH_HEAP_SAMPLING: process.env.BENCH_HEAP_SAMPLING } : {}), ...env }, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
     return new Child(name, proc);
   }
 

@@ -8,6 +8,7 @@
  * REVIEW_BOT_ROOT=<dir>: a second compiled bot (its dist/, cards/ and node_modules/) measured in the same rounds,
  * e.g. a copy of main's build, so a change is compared with its base in the same minute on a shared machine.
  * REVIEW_PROFILE=<file>: a .cpuprofile of the review turns of the (first) bot.
+ * REVIEW_WHOLE=true: whole requests instead of reviews (see below).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync } from 'node:fs';
@@ -66,9 +67,15 @@ async function main(): Promise<void> {
       await b.d.signIn(engineer);
       for (let i = 0; i < 5; i++) await wholeRequest(b.d, engineer);
     }
-    const review = async (d: Driver) => {
-      cardOfAnswer(await d.execute(engineer, 'submitForm', form(userName('review')), `form-${randomUUID()}`), 'submitForm');
-    };
+    // REVIEW_WHOLE: a whole request (message, pick, review, create and the creation up to its result card) in
+    // place of the review, round 10 chats (the bot paces each conversation to Teams' limit), to compare two builds.
+    const chats = Array.from({ length: 10 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
+    let chat = 0;
+    const review = process.env.REVIEW_WHOLE
+      ? async (d: Driver) => void (await wholeRequest(d, chats[chat++ % chats.length]))
+      : async (d: Driver) => {
+          cardOfAnswer(await d.execute(engineer, 'submitForm', form(userName('review')), `form-${randomUUID()}`), 'submitForm');
+        };
     for (const b of bots) {
       // The form card the reviews come from (a review needs no earlier turn, but this is how a person gets there).
       cardOfAnswer(await b.d.execute(engineer, 'pickCustomer', { customerId: FABRIKAM }, `picker-${randomUUID()}`), 'pickCustomer');
