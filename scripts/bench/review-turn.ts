@@ -68,13 +68,14 @@ async function main(): Promise<void> {
       for (let i = 0; i < 5; i++) await wholeRequest(b.d, engineer);
     }
     // REVIEW_WHOLE: a whole request (message, pick, review, create and the creation up to its result card) in
-    // place of the review, round 10 chats (the bot paces each conversation to Teams' limit), to compare two builds.
-    const chats = Array.from({ length: 10 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
+    // place of the review, round 40 chats (the bot paces each conversation to Teams' limit), to compare two builds.
+    const chats = Array.from({ length: 40 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
     let chat = 0;
     const review = process.env.REVIEW_WHOLE
       ? async (d: Driver) => void (await wholeRequest(d, chats[chat++ % chats.length]))
       : async (d: Driver) => {
-          cardOfAnswer(await d.execute(engineer, 'submitForm', form(userName('review')), `form-${randomUUID()}`), 'submitForm');
+          // Round the chats too: in one chat the bot's pacing held the reviews' message updates back.
+          cardOfAnswer(await d.execute(chats[chat++ % chats.length], 'submitForm', form(userName('review')), `form-${randomUUID()}`), 'submitForm');
         };
     for (const b of bots) {
       // The form card the reviews come from (a review needs no earlier turn, but this is how a person gets there).

@@ -1,4 +1,5 @@
-import { CardFactory, TurnContext, type Attachment, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
+import { ActivityEx, CardFactory, TurnContext, type Activity, type Attachment, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
+import type { BotFrameworkAuthentication, ClaimsIdentity } from 'botframework-connector';
 import type { CardLocation } from '../core/approval/user-request';
 import type { Logger } from '../core/ports';
 import type { AdaptiveCardJson } from './cards/card-templates';
@@ -6,7 +7,7 @@ import { ConversationPacer, DEFAULT_RETRY, withConnectorRetry, type RetryOptions
 
 /**
  * Updates a card after its invoke has been answered (the result replacing "Creating…", the password removed after
- * its time), through a proactive continuation of the stored conversation. Nothing here is scheduled in memory:
+ * its time), in the stored conversation, with the bot's own credentials. Nothing here is scheduled in memory:
  * work due later lives in the durable due-work queue.
  *
  * Every call is paced per conversation and retried on the Bot Connector's transient answers (429 with
@@ -60,13 +61,7 @@ export class CardUpdater {
           'update card',
           async () => {
             await this.pacer.slot(conversationId);
-            await surfaced((run) =>
-              this.adapter.continueConversationAsync(this.botAppId, location.conversation as Partial<ConversationReference>, async (ctx) =>
-                run(async () => {
-                  await ctx.updateActivity({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] });
-                }),
-              ),
-            );
+            await this.writeIntoMessage(location, card);
           },
           this.logger,
           this.retry,
@@ -79,6 +74,24 @@ export class CardUpdater {
     } finally {
       if (this.cards.get(key)?.version === version) this.cards.delete(key);
     }
+  }
+
+  /**
+   * The PUT that `ctx.updateActivity` sent from inside `continueConversationAsync`, without the proactive turn that
+   * was built around it (issue 16): the same connector client (the adapter's factory for the bot's own claims,
+   * shared by every turn: inbound-auth-cache.ts), the same activity (the continuation's conversation reference
+   * applied to it, as TurnContext.updateActivity did) and the same call. That turn also built a UserTokenClient and
+   * a TurnContext and ran the adapter's middleware, none of which an update uses; measured side by side, it was
+   * ≈ 7 % of a review's CPU, and a request writes three or four cards. A refused write now rejects here directly,
+   * where the turn's error handler used to take it first (see `surfaced`).
+   */
+  private async writeIntoMessage(location: CardLocation, card: AdaptiveCardJson): Promise<void> {
+    const reference = location.conversation as Partial<ConversationReference>;
+    const adapter = this.adapter as unknown as ProactiveParts;
+    const client = await adapter.botFrameworkAuthentication.createConnectorFactory(adapter.createClaimsIdentity(this.botAppId)).create(String(reference.serviceUrl), undefined);
+    const continuation = TurnContext.getConversationReference(ActivityEx.getContinuationActivity(reference));
+    const activity = TurnContext.applyConversationReference({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] }, continuation) as Activity;
+    await client.conversations.updateActivity(activity.conversation.id, location.activityId, activity);
   }
 
   /**
@@ -135,6 +148,12 @@ export class CardUpdater {
     );
     return location;
   }
+}
+
+/** What CloudAdapter's own proactive turn uses (protected in its typings): its authentication and the bot's claims. */
+interface ProactiveParts {
+  botFrameworkAuthentication: BotFrameworkAuthentication;
+  createClaimsIdentity(botAppId: string): ClaimsIdentity;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { CardFactory, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { AppCredentials, AuthenticationConstants } from 'botframework-connector';
 import { CardUpdater } from '../../../src/teams/card-updater';
@@ -27,6 +27,7 @@ describe('the Bot Connector client (botbuilder pipeline replaced)', () => {
   const noWait: RetryOptions = { ...DEFAULT_RETRY, sleep: async () => undefined };
   let reference: CardUpdater;
   let fast: CardUpdater;
+  let plainAdapter: TeamsAdapter;
   let channel: Record<string, unknown>;
 
   const adapter = (withFastClient: boolean) => {
@@ -42,7 +43,8 @@ describe('the Bot Connector client (botbuilder pipeline replaced)', () => {
     await connector.start();
     const cacheKey = `${BOT_ID}${AuthenticationConstants.ToChannelFromBotOAuthScope}-cache`;
     (AppCredentials as unknown as { cache: Map<string, unknown> }).cache.set(cacheKey, { accessToken: APP_TOKEN, expiresOn: new Date(Date.now() + 3_600_000) });
-    reference = new CardUpdater(adapter(false), BOT_ID, logger, noWait);
+    plainAdapter = adapter(false);
+    reference = new CardUpdater(plainAdapter, BOT_ID, logger, noWait);
     fast = new CardUpdater(adapter(true), BOT_ID, logger, noWait);
     channel = {
       channelId: 'msteams',
@@ -99,7 +101,14 @@ describe('the Bot Connector client (botbuilder pipeline replaced)', () => {
   }
 
   it('a card update: the same PUT path, body and headers as botbuilder', async () => {
-    const [a, b] = await both((u, tag) => u.update({ conversation: channel, activityId: `act:card;${tag}` }, card(3)));
+    // The reference is botbuilder's own way: updateActivity in a proactive turn (the updater writes without one).
+    const [a, b] = await both((u, tag) =>
+      u === reference
+        ? plainAdapter.continueConversationAsync(BOT_ID, channel, async (ctx) => {
+            await ctx.updateActivity({ type: 'message', id: `act:card;${tag}`, attachments: [CardFactory.adaptiveCard(card(3))] });
+          })
+        : u.update({ conversation: channel, activityId: `act:card;${tag}` }, card(3)),
+    );
     // The ids percent-encoded the way botbuilder encodes them.
     expect(a.wire!.url).toBe(`/v3/conversations/${encodeURIComponent('19:general ü@thread.tacv2;messageid=1')}/activities/act%3Acard%3Bref`);
     expect(b.wire!.url).toBe(a.wire!.url.replace('%3Bref', '%3Bfast'));
