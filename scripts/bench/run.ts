@@ -304,29 +304,47 @@ async function main(): Promise<void> {
       const firstRound = await measured(() => workingLoad(d, loadTeam, 1));
       const firstP99 = Math.max(...(['pickCustomer', 'submitForm', 'create'] as const).map((s) => percentile(firstRound.timings.map((t) => t[s]), 99)));
       say(`\nFirst request of each of ${ENGINEERS} engineers at once (nothing cached yet): message p99 ${percentile(firstRound.timings.map((t) => t.message), 99).toFixed(0)} ms, slowest card action p99 ${firstP99.toFixed(0)} ms, bot CPU ${(firstRound.cpu.bot / firstRound.timings.length).toFixed(1)} ms a request`);
+      // The target's shape three times, each followed by the echo bot under the same shape: one run of 200 requests is
+      // ≈ 2.5 s of the bot's CPU, and on this shared host the same code measured 10.3-12.7 ms a request in
+      // consecutive runs. The CPU figure is the median of the three runs' (each beside its own echo run); the
+      // latencies are percentiles over all 600 requests.
+      const REPEATS = 3;
       const memBefore = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
-      const working = await measured(() => profiled('load', () => workingLoad(d, loadTeam, EACH)));
+      const runs: Array<{ working: Awaited<ReturnType<typeof measured>>; echo: Awaited<ReturnType<typeof echoUnder>> }> = [];
+      await echoWorking(echoDriver, loadTeam, 1); // its first turn from each engineer, as the bot's first round
+      for (let r = 0; r < REPEATS; r++) {
+        const one = await measured(() => profiled(r === 0 ? 'load' : `load-${r + 1}`, () => workingLoad(d, loadTeam, EACH)));
+        runs.push({ working: one, echo: await echoUnder(echo, () => echoWorking(echoDriver, loadTeam, EACH * 4)) });
+      }
       const memAfter = await bot.ask<{ memory: NodeJS.MemoryUsage }>('memory');
-      table(`Load: ${ENGINEERS} engineers working at once, ${EACH} requests each one after another, no think time`, working);
-      // By wave (each engineer's 1st, 2nd, … request of the phase): whether the tail is the start, when all engineers
+      const working = {
+        timings: runs.flatMap((r) => r.working.timings),
+        wall: runs.reduce((a, r) => a + r.working.wall, 0),
+        cpu: { bot: runs.reduce((a, r) => a + r.working.cpu.bot, 0), sandbox: runs.reduce((a, r) => a + r.working.cpu.sandbox, 0), driver: runs.reduce((a, r) => a + r.working.cpu.driver, 0) },
+        loadAtStart: runs[0].working.loadAtStart,
+        loadAtEnd: runs[runs.length - 1].working.loadAtEnd,
+      };
+      table(`Load: ${ENGINEERS} engineers working at once, ${EACH} requests each one after another, no think time, ${REPEATS} runs`, working);
+      const perRun = runs.map((r) => ({ bot: r.working.cpu.bot / r.working.timings.length, echo: r.echo.cpuPerTurn, echoP99: r.echo.p99 }));
+      say(`  each run: ${perRun.map((r, i) => `${i + 1}: bot ${r.bot.toFixed(1)} ms a request, echo bot ${r.echo.toFixed(2)} ms a turn (p99 ${r.echoP99.toFixed(0)} ms)`).join(' · ')}`);
+      // By wave (each engineer's 1st, 2nd, … request of a run): whether the tail is the start, when all engineers
       // begin in the same instant, or the steady state after they drift apart.
       for (let w = 0; w < EACH; w++) {
         const ws = working.timings.filter((t) => t.wave === w);
         say(`  wave ${w + 1}: ${(['message', 'pickCustomer', 'submitForm', 'create'] as const).map((s) => `${s} p50 ${percentile(ws.map((t) => t[s]), 50).toFixed(0)} max ${Math.max(...ws.map((t) => t[s])).toFixed(0)}`).join(' · ')} ms`);
       }
-      // The echo bot under the same shape: as many engineers, each sending the four turns of a request EACH times.
-      await echoWorking(echoDriver, loadTeam, 1); // its first turn from each engineer, as the bot's first round
-      const echoWorkingLoad = await echoUnder(echo, () => echoWorking(echoDriver, loadTeam, EACH * 4));
-      say(`  echo bot, same shape (${echoWorkingLoad.turns} message turns): p50 ${echoWorkingLoad.p50.toFixed(0)} ms, p99 ${echoWorkingLoad.p99.toFixed(0)} ms, CPU ${echoWorkingLoad.cpuPerTurn.toFixed(2)} ms a turn`);
+      const echoWorkingLoad = { cpuPerTurn: percentile(perRun.map((r) => r.echo), 50), p99: percentile(perRun.map((r) => r.echoP99), 50), p50: percentile(runs.map((r) => r.echo.p50), 50), turns: runs.reduce((a, r) => a + r.echo.turns, 0) };
+      say(`  echo bot, same shape (${echoWorkingLoad.turns} message turns over the ${REPEATS} runs): p50 ${echoWorkingLoad.p50.toFixed(0)} ms, p99 ${echoWorkingLoad.p99.toFixed(0)} ms, CPU ${echoWorkingLoad.cpuPerTurn.toFixed(2)} ms a turn (medians of the runs)`);
       await echoWorking(echoExpressDriver, loadTeam, 1);
       const echoExpressWorkingLoad = await echoUnder(echoExpress, () => echoWorking(echoExpressDriver, loadTeam, EACH * 4));
       say(`  echo bot on express, same shape: p50 ${echoExpressWorkingLoad.p50.toFixed(0)} ms, p99 ${echoExpressWorkingLoad.p99.toFixed(0)} ms, CPU ${echoExpressWorkingLoad.cpuPerTurn.toFixed(2)} ms a turn`);
-      const botPerRequest = working.cpu.bot / working.timings.length;
-      report.add('CPU per whole request under load (message + 3 card actions + creation)', botPerRequest, '≤ 12 ms', botPerRequest <= 12, 'ms', `one at a time: ${soloWhole.toFixed(1)} ms; the echo bot's 4 message turns under the same load: ${(echoWorkingLoad.cpuPerTurn * 4).toFixed(1)} ms, so a request is ${(botPerRequest / echoWorkingLoad.cpuPerTurn).toFixed(1)} echo turns (the issue's 12 ms is ${(12 / 1.9).toFixed(1)} of its 1.9 ms echo turns)`);
+      const botPerRequest = percentile(perRun.map((r) => r.bot), 50);
+      const inEchoTurns = percentile(perRun.map((r) => r.bot / r.echo), 50);
+      report.add('CPU per whole request under load (message + 3 card actions + creation)', botPerRequest, '≤ 12 ms', botPerRequest <= 12, 'ms', `median of ${REPEATS} runs (${perRun.map((r) => r.bot.toFixed(1)).join(', ')}); one at a time: ${soloWhole.toFixed(1)} ms; the echo bot's 4 message turns under the same load: ${(echoWorkingLoad.cpuPerTurn * 4).toFixed(1)} ms, so a request is ${inEchoTurns.toFixed(1)} echo turns (the issue's 12 ms is ${(12 / 1.9).toFixed(1)} of its 1.9 ms echo turns)`);
       for (const s of ['pickCustomer', 'submitForm', 'create'] as const) {
         const v = working.timings.map((t) => t[s]);
         const p99 = percentile(v, 99);
-        report.add(`latency: card action ${s}, p99, ${ENGINEERS} engineers working at once`, p99, '≤ 300 ms', p99 <= 300, 'ms', `p50 ${percentile(v, 50).toFixed(0)} p95 ${percentile(v, 95).toFixed(0)}; echo bot under the same load p99 ${echoWorkingLoad.p99.toFixed(0)} ms; load avg ${working.loadAtEnd}`);
+        report.add(`latency: card action ${s}, p99, ${ENGINEERS} engineers working at once`, p99, '≤ 300 ms', p99 <= 300, 'ms', `over ${v.length} requests; p50 ${percentile(v, 50).toFixed(0)} p95 ${percentile(v, 95).toFixed(0)}; echo bot under the same load p99 ${echoWorkingLoad.p99.toFixed(0)} ms; load avg ${working.loadAtEnd}`);
       }
       const heapPerRequest = (memAfter.memory.heapUsed - memBefore.memory.heapUsed) / working.timings.length / 1024;
       report.add(`first request of each engineer, ${ENGINEERS} at once, nothing cached: slowest card action p99`, firstP99, 'reported', true, 'ms', `message p99 ${percentile(firstRound.timings.map((t) => t.message), 99).toFixed(0)} ms; bot CPU ${(firstRound.cpu.bot / firstRound.timings.length).toFixed(1)} ms a request`);
