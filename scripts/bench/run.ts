@@ -170,6 +170,13 @@ async function main(): Promise<void> {
       // 50 messages a conversation per 30 s, which in one chat made the warm-up take minutes of waiting.
       const warmChats = Array.from({ length: 25 }, () => ({ ...soloist, conversation: `a:personal-${randomUUID()}` }));
       for (let i = 0; i < WARM_UP; i++) await wholeRequest(d, warmChats[i % warmChats.length]);
+      // The echo bot warmed up as much: as many message turns as the bot's warm-up had turns (V8 optimises its
+      // functions as they become hot too; with only the loops' turns behind it, its turn still fell by a third
+      // over the rounds).
+      for (let i = 0; i < WARM_UP * 4; i++) {
+        const r = await echoDriver.say(soloist, `warm ${i}`);
+        if (r.status !== 200) throw new Error(`echo bot answered ${r.status}`);
+      }
       // Side by side, turn by turn: before each of a request's four turns (message, pick, review, create), one
       // echo bot message turn, so each of the bot's steps and the echo turn it is compared with run in the same
       // conditions: right after the other process's turn, a second apart at most. ROUNDS rounds of SOLO requests;
