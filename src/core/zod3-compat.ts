@@ -15,7 +15,8 @@ export const zod3Messages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'Required';
-      // zod 4 checks `.int()` as a number format; zod 3 called a non-integer a float.
+      // zod 4 refuses ±Infinity as a number (zod 3 took it unless `.finite()` was asked for, with this message).
+      if (issue.expected === 'number' && typeof issue.input === 'number' && !Number.isNaN(issue.input)) return 'Number must be finite';
       if (issue.expected === 'int') return 'Expected integer, received float';
       return `Expected ${issue.expected === 'record' ? 'object' : issue.expected}, received ${parsedType(issue.input)}`;
     case 'invalid_value':
@@ -95,6 +96,28 @@ function discriminatorValues(inst: unknown): unknown[] {
   const def = (inst as { _zod?: { def?: { discriminator?: string }; propValues?: Record<string, Set<unknown>> } } | undefined)?._zod;
   const key = def?.def?.discriminator;
   return key && def?.propValues?.[key] ? [...def.propValues[key]] : [];
+}
+
+/**
+ * zod 3's `.int()` on `n`: any integer, and the value's later checks (`.min()`, `.max()`) still run when it fails.
+ * zod 4's `.int()` refuses integers past 2^53 − 1 and stops there.
+ */
+export function integer<T extends z.ZodNumber | z.ZodCoercedNumber>(n: T): T {
+  return n.refine(Number.isInteger, 'Expected integer, received float') as T;
+}
+
+/**
+ * The issues zod 3 would have raised for the same input. zod 4 also runs a length check (`min`, `max`, `length`,
+ * `nonempty`) on a value of the wrong type that has a length (an array where a string belongs), a second issue at
+ * the path of the first; zod 3 stopped at the type. For the messages and logs that list issues or their paths.
+ */
+export function zod3Issues(error: z.ZodError): z.core.$ZodIssue[] {
+  const wrongType = new Set<string>();
+  return error.issues.filter((i) => {
+    const path = JSON.stringify(i.path);
+    if (i.code === 'invalid_type') wrongType.add(path);
+    return !((i.code === 'too_small' || i.code === 'too_big') && wrongType.has(path));
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z as z3 } from 'zod';
 import { z } from 'zod/v4';
-import { dateTimeWithOffset, urlText, zod3Messages } from '../../../src/core/zod3-compat';
+import { dateTimeWithOffset, integer, urlText, zod3Issues, zod3Messages } from '../../../src/core/zod3-compat';
 
 /**
  * The schemas moved from zod 3 to zod/v4 (issue 16); these helpers keep what zod 3 did where people, logs or callers
@@ -14,24 +14,27 @@ const before = (s: z3.ZodTypeAny, v: unknown): Outcome => {
 };
 const now = (s: z.ZodType, v: unknown): Outcome => {
   const r = s.safeParse(v, { error: zod3Messages });
-  return r.success ? { ok: true, data: r.data } : { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  return r.success ? { ok: true, data: r.data } : { ok: false, issues: zod3Issues(r.error).map((i) => `${i.path.join('.')}: ${i.message}`) };
 };
 
 const cases: Array<[name: string, old: z3.ZodTypeAny, current: z.ZodType, inputs: unknown[]]> = [
   ['string', z3.string(), z.string(), ['a', undefined, 5, null, NaN, [], {}, true]],
   ['number', z3.number(), z.number(), [1, 'x', NaN, undefined, null]],
-  ['an integer in a range', z3.number().int().min(1).max(65535), z.number().int().min(1).max(65535), [80, 1.5, 0, 70000, '80']],
+  ['an integer in a range', z3.number().int().min(1).max(65535), integer(z.number()).min(1).max(65535), [80, 1.5, 0.5, 0, 70000, '80']],
+  ['any integer', z3.number().int(), integer(z.number()), [2 ** 53, 1e20, -1e20, 2.5]],
+  ['a coerced integer', z3.coerce.number().int().positive(), integer(z.coerce.number()).positive(), ['10000', 'ten', '0.5', '1e20']],
   ['a coerced positive number', z3.coerce.number().positive(), z.coerce.number().positive(), ['2', 'abc', '-1', '0', '']],
   ['a coerced bounded number', z3.coerce.number().min(0).max(168), z.coerce.number().min(0).max(168), ['24', '-1', '169']],
   ['enum', z3.enum(['true', 'false', '']), z.enum(['true', 'false', '']), ['true', 'maybe', 3, undefined, null]],
   ['literal', z3.literal(429), z.literal(429), [429, 430, '429', undefined]],
   ['a union of literals', z3.union([z3.literal(429), z3.literal(500)]), z.union([z.literal(429), z.literal(500)]), [500, 501]],
-  ['string lengths', z3.string().min(1).max(3), z.string().min(1).max(3), ['ab', '', 'abcd']],
+  ['string lengths', z3.string().min(1).max(3), z.string().min(1).max(3), ['ab', '', 'abcd', [], ['a', 'b', 'c', 'd'], { length: 9 }]],
   ['an exact length', z3.string().length(4), z.string().length(4), ['abcd', 'abc', 'abcde']],
   ['a regex', z3.string().regex(/^[A-Z]{2}$/), z.string().regex(/^[A-Z]{2}$/), ['US', 'USA']],
   ['a regex with its message', z3.string().regex(/^[A-Z]{2}$/, 'a country code'), z.string().regex(/^[A-Z]{2}$/, 'a country code'), ['USA']],
   ['a prefix', z3.string().startsWith('/'), z.string().startsWith('/'), ['/v1', 'v1']],
-  ['array sizes', z3.array(z3.string()).min(1).max(2), z.array(z.string()).min(1).max(2), [['a'], [], ['a', 'b', 'c'], 'a']],
+  ['array sizes', z3.array(z3.string()).min(1).max(2), z.array(z.string()).min(1).max(2), [['a'], [], ['a', 'b', 'c'], 'a', 'abc', '']],
+  ['an object of sized fields', z3.object({ id: z3.string().min(1), tags: z3.array(z3.string()).max(1) }), z.object({ id: z.string().min(1), tags: z.array(z.string()).max(1) }), [{ id: [], tags: 'ab' }, { id: '', tags: ['a', 'b'] }]],
   ['a non-empty array', z3.array(z3.string()).nonempty(), z.array(z.string()).nonempty(), [[], ['a']]],
   ['email', z3.string().email(), z.email(), ['ada@contoso-partner.example', 'ada', 'a@b', 'a..b@c.example', 'A.B+c@D-e.Example']],
   ['uuid (zod 4: guid)', z3.string().uuid(), z.guid(), ['22222222-0000-4000-8000-000000000001', '00000000-0000-0000-0000-000000000000', 'ABCDEF01-2345-6789-abcd-ef0123456789', 'x', '00000000-0000-0000-0000-00000000000']],
