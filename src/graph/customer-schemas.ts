@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { CustomerGroup, CustomerGroupKind, CustomerPerson } from '../core/ports';
 
 /**
@@ -6,10 +6,12 @@ import type { CustomerGroup, CustomerGroupKind, CustomerPerson } from '../core/p
  * Optional properties accept `null`, which Graph sends for anything unset.
  */
 
+/** null as undefined; `.optional()` keeps an absent field absent in an object (zod 4 would add it as undefined). */
 const optionalString = z
   .string()
   .nullish()
-  .transform((v) => v ?? undefined);
+  .transform((v) => v ?? undefined)
+  .optional();
 
 /**
  * The kind from Graph's flags ("Overview of groups", learn.microsoft.com/graph/api/resources/groups-overview):
@@ -24,32 +26,38 @@ function kindOf(g: { groupTypes: string[]; mailEnabled: boolean; securityEnabled
 
 export const GROUP_SELECT = 'id,displayName,description,mail,mailEnabled,securityEnabled,groupTypes,isAssignableToRole';
 
-export const customerGroupSchema = z
-  .object({
-    id: z.string().min(1),
-    displayName: z.string().nullish(),
-    description: optionalString,
-    mail: optionalString,
-    mailEnabled: z.boolean().nullish(),
-    securityEnabled: z.boolean().nullish(),
-    groupTypes: z.array(z.string()).nullish(),
-    isAssignableToRole: z.boolean().nullish(),
-  })
-  .transform(
-    (g): CustomerGroup => ({
-      id: g.id,
-      displayName: g.displayName ?? g.id,
-      description: g.description,
-      mail: g.mail,
-      kind: kindOf({ groupTypes: g.groupTypes ?? [], mailEnabled: g.mailEnabled ?? false, securityEnabled: g.securityEnabled ?? false }),
-      isAssignableToRole: g.isAssignableToRole ?? false,
-    }),
-  );
+const groupFields = {
+  id: z.string().min(1),
+  displayName: z.string().nullish(),
+  description: optionalString,
+  mail: optionalString,
+  mailEnabled: z.boolean().nullish(),
+  securityEnabled: z.boolean().nullish(),
+  groupTypes: z.array(z.string()).nullish(),
+  isAssignableToRole: z.boolean().nullish(),
+};
 
-/** memberOf lists directory objects of several types: only groups are kept (the request casts to groups too). */
+function toGroup(g: z.output<z.ZodObject<typeof groupFields>>): CustomerGroup {
+  return {
+    id: g.id,
+    displayName: g.displayName ?? g.id,
+    description: g.description,
+    mail: g.mail,
+    kind: kindOf({ groupTypes: g.groupTypes ?? [], mailEnabled: g.mailEnabled ?? false, securityEnabled: g.securityEnabled ?? false }),
+    isAssignableToRole: g.isAssignableToRole ?? false,
+  };
+}
+
+export const customerGroupSchema = z.object(groupFields).transform(toGroup);
+
+/**
+ * memberOf lists directory objects of several types: only groups are kept (the request casts to groups too). A
+ * group is read with the group's own fields (zod 4 types a pipe into customerGroupSchema as needing its input's
+ * `@odata.type`, so the fields are shared instead).
+ */
 export const memberOfItemSchema = z.union([
-  z.object({ '@odata.type': z.literal('#microsoft.graph.group') }).passthrough().pipe(customerGroupSchema),
-  z.object({ '@odata.type': z.string() }).passthrough().transform(() => null),
+  z.object({ '@odata.type': z.literal('#microsoft.graph.group'), ...groupFields }).transform(toGroup),
+  z.looseObject({ '@odata.type': z.string() }).transform(() => null),
 ]);
 
 export const PERSON_SELECT = 'id,displayName,userPrincipalName,jobTitle,department';
@@ -70,7 +78,7 @@ export const userToCopySchema = z.object({
   companyName: optionalString,
   usageLocation: optionalString,
   assignedLicenses: z
-    .array(z.object({ skuId: z.string().min(1) }).passthrough())
+    .array(z.looseObject({ skuId: z.string().min(1) }))
     .nullish()
     .transform((l) => (l ?? []).map((x) => x.skuId)),
   manager: customerPersonSchema.nullish(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { AccessAssignment, CustomerDomain, DelegatedAdminRelationship } from '../core/ports';
 
 /**
@@ -74,7 +74,7 @@ export const memberGroupsSchema = z.object({ value: z.array(z.string()) });
  * An OData collection page of `item`. Built once per item schema (issue 16): every paged read asked for it, and
  * building a zod object schema costs more than parsing a small page with it.
  */
-export function odataPageSchema<T extends z.ZodTypeAny>(item: T) {
+export function odataPageSchema<T extends z.ZodType>(item: T): OdataPage<T> {
   const built = pageSchemas.get(item) as OdataPage<T> | undefined;
   if (built) return built;
   const schema = z
@@ -84,8 +84,8 @@ export function odataPageSchema<T extends z.ZodTypeAny>(item: T) {
   return schema;
 }
 
-type OdataPage<T extends z.ZodTypeAny> = z.ZodEffects<z.ZodObject<{ value: z.ZodArray<T>; '@odata.nextLink': typeof optionalString }>, { items: z.output<T>[]; nextLink: string | undefined }>;
-const pageSchemas = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
+type OdataPage<T extends z.ZodType> = z.ZodType<{ items: z.output<T>[]; nextLink: string | undefined }>;
+const pageSchemas = new WeakMap<z.ZodType, z.ZodType>();
 
 /** Graph's error body `{error: {code, message}}`, read tolerantly. */
 export const graphErrorSchema = z

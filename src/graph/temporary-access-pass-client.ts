@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { dateTimeWithOffset, integer } from '../core/zod3-compat';
 import { AppError, type ErrorCode } from '../core/errors';
 import type { CallOptions, IssuedTap, TapPolicy, TemporaryAccessPasses } from '../core/ports';
 import type { UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
@@ -17,9 +18,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const policySchema = z
   .object({
     state: z.enum(['enabled', 'disabled']),
-    defaultLifetimeInMinutes: z.number().int(),
-    minimumLifetimeInMinutes: z.number().int(),
-    maximumLifetimeInMinutes: z.number().int(),
+    defaultLifetimeInMinutes: integer(z.number()),
+    minimumLifetimeInMinutes: integer(z.number()),
+    maximumLifetimeInMinutes: integer(z.number()),
     isUsableOnce: z.boolean(),
   })
   .transform(
@@ -36,10 +37,10 @@ const issuedSchema = z
   .object({
     id: z.string().min(1),
     temporaryAccessPass: z.string().min(1),
-    createdDateTime: z.string().datetime({ offset: true }),
+    createdDateTime: dateTimeWithOffset(),
     // Graph may leave it null when no start was asked for: the pass is usable from its creation.
-    startDateTime: z.string().datetime({ offset: true }).nullish(),
-    lifetimeInMinutes: z.number().int().positive(),
+    startDateTime: dateTimeWithOffset().nullish(),
+    lifetimeInMinutes: integer(z.number()).positive(),
     isUsableOnce: z.boolean(),
   })
   .transform((t): IssuedTap => {

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { AppError } from '../core/errors';
+import { zod3Issues } from '../core/zod3-compat';
 import type { CallOptions } from '../core/ports';
 import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
 import { graphError, type GraphResource } from './errors';
@@ -32,7 +33,7 @@ export function createGraphTransport(options: { baseUrl: string; http: UpstreamH
     });
   }
 
-  function parse<S extends z.ZodTypeAny>(res: UpstreamResponse, schema: S, resource: GraphResource, opts: CallOptions): z.output<S> {
+  function parse<S extends z.ZodType>(res: UpstreamResponse, schema: S, resource: GraphResource, opts: CallOptions): z.output<S> {
     if (res.status < 200 || res.status >= 300) throw graphError(res, resource, opts.correlationId);
     const invalid = (why: string) =>
       new AppError('UPSTREAM_INVALID_RESPONSE', `Microsoft Graph answered ${res.status} with ${why}`, { httpStatus: res.status, correlationId: opts.correlationId });
@@ -43,12 +44,12 @@ export function createGraphTransport(options: { baseUrl: string; http: UpstreamH
       throw invalid('a body that is not JSON');
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw invalid(`an unexpected shape at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`);
+    if (!parsed.success) throw invalid(`an unexpected shape at ${zod3Issues(parsed.error).map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`);
     return parsed.data;
   }
 
   /** Every page (or the first `limit` items) of a collection; each page is its own request. */
-  async function all<T extends z.ZodTypeAny>(token: string, firstUrl: string, item: T, resource: GraphResource, opts: CallOptions, extra?: { headers?: Record<string, string>; limit?: number }): Promise<z.output<T>[]> {
+  async function all<T extends z.ZodType>(token: string, firstUrl: string, item: T, resource: GraphResource, opts: CallOptions, extra?: { headers?: Record<string, string>; limit?: number }): Promise<z.output<T>[]> {
     const schema = odataPageSchema(item);
     const items: z.output<T>[] = [];
     let url: string | undefined = firstUrl;

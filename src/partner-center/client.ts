@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { AppError } from '../core/errors';
+import { zod3Issues } from '../core/zod3-compat';
 import type { ApplicationConsent, AssignedLicence, CallOptions, Customer, CustomerUser, Licences, NewCustomerUser, Page, PartnerCenter, SkuAvailability, SubscribedSku } from '../core/ports';
 import type { HttpMethod, UpstreamHttp, UpstreamResponse } from '../http/upstream-http';
 import { partnerCenterError, type PartnerCenterResource } from './errors';
@@ -27,7 +28,7 @@ export interface PartnerCenterClientOptions {
 /** The documented filter for soft-deleted users (UserState equals Inactive). */
 const DELETED_USERS_FILTER = JSON.stringify({ Field: 'UserState', Value: 'Inactive', Operator: 'equals' });
 
-interface CallSpec<S extends z.ZodTypeAny | undefined> {
+interface CallSpec<S extends z.ZodType | undefined> {
   method: HttpMethod;
   /** Path segments below /v1, encoded here. */
   segments: string[];
@@ -48,11 +49,11 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const base = options.baseUrl.replace(/\/+$/, '');
   const locale = options.locale ?? 'en-US';
 
-  async function call<S extends z.ZodTypeAny | undefined>(
+  async function call<S extends z.ZodType | undefined>(
     token: string,
     spec: CallSpec<S>,
     opts: CallOptions,
-  ): Promise<S extends z.ZodTypeAny ? z.output<S> : undefined> {
+  ): Promise<S extends z.ZodType ? z.output<S> : undefined> {
     const url = new URL(`${base}/v1/${spec.segments.map(segment).join('/')}`);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
@@ -77,7 +78,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       signal: opts.signal,
     });
     if (res.status < 200 || res.status >= 300) throw partnerCenterError(res, spec.resource, opts.correlationId);
-    return parse(res, spec.schema, opts.correlationId) as S extends z.ZodTypeAny ? z.output<S> : undefined;
+    return parse(res, spec.schema, opts.correlationId) as S extends z.ZodType ? z.output<S> : undefined;
   }
 
   const customers = collectionSchema(customerSchema);
@@ -197,7 +198,7 @@ function segment(s: string): string {
  * fails UPSTREAM_INVALID_RESPONSE, naming only the paths that failed: the raw body (which may echo a password)
  * is never attached.
  */
-function parse(res: UpstreamResponse, schema: z.ZodTypeAny | undefined, correlationId: string): unknown {
+function parse(res: UpstreamResponse, schema: z.ZodType | undefined, correlationId: string): unknown {
   if (!schema) return undefined;
   const invalid = (why: string) =>
     new AppError('UPSTREAM_INVALID_RESPONSE', `Partner Center answered ${res.status} with ${why}`, { httpStatus: res.status, correlationId });
@@ -209,7 +210,7 @@ function parse(res: UpstreamResponse, schema: z.ZodTypeAny | undefined, correlat
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw invalid(`an unexpected shape at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`);
+    throw invalid(`an unexpected shape at ${zod3Issues(parsed.error).map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`);
   }
   return parsed.data;
 }
