@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /**
  * A submitted card's inputs read as text, one schema parse without zod effects (issue 16).
  *
  * Adaptive Cards submit every input as a string and leave out the ones nobody touched. The form readers turned each
- * input into text with a `z.preprocess` per field; in zod 3 every effect (preprocess, transform, refine) costs
- * ≈ 5–10 µs a value (it builds its context, closures and a bound function per call), against ≈ 0.1 µs for a plain
+ * input into text with a `z.preprocess` per field; on zod 3 (which these schemas ran on then) every effect cost
+ * ≈ 5–10 µs a value (it built its context, closures and a bound function per call), against ≈ 0.1 µs for a plain
  * `z.string()`: the review turn ran ≈ 60 of them on the form alone. Here the conversion is a plain function applied
  * to each named input, and the result still goes through a zod object of strings, so what leaves a reader has
  * passed a schema with exactly these keys. The readers' tests compare them with the preprocess form they replace.

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { integer } from '../core/zod3-compat';
 
 /**
  * `adaptiveCard/action` invoke value, parsed before anything reads it. `action.data` stays a plain record here:
@@ -9,7 +10,8 @@ export const actionInvokeSchema = z.object({
     type: z.literal('Action.Execute'),
     verb: z.string().max(64),
     id: z.string().optional(),
-    data: z.record(z.unknown()).optional().default({}),
+    // A new {} each time (zod 4 would hand out the one default object to every invoke).
+    data: z.record(z.string(), z.unknown()).optional().default(() => ({})),
   }),
   trigger: z.enum(['manual', 'automatic']).optional(),
   authentication: z.object({ token: z.string().min(1) }).partial().optional(),
@@ -23,5 +25,5 @@ export type ActionInvoke = z.infer<typeof actionInvokeSchema>;
 export const searchInvokeSchema = z.object({
   dataset: z.string(),
   queryText: z.string().max(200).optional().default(''),
-  queryOptions: z.object({ top: z.number().int().min(0).max(1000).optional(), skip: z.number().int().min(0).optional() }).optional(),
+  queryOptions: z.object({ top: integer(z.number()).min(0).max(1000).optional(), skip: integer(z.number()).min(0).optional() }).optional(),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { FieldIssue } from '../errors';
 import { checkNames, defaultDisplayName, immutableIdProblem, ticketProblem, usageLocationProblem } from './names';
 import { checkPassword, generatePassword as defaultGenerator } from './password';

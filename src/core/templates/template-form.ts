@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { zod3Issues, zod3Messages } from '../zod3-compat';
 import type { FieldIssue } from '../errors';
 import { templateContentSchema, type TemplateContent, type TemplateGroup, type TemplateLicence, type TemplateScope } from './user-template';
 
@@ -99,9 +100,10 @@ export function parseTemplateForm(raw: unknown, scope: TemplateScope): TemplateF
     ticketRequired: flag('ticketRequired', false),
     ...(f.timeZone.trim() ? { timeZone: f.timeZone.trim() } : {}),
   };
-  const parsed = templateContentSchema.safeParse(candidate);
+  // zod 3's words: fieldMessage below makes sentences of them, and people read those on the card.
+  const parsed = templateContentSchema.safeParse(candidate, { error: zod3Messages });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of zod3Issues(parsed.error)) {
       const field = String(issue.path[0] ?? 'name');
       if (!issues.some((i) => i.field === field)) issues.push({ field, message: fieldMessage(field, issue.message) });
     }

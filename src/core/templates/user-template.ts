@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { CONTROL } from '../new-user/chars';
 import { isCountryCode } from '../new-user/countries';
 import { domainProblem } from '../new-user/upn';
@@ -49,7 +49,7 @@ export const templateContentSchema = z.object({
   scope: templateScopeSchema,
   userNameFormat: z.string().trim().superRefine((v, ctx) => {
     const problem = userNameFormatProblem(v);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
   /** Lower case; '' = the customer's default domain. A partner-wide default usually leaves it empty. */
   domain: z
@@ -57,7 +57,7 @@ export const templateContentSchema = z.object({
     .trim()
     .superRefine((v, ctx) => {
       const problem = v === '' ? undefined : domainProblem(v);
-      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .transform((v) => v.toLowerCase()),
   /** Upper case; '' = the deployment's default. */

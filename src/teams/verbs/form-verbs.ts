@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { FieldIssue } from '../../core/errors';
 import { cancelRequest } from '../../core/use-cases/create-user';
 import { assertRequester } from '../../core/use-cases/request-access';
@@ -27,7 +27,7 @@ export const pickCustomer = defineVerb({
  * approvers' channel toggle, or an approval request being edited). The form's fields are the core's to parse.
  */
 export const submitForm = defineVerb({
-  data: z.object({ requestId: optionalRequestId, customerId: textField, sendForApproval: flagField }).passthrough(),
+  data: z.looseObject({ requestId: optionalRequestId, customerId: textField, sendForApproval: flagField }),
   handle: async (t, s) => {
     const invalid = (values: Record<string, string>, issues: FieldIssue[]) => s.personal.form(t, t.data.customerId ?? '', { values, issues, requestId: t.request?.id });
     // In a channel or group chat the same form becomes a request for approval.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { LEAVABLE_STEPS, leaveOutStep } from '../../core/onboarding/leave-out';
 import { retryFailedSteps } from '../../core/onboarding/retry-steps';
 import { requiredRequestId } from '../card-data';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { idField, optionalRequestId, textField } from '../card-data';
 import { defineVerb } from './verb';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError } from '../../core/errors';
 import { cancelRequest } from '../../core/use-cases/create-user';
 import { assertRequester } from '../../core/use-cases/request-access';

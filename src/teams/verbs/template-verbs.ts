@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError } from '../../core/errors';
 import type { ActionTurn } from '../action-turn';
 import { idField, optionalRequestId, textField } from '../card-data';
@@ -36,7 +36,7 @@ export const editTemplate = defineVerb({
 
 /** "Save template": the template card's inputs are the core's to parse (core/templates/template-form.ts). */
 export const saveTemplate = defineVerb({
-  data: z.object({ templateId: idField('TEMPLATE_NOT_FOUND'), scope: textField, etag: textField }).passthrough(),
+  data: z.looseObject({ templateId: idField('TEMPLATE_NOT_FOUND'), scope: textField, etag: textField }),
   handle: (t, s) => (personalOnly(t), s.templates.saveTemplate(t, t.data)),
 });
 
@@ -53,12 +53,12 @@ export const confirmDeleteTemplate = defineVerb({
 
 /** "Apply template" on the new-user form (any conversation the form lives in): fills it from the chosen template. */
 export const applyTemplate = defineVerb({
-  data: z.object({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }).passthrough(),
+  data: z.looseObject({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }),
   handle: (t, s) => s.personal.applyTemplate(t, t.data.customerId, t.data, t.request?.id),
 });
 
 /** "Copy" on the new-user form: fills it from the chosen user of the customer (re-read, never from card data). */
 export const copyFromUser = defineVerb({
-  data: z.object({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }).passthrough(),
+  data: z.looseObject({ requestId: optionalRequestId, customerId: idField('CUSTOMER_NOT_FOUND', true) }),
   handle: (t, s) => s.personal.copyFromUser(t, t.data.customerId, t.data, t.request?.id),
 });

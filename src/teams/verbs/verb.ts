@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { AppError } from '../../core/errors';
 import type { UseCaseDeps } from '../../core/use-cases/deps';
 import { loadRequest } from '../../core/use-cases/request-access';
@@ -35,7 +35,7 @@ export interface VerbServices {
 }
 
 /** Card data every verb's schema reads to an object; a `requestId` in it names the request the click is about. */
-export type CardDataSchema = z.ZodType<object, z.ZodTypeDef, unknown>;
+export type CardDataSchema = z.ZodType<object, unknown>;
 
 /** One verb, as written in its handler file. */
 export interface VerbSpec<S extends CardDataSchema> {

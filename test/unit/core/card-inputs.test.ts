@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { cardInputReader } from '../../../src/core/card-inputs';
 import { NEW_USER_FIELDS, newUserFormSchema, readNewUserForm } from '../../../src/core/new-user';
 import { ONBOARDING_INPUTS, parseOnboardingForm } from '../../../src/core/onboarding/plan';

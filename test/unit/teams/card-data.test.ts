@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { cardDataErrorCode, flagField, idField, optionalRequestId, requiredRequestId, textField } from '../../../src/teams/card-data';
 import { VERB_TABLE } from '../../../src/teams/verbs/verb-table';
 import type { VerbServices } from '../../../src/teams/verbs/verb';
