@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError } from '../core/errors';
+import { integer, zod3Issues, zod3Messages } from '../core/zod3-compat';
 import type { PartnerUser } from '../core/ports';
 import { decodeJwtClaims } from './jwt-claims';
 
@@ -16,7 +17,7 @@ const claimsSchema = z
     upn: z.string().min(1).optional(),
     preferred_username: z.string().min(1).optional(),
     name: z.string().optional(),
-    exp: z.number().int().positive(),
+    exp: integer(z.number()).positive(),
     aud: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]),
   })
   .refine((c) => c.upn ?? c.preferred_username, { message: 'neither upn nor preferred_username', path: ['upn'] });
@@ -27,9 +28,9 @@ export type SsoClaims = Omit<PartnerUser, 'mfa'> & { exp: Date; aud: string };
 export function readSsoClaims(assertion: string): SsoClaims {
   const raw = decodeJwtClaims(assertion);
   if (!raw) throw new AppError('TOKEN_EXCHANGE_FAILED', 'the SSO token is not a JWT');
-  const parsed = claimsSchema.safeParse(raw);
+  const parsed = claimsSchema.safeParse(raw, { error: zod3Messages });
   if (!parsed.success) {
-    throw new AppError('TOKEN_EXCHANGE_FAILED', `the SSO token lacks claims: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);
+    throw new AppError('TOKEN_EXCHANGE_FAILED', `the SSO token lacks claims: ${zod3Issues(parsed.error).map((i) => i.path.join('.') || i.message).join(', ')}`);
   }
   const c = parsed.data;
   return {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { CredentialVault } from '../core/approval/user-request';
 import type { UserCredential } from '../core/ports';
 import { open, seal, type CiphertextStore } from './encrypted-password-vault';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from 'botbuilder';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError } from '../core/errors';
 import type { SharedState } from './sign-in';
 
@@ -46,7 +46,8 @@ export function uploadUrlAllowed(raw: string, policy: UploadPolicy): boolean {
 export const fileConsentSchema = z.object({
   type: z.string().optional(),
   action: z.enum(['accept', 'decline']),
-  context: z.object({ offerId: z.string().uuid() }).passthrough(),
+  // Any GUID, as zod 3's uuid() took it (zod 4's wants the RFC 9562 version and variant digits).
+  context: z.looseObject({ offerId: z.guid() }),
   uploadInfo: z
     .object({
       uploadUrl: z.string().min(1).max(4096),

@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 // Not exported from the package's index: the per-URL cache of its token checks lives on this class.
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { urlText } from '../core/zod3-compat';
 
 /** How long one fetch of the OpenID metadata or its key set may take: an invoke must be answered within ~5 s. */
 export const OPENID_FETCH_TIMEOUT_MS = 5_000;
@@ -28,9 +29,9 @@ export class OpenIdMetadataUnavailable extends Error {
   }
 }
 
-const metadataSchema = z.object({ jwks_uri: z.string().url() });
+const metadataSchema = z.object({ jwks_uri: urlText() });
 const keySetSchema = z.object({
-  keys: z.array(z.object({ kid: z.string().optional(), kty: z.string().optional(), n: z.string().optional(), e: z.string().optional(), endorsements: z.array(z.string()).optional() }).passthrough()),
+  keys: z.array(z.looseObject({ kid: z.string().optional(), kty: z.string().optional(), n: z.string().optional(), e: z.string().optional(), endorsements: z.array(z.string()).optional() })),
 });
 type Jwk = z.infer<typeof keySetSchema>['keys'][number];
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { toAppError } from '../core/errors';
+import { zod3Issues } from '../core/zod3-compat';
 import type { Logger } from '../core/ports';
 import type { AdaptiveCardJson } from './cards/card-templates';
 import type { CardViews } from './cards/views';
@@ -50,7 +51,7 @@ export function signInRoutes(deps: SignInRoutesDeps) {
   async function tokenExchange(ctx: TurnContext): Promise<void> {
     const parsed = tokenExchangeValue.safeParse(ctx.activity.value);
     if (!parsed.success) {
-      logger.warn({ invoke: 'signin/tokenExchange', issues: parsed.error.issues.map((i) => i.path.join('.') || i.code).join(',') }, 'malformed sign-in invoke refused');
+      logger.warn({ invoke: 'signin/tokenExchange', issues: zod3Issues(parsed.error).map((i) => i.path.join('.') || i.code).join(',') }, 'malformed sign-in invoke refused');
       await sendInvokeResponse(ctx, 400, { id: '', connectionName, failureDetail: 'The token exchange request is malformed.' });
       return;
     }

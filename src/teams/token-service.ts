@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError } from '../core/errors';
 import type { Logger, UserCredential } from '../core/ports';
+import { urlText } from '../core/zod3-compat';
 import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 
 /**
@@ -17,7 +18,7 @@ import { SIGN_IN_DEADLINE_MS, timeBoxed } from './time-box';
 
 /** The parts of a `SignInUrlResponse` the card uses, parsed: the service's answer is untrusted like any other. */
 const signInResourceSchema = z.object({
-  signInLink: z.string().url().max(4_096).refine((u) => /^https?:\/\//i.test(u), 'http(s) link'),
+  signInLink: urlText().max(4_096).refine((u) => /^https?:\/\//i.test(u), 'http(s) link'),
   tokenExchangeResource: z
     .object({ id: z.string().max(200).optional(), uri: z.string().max(500).optional(), providerId: z.string().max(200).optional() })
     .optional(),

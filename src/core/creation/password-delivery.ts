@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { dueKeys, type DueItem } from '../approval/due-work';
 import { withPasswordRevealUntil } from '../approval/request-state';
 import { passwordRevealUntilOf, type CardLocation, type UserRequest } from '../approval/user-request';
@@ -103,7 +103,7 @@ export async function scheduleHide(deps: UseCaseDeps, request: UserRequest, wher
   await deps.dueWork.schedule({ key: dueKeys.hide(request.id, `${where}:${location.activityId}`), kind: 'hide-password', requestId: request.id, dueAt, payload: { location: JSON.stringify(location) } });
 }
 
-const locationSchema = z.object({ conversation: z.record(z.unknown()), activityId: z.string().min(1) });
+const locationSchema = z.object({ conversation: z.record(z.string(), z.unknown()), activityId: z.string().min(1) });
 
 /** `hide-password` due work: the message keeps the result, without the password. */
 export async function hideShownPassword(deps: UseCaseDeps, presenter: Pick<CreationPresenter, 'hidePassword'>, item: DueItem): Promise<void> {

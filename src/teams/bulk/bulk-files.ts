@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from 'botbuilder';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { BULK_LIMITS } from '../../core/bulk/bulk-limits';
 import { decodeCsvBytes } from '../../core/bulk/csv';
 import { AppError } from '../../core/errors';
@@ -10,7 +10,7 @@ import type { SharedState } from '../sign-in';
 /** What Teams attaches to a 1:1 message when a person sends the bot a file (manifest `supportsFiles`). */
 export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 
-const downloadInfo = z.object({ downloadUrl: z.string().min(1).max(4096), fileType: z.string().max(40).optional() }).passthrough();
+const downloadInfo = z.looseObject({ downloadUrl: z.string().min(1).max(4096), fileType: z.string().max(40).optional() });
 
 /** The CSV file attached to a message, if any (the first one). */
 export function attachedFile(attachments: Attachment[] | undefined): { name: string; downloadUrl: string; fileType?: string } | undefined {

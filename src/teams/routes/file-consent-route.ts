@@ -2,6 +2,7 @@ import { ActivityTypes, CardFactory, TurnContext, type Activity, type CloudAdapt
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/ports';
+import { zod3Issues } from '../../core/zod3-compat';
 import { markdownText, TEXT_LIMITS } from '../../core/text/people-text';
 import type { BackgroundWork } from '../background';
 import type { AdaptiveCardJson } from '../cards/card-templates';
@@ -33,7 +34,7 @@ export function registerFileConsentRoute(app: Application<TurnState>, deps: File
     async (ctx) => {
       const parsed = fileConsentSchema.safeParse(ctx.activity.value);
       if (!parsed.success) {
-        deps.logger.warn({ issues: parsed.error.issues.length }, 'malformed fileConsent/invoke');
+        deps.logger.warn({ issues: zod3Issues(parsed.error).length }, 'malformed fileConsent/invoke');
         await sendInvokeResponse(ctx, 400);
         return;
       }
