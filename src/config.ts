@@ -1,25 +1,26 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { integer, urlText, zod3Enum, zod3Issues, zod3Messages } from './core/zod3-compat';
 
 /**
  * The whole environment, parsed by one schema. `loadConfig(env)` is pure: main.ts calls it once with
  * process.env, and nothing else in the code reads the environment.
  */
 
+const SWITCH_TEXTS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''] as const;
 const bool = (def: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+  zod3Enum(SWITCH_TEXTS)
     .optional()
     .transform((v) => (v === undefined || v === '' ? def : ['true', '1', 'yes', 'on'].includes(v)));
 
-const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
-const url = (def: string) => z.string().url().default(def).transform((u) => u.replace(/\/+$/, ''));
+const port = (def: number) => integer(z.coerce.number()).min(1).max(65535).default(def);
+const url = (def: string) => urlText().default(def).transform((u) => u.replace(/\/+$/, ''));
 const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID');
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const optionalGuid = optionalString.pipe(guid.optional());
-const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
+const positiveInt = (def: number) => integer(z.coerce.number()).positive().default(def);
 
 export const envSchema = z.object({
   PORT: port(3978),
@@ -38,12 +39,12 @@ export const envSchema = z.object({
   BOT_OAUTH_URL: url('https://api.botframework.com'),
   PARTNER_CENTER_BASE_URL: url('https://api.partnercenter.microsoft.com'),
   GRAPH_BASE_URL: url('https://graph.microsoft.com'),
-  SANDBOX: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).optional(),
+  SANDBOX: zod3Enum(SWITCH_TEXTS).optional(),
   SANDBOX_PORT: port(3979),
   /** Start the sandbox inside the bot (default); false: use the one already listening on SANDBOX_PORT (several bot instances). */
   SANDBOX_EMBEDDED: bool(true),
   /** The seeded partner user the Playground's user signs in as (the Playground has no SSO). */
-  SANDBOX_USER: z.string().email().default('ada@contoso-partner.example'),
+  SANDBOX_USER: z.email().default('ada@contoso-partner.example'),
   /** How the sandbox registers the bot's Entra app: single-tenant = no service principal in any customer tenant (docs/deploy.md). */
   SANDBOX_APP_REGISTRATION: z.enum(['multi-tenant', 'single-tenant']).default('multi-tenant'),
   PLAYGROUND: bool(true),
@@ -64,7 +65,7 @@ export const envSchema = z.object({
   /** A team channel (its conversation id, 19:…@thread.tacv2) where requests raised in a 1:1 chat can be sent for approval. */
   APPROVAL_CHANNEL_ID: optionalString,
   /** Customer lists and domains are reused for this long (seconds). */
-  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).default(120),
+  LOOKUP_CACHE_SECONDS: integer(z.coerce.number()).min(0).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   /** `sqlite`: the embedded store in DATA_DIR (default); `memory`: nothing survives a restart. */
@@ -84,18 +85,18 @@ export const envSchema = z.object({
   /** How long the encrypted password of a draft or failed request is kept before due work erases it. */
   PASSWORD_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /** How long before a scheduled request's first day it becomes ready (its card arrives); at most 7 days. */
-  START_LEAD_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  START_LEAD_MINUTES: integer(z.coerce.number()).min(0).max(7 * 24 * 60).default(60),
   /** A ready request nobody acted on is reminded at its start, then every this many hours until it expires; 0: never. */
   START_REMINDER_HOURS: z.coerce.number().min(0).max(7 * 24).default(24),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   HTTP_DEADLINE_MS: positiveInt(60_000),
   /** How often each instance looks for due work: expiries, passwords to hide, creations to finish. */
-  DUE_WORK_POLL_MS: z.coerce.number().int().positive().optional(),
+  DUE_WORK_POLL_MS: integer(z.coerce.number()).positive().optional(),
   /** How long a creation runs before another instance may finish it (default: HTTP_DEADLINE_MS + 30 s). */
-  CREATION_LEASE_MS: z.coerce.number().int().positive().optional(),
+  CREATION_LEASE_MS: integer(z.coerce.number()).positive().optional(),
   /** On SIGTERM, how long in-flight work may run before the process exits anyway (what is left is finished later). */
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
-  HTTP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  HTTP_MAX_RETRIES: integer(z.coerce.number()).min(0).max(10).default(4),
   PARTNER_CENTER_APP_NAME: z.string().default('partner-user-bot'),
 });
 
@@ -177,10 +178,11 @@ function decodeKey(raw: string): Buffer | undefined {
 
 /** Parses the environment. Throws ConfigError naming each bad variable and what it expects. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  // zod 3's words (zod3-compat.ts): what an operator reads when the bot refuses to start stays as it was.
+  const parsed = envSchema.safeParse(env, { error: zod3Messages });
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+      zod3Issues(parsed.error).map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
     );
   }
   const e = parsed.data;

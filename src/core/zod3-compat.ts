@@ -21,9 +21,7 @@ export const zod3Messages: z.core.$ZodErrorMap = (issue) => {
       return `Expected ${issue.expected === 'record' ? 'object' : issue.expected}, received ${parsedType(issue.input)}`;
     case 'invalid_value':
       if (schemaType(issue.inst) === 'literal') return `Invalid literal value, expected ${JSON.stringify(issue.values[0])}`;
-      if (issue.input === undefined) return 'Required';
-      if (typeof issue.input !== 'string') return `Expected ${joinValues(issue.values)}, received ${parsedType(issue.input)}`;
-      return `Invalid enum value. Expected ${joinValues(issue.values)}, received '${issue.input}'`;
+      return enumMessage(issue.values, issue.input);
     case 'invalid_union':
       if (issue.note === 'No matching discriminator') return `Invalid discriminator value. Expected ${joinValues(discriminatorValues(issue.inst))}`;
       return 'Invalid input';
@@ -51,6 +49,20 @@ export const zod3Messages: z.core.$ZodErrorMap = (issue) => {
       return 'Invalid input';
   }
 };
+
+function enumMessage(values: readonly unknown[], input: unknown): string {
+  if (input === undefined) return 'Required';
+  if (typeof input !== 'string') return `Expected ${joinValues(values)}, received ${parsedType(input)}`;
+  return `Invalid enum value. Expected ${joinValues(values)}, received '${input}'`;
+}
+
+/**
+ * `z.enum(values)` whose message lists the values in their order, as zod 3's did. zod 4 keeps them as an object's
+ * keys, so texts that read as numbers ('1', '0') come first in its list.
+ */
+export function zod3Enum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (issue) => (issue.code === 'invalid_value' ? enumMessage(values, issue.input) : undefined) });
+}
 
 function formatMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidStringFormat>): string {
   switch (issue.format) {

@@ -1,6 +1,6 @@
 import { z as z3 } from 'zod';
 import { z } from 'zod/v4';
-import { dateTimeWithOffset, integer, urlText, zod3Issues, zod3Messages } from '../../../src/core/zod3-compat';
+import { dateTimeWithOffset, integer, urlText, zod3Enum, zod3Issues, zod3Messages } from '../../../src/core/zod3-compat';
 
 /**
  * The schemas moved from zod 3 to zod/v4 (issue 16); these helpers keep what zod 3 did where people, logs or callers
@@ -26,6 +26,7 @@ const cases: Array<[name: string, old: z3.ZodTypeAny, current: z.ZodType, inputs
   ['a coerced positive number', z3.coerce.number().positive(), z.coerce.number().positive(), ['2', 'abc', '-1', '0', '']],
   ['a coerced bounded number', z3.coerce.number().min(0).max(168), z.coerce.number().min(0).max(168), ['24', '-1', '169']],
   ['enum', z3.enum(['true', 'false', '']), z.enum(['true', 'false', '']), ['true', 'maybe', 3, undefined, null]],
+  ['enum of texts that read as numbers', z3.enum(['true', 'false', '1', '0', '']), zod3Enum(['true', 'false', '1', '0', '']), ['1', ' ', 2, undefined]],
   ['literal', z3.literal(429), z.literal(429), [429, 430, '429', undefined]],
   ['a union of literals', z3.union([z3.literal(429), z3.literal(500)]), z.union([z.literal(429), z.literal(500)]), [500, 501]],
   ['string lengths', z3.string().min(1).max(3), z.string().min(1).max(3), ['ab', '', 'abcd', [], ['a', 'b', 'c', 'd'], { length: 9 }]],
