@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { PC_TEXT, pcError } from './errors';
 import { groupsOf, rolesIn } from './gdap';
 import { BAD_BODY, GUID, type Router, type SandboxRequest, type SandboxResponse } from './http';

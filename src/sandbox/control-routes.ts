@@ -1,3 +1,4 @@
+import { zod3Issues, zod3Messages } from '../core/zod3-compat';
 import { controlError } from './errors';
 import { faultSchema } from './faults';
 import { BAD_BODY, type Router } from './http';
@@ -16,8 +17,8 @@ export function controlRoutes(router: Router, state: SandboxState, tokens: Token
   router.add('POST', '/_sandbox/faults', (req) => {
     if (req.body === BAD_BODY) return controlError(400, 'the body is not valid JSON');
     const specs: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
-    const parsed = specs.map((s) => faultSchema.safeParse(s));
-    const issues = parsed.flatMap((p, i) => (p.success ? [] : p.error.issues.map((x) => `[${i}] ${x.path.join('.') || '(fault)'}: ${x.message}`)));
+    const parsed = specs.map((s) => faultSchema.safeParse(s, { error: zod3Messages }));
+    const issues = parsed.flatMap((p, i) => (p.success ? [] : zod3Issues(p.error).map((x) => `[${i}] ${x.path.join('.') || '(fault)'}: ${x.message}`)));
     if (issues.length > 0) return controlError(400, 'invalid fault', { issues });
     for (const p of parsed) if (p.success) state.faults.add(p.data);
     return { status: 204 };

@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { integer } from '../core/zod3-compat';
 
 /** Injected misbehaviour for one route, as the tests ask for it through POST /_sandbox/faults. */
 export const faultSchema = z
-  .object({
+  .strictObject({
     method: z.string().toUpperCase().default('GET'),
     /** A path where `*` matches one segment, e.g. `/v1/customers/*\/users`. */
     path: z.string().startsWith('/'),
     kind: z.enum(['latency', 'status', 'drop', 'hang']),
-    count: z.number().int().min(1).max(10_000).default(1),
+    count: integer(z.number()).min(1).max(10_000).default(1),
     status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
-    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    retryAfterSeconds: integer(z.number()).min(0).max(3600).optional(),
+    latencyMs: integer(z.number()).min(0).max(120_000).optional(),
     when: z.enum(['before', 'after']).default('before'),
   })
-  .strict()
   .refine((f) => f.kind !== 'status' || f.status !== undefined, { message: 'a status fault needs `status`', path: ['status'] });
 export type FaultSpec = z.infer<typeof faultSchema>;
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { integer, zod3Issues, zod3Messages } from '../core/zod3-compat';
 import { aadError, controlError } from './errors';
 import { userAccess } from './gdap';
 import { GUID, type Router, type SandboxRequest, type SandboxResponse } from './http';
@@ -262,15 +263,15 @@ const ssoRequest = z
     oid: z.string().optional(),
     mfa: z.boolean().default(true),
     // Negative values make an already expired token (for the AADSTS500133 case).
-    expiresInSeconds: z.number().int().min(-86_400).max(86_400).default(ACCESS_TOKEN_SECONDS),
+    expiresInSeconds: integer(z.number()).min(-86_400).max(86_400).default(ACCESS_TOKEN_SECONDS),
     audience: z.string().min(1).optional(),
   })
   .refine((b) => b.userPrincipalName !== undefined || b.oid !== undefined, { message: 'userPrincipalName or oid is required' });
 
 /** POST /_sandbox/sso-token: the SSO token Teams would hand the bot for a seeded partner engineer. */
 export async function issueSsoToken(state: SandboxState, tokens: TokenIssuer, botAppId: string, body: unknown): Promise<SandboxResponse> {
-  const parsed = ssoRequest.safeParse(body);
-  if (!parsed.success) return controlError(400, 'invalid_request', { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+  const parsed = ssoRequest.safeParse(body, { error: zod3Messages });
+  if (!parsed.success) return controlError(400, 'invalid_request', { issues: zod3Issues(parsed.error).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
   const b = parsed.data;
   const user = (b.oid ? state.partnerUser(b.oid) : undefined) ?? (b.userPrincipalName ? state.partnerUserByUpn(b.userPrincipalName) : undefined);
   if (!user) return controlError(404, 'unknown_user', { error_description: 'No seeded partner user with that userPrincipalName or oid.' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { PC_TEXT, pcError } from './errors';
 import type { SandboxResponse } from './http';
 import type { SandboxCustomer } from './world';

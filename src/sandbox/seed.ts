@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { integer, zod3Issues, zod3Messages } from '../core/zod3-compat';
 
 /**
  * The sandbox's seed: a partner tenant, its engineers and security groups, and customers covering the cases a
@@ -9,7 +10,8 @@ import { z } from 'zod';
  * built from it lives in ./world.ts.
  */
 
-const guid = z.string().uuid();
+// Any 8-4-4-4-12 hex, as zod 3's uuid() took it (zod 4's wants RFC 9562 version and variant digits).
+const guid = z.guid();
 export const roleNameSchema = z.enum([
   'userAdministrator',
   'directoryWriters',
@@ -65,7 +67,7 @@ const customerGroupSeed = z.object({
 
 /** Many users from a few name parts: `first.last`, each combination once. */
 const generatedUsersSeed = z
-  .object({ count: z.number().int().min(1), firstNames: z.array(z.string().min(1)).min(1), lastNames: z.array(z.string().min(1)).min(1), usageLocations: z.array(country).min(1) })
+  .object({ count: integer(z.number()).min(1), firstNames: z.array(z.string().min(1)).min(1), lastNames: z.array(z.string().min(1)).min(1), usageLocations: z.array(country).min(1) })
   .refine((g) => g.count <= g.firstNames.length * g.lastNames.length, { message: 'count exceeds the distinct first × last name combinations' });
 
 const domainSeed = z.object({
@@ -81,7 +83,7 @@ const domainSeed = z.object({
  * Microsoft's defaults for a tenant that never changed it (disabled; 60 / 60 / 480 minutes; multi-use allowed;
  * 8 characters). Lifetimes are 10–43200 minutes ("temporaryAccessPassAuthenticationMethodConfiguration resource type").
  */
-const lifetime = z.number().int().min(10).max(43_200);
+const lifetime = integer(z.number()).min(10).max(43_200);
 export const tapPolicySeed = z
   .object({
     state: z.enum(['enabled', 'disabled']),
@@ -89,7 +91,7 @@ export const tapPolicySeed = z
     minimumLifetimeInMinutes: lifetime.default(60),
     maximumLifetimeInMinutes: lifetime.default(480),
     isUsableOnce: z.boolean().default(false),
-    defaultLength: z.number().int().min(8).max(48).default(8),
+    defaultLength: integer(z.number()).min(8).max(48).default(8),
   })
   .refine((p) => p.minimumLifetimeInMinutes <= p.defaultLifetimeInMinutes && p.defaultLifetimeInMinutes <= p.maximumLifetimeInMinutes, { message: 'minimum ≤ default ≤ maximum lifetime' });
 export type TapPolicySeed = z.infer<typeof tapPolicySeed>;
@@ -107,7 +109,7 @@ const customerSeed = z.object({
    * `consumed` counts every seat in use, the seeded users' `licenses` included. `licenseGroupId`: Partner Center's
    * licence group (`group1` Entra-managed products, the default; `group2` Minecraft).
    */
-  skus: z.array(z.object({ skuPartNumber: z.string(), name: z.string(), total: z.number().int().min(0), consumed: z.number().int().min(0), licenseGroupId: z.enum(['group1', 'group2']).default('group1') })),
+  skus: z.array(z.object({ skuPartNumber: z.string(), name: z.string(), total: integer(z.number()).min(0), consumed: integer(z.number()).min(0), licenseGroupId: z.enum(['group1', 'group2']).default('group1') })),
   groups: z.array(customerGroupSeed).optional(),
   /**
    * The delegated Microsoft Graph permissions (plain names, e.g. `Domain.Read.All`) consented in this customer's
@@ -123,7 +125,7 @@ export const seedSchema = z.object({
   roles: z.object(Object.fromEntries(roleNameSchema.options.map((r) => [r, guid])) as Record<z.infer<typeof roleNameSchema>, typeof guid>),
   /** A group named `AdminAgents` is Partner Center's Admin agent group (see graph-routes: delegated GDAP reads). */
   groups: z.array(z.object({ id: guid, name: z.string(), memberOfGroups: z.array(guid) })),
-  partnerUsers: z.array(z.object({ oid: guid, upn: z.string().email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),
+  partnerUsers: z.array(z.object({ oid: guid, upn: z.email(), name: z.string(), groups: z.array(guid), consented: z.boolean(), situation: z.string() })),
   /** The assignments of every healthy relationship (`"assignments": "healthy"`). */
   healthyAssignments: z.array(assignmentSeed),
   customers: z.array(customerSeed),
@@ -147,9 +149,9 @@ export function loadSeed(path = DEFAULT_SEED_PATH): SeedData {
 }
 
 export function parseSeed(raw: unknown): SeedData {
-  const parsed = seedSchema.safeParse(raw);
+  const parsed = seedSchema.safeParse(raw, { error: zod3Messages });
   if (!parsed.success) {
-    throw new Error(`invalid sandbox seed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid sandbox seed: ${zod3Issues(parsed.error).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
 }
