@@ -1,5 +1,5 @@
 import { ActivityEx, CardFactory, TurnContext, type Activity, type Attachment, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
-import type { BotFrameworkAuthentication, ClaimsIdentity } from 'botframework-connector';
+import type { BotFrameworkAuthentication, ClaimsIdentity, ConnectorFactory } from 'botframework-connector';
 import type { CardLocation } from '../core/approval/user-request';
 import type { Logger } from '../core/ports';
 import type { AdaptiveCardJson } from './cards/card-templates';
@@ -19,6 +19,7 @@ export class CardUpdater {
   private readonly pacer: ConversationPacer;
   /** Per message, the newest version asked for and the chain of writes, so writes of one card stay in order. */
   private readonly cards = new Map<string, { version: number; chain: Promise<unknown>; wake?: () => void }>();
+  private factory?: ConnectorFactory;
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -87,11 +88,19 @@ export class CardUpdater {
    */
   private async writeIntoMessage(location: CardLocation, card: AdaptiveCardJson): Promise<void> {
     const reference = location.conversation as Partial<ConversationReference>;
-    const adapter = this.adapter as unknown as ProactiveParts;
-    const client = await adapter.botFrameworkAuthentication.createConnectorFactory(adapter.createClaimsIdentity(this.botAppId)).create(String(reference.serviceUrl), undefined);
+    const client = await this.connectorFactory().create(String(reference.serviceUrl), undefined);
     const continuation = TurnContext.getConversationReference(ActivityEx.getContinuationActivity(reference));
     const activity = TurnContext.applyConversationReference({ type: 'message', id: location.activityId, attachments: [CardFactory.adaptiveCard(card)] }, continuation) as Activity;
     await client.conversations.updateActivity(activity.conversation.id, location.activityId, activity);
+  }
+
+  /**
+   * The adapter's connector factory for the bot's own claims, made once: the claims never change, and the clients
+   * it creates are kept per service URL by inbound-auth-cache.ts.
+   */
+  private connectorFactory(): ConnectorFactory {
+    const adapter = this.adapter as unknown as ProactiveParts;
+    return (this.factory ??= adapter.botFrameworkAuthentication.createConnectorFactory(adapter.createClaimsIdentity(this.botAppId)));
   }
 
   /**
