@@ -173,10 +173,15 @@ async function main(): Promise<void> {
       // The echo bot warmed up as much: as many message turns as the bot's warm-up had turns (V8 optimises its
       // functions as they become hot too; with only the loops' turns behind it, its turn still fell by a third
       // over the rounds).
-      for (let i = 0; i < WARM_UP * 4; i++) {
-        const r = await echoDriver.say(soloist, `warm ${i}`);
+      let echoSaid = 0;
+      /** One echo bot message turn; its CPU in ms. */
+      const echoTurn1 = async (): Promise<number> => {
+        const before = echo.cpuMs();
+        const r = await echoDriver.say(soloist, `hello ${echoSaid++}`);
         if (r.status !== 200) throw new Error(`echo bot answered ${r.status}`);
-      }
+        return echo.cpuMs() - before;
+      };
+      for (let i = 0; i < WARM_UP * 4; i++) await echoTurn1();
       // Side by side, turn by turn: before each of a request's four turns (message, pick, review, create), one
       // echo bot message turn, so each of the bot's steps and the echo turn it is compared with run in the same
       // conditions: right after the other process's turn, a second apart at most. ROUNDS rounds of SOLO requests;
@@ -199,13 +204,6 @@ async function main(): Promise<void> {
       const soloChats = Array.from({ length: 10 }, () => ({ ...soloist, conversation: `a:personal-${randomUUID()}` }));
       for (const chat of soloChats) await wholeRequest(d, chat);
       let next = 0;
-      let echoSaid = 0;
-      const echoTurn1 = async (): Promise<number> => {
-        const before = echo.cpuMs();
-        const r = await echoDriver.say(soloist, `hello ${echoSaid++}`);
-        if (r.status !== 200) throw new Error(`echo bot answered ${r.status}`);
-        return echo.cpuMs() - before;
-      };
       for (let round = 0; round < ROUNDS; round++) {
         const echoLoop = await perTurn(echo, ECHO_LOOP, async () => void (await echoTurn1()));
         const cpu = blank();
