@@ -129,12 +129,14 @@ describe('refusals (production clients ↔ sandbox)', () => {
     const erin = await h.signIn(USERS.erin);
     const token = (await h.tokens.partnerCenter(erin)).token;
     const alice = (await h.partnerCenter.listUsers(adaToken, CUSTOMERS.fabrikam, {}, call())).items.find((u) => u.userPrincipalName === 'alice.smith@fabrikam.example')!;
+    // Thunks, not promises: three calls started together would leave two rejections unhandled while the first is
+    // awaited, and Node reports that as a failure of whichever test is running.
     for (const attempt of [
-      h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, {}, call()),
-      h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, { deleted: true }, call()),
-      h.partnerCenter.getUser(token, CUSTOMERS.fabrikam, alice.id, call()),
+      () => h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, {}, call()),
+      () => h.partnerCenter.listUsers(token, CUSTOMERS.fabrikam, { deleted: true }, call()),
+      () => h.partnerCenter.getUser(token, CUSTOMERS.fabrikam, alice.id, call()),
     ]) {
-      const e = await failure(attempt);
+      const e = await failure(attempt());
       expect(e.code).toBe('GDAP_ROLE_MISSING');
       expect(e.httpStatus).toBe(403);
       expect(e.upstreamCode).toBe('900150');
