@@ -57,6 +57,14 @@ export class DueWorkRunner {
     await this.running;
   }
 
+  /**
+   * Resolves once no round is running: whoever must see a round's effects whole (a handler's last write is followed
+   * by a WAL sync and then the item's removal, so its state can be visible while the item is still queued).
+   */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** One round, awaited: what tests and the shutdown path use. */
   async runDue(): Promise<number> {
     const items = await this.store.claimDue(this.opts.clock.now(), this.opts.owner, this.opts.leaseMs, 20);

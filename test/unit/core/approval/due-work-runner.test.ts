@@ -57,6 +57,22 @@ describe('DueWorkRunner', () => {
     expect(await runner.runDue()).toBe(0); // three attempts: dropped
   });
 
+  it('idle() resolves only once the running round has removed its item', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { store, runner } = setup({ 'hide-password': () => held });
+    await store.schedule({ key: 'hide:b:x', kind: 'hide-password', requestId: 'b', dueAt: '2026-11-29T09:59:00Z' });
+    runner.poke();
+    let idle = false;
+    const waiting = runner.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false); // the handler still runs
+    release();
+    await waiting;
+    expect(await store.claimDue(new Date('2026-11-29T11:00:00Z'), 'probe', 1000, 10)).toEqual([]);
+    await runner.idle(); // nothing running: at once
+  });
+
   it('two runners on one store: each item runs once', async () => {
     const store = new MemoryDueWorkStore();
     const ran: string[] = [];
