@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as ACDataModule from 'adaptivecards-templating';
+import type { CardTemplate } from './card-template';
 
 export const CARD_NAMES = ['welcome', 'pick-customer', 'new-user-form', 'confirm', 'creating', 'created', 'failed', 'notice', 'approval-request', 'history', 'customers', 'templates', 'template-form', 'bulk-input', 'bulk-batch', 'bulk-passwords'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
@@ -21,7 +21,7 @@ export interface AdaptiveCardJson {
  */
 export class CardTemplates {
   private readonly json = new Map<CardName, unknown>();
-  private templates?: Map<CardName, ACDataModule.Template>;
+  private templates?: Map<CardName, CardTemplate>;
 
   constructor(dir: string) {
     const files = new Set(readdirSync(dir));
@@ -37,7 +37,7 @@ export class CardTemplates {
     if (this.templates) return;
     // card-template.ts loads the library; each template is the library's, made cheaper to expand (issue 16).
     const { cardTemplate } = require('./card-template') as typeof import('./card-template');
-    const templates = new Map<CardName, ACDataModule.Template>();
+    const templates = new Map<CardName, CardTemplate>();
     for (const [name, json] of this.json) templates.set(name, cardTemplate(json));
     this.templates = templates;
   }

@@ -48,12 +48,20 @@ export function pathExpressions(ael: Ael, memory: object) {
 
     override tryEvaluate(state: unknown, options?: AEL.Options): Evaluated {
       if (state === null || typeof state !== 'object' || Object.getPrototypeOf(state) !== memory) return super.tryEvaluate(state, options);
-      let value: unknown = state;
+      return this.read(state, options?.nullSubstitution);
+    }
+
+    /**
+     * The value in `values`: the library's memory, or the walk's context (template-walk.ts), which holds the same
+     * fields in the same order ($root, $data, $index, $host, $_acTemplateVersion), so the same key wins.
+     */
+    read(values: object, nullSubstitution?: (path: string) => unknown): Evaluated {
+      let value: unknown = values;
       for (let i = 0; i < this.parts.length; i++) {
         value = accessProperty(value, this.parts[i], this.lower[i]);
         if (value === undefined) break;
       }
-      if (value === undefined && options?.nullSubstitution !== undefined) value = options.nullSubstitution(this.path);
+      if (value === undefined && nullSubstitution !== undefined) value = nullSubstitution(this.path);
       return { value, error: undefined as unknown as string };
     }
   }
@@ -69,14 +77,16 @@ export function pathExpressions(ael: Ael, memory: object) {
   }
 
   /** The expression with every pure path in it made a PathExpression (new nodes; the parsed ones are left as they are). */
-  return function withFastPaths(e: AEL.Expression): AEL.Expression {
+  function withFastPaths(e: AEL.Expression): AEL.Expression {
     const names = pathNames(e);
     if (names) return new PathExpression(e, names);
     // Only plain nodes are rebuilt (concat, comparisons, count…); Constants and other subclasses stay as parsed.
     if (e.constructor !== ael.Expression || e.children.length === 0) return e;
     const children = e.children.map(withFastPaths);
     return children.every((c, i) => c === e.children[i]) ? e : new Rebuilt(e.type, e.evaluator, ...children);
-  };
+  }
+
+  return { withFastPaths, PathExpression };
 }
 
 /** InternalFunctionUtils.accessProperty of adaptive-expressions 4.23, step for step (the same key wins). */

@@ -122,3 +122,72 @@ describe('paths read directly keep the library’s rules', () => {
     expect(() => cardTemplate(json).expand({ $root: { nothing: null } })).toThrow();
   });
 });
+
+describe('the walk decided once per node keeps the library’s rules', () => {
+  // Each line is one rule of the library's walk (Template.internalExpand); a card it expanded differently fails.
+  const template = {
+    type: 'AdaptiveCard',
+    $root: 'dropped', $index: 'dropped', $host: 'dropped', $_acTemplateVersion: 'dropped',
+    body: [
+      // An object repeated over an array, a nested repetition inside it, and $index and $data restored after each.
+      { type: 'Container', $data: '${outer}', id: 'o${$index}', items: [{ type: 'TextBlock', $data: '${inner}', text: '${$index}:${v} in ${name}' }, { type: 'TextBlock', text: 'back to ${name} #${$index}' }] },
+      { type: 'TextBlock', text: 'after: ${$index} ${name}' },
+      // An array item that is undefined keeps the $data set before it; a null one is read as the item.
+      { type: 'TextBlock', $data: '${holes}', text: '[${v}]' },
+      // $data bound to one object (not repeated), to a literal array, and to an empty array (the object is dropped).
+      { type: 'TextBlock', $data: '${single}', text: 'single ${v} #${$index}' },
+      { type: 'TextBlock', $data: [{ v: 'lit1' }, { v: 'lit2' }], text: 'literal ${v}' },
+      { type: 'TextBlock', $data: '${none}', text: 'never' },
+      // $when that is not an expression drops the object (with a warning), whatever its value.
+      { type: 'TextBlock', $when: true, text: 'dropped by a literal true' },
+      { type: 'TextBlock', $when: 'yes', text: 'dropped by a literal string' },
+      // A $when whose value is not a boolean drops the object; one that is true keeps it.
+      { type: 'TextBlock', $when: '${name}', text: 'a string is not true' },
+      { type: 'TextBlock', $when: '${count(outer) == 2}', text: 'kept' },
+      // Nulls in arrays are left out; an expression whose value is an array is spliced into the array around it.
+      null, '${list}', [1, [2]], '${nothing}',
+      { type: 'X', keep: null, n: '${n}', nested: { deeper: ['${name}', null, { a: '${$root.name}' }] } },
+    ],
+  };
+  const data = {
+    name: 'root',
+    outer: [{ name: 'first', inner: [{ v: 'a' }, { v: 'b' }] }, { name: 'second', inner: [{ v: 'c' }] }],
+    holes: [{ v: 'h1' }, undefined, null, { v: 'h4' }],
+    single: { v: 's' },
+    none: [],
+    list: ['l1', 'l2'],
+    nothing: null,
+    n: 3,
+  };
+
+  it('expands as the library alone expands it, warnings included', () => {
+    const library = new Template(template);
+    const reference = library.expand({ $root: data });
+    const ours = cardTemplate(template);
+    const fast = ours.expand({ $root: data });
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(reference));
+    expect(fast).toEqual(reference);
+    expect(ours.getLastTemplateExpansionWarnings()).toEqual(library.getLastTemplateExpansionWarnings());
+    // The rules are really exercised.
+    const text = JSON.stringify(reference);
+    expect(text).toContain('"0:a in ${name}"'); // an inner item has no name: $data is the item
+    expect(text).toContain('"back to second #1"');
+    expect(text).toContain('"after: ${$index} root"');
+    expect(text).toContain('"literal lit2"');
+    expect(text).not.toContain('dropped');
+    expect(text).toContain('"kept"');
+    expect(library.getLastTemplateExpansionWarnings()).toEqual([expect.stringContaining('true is not an Adaptive Expression'), expect.stringContaining('yes is not an Adaptive Expression')]);
+  });
+
+  it('a $data expression that fails, fails as in the library', () => {
+    const json = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', $data: '${nothing.x}', text: '${y}' }] };
+    const run = (expand: () => unknown) => {
+      try {
+        return JSON.stringify(expand());
+      } catch (e) {
+        return `threw ${(e as Error).message}`;
+      }
+    };
+    expect(run(() => cardTemplate(json).expand({ $root: { nothing: null } }))).toBe(run(() => plain(json, { nothing: null })));
+  });
+});
