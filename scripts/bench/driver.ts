@@ -146,19 +146,11 @@ export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step
   };
   /**
    * With `between` (the one-at-a-time figures), a card action's step ends when its card has also been written
-   * into the 1:1 message: that update is the step's own work, done after the answer (personal-mirror.ts), and
-   * without the wait it was counted in the next step (the form's, the largest card, in the review). The wait is
-   * not in the step's wall time, which is the answer's. Polled every millisecond, not with the connector's own
-   * waitFor (every 20 ms): each idle millisecond of the bot before the reading is billed to the step. An update
-   * that never comes is a failure, as a missing result card is, not a figure with two seconds of idling in it.
+   * into the 1:1 message (see writtenIntoMessage). The wait is not in the step's wall time, which is the answer's.
    */
   const mirrored = async (cardId: string) => {
     if (!between) return;
-    const deadline = performance.now() + 2_000;
-    while (d.connector.updates(cardId).length === 0) {
-      if (performance.now() > deadline) throw new Error(`card ${cardId}: not written into its message within 2 s of the answer`);
-      await new Promise((r) => setTimeout(r, 1));
-    }
+    await writtenIntoMessage(d, cardId);
     last = performance.now();
   };
   const said = await d.say(e, 'new user');
@@ -187,6 +179,21 @@ export async function wholeRequest(d: Driver, e: Engineer, between?: (step: Step
   const creation = lap();
   await between?.('creation');
   return { message, pickCustomer, submitForm, create, creation, total: performance.now() - t0 };
+}
+
+/**
+ * Waits until a card action's card has been written into its 1:1 message: that update is the step's own work, done
+ * after the answer (personal-mirror.ts), and without the wait it was counted in the next step (the form's, the
+ * largest card, in the review). Polled every millisecond, not with the connector's own waitFor (every 20 ms): each
+ * idle millisecond of the bot before the reading is billed to the step. An update that never comes is a failure,
+ * as a missing result card is, not a figure with two seconds of idling in it.
+ */
+export async function writtenIntoMessage(d: Driver, cardId: string): Promise<void> {
+  const deadline = performance.now() + 2_000;
+  while (d.connector.updates(cardId).length === 0) {
+    if (performance.now() > deadline) throw new Error(`card ${cardId}: not written into its message within 2 s of the answer`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 /**

@@ -9,6 +9,7 @@
  * e.g. a copy of main's build, so a change is compared with its base in the same minute on a shared machine.
  * REVIEW_PROFILE=<file>: a .cpuprofile of the review turns of the (first) bot.
  * REVIEW_WHOLE=true: whole requests instead of reviews (see below).
+ * REVIEW_INTERLEAVE=true: with REVIEW_BOT_ROOT, the two bots measured turn by turn instead of round by round.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { SANDBOX_IDENTITY } from '../../src/config';
 import { BotFrameworkIssuer } from '../../test/support/bot-framework-issuer';
 import { freePort } from '../../test/support/free-port';
 import { RecordingConnector } from '../../test/support/recording-connector';
-import { cardOfAnswer, Driver, FABRIKAM, form, userName, wholeRequest, type Engineer } from './driver';
+import { cardOfAnswer, Driver, FABRIKAM, form, userName, wholeRequest, writtenIntoMessage, type Engineer } from './driver';
 import { Child, sandboxBotEnv, teamsAuthEnv } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -68,14 +69,18 @@ async function main(): Promise<void> {
       for (let i = 0; i < 5; i++) await wholeRequest(b.d, engineer);
     }
     // REVIEW_WHOLE: a whole request (message, pick, review, create and the creation up to its result card) in
-    // place of the review, round 40 chats (the bot paces each conversation to Teams' limit), to compare two builds.
-    const chats = Array.from({ length: 40 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
+    // place of the review, round 200 chats (the bot paces each conversation to Teams' limit), to compare two builds.
+    // 200 chats: a pick and a review write two messages, and the bot paces each chat to Teams' 50 a 30 s.
+    const chats = Array.from({ length: 200 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
     let chat = 0;
     const review = process.env.REVIEW_WHOLE
       ? async (d: Driver) => void (await wholeRequest(d, chats[chat++ % chats.length]))
       : async (d: Driver) => {
           // Round the chats too: in one chat the bot's pacing held the reviews' message updates back.
-          cardOfAnswer(await d.execute(chats[chat++ % chats.length], 'submitForm', form(userName('review')), `form-${randomUUID()}`), 'submitForm');
+          // Until the confirmation is also written into the message, as `npm run bench` measures a review.
+          const formId = `form-${randomUUID()}`;
+          cardOfAnswer(await d.execute(chats[chat++ % chats.length], 'submitForm', form(userName('review')), formId), 'submitForm');
+          await writtenIntoMessage(d, formId);
         };
     for (const b of bots) {
       // The form card the reviews come from (a review needs no earlier turn, but this is how a person gets there).
@@ -84,8 +89,8 @@ async function main(): Promise<void> {
     }
     for (let i = 0; i < 20; i++) await echoDriver.say(engineer, `warm ${i}`);
 
-    // REVIEW_AFTER_PICK: each review right after a (not measured) pick-customer turn, as in `npm run bench`, whose
-    // review figure also holds what the pick turn does after answering (its card written into the 1:1 message).
+    // REVIEW_AFTER_PICK: each review right after a (not measured) pick-customer turn, as in `npm run bench`; the
+    // pick's form card is written into its message before the review starts, as there.
     const afterPick = Boolean(process.env.REVIEW_AFTER_PICK);
     const measure = async (child: Child, n: number, turn: () => Promise<unknown>, before?: () => Promise<unknown>) => {
       let used = 0;
@@ -97,7 +102,15 @@ async function main(): Promise<void> {
       }
       return used / n;
     };
-    const pick = (d: Driver) => (afterPick ? async () => cardOfAnswer(await d.execute(engineer, 'pickCustomer', { customerId: FABRIKAM }, `picker-${randomUUID()}`), 'pickCustomer') : undefined);
+    const pick = (d: Driver) =>
+      afterPick
+        ? async () => {
+            const pickerId = `picker-${randomUUID()}`;
+            // In the chat of the review that follows it.
+            cardOfAnswer(await d.execute(chats[chat % chats.length], 'pickCustomer', { customerId: FABRIKAM }, pickerId), 'pickCustomer');
+            await writtenIntoMessage(d, pickerId);
+          }
+        : undefined;
     const results: Array<{ echo: number; ms: number[] }> = [];
     recording = true;
     // REVIEW_SIGNAL: SIGUSR2 to the (first) bot before and after the measured rounds (for a counting preload).
@@ -117,7 +130,23 @@ async function main(): Promise<void> {
       const row = [`load ${loadavg()[0].toFixed(2)}`, `echo ${echoMs.toFixed(2)} ms`];
       const ms: number[] = [];
       // Alternately first and second, so neither bot always runs right after the echo bot.
-      for (const b of r % 2 ? [...bots].reverse() : bots) ms[bots.indexOf(b)] = await measure(b.bot, PER_ROUND, () => review(b.d), pick(b.d));
+      if (process.env.REVIEW_INTERLEAVE && bots.length > 1) {
+        // REVIEW_INTERLEAVE: the two bots turn by turn (this, other, other, this, …), so both meet the same minute of
+        // a shared host, not one round each: the host's speed moved ±20 % between rounds.
+        const used = bots.map(() => 0);
+        for (let i = 0; i < PER_ROUND; i++) {
+          for (const b of i % 2 ? [...bots].reverse() : bots) {
+            const before = pick(b.d);
+            if (before) await before();
+            const t0 = b.bot.cpuMs();
+            await review(b.d);
+            used[bots.indexOf(b)] += b.bot.cpuMs() - t0;
+          }
+        }
+        used.forEach((u, i) => (ms[i] = u / PER_ROUND));
+      } else {
+        for (const b of r % 2 ? [...bots].reverse() : bots) ms[bots.indexOf(b)] = await measure(b.bot, PER_ROUND, () => review(b.d), pick(b.d));
+      }
       bots.forEach((b, i) => row.push(`${b.root === ROOT ? 'this' : 'other'} review ${ms[i].toFixed(2)} ms = ${(ms[i] / echoMs).toFixed(2)}×`));
       if (bots.length > 1) row.push(`this ÷ other ${(ms[0] / ms[1]).toFixed(3)}`);
       results.push({ echo: echoMs, ms });
