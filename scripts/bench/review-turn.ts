@@ -69,8 +69,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < 5; i++) await wholeRequest(b.d, engineer);
     }
     // REVIEW_WHOLE: a whole request (message, pick, review, create and the creation up to its result card) in
-    // place of the review, round 200 chats (the bot paces each conversation to Teams' limit), to compare two builds.
-    // 200 chats: a pick and a review write two messages, and the bot paces each chat to Teams' 50 a 30 s.
+    // place of the review, to compare two builds. Round 200 chats: a pick and a review write two messages, and the
+    // bot paces each chat to Teams' 50 messages a 30 s.
     const chats = Array.from({ length: 200 }, () => ({ ...engineer, conversation: `a:personal-${randomUUID()}` }));
     let chat = 0;
     const review = process.env.REVIEW_WHOLE

@@ -1,10 +1,8 @@
 import type * as AEL from 'adaptive-expressions';
 import type * as ACData from 'adaptivecards-templating';
+import { RESERVED } from './template-walk';
 
 type Ael = typeof AEL;
-
-/** Keys that make the library treat an object specially ($data repeats it, $when drops it; the rest are dropped). */
-const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
 
 /**
  * The static parts of a card (issue 16): a subtree of a template with no `${…}` in it and no `$data` or `$when`

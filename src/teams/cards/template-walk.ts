@@ -18,8 +18,11 @@ export interface WalkContext {
 /** A node of a prepared template, compiled: its expansion for the current context. */
 type Step = (ctx: WalkContext, warnings: string[]) => unknown;
 
-/** Read by the library for every key of every object: these are never copied into the card. */
-const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
+/**
+ * The library's reserved keys (its EvaluationContext._reservedFields): `$data` repeats an object, `$when` drops it,
+ * and none of them is ever copied into the card.
+ */
+export const RESERVED: ReadonlySet<string> = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
 
 export interface WalkOptions {
   /** The expression a node holds evaluated as the library evaluates it (`allowSubstitutions` as it passes it). */
