@@ -8,7 +8,7 @@ module.exports = {
   // Integration and end-to-end tests start servers; their own per-test timeouts are longer where needed.
   testTimeout: 60000,
   // Two test files at a time: the run took ≈ 11 min in band on the 2-core CI machine, with one core mostly idle
-  // (the servers and child processes a test starts are the other load); two workers take it to ≈ 6½ min. A worker
+  // (the servers and child processes a test starts are the other load); two workers take it to ≈ 6½-7½ min. A worker
   // is replaced once it holds more than 250 MB after a file: a worker of 0.4-0.8 GB can take longer than jest's
   // 500 ms to exit at the end of the run (freeing its heap), which jest reports as a leak ("failed to exit
   // gracefully") although nothing was left open (at 400 MB it still happened in one run of three).

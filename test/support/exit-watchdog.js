@@ -2,6 +2,8 @@
  * Jest's global teardown: the suite exits on its own once every test has closed what it started (no --forceExit).
  * Should a test leave a server, socket, timer or child process behind, this names what is left and ends the run
  * 15 s later with the exit code jest chose (a failure stays a failure), instead of hanging a CI run for ever.
+ * It sees this process only: when tests run in jest's workers (jest.config.js), jest itself ends a worker that does
+ * not exit and says so ("A worker process has failed to exit gracefully").
  */
 module.exports = async function exitWatchdog() {
   const timer = setTimeout(() => {
