@@ -123,6 +123,10 @@ export async function performCreate(
       correlationId: error.correlationId,
       retryable: error.retryable,
     };
+    // A retryable failure keeps the password for the retry, for at most the retention time from now. Scheduled
+    // before the failed state is written, so anyone who sees the request failed sees its password's end set too
+    // (a crash in between leaves a `creating` request with a later end, which the erase re-checks).
+    if (failure.retryable) await keepPassword(deps, requestId);
     const { request: saved } = await updateRequest(deps, requestId, (current) =>
       current.state.kind !== 'creating'
         ? undefined
@@ -134,9 +138,7 @@ export async function performCreate(
           },
     );
     // A failure that trying again cannot fix needs new input; the stored password has no further use.
-    // A retryable one keeps it for the retry, for at most the retention time from now.
     if (!failure.retryable) await deps.vault.erase(requestId);
-    else await keepPassword(deps, requestId);
     log.warn({ outcome: 'failed', code: failure.code, upstreamCode: failure.upstreamCode, httpStatus: failure.httpStatus }, 'user creation failed');
     return { ok: false, request: saved, error };
   }
