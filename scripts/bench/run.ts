@@ -30,11 +30,12 @@ const EACH = Number(process.env.BENCH_REQUESTS_EACH ?? 4);
 const PENDING = Number(process.env.BENCH_PENDING ?? 1000);
 /**
  * Whole requests run before the one-at-a-time figures are taken. The figures are the steady state of a bot that
- * has been serving a helpdesk for a while, as the echo bot's are after its own warm-up (ECHO_WARM_UP, below). V8 optimises the ~450 functions a request runs one by one as each becomes hot; measured with
- * --trace-opt (p-jit), that tails off over the first few hundred requests (compiler thread ≈ 10–15 ms a request
- * around request 50, ≈ 5 ms around request 270), with no deopt loop and no code generated per request. With 30 the
- * figures still carried that tail (review 10–13 ms against 7 ms warm). The cold start is reported on its own: the
- * first-round figure of the load phase.
+ * has been serving a helpdesk for a while, as the echo bot's are after its own warm-up (ECHO_WARM_UP, below). V8
+ * optimises the ~450 functions a request runs one by one as each becomes hot; measured with --trace-opt (p-jit),
+ * that tails off over the first few hundred requests (compiler thread ≈ 10–15 ms a request around request 50, ≈ 5 ms
+ * around request 270), with no deopt loop and no code generated per request. With 30 the figures still carried that
+ * tail (review 10–13 ms against 7 ms warm). The cold start is reported on its own: the first-round figure of the load
+ * phase.
  */
 const WARM_UP = Number(process.env.BENCH_WARMUP ?? 300);
 /**
